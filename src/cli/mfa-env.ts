@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+console.error('mfa-env: not yet');
+process.exit(1);

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+console.error('mfa-exec: not yet');
+process.exit(1);

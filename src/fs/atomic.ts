@@ -1,0 +1,39 @@
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Replace `path` with `content` so that a crash at any moment leaves either
+ * the old file or the new one, never half of either: write a temp file in the
+ * same directory (same filesystem, so rename is atomic), fsync, rename.
+ * The mode is the existing file's when there is one, else `mode`.
+ */
+export function writeFileAtomic(path: string, content: string | Buffer, mode = 0o600): void {
+  let finalMode = mode;
+  try {
+    finalMode = statSync(path).mode & 0o777;
+  } catch {
+    // new file: keep the requested mode
+  }
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fd = openSync(tmp, 'wx', finalMode);
+  try {
+    writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  if (process.env.MFA_ENV_TEST_CRASH_BEFORE_RENAME === basename(path)) {
+    // Test hook: simulate a crash between write and rename (see test/integration/write-profile).
+    process.kill(process.pid, 'SIGKILL');
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
