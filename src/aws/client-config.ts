@@ -1,0 +1,17 @@
+import type { LongTermKey } from '../session/types.js';
+import { signingRegion } from './endpoints.js';
+
+/**
+ * Shared client settings. Credentials are always the stored long-term key,
+ * passed explicitly, so AWS_* variables from an earlier session in the
+ * environment are never used to sign. Timeouts keep a dead network under 15 s.
+ */
+export function clientConfig(key: LongTermKey, region: string | undefined, endpoint: string | undefined) {
+  return {
+    region: signingRegion(region),
+    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
+    ...(endpoint ? { endpoint } : {}),
+  };
+}

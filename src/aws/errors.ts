@@ -1,0 +1,39 @@
+import { AwsRefusedError, MfaEnvError, NetworkError, UnexpectedAwsError } from '../errors.js';
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+
+interface SdkError {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** Turns what the AWS SDK threw into one of our typed errors, with what to do next. */
+export function mapAwsError(err: unknown, service: 'STS' | 'IAM', endpoint: string): MfaEnvError {
+  if (err instanceof MfaEnvError) return err;
+  const e = (err ?? {}) as SdkError;
+  const name = e.name ?? '';
+  const message = (e.message ?? String(err)).split('\n')[0]!.trim();
+  const where = endpoint || `${service} (default endpoint)`;
+
+  if (NETWORK_CODES.has(e.code ?? '') || name === 'TimeoutError' || name === 'RequestTimeout' || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|socket hang up|timed? ?out/i.test(message)) {
+    return new NetworkError(`could not reach ${where}: ${e.code ?? name ?? 'network error'}`, 'check your network or AWS_ENDPOINT_URL, then try again');
+  }
+  if (name === 'AccessDenied' && /invalid MFA one time pass code/i.test(message)) {
+    return new AwsRefusedError('AWS refused the MFA code: wrong or already used', 'wait for the next code and try again', name);
+  }
+  if (name === 'AccessDenied' && /unable to validate MFA code|serial/i.test(message)) {
+    return new AwsRefusedError('AWS could not validate the MFA code against this device', 'check mfa_serial in the profile (mfa-env setup can discover it)', name);
+  }
+  if (name === 'InvalidClientTokenId' || name === 'SignatureDoesNotMatch' || name === 'UnrecognizedClientException') {
+    return new AwsRefusedError(`AWS rejected the stored key (${name})`, 'the stored key is invalid or was rotated; run mfa-env setup', name);
+  }
+  if (name === 'ExpiredToken' || name === 'ExpiredTokenException') {
+    return new AwsRefusedError(`AWS says the token has expired (${name})`, 'run mfa-env --refresh', name);
+  }
+  if (name === 'AccessDenied' || name === 'AccessDeniedException') {
+    return new AwsRefusedError(`${service} denied the request: ${message}`, 'check the IAM user’s permissions', name);
+  }
+  return new UnexpectedAwsError(`${service} error ${name || 'unknown'}: ${message}`, name);
+}

@@ -1,0 +1,34 @@
+// The only module that loads @aws-sdk/client-sts. Import it dynamically, on
+// the path that calls AWS: the cached path must not pay for the SDK.
+import { GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
+import type { LongTermKey, Session } from '../session/types.js';
+import { clientConfig } from './client-config.js';
+import { stsEndpoint } from './endpoints.js';
+import { mapAwsError } from './errors.js';
+
+export interface GetSessionTokenInput {
+  key: LongTermKey;
+  mfaSerial: string;
+  code: string;
+  durationSeconds: number;
+  region: string | undefined;
+}
+
+export async function getSessionToken(input: GetSessionTokenInput): Promise<Session> {
+  const endpoint = stsEndpoint();
+  const client = new STSClient(clientConfig(input.key, input.region, endpoint));
+  try {
+    const out = await client.send(
+      new GetSessionTokenCommand({ SerialNumber: input.mfaSerial, TokenCode: input.code, DurationSeconds: input.durationSeconds }),
+    );
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+      throw new Error('GetSessionToken answered without credentials');
+    }
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
+  } catch (err) {
+    throw mapAwsError(err, 'STS', endpoint ?? '');
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,33 @@
+import type { ExportArgs } from '../cli/options.js';
+import { UsageError } from '../errors.js';
+import { sessionEnvironment } from '../session/environment.js';
+import { credentialProcessJson, sessionJson } from '../session/formats.js';
+import { detectDialect } from '../shells/detect.js';
+import { dialects, renderChange } from '../shells/index.js';
+import { sessionFromArgs } from './session.js';
+
+export async function exportCommand(args: ExportArgs): Promise<number> {
+  const format = args.format ?? 'shell';
+  if (format === 'shell' && process.stdout.isTTY && !args.writeProfile) {
+    // Printing credentials onto the screen helps nobody and leaks them into scrollback.
+    throw new UsageError(
+      'mfa-env prints shell code to be evaluated; it printed no credentials to this terminal',
+      'run: eval "$(mfa-env)"  (fish: mfa-env | source), or use mfa from: mfa-env init <shell>',
+    );
+  }
+  const { session, profile, region } = await sessionFromArgs(args);
+  if (args.writeProfile) {
+    const { writeSessionProfile } = await import('./write-profile.js');
+    await writeSessionProfile({ target: args.writeProfile, sourceProfile: profile.name, session, force: args.force === true });
+    if (format === 'shell' && process.stdout.isTTY) return 0;
+  }
+  if (format === 'json') {
+    process.stdout.write(sessionJson(session));
+  } else if (format === 'credential-process') {
+    process.stdout.write(credentialProcessJson(session));
+  } else {
+    const dialect = dialects[args.shell ?? detectDialect()];
+    process.stdout.write(renderChange(dialect, sessionEnvironment(session, profile.name, region)));
+  }
+  return 0;
+}

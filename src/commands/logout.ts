@@ -1,0 +1,34 @@
+import { listProfiles, resolveProfileName } from '../config/profiles.js';
+import type { Dialect } from '../shells/types.js';
+import { clearedEnvironment } from '../session/environment.js';
+import { forgetSession } from '../session/cache.js';
+import { detectDialect } from '../shells/detect.js';
+import { dialects, renderChange } from '../shells/index.js';
+import { openStore } from '../store/index.js';
+
+function printUnset(shell: Dialect | undefined): void {
+  process.stdout.write(renderChange(dialects[shell ?? detectDialect()], clearedEnvironment()));
+}
+
+export async function unsetCommand(args: { shell?: Dialect }): Promise<number> {
+  printUnset(args.shell);
+  return 0;
+}
+
+export async function logoutCommand(args: { profile?: string; all?: boolean; shell?: Dialect }): Promise<number> {
+  const store = openStore();
+  const names = args.all
+    ? [...new Set([...(await listProfiles()).map((p) => p.name), resolveProfileName(undefined)])]
+    : [resolveProfileName(args.profile)];
+  const removed: string[] = [];
+  for (const name of names) {
+    if (await forgetSession(store, name)) removed.push(name);
+  }
+  process.stderr.write(
+    removed.length
+      ? `mfa-env: deleted the cached session of ${removed.map((n) => `'${n}'`).join(', ')}\n`
+      : `mfa-env: no cached session to delete\n`,
+  );
+  printUnset(args.shell);
+  return 0;
+}

@@ -1,0 +1,48 @@
+import type { SessionArgs } from '../cli/options.js';
+import { lockDir } from '../config/paths.js';
+import { readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
+import { checkCode, checkMfaSerial, DEFAULT_DURATION, parseDuration } from '../config/validate.js';
+import { UsageError } from '../errors.js';
+import { resolveCode } from '../prompts/code.js';
+import { obtainSession, type Obtained } from '../session/obtain.js';
+import { openStore } from '../store/index.js';
+
+export interface SessionResult extends Obtained {
+  profile: ProfileConfig;
+  region: string | undefined;
+}
+
+/**
+ * The defaults of every session option, resolved in one place, checked
+ * before anything is asked or sent: shared by export, credential-process and
+ * mfa-exec.
+ */
+export async function sessionFromArgs(args: SessionArgs, env = process.env): Promise<SessionResult> {
+  const name = resolveProfileName(args.profile, env);
+  if (args.code !== undefined) checkCode(args.code);
+  const requested = args.duration !== undefined ? parseDuration(args.duration) : undefined;
+  const profile = await readProfile(name, env);
+  if (!profile.mfaSerial) {
+    throw new UsageError(
+      profile.exists ? `profile '${name}' has no mfa_serial` : `profile '${name}' is not set up`,
+      `run: mfa-env setup --profile ${name}`,
+    );
+  }
+  const mfaSerial = checkMfaSerial(profile.mfaSerial);
+  const durationSeconds = requested ?? profile.durationSeconds ?? DEFAULT_DURATION;
+  const region = profile.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+  const store = openStore(env);
+  const obtained = await obtainSession({
+    store,
+    profile: name,
+    mfaSerial,
+    region,
+    durationSeconds,
+    refresh: args.refresh === true,
+    noCache: args.cache === false,
+    lockDir: lockDir(env),
+    getCode: () => resolveCode({ flag: args.code, mfaProcess: profile.mfaProcess, profile: name, mfaSerial }),
+    onWait: () => process.stderr.write(`mfa-env: another mfa-env is minting a session for '${name}'; waiting for it\n`),
+  });
+  return { ...obtained, profile, region };
+}

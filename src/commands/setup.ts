@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { editSection, readSection, sectionFor } from '../config/ini-edit.js';
+import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
+import { readProfile, resolveProfileName } from '../config/profiles.js';
+import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey } from '../config/validate.js';
+import { UsageError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic.js';
+import { ask } from '../prompts/ask.js';
+import { forgetSession } from '../session/cache.js';
+import { saveLongTermKey } from '../session/long-term-key.js';
+import type { LongTermKey } from '../session/types.js';
+import { openStore } from '../store/index.js';
+import { maskKeyId } from './mask.js';
+
+export interface SetupArgs {
+  profile?: string;
+  accessKeyId?: string;
+  secretStdin?: boolean;
+  mfaSerial?: string;
+  region?: string;
+  import?: boolean;
+  removePlaintext?: boolean;
+}
+
+const noTerminal = (what: string) => () =>
+  new UsageError(`${what} is needed and there is no terminal to ask on`, 'pass --access-key-id ID --secret-stdin --mfa-serial ARN (see mfa-env setup --help)');
+
+function readStdin(): string {
+  try {
+    return readFileSync(0, 'utf8');
+  } catch {
+    throw new UsageError('--secret-stdin: could not read stdin', 'pipe the secret in: printf %s "$SECRET" | mfa-env setup …');
+  }
+}
+
+/** Everything checked before anything is written: a bad input changes nothing. */
+async function gatherKey(args: SetupArgs, profile: string): Promise<LongTermKey> {
+  if (args.import) {
+    if (args.accessKeyId || args.secretStdin) throw new UsageError('--import takes the key from the credentials file; drop --access-key-id/--secret-stdin', 'see mfa-env setup --help');
+    const p = await readProfile(profile);
+    if (!p.plaintext?.accessKeyId || !p.plaintext.secretAccessKey) {
+      throw new UsageError(`no aws_access_key_id/aws_secret_access_key in [${profile}] of ${pathOf('credentials')}`, 'pass --access-key-id ID --secret-stdin instead');
+    }
+    if (p.plaintext.sessionToken) {
+      throw new UsageError(`[${profile}] in ${pathOf('credentials')} holds a temporary session, not a long-term key`, 'import the profile that has the AKIA… key');
+    }
+    return { accessKeyId: checkAccessKeyId(p.plaintext.accessKeyId), secretAccessKey: checkSecretAccessKey(p.plaintext.secretAccessKey) };
+  }
+  if (args.secretStdin && !args.accessKeyId) throw new UsageError('--secret-stdin needs --access-key-id', 'see mfa-env setup --help');
+  const accessKeyId = checkAccessKeyId(
+    args.accessKeyId ??
+      (await ask<string>({ type: 'text', message: 'Access key id (AKIA…)', validate: (v: string) => /^\s*AKIA[A-Z0-9]{16}\s*$/.test(v) || 'AKIA followed by 16 letters or digits' }, noTerminal('an access key id'))),
+  );
+  const secret = args.secretStdin
+    ? readStdin()
+    : await ask<string>({ type: 'invisible', message: 'Secret access key (hidden)' }, noTerminal('the secret access key'));
+  return { accessKeyId, secretAccessKey: checkSecretAccessKey(secret) };
+}
+
+async function chooseSerial(args: SetupArgs, key: LongTermKey, region: string | undefined): Promise<string> {
+  if (args.mfaSerial) return checkMfaSerial(args.mfaSerial);
+  const { listMfaDevices } = await import('../aws/iam.js');
+  const devices = await listMfaDevices(key, region);
+  if (devices.length === 0) {
+    throw new UsageError(
+      'this IAM user has no MFA device',
+      'assign one in the IAM console (Users → Security credentials → Assign MFA device), then run setup again; nothing was stored',
+    );
+  }
+  if (devices.length === 1) {
+    process.stderr.write(`mfa-env: found MFA device ${devices[0]!.serialNumber}\n`);
+    return devices[0]!.serialNumber;
+  }
+  const serials = devices.map((d) => d.serialNumber);
+  return ask<string>(
+    { type: 'select', message: 'Which MFA device?', choices: serials.map((s) => ({ title: s, value: s })) },
+    () => new UsageError(`this user has ${devices.length} MFA devices: ${serials.join(', ')}`, 'pass --mfa-serial with the one to use'),
+  );
+}
+
+/** Deletes the plaintext key lines, after a backup that has the secret redacted. */
+async function removePlaintext(profile: string, key: LongTermKey): Promise<string> {
+  const path = pathOf('credentials');
+  const section = readSection(readText(path), sectionFor(profile, 'credentials'));
+  if (!section?.aws_access_key_id) throw new UsageError(`no plaintext key in [${profile}] of ${path}`, 'nothing to remove');
+  if (section.aws_access_key_id !== key.accessKeyId) {
+    throw new UsageError(`[${profile}] in ${path} holds a different key than the one stored; left it alone`, 'edit the file by hand');
+  }
+  const backup = `${path}.mfa-env-backup`;
+  await updateAwsFile(path, (text) => {
+    // The backup keeps everything but the secret itself: a plaintext copy
+    // would undo the point of moving the key into the secret store.
+    const redacted = editSection(text, sectionFor(profile, 'credentials'), {
+      aws_secret_access_key: '(moved to the mfa-env secret store; mfa-env remove deletes it)',
+    });
+    writeFileAtomic(backup, redacted, 0o600);
+    return editSection(text, sectionFor(profile, 'credentials'), { aws_access_key_id: null, aws_secret_access_key: null });
+  });
+  return backup;
+}
+
+export async function setupCommand(args: SetupArgs): Promise<number> {
+  const profile = resolveProfileName(args.profile);
+  if (args.removePlaintext && !args.import) throw new UsageError('--remove-plaintext goes with --import', 'see mfa-env setup --help');
+  const region = args.region !== undefined ? checkRegion(args.region) : undefined;
+  const key = await gatherKey(args, profile);
+  const existing = await readProfile(profile);
+  const mfaSerial = await chooseSerial(args, key, region ?? existing.region);
+
+  const store = openStore();
+  await saveLongTermKey(store, profile, key);
+  await forgetSession(store, profile); // a new key or device invalidates the cached session
+
+  const configPath = pathOf('config');
+  await updateAwsFile(configPath, (text) =>
+    editSection(text, sectionFor(profile, 'config'), { mfa_serial: mfaSerial, ...(region ? { region } : {}) }),
+  );
+  process.stderr.write(`mfa-env: stored key ${maskKeyId(key.accessKeyId)} for profile '${profile}' in the ${store.location}\n`);
+  process.stderr.write(`mfa-env: wrote mfa_serial${region ? ' and region' : ''} to [${sectionFor(profile, 'config')}] in ${configPath}\n`);
+  if (args.removePlaintext) {
+    const backup = await removePlaintext(profile, key);
+    process.stderr.write(`mfa-env: removed the plaintext key from ${pathOf('credentials')} (backup, secret redacted: ${backup})\n`);
+  } else if (args.import) {
+    process.stderr.write(`mfa-env: the plaintext key is still in ${pathOf('credentials')}; --remove-plaintext deletes it\n`);
+  }
+  process.stderr.write(`mfa-env: next: eval "$(mfa-env${profile === 'default' ? '' : ` -p ${profile}`})"\n`);
+  return 0;
+}

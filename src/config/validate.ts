@@ -1,0 +1,86 @@
+import { UsageError } from '../errors.js';
+
+// Checked locally, before any call to AWS, so a typo costs no MFA code.
+
+const ACCESS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
+const MFA_ARN = /^arn:aws[-a-z]*:iam::\d{12}:mfa\/[\w+=,.@/-]{1,512}$/;
+const HARDWARE_SERIAL = /^[A-Za-z0-9]{9,32}$/;
+const PROFILE_NAME = /^[\w.@+-]{1,64}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+export function checkAccessKeyId(id: string): string {
+  const trimmed = id.trim();
+  if (!ACCESS_KEY_ID.test(trimmed)) {
+    throw new UsageError('the access key id should be AKIA followed by 16 letters or digits', 'copy it from the IAM console (see mfa-env setup --help)');
+  }
+  if (trimmed.startsWith('ASIA')) {
+    throw new UsageError('that is a temporary (ASIA…) key; mfa-env needs the long-term AKIA… key of the IAM user', 'create an access key for the user in the IAM console');
+  }
+  return trimmed;
+}
+
+export function checkSecretAccessKey(secret: string): string {
+  const trimmed = secret.trim();
+  if (!/^[A-Za-z0-9/+=]{40}$/.test(trimmed)) {
+    throw new UsageError('the secret access key should be 40 characters of letters, digits, / and +', 'paste it again; nothing was stored');
+  }
+  return trimmed;
+}
+
+export function checkMfaSerial(serial: string): string {
+  const trimmed = serial.trim();
+  if (!MFA_ARN.test(trimmed) && !HARDWARE_SERIAL.test(trimmed)) {
+    throw new UsageError(
+      `'${trimmed.slice(0, 80)}' is not an MFA device ARN (arn:aws:iam::123456789012:mfa/NAME) or hardware serial`,
+      'find it under IAM → Users → Security credentials, or omit --mfa-serial to discover it',
+    );
+  }
+  return trimmed;
+}
+
+export function checkProfileName(name: string): string {
+  if (!PROFILE_NAME.test(name)) {
+    throw new UsageError(`'${name.slice(0, 64)}' is not a usable profile name (letters, digits, . _ - + @)`, 'see mfa-env --help');
+  }
+  return name;
+}
+
+export function checkRegion(region: string): string {
+  if (!REGION.test(region)) {
+    throw new UsageError(`'${region.slice(0, 40)}' is not an AWS region name (like eu-west-1)`, 'see mfa-env --help');
+  }
+  return region;
+}
+
+export function checkCode(code: string): string {
+  const trimmed = code.trim();
+  if (!/^\d{6}$/.test(trimmed)) {
+    throw new UsageError('the MFA code must be exactly 6 digits', 'read it from your authenticator app and try again');
+  }
+  return trimmed;
+}
+
+export const MIN_DURATION = 900;
+export const MAX_DURATION = 129_600;
+export const DEFAULT_DURATION = 43_200;
+
+/** `3600`, `3600s`, `90m`, `12h`, `1h30m` → seconds, within STS's limits. */
+export function parseDuration(input: string | number, source = '--duration'): number {
+  const text = String(input).trim().toLowerCase();
+  let seconds: number | undefined;
+  if (/^\d+$/.test(text)) {
+    seconds = Number(text);
+  } else {
+    const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+    if (m && (m[1] ?? m[2] ?? m[3]) !== undefined) {
+      seconds = Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+    }
+  }
+  if (seconds === undefined || !Number.isSafeInteger(seconds)) {
+    throw new UsageError(`${source} '${String(input).slice(0, 40)}' is not a duration (use 3600, 90m or 12h)`, 'see mfa-env --help');
+  }
+  if (seconds < MIN_DURATION || seconds > MAX_DURATION) {
+    throw new UsageError(`${source} ${seconds}s is outside STS's range of 900–129600 seconds (15m–36h)`, 'see mfa-env --help');
+  }
+  return seconds;
+}

@@ -1,0 +1,57 @@
+import { accountFor, type SecretStore } from '../store/types.js';
+import type { CachedSession } from './types.js';
+
+/** A cached session is reused while more than this remains. */
+export const REUSE_MARGIN_MS = 5 * 60 * 1000;
+
+interface Stored {
+  v: 1;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: string;
+  profile: string;
+  sourceKeyId: string;
+  mfaSerial: string;
+}
+
+function decode(text: string): CachedSession | undefined {
+  try {
+    const s = JSON.parse(text) as Partial<Stored>;
+    const expiration = new Date(s.expiration ?? '');
+    if (s.v !== 1 || Number.isNaN(expiration.getTime())) return undefined;
+    for (const k of ['accessKeyId', 'secretAccessKey', 'sessionToken', 'profile', 'sourceKeyId', 'mfaSerial'] as const) {
+      if (typeof s[k] !== 'string' || !s[k]) return undefined;
+    }
+    return { ...(s as Stored), expiration };
+  } catch {
+    return undefined; // corrupted entry: treated as absent, replaced by the next mint
+  }
+}
+
+/** Any session cached for the profile, valid or not (for status). */
+export async function peekSession(store: SecretStore, profile: string): Promise<CachedSession | undefined> {
+  const text = await store.get(accountFor.session(profile));
+  return text === undefined ? undefined : decode(text);
+}
+
+/** The cached session when it matches the profile's MFA device and has time left. */
+export async function reusableSession(
+  store: SecretStore,
+  profile: string,
+  mfaSerial: string,
+  now = Date.now(),
+): Promise<CachedSession | undefined> {
+  const s = await peekSession(store, profile);
+  if (!s || s.profile !== profile || s.mfaSerial !== mfaSerial) return undefined;
+  return s.expiration.getTime() - now > REUSE_MARGIN_MS ? s : undefined;
+}
+
+export async function saveSession(store: SecretStore, session: CachedSession): Promise<void> {
+  const stored: Stored = { v: 1, ...session, expiration: session.expiration.toISOString() };
+  await store.set(accountFor.session(session.profile), JSON.stringify(stored));
+}
+
+export async function forgetSession(store: SecretStore, profile: string): Promise<boolean> {
+  return store.delete(accountFor.session(profile));
+}

@@ -1,0 +1,37 @@
+import { UsageError } from '../errors.js';
+import { accountFor, type SecretStore } from '../store/types.js';
+import type { LongTermKey } from './types.js';
+
+export async function readLongTermKey(store: SecretStore, profile: string): Promise<LongTermKey> {
+  const text = await store.get(accountFor.longTermKey(profile));
+  const key = text === undefined ? undefined : parse(text);
+  if (!key) {
+    throw new UsageError(`no long-term key is stored for profile '${profile}'`, `run: mfa-env setup --profile ${profile}`);
+  }
+  return key;
+}
+
+export async function hasLongTermKey(store: SecretStore, profile: string): Promise<LongTermKey | undefined> {
+  const text = await store.get(accountFor.longTermKey(profile));
+  return text === undefined ? undefined : parse(text);
+}
+
+export async function saveLongTermKey(store: SecretStore, profile: string, key: LongTermKey): Promise<void> {
+  await store.set(accountFor.longTermKey(profile), JSON.stringify({ v: 1, ...key }));
+}
+
+export async function deleteLongTermKey(store: SecretStore, profile: string): Promise<boolean> {
+  return store.delete(accountFor.longTermKey(profile));
+}
+
+function parse(text: string): LongTermKey | undefined {
+  try {
+    const k = JSON.parse(text) as Partial<LongTermKey>;
+    if (typeof k.accessKeyId === 'string' && typeof k.secretAccessKey === 'string') {
+      return { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey };
+    }
+  } catch {
+    // fall through
+  }
+  return undefined;
+}
