@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkAccessKeyId, checkCode, checkMfaSerial, parseDuration } from '../../src/config/validate.js';
+import { UsageError } from '../../src/errors.js';
+
+test('durations: seconds, minutes, hours, and combinations', () => {
+  assert.equal(parseDuration('3600'), 3600);
+  assert.equal(parseDuration('90m'), 5400);
+  assert.equal(parseDuration('12h'), 43200);
+  assert.equal(parseDuration('1h30m'), 5400);
+  assert.equal(parseDuration('900s'), 900);
+  assert.equal(parseDuration('36h'), 129600);
+});
+
+test('durations outside 900–129600 or malformed are usage errors', () => {
+  for (const bad of ['899', '37h', '0', 'abc', '', '1.5h', '-900', 'h']) {
+    assert.throws(() => parseDuration(bad), (e: unknown) => e instanceof UsageError && e.exitCode === 2, bad);
+  }
+});
+
+test('access key ids: AKIA accepted, ASIA refused with its own message', () => {
+  assert.equal(checkAccessKeyId(' AKIAIOSFODNN7EXAMPLE '), 'AKIAIOSFODNN7EXAMPLE');
+  assert.throws(() => checkAccessKeyId('ASIAIOSFODNN7EXAMPLE'), /temporary/);
+  assert.throws(() => checkAccessKeyId('AKIA123'), /AKIA followed by 16/);
+});
+
+test('MFA serials: ARNs in any partition and hardware serials', () => {
+  assert.ok(checkMfaSerial('arn:aws:iam::123456789012:mfa/alice'));
+  assert.ok(checkMfaSerial('arn:aws-us-gov:iam::123456789012:mfa/a.b@c'));
+  assert.ok(checkMfaSerial('GAHT12345678'));
+  assert.throws(() => checkMfaSerial('arn:aws:iam::12345:mfa/alice'), UsageError);
+  assert.throws(() => checkMfaSerial('arn:aws:iam::123456789012:user/alice'), UsageError);
+});
+
+test('codes are exactly six digits', () => {
+  assert.equal(checkCode('012345'), '012345');
+  for (const bad of ['12345', '1234567', 'abcdef', '12 345']) assert.throws(() => checkCode(bad), UsageError);
+});
