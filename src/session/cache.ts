@@ -23,7 +23,16 @@ function decode(text: string): CachedSession | undefined {
     for (const k of ['accessKeyId', 'secretAccessKey', 'sessionToken', 'profile', 'sourceKeyId', 'mfaSerial'] as const) {
       if (typeof s[k] !== 'string' || !s[k]) return undefined;
     }
-    return { ...(s as Stored), expiration };
+    const t = s as Stored;
+    return {
+      accessKeyId: t.accessKeyId,
+      secretAccessKey: t.secretAccessKey,
+      sessionToken: t.sessionToken,
+      expiration,
+      profile: t.profile,
+      sourceKeyId: t.sourceKeyId,
+      mfaSerial: t.mfaSerial,
+    };
   } catch {
     return undefined; // corrupted entry: treated as absent, replaced by the next mint
   }
