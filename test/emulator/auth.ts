@@ -1,0 +1,33 @@
+// Who signed a request: a user's long-term key, or a session this emulator
+// issued. Errors follow AWS's precedence: clock, unknown key, token, signature.
+import { expiredToken, invalidToken } from './errors.js';
+import { checkRequestTime, headerValue, verifySignature } from './sigv4.js';
+import type { SigV4Auth, WireRequest } from './sigv4.js';
+import type { EmulatorState, Session } from './state.js';
+import type { EmulatorUser } from './users.js';
+
+export interface Caller {
+  user: EmulatorUser;
+  /** Set when the request was signed with temporary credentials. */
+  session?: Session;
+}
+
+export function authenticate(state: EmulatorState, req: WireRequest, auth: SigV4Auth): Caller {
+  const nowMs = state.now();
+  checkRequestTime(auth, nowMs);
+  const token = headerValue(req, 'x-amz-security-token');
+
+  const user = state.users.find((u) => u.accessKeyId === auth.accessKeyId);
+  if (user) {
+    // A long-term key never comes with a token; AWS treats the pair as invalid.
+    if (token !== undefined) throw invalidToken();
+    verifySignature(req, auth, user.secretAccessKey);
+    return { user };
+  }
+
+  const session = state.sessions.get(auth.accessKeyId);
+  if (!session || token !== session.sessionToken) throw invalidToken();
+  if (nowMs >= session.expiresAt) throw expiredToken();
+  verifySignature(req, auth, session.secretAccessKey);
+  return { user: session.user, session };
+}
