@@ -1,6 +1,6 @@
 // The only module that loads @aws-sdk/client-sts. Import it dynamically, on
 // the path that calls AWS: the cached path must not pay for the SDK.
-import { GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import type { LongTermKey, Session } from '../session/types.js';
 import { clientConfig } from './client-config.js';
 import { stsEndpoint } from './endpoints.js';
@@ -26,6 +26,26 @@ export async function getSessionToken(input: GetSessionTokenInput): Promise<Sess
       throw new Error('GetSessionToken answered without credentials');
     }
     return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
+  } catch (err) {
+    throw mapAwsError(err, 'STS', endpoint ?? '');
+  } finally {
+    client.destroy();
+  }
+}
+
+export interface CallerIdentity {
+  arn: string;
+  account: string;
+  userId: string;
+}
+
+/** Who a set of credentials belongs to (demo, doctor). */
+export async function getCallerIdentity(creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region: string | undefined): Promise<CallerIdentity> {
+  const endpoint = stsEndpoint();
+  const client = new STSClient({ ...clientConfig({ accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey }, region, endpoint), credentials: creds });
+  try {
+    const out = await client.send(new GetCallerIdentityCommand({}));
+    return { arn: out.Arn ?? '', account: out.Account ?? '', userId: out.UserId ?? '' };
   } catch (err) {
     throw mapAwsError(err, 'STS', endpoint ?? '');
   } finally {

@@ -1,5 +1,89 @@
-import { ExitCode, MfaEnvError } from '../errors.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { editSection, sectionFor } from '../config/ini-edit.js';
+import { updateAwsFile } from '../config/edit-files.js';
+import { sessionEnvironment } from '../session/environment.js';
+import { saveLongTermKey } from '../session/long-term-key.js';
+import { openStore } from '../store/index.js';
+import { posix } from '../shells/posix.js';
+import { maskKeyId } from './mask.js';
+import { sessionFromArgs } from './session.js';
 
-export async function demoCommand(_args?: unknown): Promise<number> {
-  throw new MfaEnvError('mfa-env demo is not built yet', ExitCode.unexpected);
+const PROFILE = 'demo';
+const SECRET_NAMES = new Set(['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']);
+
+function show(name: string, value: string | undefined): string {
+  if (value === undefined) return `     unset ${name}`;
+  // Throwaway credentials from a local emulator, but a demo still teaches
+  // the habit: secrets are never printed whole.
+  const shown = SECRET_NAMES.has(name) ? `${value.slice(0, 6)}…(${value.length} characters)` : value;
+  return `     ${posix.set(name, shown)}`;
+}
+
+/**
+ * The whole flow against the STS emulator from test/emulator, in this
+ * process, with a throwaway encrypted file store and AWS config: no account,
+ * no keychain, nothing of the user's touched.
+ */
+export async function demoCommand(): Promise<number> {
+  const started = Date.now();
+  const { startEmulator, makeUser } = await import('../../test/emulator/server.js');
+  const user = makeUser('demo');
+  const emulator = await startEmulator({ users: [user] });
+  const dir = mkdtempSync(join(tmpdir(), 'mfa-env-demo-'));
+  const say = (line = '') => process.stdout.write(line + '\n');
+  try {
+    Object.assign(process.env, {
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+      MFA_ENV_STORE: 'file',
+      MFA_ENV_STORE_DIR: join(dir, 'store'),
+      MFA_ENV_FILE_PASSPHRASE: randomBytes(16).toString('hex'),
+      AWS_ENDPOINT_URL: emulator.url,
+      AWS_REGION: 'us-east-1',
+    });
+    for (const name of ['AWS_PROFILE', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_IAM', 'AWS_DEFAULT_REGION']) delete process.env[name];
+
+    say(`mfa-env demo: a local STS/IAM emulator listens on ${emulator.url}; no AWS account is involved.`);
+    say(`Everything lives in ${dir} and is deleted at the end.`);
+    say();
+
+    say('1. mfa-env setup');
+    const key = { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey };
+    const store = openStore();
+    await saveLongTermKey(store, PROFILE, key);
+    say(`   stored the demo user's long-term key ${maskKeyId(key.accessKeyId)} in an encrypted store (AES-256-GCM, scrypt)`);
+    const { listMfaDevices } = await import('../aws/iam.js');
+    const [device] = await listMfaDevices(key, 'us-east-1');
+    await updateAwsFile(process.env.AWS_CONFIG_FILE!, (t) => editSection(t, sectionFor(PROFILE, 'config'), { mfa_serial: device!.serialNumber, region: 'us-east-1' }));
+    say(`   discovered the MFA device with IAM ListMFADevices: ${device!.serialNumber}`);
+    say(`   wrote mfa_serial and region to [profile ${PROFILE}] of the AWS config file`);
+    say();
+
+    const code = emulator.codeFor(device!.serialNumber);
+    say(`2. eval "$(mfa-env -p ${PROFILE})"`);
+    say(`   the demo authenticator shows ${code}; mfa-env sends it with GetSessionToken`);
+    const first = await sessionFromArgs({ profile: PROFILE, code });
+    say(`   STS issued a session until ${first.session.expiration.toISOString()}; your shell would run:`);
+    for (const [name, value] of sessionEnvironment(first.session, PROFILE, first.region)) say(show(name, value));
+    say();
+
+    say(`3. eval "$(mfa-env -p ${PROFILE})" again, in another shell`);
+    const second = await sessionFromArgs({ profile: PROFILE });
+    say(`   ${second.source === 'cache' ? 'reused the cached session: no code asked' : 'minted again (unexpected)'}; STS GetSessionToken calls so far: ${emulator.count('GetSessionToken', 'ok')}`);
+    say();
+
+    say('4. aws sts get-caller-identity, with the session');
+    const { getCallerIdentity } = await import('../aws/sts.js');
+    const id = await getCallerIdentity(second.session, 'us-east-1');
+    say(`   ${id.arn}`);
+    say();
+    say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. For your own account: mfa-env setup, then eval "$(mfa-env)".`);
+    return 0;
+  } finally {
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
