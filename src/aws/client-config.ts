@@ -11,7 +11,9 @@ export function clientConfig(key: LongTermKey, region: string | undefined, endpo
     region: signingRegion(region),
     credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
     maxAttempts: 2,
-    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000 },
+    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true },
+    // stderr belongs to our one-line messages, not to SDK warnings.
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
     ...(endpoint ? { endpoint } : {}),
   };
 }

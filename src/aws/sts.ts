@@ -4,6 +4,7 @@ import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aw
 import type { LongTermKey, Session } from '../session/types.js';
 import { clientConfig } from './client-config.js';
 import { stsEndpoint } from './endpoints.js';
+import { withDeadline } from './deadline.js';
 import { mapAwsError } from './errors.js';
 
 export interface GetSessionTokenInput {
@@ -18,9 +19,7 @@ export async function getSessionToken(input: GetSessionTokenInput): Promise<Sess
   const endpoint = stsEndpoint();
   const client = new STSClient(clientConfig(input.key, input.region, endpoint));
   try {
-    const out = await client.send(
-      new GetSessionTokenCommand({ SerialNumber: input.mfaSerial, TokenCode: input.code, DurationSeconds: input.durationSeconds }),
-    );
+    const out = await withDeadline('STS', endpoint, (abortSignal) => client.send(new GetSessionTokenCommand({ SerialNumber: input.mfaSerial, TokenCode: input.code, DurationSeconds: input.durationSeconds }), { abortSignal }));
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
       throw new Error('GetSessionToken answered without credentials');
@@ -44,7 +43,7 @@ export async function getCallerIdentity(creds: { accessKeyId: string; secretAcce
   const endpoint = stsEndpoint();
   const client = new STSClient({ ...clientConfig({ accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey }, region, endpoint), credentials: creds });
   try {
-    const out = await client.send(new GetCallerIdentityCommand({}));
+    const out = await withDeadline('STS', endpoint, (abortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal }));
     return { arn: out.Arn ?? '', account: out.Account ?? '', userId: out.UserId ?? '' };
   } catch (err) {
     throw mapAwsError(err, 'STS', endpoint ?? '');

@@ -1,0 +1,291 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { startEmulator, type Emulator } from '../emulator/server.js';
+import { exportedNames, fileStoreEnv, makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { serialOf, setUpUser } from '../helpers/users.js';
+
+let emulator: Emulator;
+before(async () => {
+  emulator = await startEmulator();
+});
+after(async () => {
+  await emulator.close();
+});
+
+function sandbox(extra: Record<string, string> = {}): Sandbox {
+  const s = makeSandbox();
+  Object.assign(s.env, fileStoreEnv(s.dir), { AWS_ENDPOINT_URL: emulator.url }, extra);
+  return s;
+}
+
+function parseExports(stdout: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of stdout.matchAll(/^export ([A-Z_]+)='((?:[^']|'\\'')*)'$/gm)) out[m[1]!] = m[2]!.replaceAll("'\\''", "'");
+  return out;
+}
+
+async function sessionCached(s: Sandbox, profile = 'dev'): Promise<boolean> {
+  const r = await s.mfaEnv(['status', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const status = JSON.parse(r.stdout) as { profiles: { profile: string; session: unknown }[] };
+  return status.profiles.some((p) => p.profile === profile && p.session !== null);
+}
+
+describe('export', () => {
+  test('mints with the code, prints every SPEC variable, and the expiry is the server’s', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator, 'dev', ['--region', 'eu-west-1']);
+    const before = emulator.count('GetSessionToken', 'ok');
+    const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash', '-d', '1h']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(emulator.count('GetSessionToken', 'ok'), before + 1);
+    const vars = parseExports(r.stdout);
+    assert.match(vars.AWS_ACCESS_KEY_ID!, /^ASIA[A-Z0-9]{16}$/);
+    assert.equal(vars.AWS_REGION, 'eu-west-1');
+    assert.equal(vars.AWS_DEFAULT_REGION, 'eu-west-1');
+    assert.equal(vars.MFA_ENV_PROFILE, 'dev');
+    assert.match(vars.AWS_CREDENTIAL_EXPIRATION!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.equal(vars.AWS_SESSION_EXPIRATION, vars.AWS_CREDENTIAL_EXPIRATION);
+    assert.equal(Number(vars.MFA_ENV_EXPIRES) * 1000, Date.parse(vars.AWS_CREDENTIAL_EXPIRATION!));
+    const left = Date.parse(vars.AWS_CREDENTIAL_EXPIRATION!) - Date.now();
+    assert.ok(left > 3500_000 && left <= 3600_000, `expiry about one hour away, got ${left} ms`);
+    assert.match(r.stdout, /^unset AWS_PROFILE$/m);
+    assert.match(r.stdout, /^unset AWS_SECURITY_TOKEN$/m);
+    assert.ok(!r.stdout.includes(user.secretAccessKey), 'the long-term secret is never printed');
+    s.cleanup();
+  });
+
+  test('the second export reuses the cache (0 calls); --refresh makes exactly 1; --no-cache reads and writes nothing', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const first = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']);
+    assert.equal(first.code, 0, first.stderr);
+    const calls = emulator.count('GetSessionToken');
+    const second = await s.mfaEnv(['-p', 'dev', '-s', 'bash']);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(emulator.count('GetSessionToken'), calls, 'no STS call for a cached session');
+    assert.equal(second.stdout, first.stdout);
+    const refreshed = await s.mfaEnv(['-p', 'dev', '-s', 'bash', '--refresh', '-c', emulator.codeFor(serialOf(user))]);
+    assert.equal(refreshed.code, 0, refreshed.stderr);
+    assert.equal(emulator.count('GetSessionToken'), calls + 1);
+    assert.notEqual(parseExports(refreshed.stdout).AWS_ACCESS_KEY_ID, parseExports(first.stdout).AWS_ACCESS_KEY_ID);
+    const third = await s.mfaEnv(['-p', 'dev', '-s', 'bash']);
+    assert.equal(third.stdout, refreshed.stdout, 'the refreshed session replaced the cached one');
+    const noCache = await s.mfaEnv(['-p', 'dev', '-s', 'bash', '--no-cache', '-c', emulator.codeFor(serialOf(user))]);
+    assert.equal(noCache.code, 0, noCache.stderr);
+    assert.equal(emulator.count('GetSessionToken'), calls + 2, '--no-cache ignores the cached session');
+    const fourth = await s.mfaEnv(['-p', 'dev', '-s', 'bash']);
+    assert.equal(fourth.stdout, refreshed.stdout, '--no-cache did not overwrite the cache');
+    s.cleanup();
+  });
+
+  test('six exports started together with no session make one STS call and print the same session', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const code = emulator.codeFor(serialOf(user));
+    const calls = emulator.count('GetSessionToken');
+    const results = await Promise.all(Array.from({ length: 6 }, () => s.mfaEnv(['-p', 'dev', '-c', code, '-s', 'bash'])));
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    assert.equal(emulator.count('GetSessionToken'), calls + 1);
+    assert.equal(new Set(results.map((r) => r.stdout)).size, 1);
+    s.cleanup();
+  });
+
+  test('a shell that holds an old session’s AWS_* variables still mints a new one with the long-term key', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const first = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']);
+    const old = parseExports(first.stdout);
+    const r = await s.mfaEnv(['-p', 'dev', '--refresh', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], {
+      env: { AWS_ACCESS_KEY_ID: old.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: old.AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN: old.AWS_SESSION_TOKEN, AWS_PROFILE: 'dev' },
+    });
+    // The emulator refuses GetSessionToken signed with session credentials.
+    assert.equal(r.code, 0, r.stderr);
+    assert.notEqual(parseExports(r.stdout).AWS_ACCESS_KEY_ID, old.AWS_ACCESS_KEY_ID);
+    assert.equal(emulator.calls.at(-1)!.accessKeyId, user.accessKeyId, 'signed with the stored long-term key');
+    s.cleanup();
+  });
+
+  test('json and credential-process formats', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const shell = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']);
+    const vars = parseExports(shell.stdout);
+    const json = await s.mfaEnv(['-p', 'dev', '-f', 'json']);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), {
+      Credentials: { AccessKeyId: vars.AWS_ACCESS_KEY_ID, SecretAccessKey: vars.AWS_SECRET_ACCESS_KEY, SessionToken: vars.AWS_SESSION_TOKEN, Expiration: vars.AWS_CREDENTIAL_EXPIRATION },
+    });
+    for (const args of [['-p', 'dev', '-f', 'credential-process'], ['credential-process', '--profile', 'dev']]) {
+      const cp = await s.mfaEnv(args);
+      assert.equal(cp.code, 0, cp.stderr);
+      assert.deepEqual(JSON.parse(cp.stdout), {
+        Version: 1, AccessKeyId: vars.AWS_ACCESS_KEY_ID, SecretAccessKey: vars.AWS_SECRET_ACCESS_KEY, SessionToken: vars.AWS_SESSION_TOKEN, Expiration: vars.AWS_CREDENTIAL_EXPIRATION,
+      });
+    }
+    s.cleanup();
+  });
+
+  test('detects the dialect from the parent shell', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']);
+    const { runCommand, MFA_ENV } = await import('../helpers/cli.js');
+    const fromFish = await runCommand('fish', ['-c', `${process.execPath} ${MFA_ENV} -p dev`], s.env);
+    assert.equal(fromFish.code, 0, fromFish.stderr);
+    assert.match(fromFish.stdout, /^set -gx AWS_ACCESS_KEY_ID '/m);
+    const fromBash = await runCommand('bash', ['-c', `${process.execPath} ${MFA_ENV} -p dev; true`], { ...s.env, SHELL: '/usr/bin/fish' });
+    assert.deepEqual(exportedNames(fromBash.stdout).slice(0, 3), ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'], 'the parent wins over $SHELL');
+    s.cleanup();
+  });
+});
+
+describe('export errors: exit code, one clean message, empty stdout, nothing cached', () => {
+  const expectFailure = (r: { code: number | null; stdout: string; stderr: string }, code: number, message: RegExp) => {
+    assert.equal(r.code, code, r.stderr);
+    assert.equal(r.stdout, '', 'stdout stays empty on failure');
+    assert.match(r.stderr, message);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.ok(lines.length <= 2, `one or two lines, got:\n${r.stderr}`);
+    assert.ok(lines.every((l) => l.startsWith('mfa-env: ')), r.stderr);
+    assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
+  };
+
+  test('wrong code → 3 "wrong or already used"', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const good = emulator.codeFor(serialOf(user));
+    const wrong = String((Number(good) + 500_000) % 1_000_000).padStart(6, '0');
+    expectFailure(await s.mfaEnv(['-p', 'dev', '-c', wrong, '-s', 'bash']), 3, /wrong or already used/);
+    assert.equal(await sessionCached(s), false);
+    s.cleanup();
+  });
+
+  test('a code used once already → 3', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const code = emulator.codeFor(serialOf(user));
+    assert.equal((await s.mfaEnv(['-p', 'dev', '-c', code, '-s', 'bash', '--no-cache'])).code, 0);
+    expectFailure(await s.mfaEnv(['-p', 'dev', '-c', code, '-s', 'bash']), 3, /wrong or already used/);
+    assert.equal(await sessionCached(s), false);
+    s.cleanup();
+  });
+
+  test('a serial that is not the user’s device → 3 "check mfa_serial"', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const other = 'arn:aws:iam::123456789012:mfa/somebody-else';
+    const fix = await s.mfaEnv(['setup', '-p', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', other], { input: user.secretAccessKey });
+    assert.equal(fix.code, 0, fix.stderr);
+    expectFailure(await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']), 3, /check mfa_serial/);
+    s.cleanup();
+  });
+
+  test('a key AWS does not know (rotated) → 3 "invalid or was rotated"', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    user.accessKeyId = 'AKIA' + 'Z'.repeat(16); // the emulator's user now has a different key
+    expectFailure(await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']), 3, /invalid or was rotated; run mfa-env setup/);
+    s.cleanup();
+  });
+
+  test('a wrong secret (SignatureDoesNotMatch) → 3', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    user.secretAccessKey = 'x'.repeat(40);
+    expectFailure(await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']), 3, /SignatureDoesNotMatch/);
+    s.cleanup();
+  });
+
+  test('STS unreachable → 5', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const closed = createTcpServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    expectFailure(await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], { env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` } }), 5, /could not reach/);
+    s.cleanup();
+  });
+
+  test('STS that accepts and never answers → 5, not a hang', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const sockets: Socket[] = [];
+    const silent: TcpServer = createTcpServer((sock) => sockets.push(sock));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], { env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` } });
+    for (const sock of sockets) sock.destroy();
+    silent.close();
+    expectFailure(r, 5, /could not reach/);
+    s.cleanup();
+  });
+
+  test('any other AWS error → 1 with the AWS code and message', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const odd: Server = createServer((_req, res) => {
+      res.writeHead(400, { 'content-type': 'text/xml' });
+      res.end('<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>RegionDisabledException</Code><Message>STS is not activated in this region for account:123456789012.</Message></Error><RequestId>1</RequestId></ErrorResponse>');
+    });
+    await new Promise<void>((r) => odd.listen(0, '127.0.0.1', r));
+    const port = (odd.address() as AddressInfo).port;
+    const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], { env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` } });
+    odd.close();
+    expectFailure(r, 1, /RegionDisabledException: STS is not activated/);
+    s.cleanup();
+  });
+
+  test('no code and no terminal → 2 at once, saying how to pass one', async () => {
+    const s = sandbox();
+    await setUpUser(s, emulator);
+    const calls = emulator.count();
+    expectFailure(await s.mfaEnv(['-p', 'dev', '-s', 'bash']), 2, /no terminal[\s\S]*--code/);
+    assert.equal(emulator.count(), calls, 'nothing was sent');
+    s.cleanup();
+  });
+
+  test('bad input is refused before anything is sent: code, duration, profile, shell, format', async () => {
+    const s = sandbox();
+    await setUpUser(s, emulator);
+    const calls = emulator.count();
+    expectFailure(await s.mfaEnv(['-p', 'dev', '-c', '12345', '-s', 'bash']), 2, /6 digits/);
+    expectFailure(await s.mfaEnv(['-p', 'dev', '-c', '123456', '-d', '10', '-s', 'bash']), 2, /900–129600/);
+    expectFailure(await s.mfaEnv(['-p', 'dev', '-c', '123456', '-d', 'soon', '-s', 'bash']), 2, /not a duration/);
+    expectFailure(await s.mfaEnv(['-p', 'nope', '-c', '123456', '-s', 'bash']), 2, /mfa-env setup --profile nope/);
+    expectFailure(await s.mfaEnv(['-p', 'dev', '-s', 'tcsh']), 2, /tcsh[\s\S]*--help/);
+    expectFailure(await s.mfaEnv(['-p', 'dev', '-f', 'yaml']), 2, /yaml[\s\S]*--help/);
+    expectFailure(await s.mfaEnv(['-p', 'dev', '--frobnicate']), 2, /frobnicate[\s\S]*--help/);
+    expectFailure(await s.mfaEnv(['-p', '../etc', '-c', '123456']), 2, /profile name/);
+    assert.equal(emulator.count(), calls);
+    s.cleanup();
+  });
+
+  test('a profile with mfa_serial but no stored key → 2 naming mfa-env setup', async () => {
+    const s = sandbox();
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(s.configFile, '[profile ops]\nmfa_serial = arn:aws:iam::123456789012:mfa/ops\n');
+    expectFailure(await s.mfaEnv(['-p', 'ops', '-c', '123456', '-s', 'bash']), 2, /no long-term key[\s\S]*mfa-env setup --profile ops/);
+    s.cleanup();
+  });
+
+  test('stdout is a terminal → no secrets, how to eval, exit 2', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']);
+    const { runCommand, MFA_ENV } = await import('../helpers/cli.js');
+    // script(1) gives the command a pseudo-terminal as stdout.
+    const logFile = `${s.dir}/typescript`;
+    const r = await runCommand('script', ['-qec', `${process.execPath} ${MFA_ENV} -p dev`, logFile], s.env);
+    const screen = readFileSync(logFile, 'utf8');
+    assert.equal(r.code, 2, screen);
+    assert.match(screen, /eval "\$\(mfa-env\)"/);
+    assert.ok(!/AWS_SECRET_ACCESS_KEY|ASIA[A-Z0-9]{16}/.test(screen), 'no credentials on the terminal');
+    s.cleanup();
+  });
+});
