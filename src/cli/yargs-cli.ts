@@ -1,0 +1,110 @@
+import yargs, { type Argv } from 'yargs';
+import { UsageError } from '../errors.js';
+import { exportOptions, profileOption, shellOption, type ExportArgs } from './options.js';
+import { VERSION } from './version.js';
+
+// Each command's module is imported only when that command runs.
+
+let exitCode = 0;
+/** yargs ignores what a handler returns; keep its exit code here. */
+function handle<A>(load: (args: A) => Promise<number | void>) {
+  return async (args: A) => {
+    exitCode = (await load(args)) ?? 0;
+  };
+}
+
+function usageFailure(msg: string | null, err: Error | undefined): never {
+  // yargs reports its own parse errors as YError; everything else is ours.
+  if (err && err.name !== 'YError') throw err;
+  throw new UsageError(msg ?? err?.message ?? 'bad usage', 'see mfa-env --help');
+}
+
+export function buildCli(argv: string[]): Argv {
+  return yargs(argv)
+    .scriptName('mfa-env')
+    .usage('$0 [command] [options]\n\nMint (or reuse) an MFA session and print it for your shell:\n  eval "$(mfa-env)"   ·   mfa-env | source   ·   mfa-env -s powershell | Out-String | Invoke-Expression')
+    .command(
+      ['export', '$0'],
+      'print the session as export lines (the default command)',
+      (y) => y.options(exportOptions),
+      handle(async (a) => (await import('../commands/export.js')).exportCommand(a as ExportArgs)),
+    )
+    .command(
+      'setup',
+      'store the long-term key in the secret store and the MFA device in the profile',
+      (y) =>
+        y.options({
+          ...profileOption,
+          'access-key-id': { type: 'string', describe: 'the IAM user’s AKIA… key id', requiresArg: true },
+          'secret-stdin': { type: 'boolean', describe: 'read the secret access key from stdin' },
+          'mfa-serial': { type: 'string', describe: 'MFA device ARN (default: discovered with IAM ListMFADevices)', requiresArg: true },
+          region: { type: 'string', describe: 'region to write into the profile', requiresArg: true },
+          import: { type: 'boolean', describe: 'take the key from the plaintext profile in the credentials file' },
+          'remove-plaintext': { type: 'boolean', describe: 'then delete those plaintext lines (a redacted backup is kept)' },
+        }),
+      handle(async (a) => (await import('../commands/setup.js')).setupCommand(a as never)),
+    )
+    .command(
+      'status',
+      'show profiles, stored keys and cached sessions',
+      (y) => y.options({ json: { type: 'boolean', describe: 'machine-readable output' } }),
+      handle(async (a) => (await import('../commands/status.js')).statusCommand(a as never)),
+    )
+    .command(
+      'logout',
+      'delete cached sessions and print unset lines',
+      (y) => y.options({ ...profileOption, ...shellOption, all: { type: 'boolean', describe: 'every profile' } }).conflicts('all', 'profile'),
+      handle(async (a) => (await import('../commands/logout.js')).logoutCommand(a as never)),
+    )
+    .command(
+      'unset',
+      'print unset lines for the session variables',
+      (y) => y.options(shellOption),
+      handle(async (a) => (await import('../commands/logout.js')).unsetCommand(a as never)),
+    )
+    .command(
+      'remove',
+      'delete the stored long-term key and cached session of a profile',
+      (y) => y.options(profileOption).demandOption('profile'),
+      handle(async (a) => (await import('../commands/remove.js')).removeCommand(a as never)),
+    )
+    .command(
+      'credential-process',
+      'print the session as credential_process JSON (for ~/.aws/config)',
+      (y) => y.options({ ...exportOptions }).hide('format').hide('shell'),
+      handle(async (a) => (await import('../commands/export.js')).exportCommand({ ...(a as ExportArgs), format: 'credential-process' })),
+    )
+    .command(
+      'init <shell>',
+      'print the shell integration (mfa wrapper, mfa_env_prompt)',
+      (y) => y.positional('shell', { choices: ['bash', 'zsh', 'fish', 'powershell'] as const, describe: 'your shell' }),
+      handle(async (a) => (await import('../commands/init.js')).initCommand(a as never)),
+    )
+    .command(
+      'doctor',
+      'check the secret store, config, shell integration and PATH',
+      {},
+      handle(async () => (await import('../commands/doctor.js')).doctorCommand()),
+    )
+    .command(
+      'demo',
+      'the whole flow against a built-in local STS: no AWS account needed',
+      {},
+      handle(async () => (await import('../commands/demo.js')).demoCommand()),
+    )
+    .completion('completion', 'print the shell completion script (bash, zsh)')
+    .strictCommands()
+    .strictOptions()
+    .help()
+    .alias('h', 'help')
+    .version(VERSION)
+    .alias('V', 'version')
+    .wrap(Math.min(100, process.stderr.columns || 80))
+    .fail(usageFailure);
+}
+
+/** The full command line: every command, help, completion, and the canonical usage errors. */
+export async function main(argv: string[]): Promise<number> {
+  await buildCli(argv).parseAsync();
+  return exitCode;
+}
