@@ -63,6 +63,7 @@ function mfa {
     # not applied either.
     ((__mfa_env_status == 0)) || return "$__mfa_env_status"
     eval "$__mfa_env_out"
+    return 0
 }
 
 # Sets __mfa_env_prompt_text ("aws:dev 42m", "aws:dev 1h05m", "aws:dev <1m",

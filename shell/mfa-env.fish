@@ -74,6 +74,9 @@ function mfa --wraps mfa-env --description 'Run mfa-env and apply the session to
     # not applied either.
     test $rc -eq 0; or return $rc
     string join \n -- $out | source
+    # mfa-env's status, not source's: `set -e` of a variable that is not set
+    # (AWS_SECURITY_TOKEN, usually) returns 4.
+    return $rc
 end
 
 # Prints the current time in epoch seconds. fish has no clock builtin, and

@@ -70,6 +70,7 @@ function mfa {
     # not applied either.
     (( __mfa_env_status == 0 )) || return $__mfa_env_status
     eval "$__mfa_env_out"
+    return 0
 }
 
 # Sets __mfa_env_prompt_text ("aws:dev 42m", "aws:dev 1h05m", "aws:dev <1m",
@@ -187,12 +188,12 @@ __mfa_env_complete() {
     fi
 }
 
-# compdef exists once compinit has run; if this is loaded before compinit,
-# register at the first prompt instead.
+# compdef exists once compinit has run. If this is loaded before compinit
+# (earlier in .zshrc), try again at the first prompt, once: by then every
+# startup file has run.
 __mfa_env_compdef() {
-    (( ${+functions[compdef]} )) || return 0
-    compdef __mfa_env_complete mfa mfa-env mfa-exec
     add-zsh-hook -d precmd __mfa_env_compdef 2>/dev/null
+    (( ${+functions[compdef]} )) && compdef __mfa_env_complete mfa mfa-env mfa-exec
     return 0
 }
 if (( ${+functions[compdef]} )); then
