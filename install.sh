@@ -3,6 +3,8 @@
 # into PREFIX/bin, and loads the shell integration from the startup file of
 # each shell. Running it again changes nothing; --uninstall undoes it.
 # Written for bash 3.2 too (macOS's /bin/bash).
+# Started as `sh install.sh`? Re-run under bash (this line is plain sh).
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -euo pipefail
 
 usage() {

@@ -160,6 +160,12 @@ export class TmuxShell {
     this.tmux('send-keys', '-t', 't', 'Enter');
   }
 
+  /** Types text, then presses the named keys (Tab, Enter, C-c...). */
+  typeKeys(text: string, ...keys: string[]): void {
+    this.tmux('send-keys', '-t', 't', '-l', text);
+    if (keys.length > 0) this.tmux('send-keys', '-t', 't', ...keys);
+  }
+
   /** Types `line`, then waits until the shell has run it. */
   async run(line: string): Promise<void> {
     const marker = join(this.dir, `step-${++this.step}`);

@@ -287,6 +287,37 @@ printf 'reply:%s\\n' "\${COMPREPLY[@]}"`;
     assert.deepEqual(fake.calls().at(-1), ['--get-yargs-completions', 'mfa-env', 'st']);
   });
 
+  toolTest('bash: TAB on mfa completes in a real interactive shell', ['bash', 'tmux'], async () => {
+    const dir = scratch('bash-tab');
+    const fake = makeFakeMfaEnv(dir);
+    const sh = TmuxShell.start(dir, 'bash', `${fake.bin}:${basePath}`);
+    try {
+      await sh.run(`PS1='$ '; eval "$(mfa-env init bash)"`);
+      sh.typeKeys('mfa st', 'Tab');
+      await sh.waitForScreen((s) => lastLine(s) === '$ mfa status');
+      assert.deepEqual(fake.calls().at(-1), ['--get-yargs-completions', 'mfa-env', 'st']);
+    } finally {
+      sh.close();
+    }
+  });
+
+  toolTest('zsh: compinit after the init line still gets the completion; TAB completes', ['zsh', 'tmux'], async () => {
+    const dir = scratch('zsh-tab');
+    const fake = makeFakeMfaEnv(dir);
+    const sh = TmuxShell.start(dir, 'zsh', `${fake.bin}:${basePath}`);
+    try {
+      // The order many .zshrc files have: integration first, compinit later.
+      await sh.run(`PROMPT='%% '; eval "$(mfa-env init zsh)"; autoload -Uz compinit; compinit -u -D`);
+      await sh.run(`print -r -- $_comps[mfa] $_comps[mfa-env] > ${shq(join(dir, 'comps'))}`);
+      assert.equal(sh.read('comps'), '__mfa_env_complete __mfa_env_complete\n');
+      sh.typeKeys('mfa st', 'Tab');
+      await sh.waitForScreen((s) => lastLine(s) === '% mfa status');
+      assert.deepEqual(fake.calls().at(-1)?.slice(0, 3), ['--get-yargs-completions', 'mfa-env', 'st']);
+    } finally {
+      sh.close();
+    }
+  });
+
   toolTest('fish: static completions for subcommands, options and profiles', ['fish'], () => {
     const dir = scratch('fish-complete');
     const home = join(dir, 'home');
