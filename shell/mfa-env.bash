@@ -1,4 +1,5 @@
-# mfa-env shell integration for bash (>= 4.2; 5.0+ for a fork-free prompt).
+# mfa-env shell integration for bash (3.2 and later; from 4.2 the prompt
+# segment starts no process).
 # Load it from ~/.bashrc with:   eval "$(mfa-env init bash)"
 #
 # Defines:
@@ -69,7 +70,8 @@ function mfa {
 # Sets __mfa_env_prompt_text ("aws:dev 42m", "aws:dev 1h05m", "aws:dev <1m",
 # "aws:dev expired", or empty when no session is loaded) and
 # __mfa_env_prompt_level (ok, warn under 10 minutes, expired). No processes:
-# the clock is $EPOCHSECONDS (bash 5) or printf's %(%s)T (bash 4.2).
+# the clock is $EPOCHSECONDS (bash 5) or printf's %(%s)T (bash 4.2); only
+# bash 3.2 (macOS's /bin/bash) has to run date.
 __mfa_env_prompt_compute() {
     __mfa_env_prompt_text='' __mfa_env_prompt_level=''
     local profile=${MFA_ENV_PROFILE-} expires=${MFA_ENV_EXPIRES-} now left mins
@@ -77,7 +79,13 @@ __mfa_env_prompt_compute() {
     # Only digits reach arithmetic: bash would evaluate anything else.
     [[ $expires != *[!0-9]* && ${#expires} -le 15 ]] || return 0
     now=${EPOCHSECONDS-}
-    [[ -n $now ]] || printf -v now '%(%s)T' -1
+    if [[ -z $now ]]; then
+        if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 402)); then
+            printf -v now '%(%s)T' -1
+        else
+            now=$(command date +%s)
+        fi
+    fi
     # Keep the prompt free of characters PS1 or readline would interpret.
     profile=${profile//[[:cntrl:]%\$\`\\!]/?}
     left=$((10#$expires - now))
