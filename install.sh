@@ -24,7 +24,8 @@ Options:
   --shell LIST       only these shells, comma-separated: bash,zsh,fish
   --no-rc            do not touch any shell startup file
   --no-build         skip npm ci and npm run build
-  --uninstall        remove the links, the blocks and the fish file it added
+  --uninstall        remove the links (give the same --prefix), the blocks
+                     and the fish file it added
   -h, --help         show this help
 EOF
 }
