@@ -1,0 +1,213 @@
+# mfa-env shell integration for bash (3.2 and later; from 4.2 the prompt
+# segment starts no process).
+# Load it from ~/.bashrc with:   eval "$(mfa-env init bash)"
+#
+# Defines:
+#   mfa [ARGS...]          runs mfa-env and applies the session to this shell
+#   mfa_env_prompt [--color]
+#                          prints "aws:PROFILE 42m" for the session in this shell
+# With MFA_ENV_PROMPT=1 set before loading, the segment is also put at the
+# start of PS1, refreshed from PROMPT_COMMAND without starting any process.
+# Everything else is private and named __mfa_env_*. Loading twice is harmless.
+
+# Succeeds when the arguments ask for export lines (no subcommand, or export,
+# logout, unset; shell format; no --help/--version), i.e. output to eval.
+# $1 is this shell's name. Sets __mfa_env_shell_given when the user passed
+# --shell for this same shell (a different shell means: don't eval).
+__mfa_env_wants_eval() {
+    local self=$1 sub='' format=shell arg
+    shift
+    while (($#)); do
+        arg=$1
+        case $arg in
+            --) return 1 ;;
+            -h | --help | -V | --version) return 1 ;;
+            -f | --format) format=${2-} && (($# > 1)) && shift ;;
+            --format=*) format=${arg#*=} ;;
+            -f?*) format=${arg#-f} && format=${format#=} ;;
+            -s | --shell)
+                [[ ${2-} == "$self" ]] || return 1
+                __mfa_env_shell_given=1
+                (($# > 1)) && shift
+                ;;
+            --shell=*)
+                [[ ${arg#*=} == "$self" ]] || return 1
+                __mfa_env_shell_given=1
+                ;;
+            -p | --profile | -c | --code | -d | --duration | --write-profile)
+                (($# > 1)) && shift
+                ;;
+            -*) ;;
+            *) [[ -n $sub ]] || sub=$arg ;;
+        esac
+        shift
+    done
+    case $sub in
+        '' | export | logout | unset) [[ $format == shell ]] ;;
+        *) return 1 ;;
+    esac
+}
+
+function mfa {
+    local __mfa_env_shell_given='' __mfa_env_out __mfa_env_status
+    if ! __mfa_env_wants_eval bash "$@"; then
+        command mfa-env "$@"
+        return
+    fi
+    if [[ -n $__mfa_env_shell_given ]]; then
+        __mfa_env_out=$(command mfa-env "$@")
+    else
+        __mfa_env_out=$(command mfa-env "$@" --shell bash)
+    fi
+    __mfa_env_status=$?
+    # On failure mfa-env prints nothing on stdout; whatever it did print is
+    # not applied either.
+    ((__mfa_env_status == 0)) || return "$__mfa_env_status"
+    eval "$__mfa_env_out"
+    return 0
+}
+
+# Sets __mfa_env_prompt_text ("aws:dev 42m", "aws:dev 1h05m", "aws:dev <1m",
+# "aws:dev expired", or empty when no session is loaded) and
+# __mfa_env_prompt_level (ok, warn under 10 minutes, expired). No processes:
+# the clock is $EPOCHSECONDS (bash 5) or printf's %(%s)T (bash 4.2); only
+# bash 3.2 (macOS's /bin/bash) has to run date.
+__mfa_env_prompt_compute() {
+    __mfa_env_prompt_text='' __mfa_env_prompt_level=''
+    local profile=${MFA_ENV_PROFILE-} expires=${MFA_ENV_EXPIRES-} now left mins
+    [[ -n $profile && -n $expires ]] || return 0
+    # Only digits reach arithmetic: bash would evaluate anything else.
+    [[ $expires != *[!0-9]* && ${#expires} -le 15 ]] || return 0
+    now=${EPOCHSECONDS-}
+    if [[ -z $now ]]; then
+        if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 402)); then
+            printf -v now '%(%s)T' -1
+        else
+            now=$(command date +%s)
+        fi
+    fi
+    # Keep the prompt free of characters PS1 or readline would interpret.
+    profile=${profile//[[:cntrl:]%\$\`\\!]/?}
+    left=$((10#$expires - now))
+    if ((left <= 0)); then
+        __mfa_env_prompt_text="aws:$profile expired" __mfa_env_prompt_level=expired
+        return 0
+    fi
+    if ((left < 60)); then
+        __mfa_env_prompt_text="aws:$profile <1m"
+    elif ((left < 3600)); then
+        __mfa_env_prompt_text="aws:$profile $((left / 60))m"
+    else
+        mins=$((left / 60))
+        printf -v __mfa_env_prompt_text 'aws:%s %dh%02dm' "$profile" $((mins / 60)) $((mins % 60))
+    fi
+    if ((left < 600)); then __mfa_env_prompt_level=warn; else __mfa_env_prompt_level=ok; fi
+}
+
+__mfa_env_color_ok() {
+    [[ -z ${NO_COLOR-} && -n ${TERM-} && $TERM != dumb ]]
+}
+
+# Sets __mfa_env_prompt_segment: the text coloured for PS1, with readline's
+# invisible-text markers \001 \002 (what \[ \] become) around the escapes,
+# and a trailing space; empty when no session is loaded.
+__mfa_env_prompt_render() {
+    __mfa_env_prompt_compute
+    __mfa_env_prompt_segment=''
+    [[ -n $__mfa_env_prompt_text ]] || return 0
+    local on=''
+    if __mfa_env_color_ok; then
+        case $__mfa_env_prompt_level in
+            warn) on=$'\001\e[33m\002' ;;
+            expired) on=$'\001\e[31m\002' ;;
+        esac
+    fi
+    if [[ -n $on ]]; then
+        __mfa_env_prompt_segment="$on$__mfa_env_prompt_text"$'\001\e[0m\002 '
+    else
+        __mfa_env_prompt_segment="$__mfa_env_prompt_text "
+    fi
+}
+
+# Prints the segment for this shell's session, nothing when there is none.
+# --color adds colour (yellow under 10 minutes, red when expired) wrapped in
+# \001 \002 so it is safe inside PS1, e.g. PS1='$(mfa_env_prompt --color) \$ '
+# (a $(...) in PS1 forks; MFA_ENV_PROMPT=1 does the same with no fork).
+function mfa_env_prompt {
+    if [[ ${1-} == --color ]]; then
+        __mfa_env_prompt_render
+        printf '%s' "${__mfa_env_prompt_segment% }"
+    else
+        __mfa_env_prompt_compute
+        printf '%s' "$__mfa_env_prompt_text"
+    fi
+}
+
+# Run from PROMPT_COMMAND: refreshes the segment and keeps the reference to it
+# at the start of PS1 (prompts such as starship rewrite PS1 every time).
+# Keeps $? for whatever runs after it.
+__mfa_env_prompt_hook() {
+    local rc=$?
+    __mfa_env_prompt_render
+    # shellcheck disable=SC2016 # PS1 expands it at each prompt
+    case $PS1 in
+        *'${__mfa_env_prompt_segment}'*) ;;
+        *) PS1='${__mfa_env_prompt_segment}'$PS1 ;;
+    esac
+    return "$rc"
+}
+
+__mfa_env_register_prompt() {
+    local entry
+    # bash-preexec owns PROMPT_COMMAND when present; use its list.
+    if [[ -n ${precmd_functions+set} ]]; then
+        for entry in "${precmd_functions[@]}"; do
+            [[ $entry == __mfa_env_prompt_hook ]] && return 0
+        done
+        precmd_functions+=(__mfa_env_prompt_hook)
+        return 0
+    fi
+    # bash 5.1+ also accepts PROMPT_COMMAND as an array.
+    if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501)) && [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+        for entry in "${PROMPT_COMMAND[@]}"; do
+            [[ $entry == __mfa_env_prompt_hook ]] && return 0
+        done
+        PROMPT_COMMAND+=(__mfa_env_prompt_hook)
+        return 0
+    fi
+    # A string from here on (the array form returned above).
+    # shellcheck disable=SC2128,SC2178
+    case ${PROMPT_COMMAND-} in
+        *__mfa_env_prompt_hook*) ;;
+        '') PROMPT_COMMAND=__mfa_env_prompt_hook ;;
+        *) PROMPT_COMMAND=${PROMPT_COMMAND}$'\n'__mfa_env_prompt_hook ;;
+    esac
+}
+
+if [[ ${MFA_ENV_PROMPT-} == 1 ]]; then
+    __mfa_env_register_prompt
+fi
+
+# Completion uses yargs's protocol (mfa-env --get-yargs-completions WORDS...),
+# asked only when TAB is pressed; with no answer, bash completes file names.
+__mfa_env_complete() {
+    local cur=${COMP_WORDS[COMP_CWORD]} bin=mfa-env line i
+    [[ ${COMP_WORDS[0]} == mfa-exec ]] && bin=mfa-exec
+    COMPREPLY=()
+    if [[ $bin == mfa-exec ]]; then
+        # After "--" comes the command to run.
+        for ((i = 1; i < COMP_CWORD; i++)); do
+            if [[ ${COMP_WORDS[i]} == -- ]]; then
+                if ((i == COMP_CWORD - 1)); then
+                    while IFS= read -r line; do COMPREPLY+=("$line"); done < <(compgen -c -- "$cur")
+                fi
+                return 0
+            fi
+        done
+    fi
+    while IFS= read -r line; do
+        [[ -n $line && $line == "$cur"* ]] && COMPREPLY+=("$line")
+    done < <(command "$bin" --get-yargs-completions "$bin" "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null)
+    return 0
+}
+complete -o default -F __mfa_env_complete mfa mfa-env mfa-exec

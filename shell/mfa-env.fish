@@ -1,0 +1,220 @@
+# mfa-env shell integration for fish (>= 3.3).
+# Load it from ~/.config/fish/conf.d/mfa-env.fish with:
+#   mfa-env init fish | source
+#
+# Defines:
+#   mfa [ARGS...]          runs mfa-env and applies the session to this shell
+#   mfa_env_prompt [--color]
+#                          prints "aws:PROFILE 42m" for the session in this shell
+# With MFA_ENV_PROMPT=1 set before loading, fish_right_prompt is wrapped to
+# show the segment in front of what it printed before. Completions for
+# mfa-env, mfa and mfa-exec. Everything else is private and named __mfa_env_*.
+# Loading twice is harmless.
+
+# Status 0 when the arguments ask for export lines (no subcommand, or export,
+# logout, unset; shell format; no --help/--version), i.e. output to apply;
+# 10 when, in addition, the user already passed --shell for this shell;
+# 1 otherwise. $argv[1] is this shell's name.
+function __mfa_env_wants_eval
+    set -l self $argv[1]
+    set -e argv[1]
+    set -l sub ''
+    set -l format shell
+    set -l given 0
+    while set -q argv[1]
+        set -l arg $argv[1]
+        set -e argv[1]
+        switch $arg
+            case --
+                return 1
+            case -h --help -V --version
+                return 1
+            case -f --format
+                set format "$argv[1]"
+                set -q argv[1]; and set -e argv[1]
+            case '--format=*'
+                set format (string replace -- --format= '' $arg)
+            case '-f*'
+                set format (string replace -r -- '^-f=?' '' $arg)
+            case -s --shell
+                test "$argv[1]" = $self; or return 1
+                set given 1
+                set -q argv[1]; and set -e argv[1]
+            case '--shell=*'
+                test (string replace -- --shell= '' $arg) = $self; or return 1
+                set given 1
+            case -p --profile -c --code -d --duration --write-profile
+                set -q argv[1]; and set -e argv[1]
+            case '-*'
+            case '*'
+                test -n "$sub"; or set sub $arg
+        end
+    end
+    contains -- "$sub" '' export logout unset; or return 1
+    test "$format" = shell; or return 1
+    test $given = 1; and return 10
+    return 0
+end
+
+function mfa --wraps mfa-env --description 'Run mfa-env and apply the session to this shell'
+    __mfa_env_wants_eval fish $argv
+    set -l kind $status
+    if test $kind -ne 0 -a $kind -ne 10
+        command mfa-env $argv
+        return
+    end
+    set -l out
+    if test $kind -eq 10
+        set out (command mfa-env $argv)
+    else
+        set out (command mfa-env $argv --shell fish)
+    end
+    set -l rc $status
+    # On failure mfa-env prints nothing on stdout; whatever it did print is
+    # not applied either.
+    test $rc -eq 0; or return $rc
+    string join \n -- $out | source
+    # mfa-env's status, not source's: `set -e` of a variable that is not set
+    # (AWS_SECURITY_TOKEN, usually) returns 4.
+    return $rc
+end
+
+# Prints the current time in epoch seconds. fish has no clock builtin, and
+# `date +%s` costs a process per prompt, so on Linux the clock is boot time
+# (/proc/stat btime) plus uptime (/proc/uptime), both read with builtins:
+# no process, within a second of the real clock. Elsewhere: date.
+function __mfa_env_now
+    if test -r /proc/uptime -a -r /proc/stat
+        read -l up _ </proc/uptime
+        set -l bt (string match -rg '^btime (\d+)' </proc/stat)
+        if test -n "$up" -a -n "$bt"
+            # btime is truncated to the second: add half of one.
+            math --scale 0 "floor($up + 0.5) + $bt"
+            return
+        end
+    end
+    command date +%s
+end
+
+# Sets __mfa_env_prompt_text ("aws:dev 42m", "aws:dev 1h05m", "aws:dev <1m",
+# "aws:dev expired", or empty when no session is loaded) and
+# __mfa_env_prompt_level (ok, warn under 10 minutes, expired).
+function __mfa_env_prompt_compute
+    set -g __mfa_env_prompt_text ''
+    set -g __mfa_env_prompt_level ''
+    test -n "$MFA_ENV_PROFILE" -a -n "$MFA_ENV_EXPIRES"; or return 0
+    string match -qr '^\d{1,15}$' -- "$MFA_ENV_EXPIRES"; or return 0
+    set -l now (__mfa_env_now)
+    set -l left (math --scale 0 "$MFA_ENV_EXPIRES - $now")
+    # The same text as in bash and zsh: no characters a prompt interprets.
+    set -l profile (string replace -ra -- '[[:cntrl:]%$`\\\\!]' '?' "$MFA_ENV_PROFILE")
+    if test $left -le 0
+        set -g __mfa_env_prompt_text "aws:$profile expired"
+        set -g __mfa_env_prompt_level expired
+        return 0
+    end
+    if test $left -lt 60
+        set -g __mfa_env_prompt_text "aws:$profile <1m"
+    else if test $left -lt 3600
+        set -g __mfa_env_prompt_text "aws:$profile "(math --scale 0 "floor($left / 60)")m
+    else
+        set -g __mfa_env_prompt_text (printf 'aws:%s %dh%02dm' $profile \
+            (math --scale 0 "floor($left / 3600)") (math --scale 0 "floor($left % 3600 / 60)"))
+    end
+    if test $left -lt 600
+        set -g __mfa_env_prompt_level warn
+    else
+        set -g __mfa_env_prompt_level ok
+    end
+end
+
+# Prints the segment for this shell's session, nothing when there is none.
+# --color: yellow under 10 minutes, red when expired (unless NO_COLOR is set
+# or the terminal is dumb), for use in fish_prompt / fish_right_prompt.
+function mfa_env_prompt --description 'Print the AWS session profile and time left'
+    __mfa_env_prompt_compute
+    test -n "$__mfa_env_prompt_text"; or return 0
+    set -l color
+    if test "$argv[1]" = --color -a -z "$NO_COLOR" -a -n "$TERM" -a "$TERM" != dumb
+        switch $__mfa_env_prompt_level
+            case warn
+                set color yellow
+            case expired
+                set color red
+        end
+    end
+    if test -n "$color"
+        printf '%s%s%s' (set_color $color) $__mfa_env_prompt_text (set_color normal)
+    else
+        printf '%s' $__mfa_env_prompt_text
+    end
+end
+
+function __mfa_env_return
+    return $argv[1]
+end
+
+if test "$MFA_ENV_PROMPT" = 1; and not set -q __mfa_env_rprompt_wrapped
+    set -g __mfa_env_rprompt_wrapped 1
+    # functions -q autoloads the user's or the theme's fish_right_prompt.
+    if functions -q fish_right_prompt
+        functions --copy fish_right_prompt __mfa_env_orig_fish_right_prompt
+    end
+    function fish_right_prompt
+        set -l last_status $status
+        mfa_env_prompt --color
+        if functions -q __mfa_env_orig_fish_right_prompt
+            test -n "$__mfa_env_prompt_text"; and printf ' '
+            # The original sees the status of the user's command, as before.
+            __mfa_env_return $last_status
+            __mfa_env_orig_fish_right_prompt
+        end
+    end
+end
+
+# Completions (static; `complete -e` first so loading twice adds nothing).
+function __mfa_env_profiles
+    set -l config $HOME/.aws/config
+    set -q AWS_CONFIG_FILE[1]; and set config $AWS_CONFIG_FILE
+    set -l credentials $HOME/.aws/credentials
+    set -q AWS_SHARED_CREDENTIALS_FILE[1]; and set credentials $AWS_SHARED_CREDENTIALS_FILE
+    test -r $config; and string match -rg '^\s*\[\s*(?:profile\s+)?([^\]\s]+)\s*\]' <$config
+    test -r $credentials; and string match -rg '^\s*\[\s*([^\]\s]+)\s*\]' <$credentials
+end
+
+complete -c mfa-env -e
+complete -c mfa-exec -e
+set -l __mfa_env_subcommands export setup status logout unset remove init credential-process doctor demo
+set -l __mfa_env_no_sub "not __fish_seen_subcommand_from $__mfa_env_subcommands"
+complete -c mfa-env -f
+complete -c mfa-env -n $__mfa_env_no_sub -a export -d 'Print export lines (default)'
+complete -c mfa-env -n $__mfa_env_no_sub -a setup -d 'Store the long-term key'
+complete -c mfa-env -n $__mfa_env_no_sub -a status -d 'Show profiles and sessions'
+complete -c mfa-env -n $__mfa_env_no_sub -a logout -d 'Forget the session, print unset lines'
+complete -c mfa-env -n $__mfa_env_no_sub -a unset -d 'Print unset lines'
+complete -c mfa-env -n $__mfa_env_no_sub -a remove -d 'Delete the long-term key'
+complete -c mfa-env -n $__mfa_env_no_sub -a init -d 'Print the shell integration'
+complete -c mfa-env -n $__mfa_env_no_sub -a credential-process -d 'credential_process JSON'
+complete -c mfa-env -n $__mfa_env_no_sub -a doctor -d 'Check the installation'
+complete -c mfa-env -n $__mfa_env_no_sub -a demo -d 'Try it against a local STS emulator'
+complete -c mfa-env -n '__fish_seen_subcommand_from init' -a 'bash zsh fish powershell'
+complete -c mfa-env -n '__fish_seen_subcommand_from logout' -l all -d 'All profiles'
+complete -c mfa-env -n '__fish_seen_subcommand_from status' -l json -d 'JSON output'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l access-key-id -x -d 'Access key id'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l secret-stdin -d 'Read the secret from stdin'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l mfa-serial -x -d 'MFA device ARN'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l region -x -d 'Region'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l import -d 'Take the key from the credentials file'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l remove-plaintext -d 'Then delete it there'
+for cmd in mfa-env mfa-exec
+    complete -c $cmd -s p -l profile -x -a '(__mfa_env_profiles)' -d Profile
+    complete -c $cmd -s c -l code -x -d 'MFA code'
+    complete -c $cmd -s d -l duration -x -d 'Session length (12h, 90m, 3600)'
+    complete -c $cmd -l refresh -d 'Mint a new session'
+    complete -c $cmd -l no-cache -d 'Do not use the session cache'
+    complete -c $cmd -s h -l help -d Help
+    complete -c $cmd -l version -d Version
+end
+complete -c mfa-env -s s -l shell -x -a 'bash zsh fish powershell' -d 'Output dialect'
+complete -c mfa-env -s f -l format -x -a 'shell json credential-process' -d 'Output format'
+complete -c mfa-env -l write-profile -x -a '(__mfa_env_profiles)' -d 'Also write the session to this profile'

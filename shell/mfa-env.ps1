@@ -1,0 +1,115 @@
+# mfa-env shell integration for PowerShell (Windows PowerShell 5.1, PowerShell 7+).
+# Load it from $PROFILE with:
+#   mfa-env init powershell | Out-String | Invoke-Expression
+#
+# Defines:
+#   mfa [ARGS...]          runs mfa-env and applies the session to this session
+#   mfa_env_prompt [-Color]
+#                          returns "aws:PROFILE 42m" for the session loaded here
+# With $env:MFA_ENV_PROMPT = '1' set before loading, the prompt function is
+# wrapped to show the segment in front of the existing prompt.
+# Everything else is private and named __mfa_env_*. Loading twice is harmless.
+
+# 'eval' when the arguments ask for export lines (no subcommand, or export,
+# logout, unset; shell format; no --help/--version), 'given' when in addition
+# --shell powershell is already there, 'pass' otherwise.
+function global:__mfa_env_wants_eval([object[]]$Arguments) {
+    $sub = ''; $format = 'shell'; $given = $false
+    for ($i = 0; $i -lt $Arguments.Count; $i++) {
+        $arg = [string]$Arguments[$i]
+        $next = if ($i + 1 -lt $Arguments.Count) { [string]$Arguments[$i + 1] } else { '' }
+        if ($arg -cin '--', '-h', '--help', '-V', '--version') { return 'pass' }
+        elseif ($arg -cin '-f', '--format') { $format = $next; $i++ }
+        elseif ($arg -clike '--format=*') { $format = $arg.Substring(9) }
+        elseif ($arg -clike '-f*') { $format = $arg.Substring(2).TrimStart('=') }
+        elseif ($arg -cin '-s', '--shell') {
+            if ($next -cne 'powershell') { return 'pass' }
+            $given = $true; $i++
+        }
+        elseif ($arg -clike '--shell=*') {
+            if ($arg.Substring(8) -cne 'powershell') { return 'pass' }
+            $given = $true
+        }
+        elseif ($arg -cin '-p', '--profile', '-c', '--code', '-d', '--duration', '--write-profile') { $i++ }
+        elseif ($arg.StartsWith('-')) { }
+        elseif ($sub -eq '') { $sub = $arg }
+    }
+    if ($sub -cnotin '', 'export', 'logout', 'unset' -or $format -cne 'shell') { return 'pass' }
+    if ($given) { 'given' } else { 'eval' }
+}
+
+function global:mfa {
+    # PowerShell reads an unquoted 012345 as the number 12345: give an MFA
+    # code back its six digits.
+    $mfaArgs = @(for ($i = 0; $i -lt $args.Count; $i++) {
+        $a = $args[$i]
+        if ($i -gt 0 -and $args[$i - 1] -cin '-c', '--code' -and ($a -is [int] -or $a -is [long])) {
+            '{0:D6}' -f $a
+        } else { $a }
+    })
+    $kind = __mfa_env_wants_eval $mfaArgs
+    if ($kind -eq 'pass') {
+        & mfa-env @mfaArgs
+        return
+    }
+    if ($kind -eq 'given') {
+        $out = & mfa-env @mfaArgs
+    } else {
+        $out = & mfa-env @mfaArgs --shell powershell
+    }
+    $status = $LASTEXITCODE
+    # On failure mfa-env prints nothing on stdout; whatever it did print is
+    # not applied either.
+    if ($status -eq 0 -and $out) {
+        Invoke-Expression ($out -join "`n")
+    }
+    $global:LASTEXITCODE = $status
+}
+
+# @(text, level): "aws:dev 42m", "aws:dev 1h05m", "aws:dev <1m" or
+# "aws:dev expired"; level ok, warn (under 10 minutes) or expired.
+# $null when no session is loaded. In-process clock: no external command.
+function global:__mfa_env_prompt_compute {
+    $name = $env:MFA_ENV_PROFILE
+    $expires = $env:MFA_ENV_EXPIRES
+    if (-not $name -or -not $expires -or $expires -notmatch '^\d{1,15}$') { return $null }
+    $left = [long]$expires - [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+    # The same text as in the other shells: no characters a prompt interprets.
+    $name = $name -replace '[\p{Cc}%$`\\!]', '?'
+    if ($left -le 0) { return @("aws:$name expired", 'expired') }
+    if ($left -lt 60) { $text = "aws:$name <1m" }
+    elseif ($left -lt 3600) { $text = "aws:$name $([math]::Floor($left / 60))m" }
+    else {
+        $mins = [math]::Floor($left / 60)
+        $text = 'aws:{0} {1}h{2:D2}m' -f $name, [long][math]::Floor($mins / 60), [long]($mins % 60)
+    }
+    if ($left -lt 600) { @($text, 'warn') } else { @($text, 'ok') }
+}
+
+# Returns the segment for this session ('' when there is none). -Color adds
+# ANSI colour (yellow under 10 minutes, red when expired) when the host
+# supports it and NO_COLOR is not set.
+function global:mfa_env_prompt {
+    param([switch]$Color)
+    $r = __mfa_env_prompt_compute
+    if (-not $r) { return '' }
+    $text, $level = $r
+    $useColor = $Color -and -not $env:NO_COLOR -and $env:TERM -ne 'dumb' -and $Host.UI.SupportsVirtualTerminal
+    $e = [char]27
+    if ($useColor -and $level -eq 'warn') { return "$e[33m$text$e[0m" }
+    if ($useColor -and $level -eq 'expired') { return "$e[31m$text$e[0m" }
+    $text
+}
+
+# Get-Variable, not $global:..., so Set-StrictMode does not object.
+if ($env:MFA_ENV_PROMPT -eq '1' -and
+    -not (Get-Variable -Name __mfa_env_prompt_wrapped -Scope Global -ErrorAction SilentlyContinue)) {
+    $global:__mfa_env_prompt_wrapped = $true
+    $global:__mfa_env_prompt_old = $function:prompt
+    function global:prompt {
+        # The original prompt runs first so it still sees $? of your command.
+        $rest = if ($global:__mfa_env_prompt_old) { -join (& $global:__mfa_env_prompt_old) } else { 'PS> ' }
+        $segment = mfa_env_prompt -Color
+        if ($segment) { "$segment $rest" } else { $rest }
+    }
+}

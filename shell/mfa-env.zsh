@@ -1,0 +1,204 @@
+# mfa-env shell integration for zsh.
+# Load it from ~/.zshrc (after compinit, if you have one) with:
+#   eval "$(mfa-env init zsh)"
+#
+# Defines:
+#   mfa [ARGS...]          runs mfa-env and applies the session to this shell
+#   mfa_env_prompt [--color]
+#                          prints "aws:PROFILE 42m" for the session in this shell
+# With MFA_ENV_PROMPT=1 set before loading, a precmd hook also shows the
+# segment in RPROMPT, in front of whatever RPROMPT your theme sets, without
+# starting any process. Everything else is private and named __mfa_env_*.
+# Loading twice is harmless.
+
+zmodload zsh/datetime 2>/dev/null
+
+# Succeeds when the arguments ask for export lines (no subcommand, or export,
+# logout, unset; shell format; no --help/--version), i.e. output to eval.
+# $1 is this shell's name. Sets __mfa_env_shell_given when the user passed
+# --shell for this same shell (a different shell means: don't eval).
+__mfa_env_wants_eval() {
+    emulate -L zsh
+    local self=$1 sub='' format=shell arg
+    shift
+    while (( $# )); do
+        arg=$1
+        case $arg in
+            (--) return 1 ;;
+            (-h|--help|-V|--version) return 1 ;;
+            (-f|--format) format=${2-}; (( $# > 1 )) && shift ;;
+            (--format=*) format=${arg#*=} ;;
+            (-f?*) format=${${arg#-f}#=} ;;
+            (-s|--shell)
+                [[ ${2-} == $self ]] || return 1
+                __mfa_env_shell_given=1
+                (( $# > 1 )) && shift
+                ;;
+            (--shell=*)
+                [[ ${arg#*=} == $self ]] || return 1
+                __mfa_env_shell_given=1
+                ;;
+            (-p|--profile|-c|--code|-d|--duration|--write-profile)
+                (( $# > 1 )) && shift
+                ;;
+            (-*) ;;
+            (*) [[ -n $sub ]] || sub=$arg ;;
+        esac
+        shift
+    done
+    case $sub in
+        (''|export|logout|unset) [[ $format == shell ]] ;;
+        (*) return 1 ;;
+    esac
+}
+
+function mfa {
+    emulate -L zsh
+    local __mfa_env_shell_given='' __mfa_env_out
+    local -i __mfa_env_status
+    if ! __mfa_env_wants_eval zsh "$@"; then
+        command mfa-env "$@"
+        return
+    fi
+    if [[ -n $__mfa_env_shell_given ]]; then
+        __mfa_env_out=$(command mfa-env "$@")
+    else
+        __mfa_env_out=$(command mfa-env "$@" --shell zsh)
+    fi
+    __mfa_env_status=$?
+    # On failure mfa-env prints nothing on stdout; whatever it did print is
+    # not applied either.
+    (( __mfa_env_status == 0 )) || return $__mfa_env_status
+    eval "$__mfa_env_out"
+    return 0
+}
+
+# Sets __mfa_env_prompt_text ("aws:dev 42m", "aws:dev 1h05m", "aws:dev <1m",
+# "aws:dev expired", or empty when no session is loaded) and
+# __mfa_env_prompt_level (ok, warn under 10 minutes, expired). No processes:
+# the clock is $EPOCHSECONDS from zsh/datetime (or the prompt escape %D{%s}).
+__mfa_env_prompt_compute() {
+    emulate -L zsh
+    typeset -g __mfa_env_prompt_text='' __mfa_env_prompt_level=''
+    local profile=${MFA_ENV_PROFILE-} expires=${MFA_ENV_EXPIRES-}
+    local -i now left mins
+    [[ -n $profile && -n $expires ]] || return 0
+    # Only digits reach arithmetic, which would evaluate anything else.
+    [[ $expires != *[^0-9]* && ${#expires} -le 15 ]] || return 0
+    if (( ${+EPOCHSECONDS} )); then
+        now=$EPOCHSECONDS
+    else
+        now=${(%):-'%D{%s}'}
+    fi
+    # Keep the prompt free of characters prompt expansion would interpret.
+    profile=${profile//[[:cntrl:]%\$\`\\!]/?}
+    left=$(( 10#$expires - now ))
+    if (( left <= 0 )); then
+        __mfa_env_prompt_text="aws:$profile expired" __mfa_env_prompt_level=expired
+        return 0
+    fi
+    if (( left < 60 )); then
+        __mfa_env_prompt_text="aws:$profile <1m"
+    elif (( left < 3600 )); then
+        __mfa_env_prompt_text="aws:$profile $(( left / 60 ))m"
+    else
+        mins=$(( left / 60 ))
+        printf -v __mfa_env_prompt_text 'aws:%s %dh%02dm' $profile $(( mins / 60 )) $(( mins % 60 ))
+    fi
+    if (( left < 600 )); then __mfa_env_prompt_level=warn; else __mfa_env_prompt_level=ok; fi
+}
+
+# Sets __mfa_env_prompt_segment: the text with prompt colour escapes
+# (%F{yellow} under 10 minutes, %F{red} expired) unless NO_COLOR is set or
+# the terminal is dumb; empty when no session is loaded.
+__mfa_env_prompt_render() {
+    emulate -L zsh
+    __mfa_env_prompt_compute
+    typeset -g __mfa_env_prompt_segment=$__mfa_env_prompt_text
+    [[ -n $__mfa_env_prompt_text && -z ${NO_COLOR-} && -n ${TERM-} && $TERM != dumb ]] || return 0
+    case $__mfa_env_prompt_level in
+        (warn) __mfa_env_prompt_segment="%F{yellow}$__mfa_env_prompt_text%f" ;;
+        (expired) __mfa_env_prompt_segment="%F{red}$__mfa_env_prompt_text%f" ;;
+    esac
+}
+
+# Prints the segment for this shell's session, nothing when there is none.
+# --color adds prompt colour escapes, for use in a prompt with prompt_subst:
+# RPROMPT='$(mfa_env_prompt --color)' (a $(...) forks; MFA_ENV_PROMPT=1 does
+# the same with no fork).
+function mfa_env_prompt {
+    emulate -L zsh
+    if [[ ${1-} == --color ]]; then
+        __mfa_env_prompt_render
+        print -rn -- $__mfa_env_prompt_segment
+    else
+        __mfa_env_prompt_compute
+        print -rn -- $__mfa_env_prompt_text
+    fi
+}
+
+# precmd hook: puts the segment in front of RPROMPT. Whatever RPROMPT holds
+# when this did not set it last (a theme, starship, the user) is kept as the
+# base, so nothing is clobbered and the segment is never doubled. The text
+# holds no % $ ` \ !, so it is safe with or without prompt_subst.
+__mfa_env_prompt_hook() {
+    local -i rc=$?
+    emulate -L zsh
+    __mfa_env_prompt_render
+    if [[ ${RPROMPT-} != "${__mfa_env_rprompt_last-}" ]]; then
+        typeset -g __mfa_env_rprompt_base=${RPROMPT-}
+    fi
+    if [[ -n $__mfa_env_prompt_segment ]]; then
+        RPROMPT="$__mfa_env_prompt_segment${__mfa_env_rprompt_base:+ $__mfa_env_rprompt_base}"
+    else
+        RPROMPT=$__mfa_env_rprompt_base
+    fi
+    typeset -g __mfa_env_rprompt_last=$RPROMPT
+    return rc
+}
+
+if [[ ${MFA_ENV_PROMPT-} == 1 ]]; then
+    autoload -Uz add-zsh-hook
+    # add-zsh-hook does not add a function twice.
+    add-zsh-hook precmd __mfa_env_prompt_hook
+fi
+
+# Completion uses yargs's protocol (mfa-env --get-yargs-completions WORDS...),
+# asked only when TAB is pressed; with no answer, zsh completes file names.
+__mfa_env_complete() {
+    local bin=mfa-env si=$IFS
+    local -a reply
+    local -i dash
+    [[ $words[1] == mfa-exec ]] && bin=mfa-exec
+    dash=${words[(i)--]}
+    if [[ $bin == mfa-exec ]] && (( dash < CURRENT )); then
+        # After "--" comes the command to run: complete it as a command line.
+        words=("${(@)words[dash+1,-1]}")
+        (( CURRENT -= dash ))
+        _normal
+        return
+    fi
+    IFS=$'\n' reply=($(COMP_CWORD=$(( CURRENT - 1 )) COMP_LINE=$BUFFER COMP_POINT=$CURSOR \
+        command $bin --get-yargs-completions $bin "${(@)words[2,CURRENT]}" 2>/dev/null))
+    IFS=$si
+    if (( ${#reply} )); then
+        _describe 'values' reply
+    else
+        _default
+    fi
+}
+
+# compdef exists once compinit has run. If this is loaded before compinit
+# (earlier in .zshrc), try again at the first prompt, once: by then every
+# startup file has run.
+__mfa_env_compdef() {
+    add-zsh-hook -d precmd __mfa_env_compdef 2>/dev/null
+    (( ${+functions[compdef]} )) && compdef __mfa_env_complete mfa mfa-env mfa-exec
+    return 0
+}
+if (( ${+functions[compdef]} )); then
+    __mfa_env_compdef
+elif [[ -o interactive ]]; then
+    autoload -Uz add-zsh-hook
+    add-zsh-hook precmd __mfa_env_compdef
+fi

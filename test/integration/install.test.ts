@@ -1,0 +1,202 @@
+// install.sh with a throwaway HOME: one block per rc file however often it
+// runs, an uninstall that leaves the rc files byte-identical, and new shells
+// that find `mfa`.
+//
+// `mfa-env init` needs a built CLI; these tests put a fake mfa-env first on
+// PATH that answers `init <shell>` by printing shell/mfa-env.<shell>, so
+// they do not depend on dist/ (--no-build; the links may dangle).
+import { describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, makeFakeMfaEnv, repoRoot, run, tempDir, toolTest } from './shell-helpers.js';
+
+const dirs: string[] = [];
+after(() => dirs.forEach(cleanup));
+const basePath = process.env.PATH ?? '/usr/bin:/bin';
+const installSh = join(repoRoot, 'install.sh');
+const START = '# >>> mfa-env >>>';
+const END = '# <<< mfa-env <<<';
+
+interface Setup {
+  dir: string;
+  home: string;
+  prefix: string;
+  bashrc: string;
+  zshrc: string;
+  fishFile: string;
+  fakeBin: string;
+}
+
+function setup(): Setup {
+  const dir = tempDir('install');
+  dirs.push(dir);
+  const home = join(dir, 'home');
+  mkdirSync(home);
+  return {
+    dir,
+    home,
+    prefix: join(dir, 'prefix'),
+    bashrc: join(home, '.bashrc'),
+    zshrc: join(home, '.zshrc'),
+    fishFile: join(home, '.config', 'fish', 'conf.d', 'mfa-env.fish'),
+    fakeBin: makeFakeMfaEnv(dir).bin,
+  };
+}
+
+function install(s: Setup, ...args: string[]) {
+  const r = run('bash', [installSh, '--no-build', '--prefix', s.prefix, ...args], { HOME: s.home, PATH: basePath });
+  assert.equal(r.status, 0, `install.sh ${args.join(' ')}: ${r.stderr}`);
+  return r;
+}
+
+const count = (text: string, needle: string): number => text.split(needle).length - 1;
+const read = (file: string): string => readFileSync(file, 'utf8');
+
+describe('install.sh', () => {
+  toolTest('twice gives one block per rc file; --uninstall restores them byte for byte', ['bash'], () => {
+    const s = setup();
+    // One rc file ending without a newline, one with: both must come back exactly.
+    const bashOriginal = '# my bashrc\nalias ll="ls -l"';
+    const zshOriginal = '# my zshrc\nsetopt autocd\n\n';
+    writeFileSync(s.bashrc, bashOriginal);
+    writeFileSync(s.zshrc, zshOriginal);
+
+    const first = install(s, '--shell', 'bash,zsh,fish');
+    for (const file of [s.bashrc, s.zshrc, s.fishFile]) assert.match(first.stderr, new RegExp(`(edited|wrote) ${file}`), file);
+    assert.match(first.stderr, /is not on your PATH/);
+    assert.equal(read(`${s.bashrc}.mfa-env.bak`), bashOriginal, 'backup before the first edit');
+    assert.equal(read(`${s.zshrc}.mfa-env.bak`), zshOriginal);
+    const afterFirst = [read(s.bashrc), read(s.zshrc), read(s.fishFile)];
+
+    const second = install(s, '--shell', 'bash,zsh,fish');
+    assert.doesNotMatch(second.stderr, /edited|wrote/, 'the second run edits nothing');
+    assert.deepEqual([read(s.bashrc), read(s.zshrc), read(s.fishFile)], afterFirst);
+
+    const bashrc = read(s.bashrc);
+    assert.ok(bashrc.startsWith(`${bashOriginal}\n${START}\n`), bashrc);
+    assert.equal(count(bashrc, START), 1);
+    assert.equal(count(bashrc, END), 1);
+    assert.match(bashrc, /eval "\$\(mfa-env init bash\)"/);
+    const zshrc = read(s.zshrc);
+    assert.ok(zshrc.startsWith(`${zshOriginal}\n${START}\n`), 'a blank line before the block');
+    assert.equal(count(zshrc, START), 1);
+    assert.match(zshrc, /eval "\$\(mfa-env init zsh\)"/);
+    assert.match(read(s.fishFile), /mfa-env init fish \| source/);
+
+    for (const name of ['mfa-env', 'mfa-exec']) {
+      const link = join(s.prefix, 'bin', name);
+      assert.ok(lstatSync(link).isSymbolicLink(), link);
+      assert.equal(readlinkSync(link), join(repoRoot, 'dist', `${name}.js`));
+    }
+
+    const removed = install(s, '--uninstall');
+    assert.equal(read(s.bashrc), bashOriginal);
+    assert.equal(read(s.zshrc), zshOriginal);
+    assert.equal(existsSync(s.fishFile), false);
+    assert.equal(existsSync(`${s.bashrc}.mfa-env.bak`), false, 'a backup identical to the restored file is removed');
+    assert.equal(existsSync(join(s.prefix, 'bin', 'mfa-env')), false);
+    assert.equal(existsSync(join(s.prefix, 'bin', 'mfa-exec')), false);
+    assert.match(removed.stderr, new RegExp(`removed the mfa-env block`));
+  });
+
+  toolTest('with no rc files: creates them, and --uninstall deletes them again', ['bash'], () => {
+    const s = setup();
+    install(s, '--shell', 'bash,zsh,fish');
+    install(s, '--shell', 'bash,zsh,fish');
+    assert.equal(count(read(s.bashrc), START), 1);
+    assert.ok(read(s.zshrc).startsWith(START), 'nothing before the block in a new file');
+    assert.equal(existsSync(`${s.bashrc}.mfa-env.bak`), false, 'nothing to back up');
+    install(s, '--uninstall');
+    for (const file of [s.bashrc, s.zshrc, s.fishFile]) assert.equal(existsSync(file), false, file);
+  });
+
+  toolTest('an empty rc file stays an empty file', ['bash'], () => {
+    const s = setup();
+    writeFileSync(s.bashrc, '');
+    install(s, '--shell', 'bash');
+    install(s, '--uninstall');
+    assert.equal(read(s.bashrc), '');
+  });
+
+  toolTest('an old block is replaced where it is, lines after it are kept', ['bash'], () => {
+    const s = setup();
+    const before = 'line 1\n';
+    const afterBlock = 'line after\n';
+    writeFileSync(s.bashrc, `${before}${START}\nsource /old/path/mfa-env.bash\n${END}\n${afterBlock}`);
+    install(s, '--shell', 'bash');
+    const text = read(s.bashrc);
+    assert.equal(count(text, START), 1);
+    assert.doesNotMatch(text, /old\/path/);
+    assert.ok(text.startsWith(`${before}${START}\n`), text);
+    assert.ok(text.endsWith(`${END}\n${afterBlock}`), text);
+    install(s, '--uninstall', '--shell', 'bash');
+    assert.equal(read(s.bashrc), `${before}${afterBlock}`);
+  });
+
+  toolTest('--no-rc touches no rc file; a prefix on PATH gives no warning', ['bash'], () => {
+    const s = setup();
+    const r = run('bash', [installSh, '--no-build', '--no-rc', '--prefix', s.prefix], {
+      HOME: s.home,
+      PATH: `${join(s.prefix, 'bin')}:${basePath}`,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /not on your PATH/);
+    assert.equal(existsSync(s.bashrc), false);
+    assert.equal(existsSync(s.zshrc), false);
+    assert.ok(lstatSync(join(s.prefix, 'bin', 'mfa-env')).isSymbolicLink());
+  });
+
+  toolTest('refuses to replace a file that is not a symlink', ['bash'], () => {
+    const s = setup();
+    mkdirSync(join(s.prefix, 'bin'), { recursive: true });
+    writeFileSync(join(s.prefix, 'bin', 'mfa-env'), 'mine');
+    const r = run('bash', [installSh, '--no-build', '--no-rc', '--prefix', s.prefix], { HOME: s.home, PATH: basePath });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /is not a symlink/);
+    assert.equal(read(join(s.prefix, 'bin', 'mfa-env')), 'mine');
+  });
+
+  toolTest('--help and a bad option', ['bash'], () => {
+    const s = setup();
+    const help = run('bash', [installSh, '--help'], { HOME: s.home, PATH: basePath });
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /--uninstall/);
+    const bad = run('bash', [installSh, '--shell', 'tcsh'], { HOME: s.home, PATH: basePath });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /unknown shell 'tcsh'/);
+  });
+
+  toolTest('a new interactive bash finds mfa', ['bash'], () => {
+    const s = setup();
+    writeFileSync(s.bashrc, 'export FROM_BASHRC=1\n');
+    install(s, '--shell', 'bash');
+    const env = { HOME: s.home, PATH: `${s.fakeBin}:${join(s.prefix, 'bin')}:${basePath}`, TERM: 'dumb' };
+    const r = run('bash', ['-i', '-c', 'type mfa; type -t mfa_env_prompt; echo "from bashrc: $FROM_BASHRC"'], env);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^mfa is a function/m);
+    assert.match(r.stdout, /^function$/m);
+    assert.match(r.stdout, /^from bashrc: 1$/m);
+    // A non-interactive bash that reads ~/.bashrc does not start mfa-env.
+    const quiet = run('bash', ['-c', `source ${s.bashrc}; type -t mfa || echo none`], env);
+    assert.equal(quiet.stdout.trim(), 'none');
+  });
+
+  toolTest('a new interactive zsh finds mfa', ['bash', 'zsh'], () => {
+    const s = setup();
+    install(s, '--shell', 'zsh');
+    const env = { HOME: s.home, PATH: `${s.fakeBin}:${join(s.prefix, 'bin')}:${basePath}`, TERM: 'dumb' };
+    const r = run('zsh', ['-i', '-c', 'whence -w mfa mfa_env_prompt'], env);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'mfa: function\nmfa_env_prompt: function\n');
+  });
+
+  toolTest('a new interactive fish finds mfa', ['bash', 'fish'], () => {
+    const s = setup();
+    install(s, '--shell', 'fish');
+    const env = { HOME: s.home, PATH: `${s.fakeBin}:${join(s.prefix, 'bin')}:${basePath}`, TERM: 'dumb' };
+    const r = run('fish', ['-i', '-c', 'type -t mfa mfa_env_prompt'], env);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'function\nfunction\n');
+  });
+});
