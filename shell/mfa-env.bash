@@ -211,3 +211,6 @@ __mfa_env_complete() {
     return 0
 }
 complete -o default -F __mfa_env_complete mfa mfa-env mfa-exec
+
+# Tells `mfa-env doctor` (a child process) that this shell loaded the integration.
+export MFA_ENV_SHELL_INTEGRATION=bash

@@ -218,3 +218,6 @@ end
 complete -c mfa-env -s s -l shell -x -a 'bash zsh fish powershell' -d 'Output dialect'
 complete -c mfa-env -s f -l format -x -a 'shell json credential-process' -d 'Output format'
 complete -c mfa-env -l write-profile -x -a '(__mfa_env_profiles)' -d 'Also write the session to this profile'
+
+# Tells `mfa-env doctor` (a child process) that this shell loaded the integration.
+set -gx MFA_ENV_SHELL_INTEGRATION fish

@@ -113,3 +113,6 @@ if ($env:MFA_ENV_PROMPT -eq '1' -and
         if ($segment) { "$segment $rest" } else { $rest }
     }
 }
+
+# Tells `mfa-env doctor` (a child process) that this shell loaded the integration.
+$Env:MFA_ENV_SHELL_INTEGRATION = 'powershell'

@@ -202,3 +202,6 @@ elif [[ -o interactive ]]; then
     autoload -Uz add-zsh-hook
     add-zsh-hook precmd __mfa_env_compdef
 fi
+
+# Tells `mfa-env doctor` (a child process) that this shell loaded the integration.
+export MFA_ENV_SHELL_INTEGRATION=zsh
