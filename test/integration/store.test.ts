@@ -3,7 +3,7 @@
 // encrypted file on disk, driven from separate processes where it matters.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StoreError } from '../../src/errors.js';
@@ -329,6 +329,48 @@ describe('file backend', () => {
     function freshReader() {
       return createFileStore(storeDir, async () => 'correct horse battery staple');
     }
+  });
+
+  test('a damaged header is "not an mfa-env store file" (StoreError), never a crash or a huge allocation', async () => {
+    const store = freshStore();
+    await store.set('key:default', SECRET);
+    const good = JSON.parse(readFileSync(storeFile, 'utf8')) as Record<string, unknown> & { kdf: Record<string, unknown> };
+    const variants: Array<[string, string]> = [
+      ['scrypt N of 2^30', JSON.stringify({ ...good, kdf: { ...good.kdf, N: 2 ** 30 } })],
+      ['scrypt N not a power of two', JSON.stringify({ ...good, kdf: { ...good.kdf, N: 3 } })],
+      ['negative r', JSON.stringify({ ...good, kdf: { ...good.kdf, r: -1 } })],
+      ['no kdf', JSON.stringify({ ...good, kdf: undefined })],
+      ['no iv', JSON.stringify({ ...good, iv: undefined })],
+      ['not JSON', 'hello'],
+    ];
+    for (const [what, text] of variants) {
+      writeFileSync(storeFile, text);
+      await assert.rejects(
+        createFileStore(storeDir, async () => 'correct horse battery staple').get('key:default'),
+        (err: unknown) => err instanceof StoreError && /is not an mfa-env store file/.test(err.message),
+        what,
+      );
+    }
+  });
+
+  test('the passphrase is asked for before the store is locked', async () => {
+    freshStore();
+    const lockFile = `${storeFile}.lock`;
+    const asked: boolean[] = [];
+    const store = createFileStore(storeDir, async (creating) => {
+      assert.equal(existsSync(lockFile), false, 'asked for the passphrase while holding the lock');
+      asked.push(creating);
+      return 'pass';
+    });
+    await store.set('key:a', 'x');
+    assert.deepEqual(asked, [true], 'asked once, as a new store');
+    const reopened = createFileStore(storeDir, async (creating) => {
+      assert.equal(existsSync(lockFile), false, 'asked for the passphrase while holding the lock');
+      asked.push(creating);
+      return 'pass';
+    });
+    await reopened.set('key:b', 'y');
+    assert.deepEqual(asked, [true, false]);
   });
 
   test('a write killed between write and rename leaves the old file intact', async () => {
