@@ -11,6 +11,9 @@
 //     the bus (prompter: 'absent', the default) gnome-keyring dismisses the
 //     prompt at once ("unlock prompt was dismissed"); reading an account that
 //     does not exist answers "none" without any prompt.
+//   - noKeyring: true: the daemon runs but no keyring exists (no default
+//     collection). Reads answer "none"; a write would have to create the
+//     keyring through a prompt, which fails at once ("no result found").
 //   - prompter: 'unanswered': a prompter service is activatable but never
 //     shows up, like an unlock dialog on a screen nobody looks at. Any call
 //     that needs a prompt then waits about 25 s (gnome-keyring's own D-Bus
@@ -28,6 +31,11 @@ import { findTool } from './require-tool.js';
 export interface SecretServiceOptions {
   /** Default true. false: the login collection exists but is locked. */
   unlocked?: boolean;
+  /**
+   * Start with no keyring at all (a fresh daemon without --unlock): no default
+   * collection, so reads find nothing and writes fail. Ignores `unlocked`.
+   */
+  noKeyring?: boolean;
   /** Default 'absent': prompts fail at once. 'unanswered': prompts never complete (~25 s). */
   prompter?: 'absent' | 'unanswered';
   /**
@@ -262,7 +270,8 @@ export async function startSecretService(opts: SecretServiceOptions = {}): Promi
     const address = printed.split(',')[0] ?? printed;
     if (!address.startsWith('unix:path=')) throw new Error(`dbus-daemon printed an unexpected address: ${printed}`);
 
-    const keyring = spawn('gnome-keyring-daemon', ['--foreground', '--components=secrets', '--unlock'], {
+    const daemonArgs = ['--foreground', '--components=secrets', ...(opts.noKeyring ? [] : ['--unlock'])];
+    const keyring = spawn('gnome-keyring-daemon', daemonArgs, {
       stdio: ['pipe', 'ignore', 'pipe'],
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -287,7 +296,7 @@ export async function startSecretService(opts: SecretServiceOptions = {}): Promi
     });
     // --unlock reads the login keyring's password from stdin (and creates the
     // keyring with it when there is none).
-    keyring.stdin?.end(KEYRING_PASSWORD);
+    keyring.stdin?.end(opts.noKeyring ? '' : KEYRING_PASSWORD);
 
     // The daemon forks off its work and claims the name a little after it
     // starts; poll until the name is owned AND the default collection exists.
@@ -295,7 +304,7 @@ export async function startSecretService(opts: SecretServiceOptions = {}): Promi
     for (;;) {
       if (keyringExit) throw new Error(`${keyringExit}: ${keyringErr()}`);
       const owned = await nameHasOwner(address, SECRETS).catch(() => false);
-      if (owned && (await defaultCollection(address).catch(() => '')) === LOGIN) break;
+      if (owned && (await defaultCollection(address).catch(() => '')) === (opts.noKeyring ? '/' : LOGIN)) break;
       if (Date.now() > deadline) {
         throw new Error(`${SECRETS} did not appear on ${address} within ${READY_TIMEOUT_MS} ms: ${keyringErr()}`);
       }
@@ -322,7 +331,7 @@ export async function startSecretService(opts: SecretServiceOptions = {}): Promi
       await dbusSend(address, [`--dest=${SECRETS}`, '/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.Lock', `array:objpath:${LOGIN}`]);
       if (!(await isLocked())) throw new Error('the login collection is still unlocked after Lock');
     };
-    if (!unlocked) await lock();
+    if (!unlocked && !opts.noKeyring) await lock();
 
     let stopped: Promise<void> | undefined;
     return {
