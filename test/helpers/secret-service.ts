@@ -18,6 +18,9 @@
 //     shows up, like an unlock dialog on a screen nobody looks at. Any call
 //     that needs a prompt then waits about 25 s (gnome-keyring's own D-Bus
 //     timeout), which is what the 3 s deadline in src/store/keychain.ts is for.
+//     The deadline rejects in time, but the abandoned native call keeps its
+//     libuv thread, and process.exit() waits for that thread (the todo test
+//     in test/integration/store.test.ts).
 //   - suspend(): SIGSTOP the keyring daemon: it still owns its bus name but
 //     answers nothing (keyring-rs gives up after its own 2 s D-Bus timeout).
 import { spawn, execFile } from 'node:child_process';
