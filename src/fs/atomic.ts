@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -15,7 +15,7 @@ export function writeFileAtomic(path: string, content: string | Buffer, mode = 0
   } catch {
     // new file: keep the requested mode
   }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = join(dirname(path), `${tempPrefix(path)}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'wx', finalMode);
   try {
     writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
@@ -35,5 +35,42 @@ export function writeFileAtomic(path: string, content: string | Buffer, mode = 0
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
+  }
+  removeDeadWritersTemps(path);
+}
+
+function tempPrefix(path: string): string {
+  return `.${basename(path)}.`;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A writer killed between write and rename leaves its temp file behind (the
+ * target itself is intact). Remove those of writers that are gone, so crashes
+ * do not pile up copies of the file next to it.
+ */
+function removeDeadWritersTemps(path: string): void {
+  const prefix = tempPrefix(path);
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || pidAlive(pid)) continue;
+    rmSync(join(dirname(path), name), { force: true });
   }
 }

@@ -1,9 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StoreError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { acquireLock } from '../fs/lock.js';
+import { acquireLock, LockTimeoutError } from '../fs/lock.js';
 import type { SecretStore } from './types.js';
 
 /** Asks for the passphrase; `creating` is true when the file does not exist yet. */
@@ -20,6 +20,27 @@ interface Envelope {
 }
 
 const SCRYPT = { N: 1 << 15, r: 8, p: 1 };
+/** Bounds for parameters read from a file, so an altered file cannot ask for gigabytes. */
+const SCRYPT_MAX = { N: 1 << 20, r: 32, p: 16 };
+
+function isBase64(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && /^[A-Za-z0-9+/]+=*$/.test(v);
+}
+
+function isEnvelope(env: unknown): env is Envelope {
+  const e = env as Partial<Envelope> | null;
+  const kdf = e?.kdf;
+  return (
+    e?.format === 'mfa-env-store' &&
+    e.version === 1 &&
+    e.cipher === 'aes-256-gcm' &&
+    kdf?.name === 'scrypt' &&
+    Number.isInteger(kdf.N) && kdf.N >= 2 && kdf.N <= SCRYPT_MAX.N && (kdf.N & (kdf.N - 1)) === 0 &&
+    Number.isInteger(kdf.r) && kdf.r >= 1 && kdf.r <= SCRYPT_MAX.r &&
+    Number.isInteger(kdf.p) && kdf.p >= 1 && kdf.p <= SCRYPT_MAX.p &&
+    isBase64(kdf.salt) && isBase64(e.iv) && isBase64(e.tag) && typeof e.data === 'string'
+  );
+}
 export const STORE_FILE_NAME = 'store.enc';
 
 function header(env: Pick<Envelope, 'format' | 'version' | 'kdf' | 'cipher'>): Buffer {
@@ -61,13 +82,16 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new StoreError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'check its permissions');
     }
+    let env: unknown;
     try {
-      const env = JSON.parse(text) as Envelope;
-      if (env.format !== 'mfa-env-store' || env.version !== 1) throw new Error('format');
-      return env;
+      env = JSON.parse(text);
     } catch {
+      env = undefined;
+    }
+    if (!isEnvelope(env)) {
       throw new StoreError(`${path} is not an mfa-env store file`, 'move it away, or point MFA_ENV_STORE_DIR elsewhere');
     }
+    return env;
   }
 
   async function load(): Promise<{ items: Record<string, string>; kdf?: Envelope['kdf'] }> {
@@ -96,7 +120,11 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
     cipher.setAAD(header(base));
     const data = Buffer.concat([cipher.update(JSON.stringify(items), 'utf8'), cipher.final()]);
     const env: Envelope = { ...base, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
-    writeFileAtomic(path, JSON.stringify(env) + '\n', 0o600);
+    try {
+      writeFileAtomic(path, JSON.stringify(env) + '\n', 0o600);
+    } catch (err) {
+      throw new StoreError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'check the disk and the permissions of its directory');
+    }
   }
 
   /** Read-modify-write under a lock, so two processes never lose each other's change. */
@@ -106,8 +134,11 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
     } catch (err) {
       throw new StoreError(`cannot create ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
     }
-    const release = await acquireLock(`${path}.lock`, { timeoutMs: 10_000, staleMs: 30_000 }).catch(() => {
-      throw new StoreError(`${path} is locked by another mfa-env`, 'try again in a moment');
+    // Ask before locking: a passphrase prompt must not hold the others up.
+    await passphrase(!existsSync(path));
+    const release = await acquireLock(`${path}.lock`, { timeoutMs: 10_000, staleMs: 30_000 }).catch((err: unknown) => {
+      if (err instanceof LockTimeoutError) throw new StoreError(`${path} is locked by another mfa-env`, 'try again in a moment');
+      throw new StoreError(`cannot lock ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'check the permissions of its directory');
     });
     try {
       const { items, kdf } = await load();

@@ -37,6 +37,21 @@ const unavailableHint =
     : 'unlock your keychain, or use MFA_ENV_STORE=file';
 
 /**
+ * The keyring's errors in plain words where we recognise them (the raw ones
+ * run to 250 characters: "Platform failure: DBus error: Did not receive a
+ * reply. Possible causes include: ..."), else its first line, shortened.
+ */
+function cause(err: unknown): string {
+  const raw = String((err as Error)?.message ?? err);
+  if (/unlock prompt was dismissed|IsLocked|is locked/i.test(raw)) return 'the keyring is locked';
+  if (/Failed to connect|autolaunch|DBUS_SESSION_BUS_ADDRESS/i.test(raw)) return 'no session bus to reach it on';
+  if (/Did not receive a reply|timed? ?out/i.test(raw)) return 'it did not answer';
+  if (/no result found/i.test(raw)) return 'there is no default keyring to store into';
+  const first = raw.split('\n')[0] ?? raw;
+  return first.length > 160 ? `${first.slice(0, 157)}...` : first;
+}
+
+/**
  * Every call gets a deadline: a locked keyring may wait for an unlock dialog
  * nobody will see. We abort the call and report exit 4 instead of hanging.
  */
@@ -54,8 +69,7 @@ async function withDeadline<T>(what: string, run: (signal: AbortSignal) => Promi
     return await Promise.race([run(ctl.signal), timeout]);
   } catch (err) {
     if (err instanceof StoreError) throw err;
-    const first = String((err as Error)?.message ?? err).split('\n')[0];
-    throw new StoreError(`the ${platformName()} is unavailable or locked (${what}): ${first}`, unavailableHint);
+    throw new StoreError(`the ${platformName()} is unavailable or locked (${what}): ${cause(err)}`, unavailableHint);
   } finally {
     clearTimeout(timer);
   }
