@@ -6,7 +6,12 @@ import { chmodSync, rmSync } from 'node:fs';
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: { 'mfa-env': 'src/cli/mfa-env.ts', 'mfa-exec': 'src/cli/mfa-exec.ts' },
+  entryPoints: {
+    'mfa-env': 'src/cli/mfa-env.ts',
+    'mfa-exec': 'src/cli/mfa-exec.ts',
+    // Run as a child process for keychain writes (src/store/keychain.ts).
+    'keychain-worker': 'src/store/keychain-worker.ts',
+  },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -15,7 +20,8 @@ await build({
   target: 'node20.19',
   external: ['@napi-rs/keyring'],
   loader: { '.bash': 'text', '.zsh': 'text', '.fish': 'text', '.ps1': 'text' },
-  chunkNames: 'chunks/[name]-[hash]',
+  // Flat: a chunk finds keychain-worker.js next to itself.
+  chunkNames: '[name]-[hash]',
   banner: {
     // Some bundled CommonJS dependencies call require(); give them one.
     js: "import { createRequire as __mfaEnvCreateRequire } from 'node:module'; const require = __mfaEnvCreateRequire(import.meta.url);",

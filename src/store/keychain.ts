@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { StoreError } from '../errors.js';
 import type { SecretStore } from './types.js';
 
@@ -75,23 +77,106 @@ async function withDeadline<T>(what: string, run: (signal: AbortSignal) => Promi
   }
 }
 
-export function createKeychainStore(): SecretStore {
+/** Keychain calls made from this process (the worker makes the writes). */
+export function keychainInProcess() {
   // On Linux, pin to the Secret Service: the kernel keyring fallback would
   // silently lose the long-term key at the next reboot.
   const options = process.platform === 'linux' ? { linux: { store: 'secret-service' as const } } : undefined;
   const entry = (account: string) => new (load().AsyncEntry)(KEYCHAIN_SERVICE, account, options);
   return {
-    backend: 'keychain',
-    location: platformName(),
-    async get(account) {
-      const value = await withDeadline('read', (signal) => entry(account).getPassword(signal));
-      return value ?? undefined;
+    /**
+     * Reads search the service's items instead of opening one entry: a search
+     * never asks to unlock a locked keyring (it fails at once, and we say
+     * "unlock it"), where an entry read would raise an unlock prompt that
+     * keeps this process from exiting until someone answers it.
+     */
+    async get(account: string): Promise<string | undefined> {
+      const items = await withDeadline('read', async (signal) => {
+        // Opening an entry first is the liveness check: it gives up after the
+        // library's ~2 s D-Bus timeout when the daemon is frozen, where the
+        // search alone would wait ~25 s.
+        entry(account);
+        return load().findCredentialsAsync(KEYCHAIN_SERVICE, null, signal);
+      });
+      return items.find((c) => c.account === account)?.password;
     },
-    async set(account, value) {
+    async set(account: string, value: string): Promise<void> {
       await withDeadline('write', (signal) => entry(account).setPassword(value, signal));
     },
-    async delete(account) {
+    async delete(account: string): Promise<boolean> {
       return withDeadline('delete', (signal) => entry(account).deleteCredential(signal));
+    },
+  };
+}
+
+export interface WorkerRequest {
+  op: 'set' | 'delete';
+  account: string;
+  value?: string;
+}
+export type WorkerReply = { ok: true; deleted?: boolean } | { ok: false; message: string; hint?: string };
+
+/** How to start the worker: the bundled file next to this one, or the source under tsx. */
+function workerCommand(): string[] {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) return [...process.execArgv.filter((a) => a !== '--test'), fileURLToPath(new URL('./keychain-worker.ts', import.meta.url))];
+  return [fileURLToPath(new URL('./keychain-worker.js', import.meta.url))];
+}
+
+/**
+ * Writes and deletes may make the keyring ask to be unlocked. An abandoned
+ * native call keeps Node from exiting until someone answers that dialog
+ * (even process.exit waits for it), so these run in a child process that we
+ * can kill at the deadline. The secret goes over a pipe, never argv or env.
+ */
+function inWorker(req: WorkerRequest): Promise<WorkerReply> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, workerCommand(), { stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL'); // a worker whose call is stuck on a prompt cannot exit by itself
+      settle();
+    };
+    const timer = setTimeout(
+      () => finish(() => reject(new StoreError(`the ${platformName()} did not answer within ${TIMEOUT_MS / 1000} s (${req.op === 'set' ? 'write' : 'delete'})`, unavailableHint))),
+      TIMEOUT_MS + 500,
+    );
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl >= 0) {
+        try {
+          const reply = JSON.parse(out.slice(0, nl)) as WorkerReply;
+          finish(() => resolve(reply));
+        } catch {
+          finish(() => reject(new StoreError('the keychain helper answered nonsense', unavailableHint)));
+        }
+      }
+    });
+    child.on('error', (err) => finish(() => reject(new StoreError(`cannot start the keychain helper: ${err.message}`, 'reinstall mfa-env, or set MFA_ENV_STORE=file'))));
+    child.on('close', () => finish(() => reject(new StoreError('the keychain helper stopped without an answer', unavailableHint))));
+    child.stdin.end(JSON.stringify(req));
+  });
+}
+
+async function viaWorker(req: WorkerRequest): Promise<boolean | undefined> {
+  const reply = await inWorker(req);
+  if (!reply.ok) throw new StoreError(reply.message, reply.hint);
+  return reply.deleted;
+}
+
+export function createKeychainStore(): SecretStore {
+  const local = keychainInProcess();
+  return {
+    backend: 'keychain',
+    location: platformName(),
+    get: (account) => local.get(account),
+    async set(account, value) {
+      await viaWorker({ op: 'set', account, value });
+    },
+    async delete(account) {
+      return (await viaWorker({ op: 'delete', account })) === true;
     },
   };
 }
