@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -6,9 +6,11 @@ import { randomBytes } from 'node:crypto';
  * Replace `path` with `content` so that a crash at any moment leaves either
  * the old file or the new one, never half of either: write a temp file in the
  * same directory (same filesystem, so rename is atomic), fsync, rename.
- * The mode is the existing file's when there is one, else `mode`.
+ * The mode is the existing file's when there is one, else `mode`. A symlink
+ * (a dotfiles checkout) is followed: its target is replaced, the link kept.
  */
-export function writeFileAtomic(path: string, content: string | Buffer, mode = 0o600): void {
+export function writeFileAtomic(link: string, content: string | Buffer, mode = 0o600): void {
+  const path = resolveLink(link);
   let finalMode = mode;
   try {
     finalMode = statSync(path).mode & 0o777;
@@ -18,6 +20,7 @@ export function writeFileAtomic(path: string, content: string | Buffer, mode = 0
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'wx', finalMode);
   try {
+    fchmodSync(fd, finalMode); // open()'s mode is filtered by the umask; the file's own mode is not
     writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
     fsyncSync(fd);
   } catch (err) {
@@ -35,5 +38,13 @@ export function writeFileAtomic(path: string, content: string | Buffer, mode = 0
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
+  }
+}
+
+function resolveLink(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path; // does not exist yet (or a dangling link): write it as named
   }
 }
