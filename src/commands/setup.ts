@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
 import { forgetSession } from '../session/cache.js';
-import { saveLongTermKey } from '../session/long-term-key.js';
+import { hasLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
 import type { LongTermKey } from '../session/types.js';
 import { openStore } from '../store/index.js';
 import { maskKeyId } from './mask.js';
@@ -20,6 +20,9 @@ export interface SetupArgs {
   region?: string;
   import?: boolean;
   removePlaintext?: boolean;
+  /** Also write `[profile NAME]` with credential_process (alone when the profile is already set up). */
+  credentialProcess?: string;
+  force?: boolean;
 }
 
 const noTerminal = (what: string) => () =>
@@ -102,7 +105,31 @@ async function removePlaintext(profile: string, key: LongTermKey): Promise<strin
 export async function setupCommand(args: SetupArgs): Promise<number> {
   const profile = resolveProfileName(args.profile);
   if (args.removePlaintext && !args.import) throw new UsageError('--remove-plaintext goes with --import', 'see mfa-env setup --help');
+  if (args.force && args.credentialProcess === undefined) throw new UsageError('--force goes with --credential-process NAME', 'see mfa-env setup --help');
   const region = args.region !== undefined ? checkRegion(args.region) : undefined;
+  const cp = args.credentialProcess !== undefined ? await import('./credential-process-profile.js') : undefined;
+  const cpTarget = cp?.checkCredentialProcessProfile(args.credentialProcess!, profile, args.force === true);
+
+  const keyFlags = args.accessKeyId !== undefined || args.secretStdin || args.import || args.mfaSerial !== undefined || args.removePlaintext;
+  if (cpTarget && !keyFlags && (await isSetUp(profile))) {
+    // Only the credential_process profile: the key and device are already in place.
+    await cp!.writeCredentialProcessProfile(cpTarget, { explicit: region, inherited: (await readProfile(profile)).region });
+    return 0;
+  }
+
+  await storeKeyAndDevice(args, profile, region);
+  if (cpTarget) await cp!.writeCredentialProcessProfile(cpTarget, { explicit: region, inherited: (await readProfile(profile)).region });
+  process.stderr.write(`mfa-env: next: eval "$(mfa-env${profile === 'default' ? '' : ` -p ${profile}`})"\n`);
+  return 0;
+}
+
+/** A stored key and an mfa_serial: what export needs. */
+async function isSetUp(profile: string): Promise<boolean> {
+  if (!(await readProfile(profile)).mfaSerial) return false;
+  return (await hasLongTermKey(openStore(), profile)) !== undefined;
+}
+
+async function storeKeyAndDevice(args: SetupArgs, profile: string, region: string | undefined): Promise<void> {
   const key = await gatherKey(args, profile);
   const existing = await readProfile(profile);
   const mfaSerial = await chooseSerial(args, key, region ?? existing.region);
@@ -123,6 +150,4 @@ export async function setupCommand(args: SetupArgs): Promise<number> {
   } else if (args.import) {
     process.stderr.write(`mfa-env: the plaintext key is still in ${pathOf('credentials')}; --remove-plaintext deletes it\n`);
   }
-  process.stderr.write(`mfa-env: next: eval "$(mfa-env${profile === 'default' ? '' : ` -p ${profile}`})"\n`);
-  return 0;
 }

@@ -1,6 +1,7 @@
 // The starting point of the toolchain tests: a local STS with one user, and a
 // sandbox where `mfa-env setup --profile dev` has stored that user's key.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { startEmulator, makeUser, type Emulator, type EmulatorUser } from '../emulator/server.js';
 import { fileStoreEnv, makeSandbox, type RunResult, type Sandbox } from './cli.js';
 
@@ -24,6 +25,8 @@ export interface DevOptions {
   /** Extra `setup` flags (e.g. --region, --credential-process). */
   setupArgs?: string[];
   env?: Record<string, string | undefined>;
+  /** Contents of the AWS config file before setup runs. */
+  config?: string;
 }
 
 export async function devProfile(opts: DevOptions = {}): Promise<Dev> {
@@ -33,6 +36,7 @@ export async function devProfile(opts: DevOptions = {}): Promise<Dev> {
   const serial = user.mfaDevices[0]!.serialNumber;
   const sandbox = makeSandbox({ env: { AWS_ENDPOINT_URL: emulator.url, ...opts.env } });
   Object.assign(sandbox.env, fileStoreEnv(sandbox.dir));
+  if (opts.config !== undefined) writeFileSync(sandbox.configFile, opts.config, { mode: 0o600 });
   const setup = await sandbox.mfaEnv(
     ['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', serial, ...(opts.setupArgs ?? [])],
     { input: user.secretAccessKey },
