@@ -3,7 +3,7 @@ import { editSection, readSection, sectionFor } from '../config/ini-edit.js';
 import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
 import { readProfile, resolveProfileName } from '../config/profiles.js';
 import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey } from '../config/validate.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, MfaEnvError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
 import { forgetSession } from '../session/cache.js';
@@ -63,7 +63,17 @@ async function gatherKey(args: SetupArgs, profile: string): Promise<LongTermKey>
 async function chooseSerial(args: SetupArgs, key: LongTermKey, region: string | undefined): Promise<string> {
   if (args.mfaSerial) return checkMfaSerial(args.mfaSerial);
   const { listMfaDevices } = await import('../aws/iam.js');
-  const devices = await listMfaDevices(key, region);
+  const devices = await listMfaDevices(key, region).catch((err: unknown) => {
+    // IAM said no (no iam:ListMFADevices permission, an IAM look-alike): the user can still name the device.
+    if (err instanceof MfaEnvError && (err.exitCode === ExitCode.awsRefused || err.exitCode === ExitCode.unexpected)) {
+      throw new MfaEnvError(
+        `could not discover the MFA device: ${err.message}`,
+        err.exitCode,
+        'pass --mfa-serial ARN (IAM console → Users → Security credentials); nothing was stored',
+      );
+    }
+    throw err;
+  });
   if (devices.length === 0) {
     throw new UsageError(
       'this IAM user has no MFA device',
