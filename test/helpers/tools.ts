@@ -113,3 +113,27 @@ export async function startMoto(bin: string): Promise<Moto> {
     },
   };
 }
+
+/**
+ * Runs a shell command line on a fresh terminal (script(1) gives it a pty)
+ * and types `input` into it. stdin stays open until the command ends: on EOF
+ * script(1) would type the terminal's EOF character, which a prompt in raw
+ * mode reads as one more key.
+ */
+export function runOnTerminal(command: string, env: Record<string, string | undefined>, input = ''): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+    child.stdin.on('error', () => {}); // the command may end before it reads everything
+    child.stdin.write(input);
+    child.on('exit', () => child.stdin.destroy());
+  });
+}

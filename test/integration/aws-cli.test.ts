@@ -9,7 +9,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MFA_ENV, ROOT, runCommand, type RunResult } from '../helpers/cli.js';
 import { assertOk, devProfile, exportsOf, type Dev } from '../helpers/dev-profile.js';
-import { findAwsCli, requireTool, type AwsCli } from '../helpers/tools.js';
+import { findAwsCli, requireTool, runOnTerminal, type AwsCli } from '../helpers/tools.js';
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -114,6 +114,23 @@ for (const major of [1, 2] as const) {
         const exported = await exportedByCli(cli!, dev, ['--profile', 'dev-mfa']);
         assert.equal(iso(exported.Expiration!), dev.expiryFor(43_200), 'the Expiration the emulator issued');
       }
+    } finally {
+      await dev.close();
+    }
+  });
+
+  test(`AWS CLI v${major}: credential_process asks for the code on the terminal while the CLI reads its stdout`, async (t) => {
+    if (!requireTool(t, cli, `AWS CLI v${major}`)) return;
+    const dev = await devProfile({ setupArgs: ['--credential-process', 'dev-mfa'] });
+    try {
+      // script(1) runs the CLI on a terminal and types what we give it: the code, then Enter.
+      const endpoint = cli!.major === 2 ? ` --endpoint-url ${q(dev.emulator.url)}` : '';
+      const cmd = `${q(cli!.bin)} sts get-caller-identity --profile dev-mfa${endpoint} --region us-east-1 --output json`;
+      const r = await runOnTerminal(cmd, { ...dev.sandbox.env, AWS_PAGER: '' }, `${dev.code()}\r`);
+      assert.equal(r.code, 0, r.output);
+      assert.match(r.output, /MFA code for .* \(profile dev\)/, 'the prompt was on the terminal');
+      assert.ok(r.output.includes(`"Arn": "${dev.arn}"`), r.output);
+      assert.equal(dev.emulator.count('GetSessionToken', 'ok'), 1);
     } finally {
       await dev.close();
     }

@@ -6,6 +6,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync,
 import { dirname, join } from 'node:path';
 import { MFA_ENV, runCommand } from '../helpers/cli.js';
 import { assertOk, devProfile, exportsOf, lines } from '../helpers/dev-profile.js';
+import { runOnTerminal } from '../helpers/tools.js';
 
 const EXISTING = [
   '# my credentials — hand-written, keep every byte',
@@ -277,14 +278,14 @@ test('at a terminal, --write-profile alone writes the profile and prints no cred
   try {
     // script(1) gives the command a terminal as stdout, like a person typing it.
     const cmd = [process.execPath, MFA_ENV, '-p', 'dev', '-c', dev.code(), '--write-profile', 'mfa-session'].map((a) => `'${a}'`).join(' ');
-    const r = await runCommand('script', ['-qec', cmd, '/dev/null'], dev.sandbox.env);
-    assertOk(r, 'mfa-env --write-profile at a terminal');
+    const r = await runOnTerminal(cmd, dev.sandbox.env);
+    assert.equal(r.code, 0, r.output);
     const section = block(readFileSync(dev.sandbox.credentialsFile, 'utf8'), 'mfa-session');
     const secret = section[2]!.split(' = ')[1]!;
     const token = section[3]!.split(' = ')[1]!;
-    assert.ok(!r.stdout.includes(secret) && !r.stdout.includes(token), 'nothing secret reached the terminal');
-    assert.doesNotMatch(r.stdout, /export /);
-    assert.match(r.stdout, /wrote the session of 'dev' to \[mfa-session\]/);
+    assert.ok(!r.output.includes(secret) && !r.output.includes(token), 'nothing secret reached the terminal');
+    assert.doesNotMatch(r.output, /export /);
+    assert.match(r.output, /wrote the session of 'dev' to \[mfa-session\]/);
   } finally {
     await dev.close();
   }
