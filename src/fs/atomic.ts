@@ -1,4 +1,4 @@
-import { closeSync, fchmodSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -43,6 +43,36 @@ export function writeFileAtomic(link: string, content: string | Buffer, mode = 0
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
+  }
+  removeDeadTemps(path);
+}
+
+/**
+ * A writer killed between write and rename leaves its temp file behind: a
+ * full copy of the file (for the credentials file, session keys included).
+ * Remove those whose writer is gone; a live writer's pid is still running.
+ */
+function removeDeadTemps(path: string): void {
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+    if (m && !alive(Number(m[1]))) rmSync(join(dirname(path), name), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -234,6 +234,9 @@ test('a crash between write and rename leaves the old file byte-identical; the n
     });
     assert.equal(crashed.signal, 'SIGKILL', 'the test hook killed it mid-write');
     assert.equal(readFileSync(dev.sandbox.credentialsFile, 'utf8'), EXISTING);
+    const awsDir = dirname(dev.sandbox.credentialsFile);
+    const leftovers = () => readdirSync(awsDir).filter((f) => f.startsWith('.credentials.') && f.endsWith('.tmp'));
+    assert.equal(leftovers().length, 1, 'the dead writer left its temp file');
 
     // The dead writer's lock is taken over at once; the session comes from the cache.
     const r = await dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--write-profile', 'mfa-session']);
@@ -241,6 +244,7 @@ test('a crash between write and rename leaves the old file byte-identical; the n
     const text = readFileSync(dev.sandbox.credentialsFile, 'utf8');
     assert.ok(text.startsWith(EXISTING));
     assert.equal(block(text, 'mfa-session')[1], `aws_access_key_id = ${exportsOf(r.stdout).AWS_ACCESS_KEY_ID}`);
+    assert.deepEqual(leftovers(), [], 'and the next writer removed it (it held the session in plaintext)');
   } finally {
     await dev.close();
   }
