@@ -41,7 +41,13 @@ export async function devProfile(opts: DevOptions = {}): Promise<Dev> {
     ['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', serial, ...(opts.setupArgs ?? [])],
     { input: user.secretAccessKey },
   );
-  assertOk(setup, 'setup');
+  try {
+    assertOk(setup, 'setup');
+  } catch (err) {
+    await emulator.close();
+    sandbox.cleanup();
+    throw err;
+  }
   return {
     emulator,
     user,
