@@ -26,7 +26,11 @@ export const exportOptions = {
   ...sessionOptions,
   ...shellOption,
   format: { alias: 'f', choices: FORMATS, default: 'shell', describe: 'shell lines, json (as aws sts get-session-token), or credential-process', requiresArg: true },
-  'write-profile': { type: 'string', describe: 'also write the session into [NAME] of the credentials file', requiresArg: true },
+  'write-profile': {
+    type: 'string',
+    describe: 'also write the session into [NAME] of the credentials file (stdout a terminal: only that, nothing printed)',
+    requiresArg: true,
+  },
   force: { type: 'boolean', describe: 'with --write-profile: overwrite a section that holds a long-term key' },
 } as const;
 

@@ -1,4 +1,5 @@
 import type { ExportArgs } from '../cli/options.js';
+import { resolveProfileName } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import { sessionEnvironment } from '../session/environment.js';
 import { credentialProcessJson, sessionJson } from '../session/formats.js';
@@ -15,10 +16,15 @@ export async function exportCommand(args: ExportArgs): Promise<number> {
       'run: eval "$(mfa-env)"  (fish: mfa-env | source), or use mfa from: mfa-env init <shell>',
     );
   }
+  if (args.force && args.writeProfile === undefined) {
+    throw new UsageError('--force goes with --write-profile NAME', 'see mfa-env --help');
+  }
+  const writer = args.writeProfile !== undefined ? await import('./write-profile.js') : undefined;
+  writer?.checkWriteProfile(args.writeProfile!, resolveProfileName(args.profile), args.force === true);
   const { session, profile, region } = await sessionFromArgs(args);
-  if (args.writeProfile) {
-    const { writeSessionProfile } = await import('./write-profile.js');
-    await writeSessionProfile({ target: args.writeProfile, sourceProfile: profile.name, session, force: args.force === true });
+  if (writer) {
+    await writer.writeSessionProfile({ target: args.writeProfile!, sourceProfile: profile.name, session, force: args.force === true });
+    // Writing the profile was the point; a terminal gets no credentials printed on it.
     if (format === 'shell' && process.stdout.isTTY) return 0;
   }
   if (format === 'json') {

@@ -3,11 +3,11 @@ import { editSection, readSection, sectionFor } from '../config/ini-edit.js';
 import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
 import { readProfile, resolveProfileName } from '../config/profiles.js';
 import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey } from '../config/validate.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, MfaEnvError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
 import { forgetSession } from '../session/cache.js';
-import { saveLongTermKey } from '../session/long-term-key.js';
+import { hasLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
 import type { LongTermKey } from '../session/types.js';
 import { openStore } from '../store/index.js';
 import { maskKeyId } from './mask.js';
@@ -20,6 +20,9 @@ export interface SetupArgs {
   region?: string;
   import?: boolean;
   removePlaintext?: boolean;
+  /** Also write `[profile NAME]` with credential_process (alone when the profile is already set up). */
+  credentialProcess?: string;
+  force?: boolean;
 }
 
 const noTerminal = (what: string) => () =>
@@ -60,7 +63,17 @@ async function gatherKey(args: SetupArgs, profile: string): Promise<LongTermKey>
 async function chooseSerial(args: SetupArgs, key: LongTermKey, region: string | undefined): Promise<string> {
   if (args.mfaSerial) return checkMfaSerial(args.mfaSerial);
   const { listMfaDevices } = await import('../aws/iam.js');
-  const devices = await listMfaDevices(key, region);
+  const devices = await listMfaDevices(key, region).catch((err: unknown) => {
+    // IAM said no (no iam:ListMFADevices permission, an IAM look-alike): the user can still name the device.
+    if (err instanceof MfaEnvError && (err.exitCode === ExitCode.awsRefused || err.exitCode === ExitCode.unexpected)) {
+      throw new MfaEnvError(
+        `could not discover the MFA device: ${err.message}`,
+        err.exitCode,
+        'pass --mfa-serial ARN (IAM console → Users → Security credentials); nothing was stored',
+      );
+    }
+    throw err;
+  });
   if (devices.length === 0) {
     throw new UsageError(
       'this IAM user has no MFA device',
@@ -102,7 +115,31 @@ async function removePlaintext(profile: string, key: LongTermKey): Promise<strin
 export async function setupCommand(args: SetupArgs): Promise<number> {
   const profile = resolveProfileName(args.profile);
   if (args.removePlaintext && !args.import) throw new UsageError('--remove-plaintext goes with --import', 'see mfa-env setup --help');
+  if (args.force && args.credentialProcess === undefined) throw new UsageError('--force goes with --credential-process NAME', 'see mfa-env setup --help');
   const region = args.region !== undefined ? checkRegion(args.region) : undefined;
+  const cp = args.credentialProcess !== undefined ? await import('./credential-process-profile.js') : undefined;
+  const cpTarget = cp?.checkCredentialProcessProfile(args.credentialProcess!, profile, args.force === true);
+
+  const keyFlags = args.accessKeyId !== undefined || args.secretStdin || args.import || args.mfaSerial !== undefined || args.removePlaintext;
+  if (cpTarget && !keyFlags && (await isSetUp(profile))) {
+    // Only the credential_process profile: the key and device are already in place.
+    await cp!.writeCredentialProcessProfile(cpTarget, { explicit: region, inherited: (await readProfile(profile)).region });
+    return 0;
+  }
+
+  await storeKeyAndDevice(args, profile, region);
+  if (cpTarget) await cp!.writeCredentialProcessProfile(cpTarget, { explicit: region, inherited: (await readProfile(profile)).region });
+  process.stderr.write(`mfa-env: next: eval "$(mfa-env${profile === 'default' ? '' : ` -p ${profile}`})"\n`);
+  return 0;
+}
+
+/** A stored key and an mfa_serial: what export needs. */
+async function isSetUp(profile: string): Promise<boolean> {
+  if (!(await readProfile(profile)).mfaSerial) return false;
+  return (await hasLongTermKey(openStore(), profile)) !== undefined;
+}
+
+async function storeKeyAndDevice(args: SetupArgs, profile: string, region: string | undefined): Promise<void> {
   const key = await gatherKey(args, profile);
   const existing = await readProfile(profile);
   const mfaSerial = await chooseSerial(args, key, region ?? existing.region);
@@ -123,6 +160,4 @@ export async function setupCommand(args: SetupArgs): Promise<number> {
   } else if (args.import) {
     process.stderr.write(`mfa-env: the plaintext key is still in ${pathOf('credentials')}; --remove-plaintext deletes it\n`);
   }
-  process.stderr.write(`mfa-env: next: eval "$(mfa-env${profile === 'default' ? '' : ` -p ${profile}`})"\n`);
-  return 0;
 }

@@ -1,5 +1,9 @@
+import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
+import { checkSessionTarget, withSessionProfile } from '../config/session-profile.js';
+import { checkProfileName } from '../config/validate.js';
+import { UsageError } from '../errors.js';
+import { rfc3339 } from '../session/environment.js';
 import type { Session } from '../session/types.js';
-import { MfaEnvError, ExitCode } from '../errors.js';
 
 export interface WriteProfileInput {
   target: string;
@@ -8,6 +12,33 @@ export interface WriteProfileInput {
   force: boolean;
 }
 
-export async function writeSessionProfile(_input: WriteProfileInput): Promise<void> {
-  throw new MfaEnvError('--write-profile is not implemented yet', ExitCode.unexpected);
+/**
+ * Everything that would make the write refuse, checked before a session is
+ * minted, so a refusal never costs an MFA code. (Checked again under the lock.)
+ */
+export function checkWriteProfile(target: string, sourceProfile: string, force: boolean): void {
+  checkTargetName(target, sourceProfile);
+  const path = pathOf('credentials');
+  checkSessionTarget(readText(path), target, path, force);
+}
+
+function checkTargetName(target: string, sourceProfile: string): void {
+  checkProfileName(target);
+  if (target === sourceProfile) {
+    // Even with --force: the long-term profile must stay the long-term profile.
+    throw new UsageError(`--write-profile ${target} is the profile the session comes from; name another profile (for example ${sourceProfile}-mfa)`);
+  }
+}
+
+export async function writeSessionProfile(input: WriteProfileInput): Promise<void> {
+  checkTargetName(input.target, input.sourceProfile);
+  const path = pathOf('credentials');
+  const expiration = rfc3339(input.session.expiration);
+  await updateAwsFile(path, (text) => {
+    checkSessionTarget(text, input.target, path, input.force);
+    return withSessionProfile(text, input.target, { ...input.session, expiration });
+  });
+  process.stderr.write(
+    `mfa-env: wrote the session of '${input.sourceProfile}' to [${input.target}] in ${path} (expires ${expiration}); use it with --profile ${input.target} or AWS_PROFILE=${input.target}\n`,
+  );
 }

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -6,18 +6,21 @@ import { randomBytes } from 'node:crypto';
  * Replace `path` with `content` so that a crash at any moment leaves either
  * the old file or the new one, never half of either: write a temp file in the
  * same directory (same filesystem, so rename is atomic), fsync, rename.
- * The mode is the existing file's when there is one, else `mode`.
+ * The mode is the existing file's when there is one, else `mode`. A symlink
+ * (a dotfiles checkout) is followed: its target is replaced, the link kept.
  */
-export function writeFileAtomic(path: string, content: string | Buffer, mode = 0o600): void {
+export function writeFileAtomic(link: string, content: string | Buffer, mode = 0o600): void {
+  const path = resolveLink(link);
   let finalMode = mode;
   try {
     finalMode = statSync(path).mode & 0o777;
   } catch {
     // new file: keep the requested mode
   }
-  const tmp = join(dirname(path), `${tempPrefix(path)}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'wx', finalMode);
   try {
+    fchmodSync(fd, finalMode); // open()'s mode is filtered by the umask; the file's own mode is not
     writeSync(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
     fsyncSync(fd);
   } catch (err) {
@@ -26,6 +29,11 @@ export function writeFileAtomic(path: string, content: string | Buffer, mode = 0
     throw err;
   }
   closeSync(fd);
+  const delay = Number(process.env.MFA_ENV_TEST_DELAY_BEFORE_RENAME_MS);
+  if (delay > 0) {
+    // Test hook: widen the read-modify-write window so that concurrent writers overlap.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(delay, 5000));
+  }
   if (process.env.MFA_ENV_TEST_CRASH_BEFORE_RENAME === basename(path)) {
     // Test hook: simulate a crash between write and rename (see test/integration/write-profile).
     process.kill(process.pid, 'SIGKILL');
@@ -36,14 +44,30 @@ export function writeFileAtomic(path: string, content: string | Buffer, mode = 0
     rmSync(tmp, { force: true });
     throw err;
   }
-  removeDeadWritersTemps(path);
+  removeDeadTemps(path);
 }
 
-function tempPrefix(path: string): string {
-  return `.${basename(path)}.`;
+/**
+ * A writer killed between write and rename leaves its temp file behind: a
+ * full copy of the file (for the credentials file, session keys included).
+ * Remove those whose writer is gone; a live writer's pid is still running.
+ */
+function removeDeadTemps(path: string): void {
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
+    if (m && !alive(Number(m[1]))) rmSync(join(dirname(path), name), { force: true });
+  }
 }
 
-function pidAlive(pid: number): boolean {
+function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -52,25 +76,10 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/**
- * A writer killed between write and rename leaves its temp file behind (the
- * target itself is intact). Remove those of writers that are gone, so crashes
- * do not pile up copies of the file next to it.
- */
-function removeDeadWritersTemps(path: string): void {
-  const prefix = tempPrefix(path);
-  let names: string[];
+function resolveLink(path: string): string {
   try {
-    names = readdirSync(dirname(path));
+    return realpathSync(path);
   } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const m = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
-    if (!m) continue;
-    const pid = Number(m[1]);
-    if (pid === process.pid || pidAlive(pid)) continue;
-    rmSync(join(dirname(path), name), { force: true });
+    return path; // does not exist yet (or a dangling link): write it as named
   }
 }

@@ -1,0 +1,79 @@
+// The starting point of the toolchain tests: a local STS with one user, and a
+// sandbox where `mfa-env setup --profile dev` has stored that user's key.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { startEmulator, makeUser, type Emulator, type EmulatorUser } from '../emulator/server.js';
+import { fileStoreEnv, makeSandbox, type RunResult, type Sandbox } from './cli.js';
+
+export interface Dev {
+  emulator: Emulator;
+  user: EmulatorUser;
+  serial: string;
+  sandbox: Sandbox;
+  /** The emulator's clock stands still here, so what it issues is known exactly. */
+  now: number;
+  /** The Expiration the emulator issues for a session of `seconds`. */
+  expiryFor(seconds: number): string;
+  /** A fresh valid MFA code for the user's device. */
+  code(): string;
+  /** `arn:aws:iam::ACCOUNT:user/NAME`, what GetCallerIdentity says for this user. */
+  arn: string;
+  close(): Promise<void>;
+}
+
+export interface DevOptions {
+  /** Extra `setup` flags (e.g. --region, --credential-process). */
+  setupArgs?: string[];
+  env?: Record<string, string | undefined>;
+  /** Contents of the AWS config file before setup runs. */
+  config?: string;
+}
+
+export async function devProfile(opts: DevOptions = {}): Promise<Dev> {
+  const user = makeUser();
+  const now = Math.floor(Date.now() / 1000) * 1000;
+  const emulator = await startEmulator({ users: [user], now: () => now });
+  const serial = user.mfaDevices[0]!.serialNumber;
+  const sandbox = makeSandbox({ env: { AWS_ENDPOINT_URL: emulator.url, ...opts.env } });
+  Object.assign(sandbox.env, fileStoreEnv(sandbox.dir));
+  if (opts.config !== undefined) writeFileSync(sandbox.configFile, opts.config, { mode: 0o600 });
+  const setup = await sandbox.mfaEnv(
+    ['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', serial, ...(opts.setupArgs ?? [])],
+    { input: user.secretAccessKey },
+  );
+  try {
+    assertOk(setup, 'setup');
+  } catch (err) {
+    await emulator.close();
+    sandbox.cleanup();
+    throw err;
+  }
+  return {
+    emulator,
+    user,
+    serial,
+    sandbox,
+    now,
+    expiryFor: (seconds) => new Date(now + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    code: () => emulator.codeFor(serial),
+    arn: `arn:aws:iam::${user.accountId}:user/${user.userName}`,
+    async close() {
+      await emulator.close();
+      sandbox.cleanup();
+    },
+  };
+}
+
+export function assertOk(r: RunResult, what: string): void {
+  assert.equal(r.code, 0, `${what} failed (${r.code ?? r.signal}):\n${r.stderr}${r.stdout}`);
+}
+
+/** The values of `export NAME='value'` lines (values here never hold a quote). */
+export function exportsOf(stdout: string): Record<string, string> {
+  return Object.fromEntries([...stdout.matchAll(/^export ([A-Z_]+)='([^']*)'$/gm)].map((m) => [m[1]!, m[2]!]));
+}
+
+/** stderr as lines, for the "one clear line" checks. */
+export function lines(text: string): string[] {
+  return text.split('\n').filter((l) => l !== '');
+}
