@@ -41,6 +41,12 @@ export function buildCli(argv: string[]): Argv {
           region: { type: 'string', describe: 'region to write into the profile', requiresArg: true },
           import: { type: 'boolean', describe: 'take the key from the plaintext profile in the credentials file' },
           'remove-plaintext': { type: 'boolean', describe: 'then delete those plaintext lines (a redacted backup is kept)' },
+          'credential-process': {
+            type: 'string',
+            describe: 'also write [profile NAME] with credential_process = mfa-env credential-process --profile P (alone when P is already set up)',
+            requiresArg: true,
+          },
+          force: { type: 'boolean', describe: 'with --credential-process: replace an existing, different [profile NAME]' },
         }),
       handle(async (a) => (await import('../commands/setup.js')).setupCommand(a as never)),
     )

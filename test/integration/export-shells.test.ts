@@ -8,8 +8,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
-import { fileStoreEnv, makeSandbox, MFA_ENV, runCommand, type Sandbox } from '../helpers/cli.js';
+import { makeSandbox, MFA_ENV, runCommand, type Sandbox } from '../helpers/cli.js';
 import { requireTool } from '../helpers/require-tool.js';
+import { startSecretService, type SecretService } from '../helpers/secret-service.js';
 
 const SETS = Number(process.env.MFA_ENV_HOSTILE_SETS ?? 200);
 
@@ -31,6 +32,7 @@ interface Issued {
 
 let emulator: Emulator;
 let sandbox: Sandbox;
+let secrets: SecretService;
 const issued = new Map<string, Issued>(); // userName → credentials
 const profiles: string[] = [];
 
@@ -42,11 +44,13 @@ before(async () => {
       return creds;
     },
   });
-  sandbox = makeSandbox();
-  Object.assign(sandbox.env, fileStoreEnv(sandbox.dir), { AWS_ENDPOINT_URL: emulator.url });
+  secrets = await startSecretService();
+  sandbox = makeSandbox({ env: { ...secrets.env, AWS_ENDPOINT_URL: emulator.url } });
 
-  // Set up SETS profiles, one emulator user each, and mint each once through
-  // the product's own session path (emulator → SDK → cache), in this process.
+  // SETS profiles, one emulator user each, each minted once through the
+  // product's own code (SDK → emulator → session cache in the real Secret
+  // Service), in this process: the shells below then read them as a user's
+  // `eval "$(mfa-env -p pN)"` does.
   const users: EmulatorUser[] = [];
   let config = '';
   for (let i = 0; i < SETS; i++) {
@@ -58,23 +62,26 @@ before(async () => {
   }
   writeFileSync(sandbox.configFile, config);
   Object.assign(process.env, sandbox.env);
-  const { openStore } = await import('../../src/store/index.js');
+  const { keychainInProcess } = await import('../../src/store/keychain.js');
   const { saveLongTermKey } = await import('../../src/session/long-term-key.js');
-  const { sessionFromArgs } = await import('../../src/commands/session.js');
-  const store = openStore();
+  const { saveSession } = await import('../../src/session/cache.js');
+  const { getSessionToken } = await import('../../src/aws/sts.js');
+  // In-process writes: the CLI's worker process per write would cost a Node start each.
+  const store = { backend: 'keychain' as const, location: 'test', ...keychainInProcess() };
   for (let i = 0; i < SETS; i++) {
-    await saveLongTermKey(store, `p${i}`, { accessKeyId: users[i]!.accessKeyId, secretAccessKey: users[i]!.secretAccessKey });
-  }
-  for (let i = 0; i < SETS; i++) {
-    const r = await sessionFromArgs({ profile: `p${i}`, code: emulator.codeFor(users[i]!.mfaDevices[0]!.serialNumber) });
-    assert.equal(r.source, 'minted');
+    const key = { accessKeyId: users[i]!.accessKeyId, secretAccessKey: users[i]!.secretAccessKey };
+    const mfaSerial = users[i]!.mfaDevices[0]!.serialNumber;
+    await saveLongTermKey(store, `p${i}`, key);
+    const session = await getSessionToken({ key, mfaSerial, code: emulator.codeFor(mfaSerial), durationSeconds: 3600, region: 'us-east-1' });
+    await saveSession(store, { ...session, profile: `p${i}`, sourceKeyId: key.accessKeyId, mfaSerial });
   }
   assert.equal(emulator.count('GetSessionToken', 'ok'), SETS);
   writeFileSync(join(sandbox.dir, 'profiles'), profiles.join('\n') + '\n');
-});
+}, { timeout: 300_000 });
 
 after(async () => {
   await emulator.close();
+  await secrets?.stop();
   sandbox.cleanup();
 });
 
@@ -105,35 +112,39 @@ end`,
   },
 };
 
-describe(`${SETS} hostile credential sets per shell come out byte-identical`, () => {
-  for (const [shell, loop] of Object.entries(LOOPS)) {
-    test(shell, requireTool(shell, 'env'), async () => {
-      const work = join(sandbox.dir, `cwd-${shell}`);
-      mkdirSync(work);
-      const r = await runCommand(shell, loop.args(loop.script), { ...sandbox.env, NODE: process.execPath, MFA_ENV, DIR: sandbox.dir }, { cwd: work });
-      assert.equal(r.code, 0, r.stderr);
-      const chunks = r.stdout.split('\0');
-      const seen = new Map<string, Map<string, string>>();
-      let current: Map<string, string> | undefined;
-      for (const chunk of chunks) {
-        if (chunk.startsWith('BEGIN ')) {
-          current = new Map();
-          seen.set(chunk.slice(6), current);
-        } else if (current && chunk.includes('=')) {
-          const eq = chunk.indexOf('=');
-          current.set(chunk.slice(0, eq), chunk.slice(eq + 1));
-        }
-      }
-      assert.equal(seen.size, SETS);
-      for (let i = 0; i < SETS; i++) {
-        const env = seen.get(`p${i}`)!;
-        const want = issued.get(`hostile-${i}`)!;
-        assert.equal(env.get('AWS_ACCESS_KEY_ID'), want.accessKeyId, `p${i} access key id`);
-        assert.equal(env.get('AWS_SECRET_ACCESS_KEY'), want.secretAccessKey, `p${i} secret`);
-        assert.equal(env.get('AWS_SESSION_TOKEN'), want.sessionToken, `p${i} token`);
-        assert.equal(env.get('MFA_ENV_PROFILE'), `p${i}`);
-      }
-      assert.equal(existsSync(join(work, 'CANARY')), false, 'no value ever ran as code');
-    });
+async function runLoop(shell: string): Promise<void> {
+  const loop = LOOPS[shell]!;
+  const work = join(sandbox.dir, `cwd-${shell}`);
+  mkdirSync(work);
+  const r = await runCommand(shell, loop.args(loop.script), { ...sandbox.env, NODE: process.execPath, MFA_ENV, DIR: sandbox.dir }, { cwd: work });
+  assert.equal(r.code, 0, `${shell}: ${r.stderr}`);
+  const seen = new Map<string, Map<string, string>>();
+  let current: Map<string, string> | undefined;
+  for (const chunk of r.stdout.split('\0')) {
+    if (chunk.startsWith('BEGIN ')) {
+      current = new Map();
+      seen.set(chunk.slice(6), current);
+    } else if (current && chunk.includes('=')) {
+      const eq = chunk.indexOf('=');
+      current.set(chunk.slice(0, eq), chunk.slice(eq + 1));
+    }
   }
+  assert.equal(seen.size, SETS, shell);
+  for (let i = 0; i < SETS; i++) {
+    const env = seen.get(`p${i}`)!;
+    const want = issued.get(`hostile-${i}`)!;
+    assert.equal(env.get('AWS_ACCESS_KEY_ID'), want.accessKeyId, `${shell} p${i} access key id`);
+    assert.equal(env.get('AWS_SECRET_ACCESS_KEY'), want.secretAccessKey, `${shell} p${i} secret`);
+    assert.equal(env.get('AWS_SESSION_TOKEN'), want.sessionToken, `${shell} p${i} token`);
+    assert.equal(env.get('MFA_ENV_PROFILE'), `p${i}`);
+  }
+  assert.equal(existsSync(join(work, 'CANARY')), false, `${shell}: no value ever ran as code`);
+}
+
+describe(`${SETS} hostile credential sets come out byte-identical`, () => {
+  // One test running the three shells side by side: each loop is SETS runs
+  // of the real CLI, and they need not wait for each other.
+  test('in bash, zsh and fish', { timeout: 900_000, ...requireTool('bash', 'zsh', 'fish', 'env') }, async () => {
+    await Promise.all(Object.keys(LOOPS).map(runLoop));
+  });
 });
