@@ -64,7 +64,9 @@ const child = spawn(
     'tsx',
     '--test',
     `--test-concurrency=${concurrency}`,
-    '--test-timeout=120000',
+    // A guard against hangs, not a speed target: with process isolation it
+    // also bounds a whole file, and the hostile-values file runs 600 CLIs.
+    '--test-timeout=600000',
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
