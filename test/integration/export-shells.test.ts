@@ -85,23 +85,16 @@ after(async () => {
   sandbox.cleanup();
 });
 
+// bash and zsh read the same script; only the dialect asked for differs.
+const posixLoop = (dialect: string) => `while IFS= read -r p; do
+  out=$("$NODE" "$MFA_ENV" -p "$p" -s ${dialect}) || exit 90
+  eval "$out"
+  printf 'BEGIN %s\\0' "$p"; env -0
+done < "$DIR/profiles"`;
+
 const LOOPS: Record<string, { args: (script: string) => string[]; script: string }> = {
-  bash: {
-    args: (s) => ['--noprofile', '--norc', '-c', s],
-    script: `while IFS= read -r p; do
-  out=$("$NODE" "$MFA_ENV" -p "$p" -s bash) || exit 90
-  eval "$out"
-  printf 'BEGIN %s\\0' "$p"; env -0
-done < "$DIR/profiles"`,
-  },
-  zsh: {
-    args: (s) => ['-f', '-c', s],
-    script: `while IFS= read -r p; do
-  out=$("$NODE" "$MFA_ENV" -p "$p" -s zsh) || exit 90
-  eval "$out"
-  printf 'BEGIN %s\\0' "$p"; env -0
-done < "$DIR/profiles"`,
-  },
+  bash: { args: (s) => ['--noprofile', '--norc', '-c', s], script: posixLoop('bash') },
+  zsh: { args: (s) => ['-f', '-c', s], script: posixLoop('zsh') },
   fish: {
     args: (s) => ['--no-config', '-c', s],
     script: `for p in (cat $DIR/profiles)
