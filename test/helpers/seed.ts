@@ -14,6 +14,8 @@ export interface SeedOptions {
   /** Default `<dir>/config`; the profile's section is appended to it. */
   configFile?: string;
   region?: string;
+  /** Default `arn:aws:iam::123456789012:mfa/<profile>` (an emulator user's device, to mint for real). */
+  mfaSerial?: string;
   passphrase?: string;
   /** Overrides for the stored long-term key; `null` stores none. */
   key?: Partial<LongTermKey> | null;
@@ -44,7 +46,7 @@ export async function seedProfile(o: SeedOptions): Promise<Seeded> {
   const region = o.region ?? 'eu-west-1';
   const passphrase = o.passphrase ?? 'correct horse battery staple';
   const configFile = o.configFile ?? join(o.dir, 'config');
-  const mfaSerial = `arn:aws:iam::123456789012:mfa/${profile}`;
+  const mfaSerial = o.mfaSerial ?? `arn:aws:iam::123456789012:mfa/${profile}`;
 
   mkdirSync(dirname(configFile), { recursive: true });
   const section = profile === 'default' ? '[default]' : `[profile ${profile}]`;
