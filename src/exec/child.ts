@@ -26,18 +26,24 @@ export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as c
  * already has it. Forwarding it too would deliver it twice, and programs
  * count: a second Ctrl-C makes terraform abandon an apply mid-way.
  *
- * Node cannot see who sent a signal (no siginfo), so the rule is: forward a
- * keyboard signal only when the child is NOT in its terminal's foreground
- * group — then the terminal cannot have reached it, and the signal came from
- * `kill` (or mfa-exec runs with no terminal at all: CI, systemd, a detached
- * job). The one case this gets wrong: `kill -INT <mfa-exec pid>` from
- * elsewhere while mfa-exec runs in the foreground of a terminal is not passed
- * on. SIGTERM, which is what tools send, always is; so is `kill -INT -PGID`,
- * which reaches the child directly.
+ * Node cannot see who sent a signal (no siginfo), so the rule is: a keyboard
+ * signal is not forwarded when mfa-exec and the child are both in their
+ * terminal's foreground group — then the terminal has just sent it to both.
+ * Otherwise (mfa-exec in the background, no terminal at all as in CI or under
+ * systemd, or a child shell that took the terminal for itself) it cannot have
+ * come from the terminal, and it is forwarded. The one case this gets wrong:
+ * `kill -INT <mfa-exec pid>` from elsewhere while both run in the foreground
+ * of a terminal is not passed on. SIGTERM, which is what tools send, always
+ * is; `kill -INT -PGID` reaches the child directly.
  *
  * SIGTERM and SIGHUP do not come from the keyboard: always forwarded.
  */
 const KEYBOARD_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set(['SIGINT', 'SIGQUIT']);
+
+/** True when the terminal has just delivered a keyboard signal to the child itself. */
+function terminalReached(childPid: number): boolean {
+  return inTerminalForeground(process.pid) === true && inTerminalForeground(childPid) === true;
+}
 
 export interface ChildCommand {
   /** The resolved file to execute. */
@@ -56,8 +62,10 @@ export function exitStatus(code: number | null, signal: NodeJS.Signals | null): 
 
 function spawnFailure(name: string, err: NodeJS.ErrnoException): CommandError {
   // The file was found and executable a moment ago (resolveCommand): ENOENT
-  // now means its #! interpreter or its loader is missing, as bash reports.
-  if (err.code === 'ENOENT') return new CommandError(`${name}: cannot execute: its interpreter or loader is missing`, ExitCode.cannotExecute);
+  // now means its #! interpreter or its loader is missing; bash says 127 too.
+  if (err.code === 'ENOENT') {
+    return new CommandError(`${name}: cannot execute: required file not found (its #! interpreter or loader)`, ExitCode.commandNotFound);
+  }
   if (err.code === 'EACCES') return new CommandError(`${name}: permission denied`, ExitCode.cannotExecute);
   return new CommandError(`${name}: cannot execute: ${err.code ?? err.message}`, ExitCode.cannotExecute);
 }
@@ -68,7 +76,7 @@ export function runChild(cmd: ChildCommand): Promise<number> {
     let child: ChildProcess | undefined;
     const forward = (signal: NodeJS.Signals) => {
       if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-      if (KEYBOARD_SIGNALS.has(signal) && inTerminalForeground(child.pid) === true) return;
+      if (KEYBOARD_SIGNALS.has(signal) && terminalReached(child.pid)) return;
       child.kill(signal);
     };
     // Listening before the child exists: a signal in between must not kill

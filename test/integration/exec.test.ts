@@ -348,7 +348,7 @@ terminalTest('an interactive command owns the terminal: it reads a typed line', 
   }
 });
 
-terminalTest('Ctrl-C typed in the terminal reaches the command exactly once per press', async () => {
+terminalTest('Ctrl-C (and Ctrl-\\) typed in the terminal reaches the command exactly once per press', async () => {
   const dir = scratch('ctrl-c');
   const counter = join(sb.dir, 'count-sigint.mjs');
   writeFileSync(
@@ -358,6 +358,8 @@ terminalTest('Ctrl-C typed in the terminal reaches the command exactly once per 
       'const dir = process.argv[2];',
       'let n = 0;',
       "process.on('SIGINT', () => writeFileSync(`${dir}/count`, `${++n}\\n`));",
+      "let q = 0;",
+      "process.on('SIGQUIT', () => writeFileSync(`${dir}/quit`, `${++q}\\n`));",
       "writeFileSync(`${dir}/ready`, 'ready\\n');",
       'setInterval(() => { if (existsSync(`${dir}/stop`)) process.exit(0); }, 20);',
       '',
@@ -373,9 +375,14 @@ terminalTest('Ctrl-C typed in the terminal reaches the command exactly once per 
       await sleep(500); // room for a duplicate to arrive, if one were sent
       assert.equal(readLine(count), String(press), `after ${press} Ctrl-C`);
     }
+    const quit = join(dir, 'quit');
+    term.keys('C-\\');
+    await waitFor('SIGQUIT', () => readLine(quit) !== undefined);
+    await sleep(500);
+    assert.equal(readLine(quit), '1', 'after one Ctrl-\\');
     writeFileSync(join(dir, 'stop'), '');
     await waitFor('mfa-exec to exit', () => term.exitStatus() !== undefined);
-    assert.equal(term.exitStatus(), 0, 'mfa-exec outlived the Ctrl-C and exited with the child’s status');
+    assert.equal(term.exitStatus(), 0, 'mfa-exec outlived Ctrl-C and Ctrl-\\ and exited with the child’s status');
   } finally {
     term.stop();
   }
@@ -495,6 +502,14 @@ test('a command that does not exist: 127 and one line, before any session is loo
   const path = await sb.mfaExec(['-p', 'dev', '--', './no-such-file']);
   assert.equal(path.code, 127);
   assert.equal(path.stderr, 'mfa-exec: ./no-such-file: no such file or directory\n');
+
+  const dir = scratch('interpreter');
+  writeFileSync(join(dir, 'script'), '#!/no/such/interpreter\necho ran\n');
+  chmodSync(join(dir, 'script'), 0o755);
+  const interpreter = await sb.mfaExec(['-p', 'dev', '--', join(dir, 'script')]);
+  assert.equal(interpreter.code, 127, 'as bash: the #! interpreter is missing');
+  assert.equal(interpreter.stderr.split('\n').length, 2, interpreter.stderr);
+  assert.match(interpreter.stderr, /^mfa-exec: .*script: cannot execute: required file not found/);
 
   // A typo costs no MFA code: with no usable session, it is still 127.
   const noKey = await sb.mfaExec(['-p', 'not-set-up', '--', 'no-such-command-xyz']);
