@@ -8,6 +8,10 @@ export const ExitCode = {
   awsRefused: 3,
   store: 4,
   network: 5,
+  /** mfa-exec: the command exists but cannot run (the shells' convention). */
+  cannotExecute: 126,
+  /** mfa-exec: no such command (the shells' convention). */
+  commandNotFound: 127,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -56,6 +60,13 @@ export class NetworkError extends MfaEnvError {
 export class InterruptedError extends MfaEnvError {
   constructor(message = 'interrupted') {
     super(message, ExitCode.interrupted);
+  }
+}
+
+/** mfa-exec's command is missing (127) or cannot be executed (126). */
+export class CommandError extends MfaEnvError {
+  constructor(message: string, exitCode: typeof ExitCode.cannotExecute | typeof ExitCode.commandNotFound) {
+    super(message, exitCode);
   }
 }
 

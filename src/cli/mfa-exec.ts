@@ -1,3 +1,13 @@
 #!/usr/bin/env node
-console.error('mfa-exec: not yet');
-process.exit(1);
+import { parseExecArgv } from './exec-argv.js';
+import { run } from './run.js';
+
+// The caller's environment as it came: run() sets a variable of its own in
+// process.env, and the child must get the caller's, not ours.
+const callerEnv: NodeJS.ProcessEnv = { ...process.env };
+
+await run('mfa-exec', async () => {
+  const { args, command, meta } = parseExecArgv(process.argv.slice(2));
+  if (meta) return (await import('./exec-help.js')).showExecHelp(meta);
+  return (await import('../commands/exec.js')).execCommand(args, command, callerEnv);
+});

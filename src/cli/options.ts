@@ -34,6 +34,11 @@ export const exportOptions = {
   force: { type: 'boolean', describe: 'with --write-profile: overwrite a section that holds a long-term key' },
 } as const;
 
+export const execOptions = {
+  ...sessionOptions,
+  force: { type: 'boolean', describe: 'with no command: start a shell even inside an mfa-exec shell for the same profile' },
+} as const;
+
 export interface SessionArgs {
   profile?: string;
   code?: string;
@@ -46,5 +51,9 @@ export interface ExportArgs extends SessionArgs {
   shell?: (typeof DIALECTS)[number];
   format?: Format;
   writeProfile?: string;
+  force?: boolean;
+}
+
+export interface ExecArgs extends SessionArgs {
   force?: boolean;
 }

@@ -1,0 +1,34 @@
+import yargs from 'yargs';
+import { execOptions } from './options.js';
+import { VERSION } from './version.js';
+
+const USAGE = `$0 [options] -- COMMAND [ARGS...]
+
+Run COMMAND with an MFA session in its environment (argv goes straight to the
+OS, never through a shell). With no COMMAND, start $SHELL with the session;
+type exit to leave it.`;
+
+const EPILOG = `Everything after -- (or from the first word that is not an option) is the
+command. Its exit status is mfa-exec's; killed by signal N gives 128+N.
+SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on to it.
+
+The shell started with no COMMAND gets MFA_ENV_PROFILE and
+MFA_ENV_EXEC_SHELL=<profile>; mfa-exec refuses to start a second shell for the
+same profile inside it unless --force.`;
+
+/** --help and --version, rendered by yargs like mfa-env's (loaded only here). */
+export async function showExecHelp(what: 'help' | 'version'): Promise<number> {
+  await yargs([what === 'help' ? '--help' : '--version'])
+    .scriptName('mfa-exec')
+    .usage(USAGE)
+    .options(execOptions)
+    .epilog(EPILOG)
+    .help()
+    .alias('h', 'help')
+    .version(VERSION)
+    .alias('V', 'version')
+    .wrap(Math.min(100, process.stdout.columns || 80))
+    .exitProcess(false)
+    .parseAsync();
+  return 0;
+}
