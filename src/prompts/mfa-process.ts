@@ -9,7 +9,9 @@ import { UsageError } from '../errors.js';
  */
 export function runMfaProcess(command: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', command], { stdio: ['inherit', 'pipe', 'inherit'] });
+    // stdin is not its to read: under mfa-exec it belongs to the command (password
+    // managers ask on /dev/tty).
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       if (out.length < 4096) out += d;

@@ -54,10 +54,16 @@ export function clearedEnvironment(): EnvChange {
   return new Map(STALE_VARIABLES.filter((n) => n !== 'AWS_PROFILE').map((n) => [n, undefined]));
 }
 
+/**
+ * What unlocks the long-term key. The child of mfa-exec gets the session
+ * only: not the passphrase of the file store that holds the key.
+ */
+export const NOT_FOR_CHILDREN = ['MFA_ENV_FILE_PASSPHRASE'] as const;
+
 /** Applies a change to a copy of `base` (for mfa-exec's child). */
 export function applyEnvironment(base: NodeJS.ProcessEnv, change: EnvChange): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...base };
-  for (const name of STALE_VARIABLES) delete out[name];
+  for (const name of [...STALE_VARIABLES, ...NOT_FOR_CHILDREN]) delete out[name];
   for (const [name, value] of change) {
     if (value === undefined) delete out[name];
     else out[name] = value;

@@ -424,6 +424,10 @@ test('the child’s environment: the caller’s, minus stale credentials, plus e
     delete expected[name];
     if (evaluated[name] !== undefined) expected[name] = evaluated[name];
   }
+  // The file store's passphrase unlocks the long-term key: the child gets the session only.
+  assert.ok(caller.MFA_ENV_FILE_PASSPHRASE, 'this sandbox uses the file store');
+  assert.equal(child.MFA_ENV_FILE_PASSPHRASE, undefined);
+  delete expected.MFA_ENV_FILE_PASSPHRASE;
   assert.deepEqual(child, expected, 'nothing else added, removed or changed');
 
   // And it is the cached session, the same as the JSON format shows.
