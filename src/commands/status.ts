@@ -51,7 +51,7 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
   }
   const out: string[] = [`store: ${store.backend} (${store.location})`];
   if (shell) {
-    const left = shell.expires ? formatLeft(shell.expires - Math.floor(now / 1000)) : 'unknown';
+    const left = shell.expires ? formatLeft(Math.floor((shell.expires * 1000 - now) / 1000)) : 'unknown';
     out.push(`this shell: session of '${shell.profile}', ${left === 'expired' ? 'expired' : `${left} left`}`);
   } else {
     out.push('this shell: no mfa-env session');
