@@ -182,6 +182,19 @@ describe('install.sh', () => {
     assert.equal(quiet.stdout.trim(), 'none');
   });
 
+  toolTest('with the real build: the linked mfa-env runs, and a new bash has mfa and passes doctor’s integration check', ['bash'], () => {
+    // npm test builds dist/ before the tests run; this uses it through the links install.sh made.
+    const s = setup();
+    install(s, '--shell', 'bash');
+    const env = { HOME: s.home, PATH: `${join(s.prefix, 'bin')}:${basePath}`, TERM: 'dumb', MFA_ENV_STORE: 'file', MFA_ENV_FILE_PASSPHRASE: 'x' };
+    const version = run(join(s.prefix, 'bin', 'mfa-env'), ['--version'], env);
+    assert.equal(version.status, 0, version.stderr);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+    const r = run('bash', ['-i', '-c', 'type -t mfa; mfa-env doctor | grep "shell integration"'], env);
+    assert.match(r.stdout, /^function$/m, r.stderr);
+    assert.match(r.stdout, /ok\s+shell integration: loaded in this bash/);
+  });
+
   toolTest('a new interactive zsh finds mfa', ['bash', 'zsh'], () => {
     const s = setup();
     install(s, '--shell', 'zsh');
