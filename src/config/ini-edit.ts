@@ -1,26 +1,41 @@
 // Line-preserving edits of the AWS ini files. The SDK's loader reads them;
 // this only changes the few lines we own, and leaves every other byte —
-// sections, comments, blank lines, line endings — exactly as it was.
+// sections, comments, blank lines, each line's own ending — exactly as it was.
 
 const SECTION = /^\s*\[\s*([^\]]*?)\s*\]\s*(?:[#;].*)?$/;
-const KEY = /^([^\s=#;[][^=]*?)\s*=\s*(.*?)\s*$/;
+// `key = value` (what the SDKs read) or `key: value` (the AWS CLI's Python
+// configparser reads that too): the first `=` or `:` separates, as there.
+const KEY = /^([^\s=:#;[][^=:]*?)\s*[=:]\s*(.*?)\s*$/;
 
-interface Parsed {
-  lines: string[];
+/** One line and the ending it had ('\n', '\r\n', or '' for a last line without one). */
+interface Line {
+  text: string;
   eol: string;
-  endsWithEol: boolean;
 }
 
+interface Parsed {
+  lines: Line[];
+  /** The ending new lines get: the file's first one, else '\n'. */
+  eol: string;
+}
+
+// Split on \n and \r\n alike (as the SDK's parser does), keeping each line's
+// ending: a file with mixed endings is read as the tools read it, and is
+// written back with every untouched line's bytes as they were.
 function parse(text: string): Parsed {
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const endsWithEol = text.length === 0 || text.endsWith('\n');
-  const body = text.endsWith(eol) ? text.slice(0, -eol.length) : text;
-  return { lines: body.length ? body.split(eol) : [], eol, endsWithEol };
+  const lines: Line[] = [];
+  const ending = /\r?\n/g;
+  let at = 0;
+  for (let m = ending.exec(text); m; m = ending.exec(text)) {
+    lines.push({ text: text.slice(at, m.index), eol: m[0] });
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) lines.push({ text: text.slice(at), eol: '' });
+  return { lines, eol: lines.find((l) => l.eol)?.eol ?? '\n' };
 }
 
 function render(p: Parsed): string {
-  if (p.lines.length === 0) return '';
-  return p.lines.join(p.eol) + (p.endsWithEol ? p.eol : '');
+  return p.lines.map((l) => l.text + l.eol).join('');
 }
 
 function sectionName(line: string): string | undefined {
@@ -29,11 +44,11 @@ function sectionName(line: string): string | undefined {
 }
 
 /** Index range [start, end) of the lines under the first `[name]`, header excluded. */
-function findSection(lines: string[], name: string): { header: number; end: number } | undefined {
-  const header = lines.findIndex((l) => sectionName(l) === name);
+function findSection(lines: Line[], name: string): { header: number; end: number } | undefined {
+  const header = lines.findIndex((l) => sectionName(l.text) === name);
   if (header < 0) return undefined;
   let end = header + 1;
-  while (end < lines.length && sectionName(lines[end]!) === undefined) end++;
+  while (end < lines.length && sectionName(lines[end]!.text) === undefined) end++;
   return { header, end };
 }
 
@@ -55,11 +70,24 @@ export function readSection(text: string, name: string): Record<string, string> 
   if (!s) return undefined;
   const out: Record<string, string> = {};
   for (let i = s.header + 1; i < s.end; i++) {
-    const line = p.lines[i]!;
+    const line = p.lines[i]!.text;
     const key = keyOf(line);
     if (key !== undefined) out[key] = KEY.exec(line)![2]!;
   }
   return out;
+}
+
+/**
+ * After an edit: only the last line may lack an ending, and it lacks one
+ * exactly when the original file's last line did (a removed or added last
+ * line does not change whether the file ends in a newline).
+ */
+function settleEndings(p: Parsed, original: string): void {
+  const last = p.lines.length - 1;
+  p.lines.forEach((l, i) => {
+    if (i < last && l.eol === '') l.eol = p.eol;
+  });
+  if (last >= 0) p.lines[last]!.eol = original.length > 0 && !original.endsWith('\n') ? '' : p.lines[last]!.eol || p.eol;
 }
 
 /**
@@ -71,7 +99,7 @@ export function readSection(text: string, name: string): Record<string, string> 
 export function editSection(text: string, name: string, changes: Record<string, string | null>): string {
   if (/[\r\n\]]/.test(name)) throw new Error('invalid section name');
   for (const [k, v] of Object.entries(changes)) {
-    if (/[\r\n=]/.test(k) || (v !== null && /[\r\n]/.test(v))) throw new Error('invalid ini key or value');
+    if (/[\r\n=:]/.test(k) || (v !== null && /[\r\n]/.test(v))) throw new Error('invalid ini key or value');
   }
   const p = parse(text);
   const pending = new Map(Object.entries(changes).map(([k, v]) => [k.toLowerCase(), { key: k, value: v }]));
@@ -80,29 +108,30 @@ export function editSection(text: string, name: string, changes: Record<string, 
     const sets = [...pending.values()].filter((c) => c.value !== null);
     if (sets.length === 0) return text;
     const block = [`[${name}]`, ...sets.map((c) => `${c.key} = ${c.value}`)];
-    const lastLine = p.lines[p.lines.length - 1];
-    if (p.lines.length > 0 && lastLine!.trim() !== '') block.unshift('');
-    p.lines.push(...block);
-    p.endsWithEol = true;
+    const last = p.lines[p.lines.length - 1];
+    if (last && last.text.trim() !== '') block.unshift('');
+    if (last && last.eol === '') last.eol = p.eol;
+    p.lines.push(...block.map((t) => ({ text: t, eol: p.eol })));
     return render(p);
   }
-  const kept: string[] = [];
+  const kept: Line[] = [];
   let lastKey = -1;
   for (let i = s.header + 1; i < s.end; i++) {
     const line = p.lines[i]!;
-    const key = keyOf(line);
+    const key = keyOf(line.text);
     const change = key !== undefined ? pending.get(key) : undefined;
     if (change) {
       pending.delete(key!);
       if (change.value === null) continue;
-      kept.push(`${change.key} = ${change.value}`);
+      kept.push({ text: `${change.key} = ${change.value}`, eol: line.eol });
     } else {
       kept.push(line);
     }
-    if (key !== undefined || /^\s+\S/.test(line)) lastKey = kept.length - 1;
+    if (key !== undefined || /^\s+\S/.test(line.text)) lastKey = kept.length - 1;
   }
-  const additions = [...pending.values()].filter((c) => c.value !== null).map((c) => `${c.key} = ${c.value}`);
+  const additions = [...pending.values()].filter((c) => c.value !== null).map((c) => ({ text: `${c.key} = ${c.value}`, eol: p.eol }));
   kept.splice(lastKey + 1, 0, ...additions);
   p.lines.splice(s.header + 1, s.end - s.header - 1, ...kept);
+  settleEndings(p, text);
   return render(p);
 }

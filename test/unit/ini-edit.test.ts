@@ -70,3 +70,29 @@ test('values with newlines are refused rather than written', () => {
   assert.throws(() => editSection(sample, 'profile dev', { region: 'a\n[evil]' }));
   assert.throws(() => editSection(sample, 'x]\n[y', { region: 'a' }));
 });
+
+test('mixed line endings: each line is read as the SDK reads it and keeps its own ending', () => {
+  // CRLF first (so new lines get CRLF), then a LF-only stretch, as an editor on another OS leaves it.
+  const mixed = '[a]\r\nx = 1\r\n\r\n[b]\ny = 2\n\n[c]\r\nz = 3\r\n';
+  const out = editSection(mixed, 'b', { y: '9', w: '4' });
+  assert.equal(out, '[a]\r\nx = 1\r\n\r\n[b]\ny = 9\nw = 4\r\n\n[c]\r\nz = 3\r\n');
+  assert.equal((out.match(/\[b\]/g) ?? []).length, 1, 'the section is edited, not added a second time');
+  assert.deepEqual(readSection(mixed, 'b'), { y: '2' });
+  assert.equal(editSection(mixed, 'b', { y: null }), '[a]\r\nx = 1\r\n\r\n[b]\n\n[c]\r\nz = 3\r\n');
+});
+
+test('a removed or added last line leaves a file without a final newline without one', () => {
+  assert.equal(editSection('[a]\nx = 1\ny = 2', 'a', { y: null }), '[a]\nx = 1');
+  assert.equal(editSection('[a]\nx = 1', 'a', { z: '3' }), '[a]\nx = 1\nz = 3');
+  assert.equal(editSection('[a]\nx = 1\n', 'a', { x: null }), '[a]\n');
+});
+
+test('`key: value` lines (the AWS CLI reads them) are found, changed and removed', () => {
+  const creds = '[default]\naws_access_key_id: AKIAAAAAAAAAAAAAAAAA\naws_secret_access_key : s\nmfa_serial = arn:aws:iam::123456789012:mfa/a\n';
+  assert.deepEqual(readSection(creds, 'default'), {
+    aws_access_key_id: 'AKIAAAAAAAAAAAAAAAAA',
+    aws_secret_access_key: 's',
+    mfa_serial: 'arn:aws:iam::123456789012:mfa/a',
+  });
+  assert.equal(editSection(creds, 'default', { aws_access_key_id: null, aws_secret_access_key: null }), '[default]\nmfa_serial = arn:aws:iam::123456789012:mfa/a\n');
+});
