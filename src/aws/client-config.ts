@@ -6,11 +6,11 @@ import { signingRegion } from './endpoints.js';
  * passed explicitly, so AWS_* variables from an earlier session in the
  * environment are never used to sign. Timeouts keep a dead network under 15 s.
  */
-export function clientConfig(key: LongTermKey, region: string | undefined, endpoint: string | undefined) {
+export function clientConfig(key: LongTermKey, region: string | undefined, endpoint: string | undefined, maxAttempts = 2) {
   return {
     region: signingRegion(region),
     credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
-    maxAttempts: 2,
+    maxAttempts,
     requestHandler: { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true },
     // stderr belongs to our one-line messages, not to SDK warnings.
     logger: { debug() {}, info() {}, warn() {}, error() {} },

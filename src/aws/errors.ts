@@ -1,5 +1,8 @@
 import { AwsRefusedError, MfaEnvError, NetworkError, UnexpectedAwsError } from '../errors.js';
 
+// Certificate and TLS failures: the endpoint was reached but cannot be trusted (a proxy, a wrong URL).
+const TLS_CODE = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_|EPROTO$)/;
+
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
 
 interface SdkError {
@@ -17,8 +20,18 @@ export function mapAwsError(err: unknown, service: 'STS' | 'IAM', endpoint: stri
   const message = (e.message ?? String(err)).split('\n')[0]!.trim();
   const where = endpoint || `${service} (default endpoint)`;
 
+  const status = e.$metadata?.httpStatusCode;
   if (NETWORK_CODES.has(e.code ?? '') || name === 'TimeoutError' || name === 'RequestTimeout' || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|socket hang up|timed? ?out/i.test(message)) {
-    return new NetworkError(`could not reach ${where}: ${e.code ?? name ?? 'network error'}`, 'check your network or AWS_ENDPOINT_URL, then try again');
+    return new NetworkError(`could not reach ${where}: ${e.code || name || message || 'network error'}`, 'check your network or AWS_ENDPOINT_URL, then try again');
+  }
+  if (TLS_CODE.test(e.code ?? '')) {
+    return new NetworkError(`could not talk to ${where} securely: ${e.code}`, 'check AWS_ENDPOINT_URL and any proxy; a private CA goes in NODE_EXTRA_CA_CERTS');
+  }
+  // A 5xx, or an answer that is not AWS's XML (a proxy's or captive portal's
+  // HTML page): the service was not really reached; trying later may work.
+  const notAws = !name || name === 'Error' || name === 'SyntaxError' || /Deserialization error|char '.' is not expected|Unexpected end|not valid XML/i.test(message);
+  if ((status !== undefined && status >= 500) || (notAws && status !== undefined)) {
+    return new NetworkError(`${where} answered HTTP ${status}${name && name !== 'Error' ? ` (${name})` : ''}, not an ${service} response`, 'AWS or a proxy in between is failing; try again later, or check AWS_ENDPOINT_URL');
   }
   if (name === 'AccessDenied' && /invalid MFA one time pass code/i.test(message)) {
     return new AwsRefusedError('AWS refused the MFA code: wrong or already used', 'wait for the next code and try again', name);

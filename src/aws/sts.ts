@@ -17,12 +17,17 @@ export interface GetSessionTokenInput {
 
 export async function getSessionToken(input: GetSessionTokenInput): Promise<Session> {
   const endpoint = stsEndpoint();
-  const client = new STSClient(clientConfig(input.key, input.region, endpoint));
+  // One attempt: a retry would send the same MFA code again, and if the first
+  // request reached AWS (an answer lost to a timeout or a reset connection)
+  // AWS refuses the reused code, which would read as "wrong code" (exit 3)
+  // instead of what happened (the network, exit 5).
+  const client = new STSClient(clientConfig(input.key, input.region, endpoint, 1));
   try {
     const out = await withDeadline('STS', endpoint, (abortSignal) => client.send(new GetSessionTokenCommand({ SerialNumber: input.mfaSerial, TokenCode: input.code, DurationSeconds: input.durationSeconds }), { abortSignal }));
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-      throw new Error('GetSessionToken answered without credentials');
+      // A 200 that is not STS's XML (a captive portal's page parses to nothing): not an STS answer.
+      throw Object.assign(new Error('GetSessionToken answered without credentials'), { name: '', $metadata: out.$metadata });
     }
     return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
   } catch (err) {

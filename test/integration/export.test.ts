@@ -226,6 +226,50 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     s.cleanup();
   });
 
+  /** A loopback HTTP server that answers every request with `respond`, counting them. */
+  async function fakeSts(respond: (res: import('node:http').ServerResponse) => void): Promise<{ url: string; requests: () => number; close: () => void }> {
+    let n = 0;
+    const server: Server = createServer((req, res) => {
+      n++;
+      req.resume();
+      req.on('end', () => respond(res));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => n, close: () => server.close() };
+  }
+
+  test('GetSessionToken is sent once: a connection reset is not retried with the same code → 5', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const sts = await fakeSts((res) => res.socket?.destroy());
+    const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], { env: { AWS_ENDPOINT_URL: sts.url } });
+    sts.close();
+    expectFailure(r, 5, /could not reach http:\/\/127\.0\.0\.1:\d+: \S/);
+    assert.equal(sts.requests(), 1, 'a retry would burn the code: AWS refuses it the second time');
+    s.cleanup();
+  });
+
+  test('a proxy’s HTML error page, a 200 that is not XML, or AWS’s own 503 → 5 naming the HTTP status', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const cases: [number, string, string][] = [
+      [502, 'text/html', '<html><body><h1>502 Bad Gateway</h1></body></html>'],
+      [200, 'text/html', '<html><body>Please log in to the hotel Wi-Fi</body></html>'],
+      [503, 'text/xml', '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>Service is unavailable</Message></Error><RequestId>1</RequestId></ErrorResponse>'],
+    ];
+    for (const [status, type, body] of cases) {
+      const sts = await fakeSts((res) => {
+        res.writeHead(status, { 'content-type': type });
+        res.end(body);
+      });
+      const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], { env: { AWS_ENDPOINT_URL: sts.url } });
+      sts.close();
+      expectFailure(r, 5, new RegExp(`answered HTTP ${status}`));
+      assert.ok(!/<html|Deserialization/i.test(r.stderr), `no raw parser output: ${r.stderr}`);
+    }
+    s.cleanup();
+  });
+
   test('any other AWS error → 1 with the AWS code and message', async () => {
     const s = sandbox();
     const user = await setUpUser(s, emulator);
