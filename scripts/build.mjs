@@ -1,10 +1,43 @@
-// Bundles the CLI with esbuild: one file per binary plus lazily loaded chunks
-// (the AWS SDK, prompts, execa, the STS emulator for `demo`) so the cached
-// path loads only what it needs. The keyring's native addon stays external.
+// Bundles the CLI with esbuild in two passes, flat in dist/:
+//
+//   hot   dist/mfa-env.js and dist/mfa-exec.js, each ONE self-contained file
+//         holding everything a run with a cached session executes (the
+//         export and exec commands, the store, the profile reader, the
+//         shells). Node's ES module loader costs about a millisecond per
+//         file it has to resolve, read and link; split into shared chunks,
+//         the cached path was ~17 files and spent more time loading them
+//         than running.
+//   cold  everything else, code-split as usual: yargs, the AWS SDK, prompts,
+//         the file store, the emulator for `demo`, the keychain worker. The
+//         hot files reach it only through dynamic imports of the fixed names
+//         in COLD below.
+//
+// A module both passes use exists once in each, so no code compares error
+// classes across the boundary with instanceof (see isMfaEnvError). The
+// keyring's native addon stays external in both.
 import { build } from 'esbuild';
 import { chmodSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+
+const src = (path) => resolve('src', path);
+
+// Entry name → source: the cold pass's entry points, and the only files the
+// hot pass may load lazily.
+const COLD = {
+  'yargs-cli': src('cli/yargs-cli.ts'),
+  'exec-help': src('cli/exec-help.ts'),
+  sts: src('aws/sts.ts'),
+  'write-profile': src('commands/write-profile.ts'),
+  ask: src('prompts/ask.ts'),
+  'mfa-process': src('prompts/mfa-process.ts'),
+  'file-store': src('store/file.ts'),
+  // Run as a child process for keychain writes (src/store/keychain.ts).
+  'keychain-worker': src('store/keychain-worker.ts'),
+};
+// Dynamic imports the hot pass bundles into the file itself: the commands the
+// two binaries run without yargs.
+const HOT_INLINE = new Set([src('commands/export.ts'), src('commands/exec.ts')]);
 
 // The @smithy/core that @smithy/shared-ini-file-loader itself resolves to.
 const require = createRequire(import.meta.url);
@@ -12,17 +45,9 @@ const smithyCore = dirname(
   createRequire(require.resolve('@smithy/shared-ini-file-loader')).resolve('@smithy/core/package.json'),
 );
 
-rmSync('dist', { recursive: true, force: true });
-await build({
-  entryPoints: {
-    'mfa-env': 'src/cli/mfa-env.ts',
-    'mfa-exec': 'src/cli/mfa-exec.ts',
-    // Run as a child process for keychain writes (src/store/keychain.ts).
-    'keychain-worker': 'src/store/keychain-worker.ts',
-  },
+const common = {
   outdir: 'dist',
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
@@ -38,13 +63,42 @@ await build({
     '@smithy/shared-ini-file-loader': join(smithyCore, 'dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js'),
   },
   loader: { '.bash': 'text', '.zsh': 'text', '.fish': 'text', '.ps1': 'text' },
-  // Flat: a chunk finds keychain-worker.js next to itself.
-  chunkNames: '[name]-[hash]',
   banner: {
     // Some bundled CommonJS dependencies call require(); give them one.
     js: "import { createRequire as __mfaEnvCreateRequire } from 'node:module'; const require = __mfaEnvCreateRequire(import.meta.url);",
   },
   legalComments: 'none',
   logLevel: 'warning',
+};
+
+/** In the hot pass: a dynamic import is either bundled (HOT_INLINE) or a cold file by its fixed name. */
+const coldBoundary = {
+  name: 'cold-boundary',
+  setup(b) {
+    const coldBySource = new Map(Object.entries(COLD).map(([name, file]) => [file, name]));
+    b.onResolve({ filter: /^\./ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const file = resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+      if (HOT_INLINE.has(file)) return undefined;
+      const name = coldBySource.get(file);
+      if (name) return { path: `./${name}.js`, external: true };
+      return { errors: [{ text: `${args.path} is loaded lazily from ${args.importer}: list it in COLD or HOT_INLINE in scripts/build.mjs` }] };
+    });
+  },
+};
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: COLD,
+  splitting: true,
+  // Flat: a chunk finds keychain-worker.js next to itself.
+  chunkNames: '[name]-[hash]',
+});
+await build({
+  ...common,
+  entryPoints: { 'mfa-env': src('cli/mfa-env.ts'), 'mfa-exec': src('cli/mfa-exec.ts') },
+  splitting: false,
+  plugins: [coldBoundary],
 });
 for (const bin of ['dist/mfa-env.js', 'dist/mfa-exec.js']) chmodSync(bin, 0o755);

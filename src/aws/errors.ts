@@ -1,4 +1,4 @@
-import { AwsRefusedError, MfaEnvError, NetworkError, UnexpectedAwsError } from '../errors.js';
+import { AwsRefusedError, isMfaEnvError, type MfaEnvError, NetworkError, UnexpectedAwsError } from '../errors.js';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
 
@@ -11,7 +11,7 @@ interface SdkError {
 
 /** Turns what the AWS SDK threw into one of our typed errors, with what to do next. */
 export function mapAwsError(err: unknown, service: 'STS' | 'IAM', endpoint: string): MfaEnvError {
-  if (err instanceof MfaEnvError) return err;
+  if (isMfaEnvError(err)) return err;
   const e = (err ?? {}) as SdkError;
   const name = e.name ?? '';
   const message = (e.message ?? String(err)).split('\n')[0]!.trim();

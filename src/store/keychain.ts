@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { StoreError } from '../errors.js';
@@ -129,7 +128,9 @@ function workerCommand(): string[] {
  * (even process.exit waits for it), so these run in a child process that we
  * can kill at the deadline. The secret goes over a pipe, never argv or env.
  */
-function inWorker(req: WorkerRequest): Promise<WorkerReply> {
+async function inWorker(req: WorkerRequest): Promise<WorkerReply> {
+  // Loaded here: only writes need it, and reads are what every shell start does.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, workerCommand(), { stdio: ['pipe', 'pipe', 'ignore'] });
     let out = '';
