@@ -1,22 +1,23 @@
 // Bundles the CLI with esbuild in two passes, flat in dist/:
 //
-//   hot   dist/mfa-env.js and dist/mfa-exec.js, each ONE self-contained file
-//         holding everything a run with a cached session executes (the
-//         export and exec commands, the store, the profile reader, the
-//         shells). Node's ES module loader costs about a millisecond per
-//         file it has to resolve, read and link; split into shared chunks,
-//         the cached path was ~17 files and spent more time loading them
-//         than running.
-//   cold  everything else, code-split as usual: yargs, the AWS SDK, prompts,
-//         the file store, the emulator for `demo`, the keychain worker. The
-//         hot files reach it only through dynamic imports of the fixed names
-//         in COLD below.
+//   hot   dist/mfa-env.js and dist/mfa-exec.js, each ONE self-contained
+//         CommonJS file holding everything a run with a cached session
+//         executes (the export and exec commands, the store, the profile
+//         reader, the shells). Node's ES module loader costs about a
+//         millisecond per file it resolves, reads and links, and a module
+//         job per `import ... from 'node:...'`; split into shared ES chunks,
+//         the cached path was ~17 files and spent more time loading them than
+//         running. dist/package.json says "commonjs" so the names stay .js.
+//   cold  everything else, code-split ES modules (.mjs) as usual: yargs, the
+//         AWS SDK, prompts, the file store, the emulator for `demo`, the
+//         keychain worker. The hot files reach it only through dynamic
+//         imports of the fixed names in COLD below.
 //
 // A module both passes use exists once in each, so no code compares error
 // classes across the boundary with instanceof (see isMfaEnvError). The
 // keyring's native addon stays external in both.
 import { build } from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
@@ -48,7 +49,6 @@ const smithyCore = dirname(
 const common = {
   outdir: 'dist',
   bundle: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20.19',
   external: ['@napi-rs/keyring'],
@@ -63,10 +63,6 @@ const common = {
     '@smithy/shared-ini-file-loader': join(smithyCore, 'dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js'),
   },
   loader: { '.bash': 'text', '.zsh': 'text', '.fish': 'text', '.ps1': 'text' },
-  banner: {
-    // Some bundled CommonJS dependencies call require(); give them one.
-    js: "import { createRequire as __mfaEnvCreateRequire } from 'node:module'; const require = __mfaEnvCreateRequire(import.meta.url);",
-  },
   legalComments: 'none',
   logLevel: 'warning',
 };
@@ -81,7 +77,7 @@ const coldBoundary = {
       const file = resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
       if (HOT_INLINE.has(file)) return undefined;
       const name = coldBySource.get(file);
-      if (name) return { path: `./${name}.js`, external: true };
+      if (name) return { path: `./${name}.mjs`, external: true };
       return { errors: [{ text: `${args.path} is loaded lazily from ${args.importer}: list it in COLD or HOT_INLINE in scripts/build.mjs` }] };
     });
   },
@@ -91,14 +87,25 @@ rmSync('dist', { recursive: true, force: true });
 await build({
   ...common,
   entryPoints: COLD,
+  format: 'esm',
   splitting: true,
-  // Flat: a chunk finds keychain-worker.js next to itself.
+  outExtension: { '.js': '.mjs' },
+  // Flat: a chunk finds keychain-worker.mjs next to itself.
   chunkNames: '[name]-[hash]',
+  banner: {
+    // Some bundled CommonJS dependencies call require(); give them one.
+    js: "import { createRequire as __mfaEnvCreateRequire } from 'node:module'; const require = __mfaEnvCreateRequire(import.meta.url);",
+  },
 });
 await build({
   ...common,
   entryPoints: { 'mfa-env': src('cli/mfa-env.ts'), 'mfa-exec': src('cli/mfa-exec.ts') },
+  format: 'cjs',
   splitting: false,
   plugins: [coldBoundary],
+  // The source is ES modules; the one thing CommonJS lacks is import.meta.url.
+  define: { 'import.meta.url': '__mfaEnvImportMetaUrl' },
+  banner: { js: "const __mfaEnvImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
 for (const bin of ['dist/mfa-env.js', 'dist/mfa-exec.js']) chmodSync(bin, 0o755);

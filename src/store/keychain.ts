@@ -115,11 +115,11 @@ export interface WorkerRequest {
 }
 export type WorkerReply = { ok: true; deleted?: boolean } | { ok: false; message: string; hint?: string };
 
-/** How to start the worker: the bundled file next to this one, or the source under tsx. */
+/** How to start the worker: the bundled file next to this one (an ES module: .mjs, see scripts/build.mjs), or the source under tsx. */
 function workerCommand(): string[] {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) return [...process.execArgv.filter((a) => a !== '--test'), fileURLToPath(new URL('./keychain-worker.ts', import.meta.url))];
-  return [fileURLToPath(new URL('./keychain-worker.js', import.meta.url))];
+  return [fileURLToPath(new URL('./keychain-worker.mjs', import.meta.url))];
 }
 
 /**
