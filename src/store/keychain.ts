@@ -1,12 +1,15 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { StoreError } from '../errors.js';
+import { BusTimeout, BusUnreachable, searchItems } from './dbus-search.js';
 import type { SecretStore } from './types.js';
 
 type Keyring = typeof import('@napi-rs/keyring');
 
 export const KEYCHAIN_SERVICE = 'mfa-env';
 const TIMEOUT_MS = 3000;
+/** How long a look at the Secret Service may take (the keyring library's own D-Bus timeout is ~2 s). */
+const LIVENESS_MS = 2000;
 
 // createRequire, not import: the native addon loads in ~2 ms this way, and
 // esbuild leaves it out of the bundle (it is a .node binary per platform).
@@ -76,6 +79,32 @@ async function withDeadline<T>(what: string, run: (signal: AbortSignal) => Promi
   }
 }
 
+type Look = 'locked' | 'absent' | 'present' | 'unsure';
+
+/**
+ * What the Secret Service holds, seen without reading anything (Linux):
+ * SearchItems for the service (is any of its items locked?) and for the
+ * account (is it there, once?), over the bus from JavaScript. `sent` settles
+ * when the question is on its way.
+ */
+function lookFirst(account: string): { sent: Promise<void>; look: Promise<Look> } {
+  const search = searchItems([{ service: KEYCHAIN_SERVICE }, { service: KEYCHAIN_SERVICE, username: account }], process.env, LIVENESS_MS);
+  const look = search.results.then(
+    ([service, entry]): Look => {
+      if (service!.locked.length > 0) return 'locked';
+      if (entry!.unlocked.length === 0 && entry!.locked.length === 0) return 'absent';
+      return entry!.unlocked.length === 1 && entry!.locked.length === 0 ? 'present' : 'unsure';
+    },
+    (err: unknown): Look => {
+      // The messages cause() turns into "it did not answer" / "no session bus".
+      if (err instanceof BusTimeout) throw new Error(`Did not receive a reply (${err.message})`);
+      if (err instanceof BusUnreachable) throw new Error(`Failed to connect to the session bus (${err.message})`);
+      return 'unsure';
+    },
+  );
+  return { sent: search.sent, look };
+}
+
 /** Keychain calls made from this process (the worker makes the writes). */
 export function keychainInProcess() {
   // On Linux, pin to the Secret Service: the kernel keyring fallback would
@@ -84,20 +113,40 @@ export function keychainInProcess() {
   const entry = (account: string) => new (load().AsyncEntry)(KEYCHAIN_SERVICE, account, options);
   return {
     /**
-     * Reads search the service's items instead of opening one entry: a search
-     * never asks to unlock a locked keyring (it fails at once, and we say
-     * "unlock it"), where an entry read would raise an unlock prompt that
-     * keeps this process from exiting until someone answers it.
+     * A read must never raise an unlock prompt (nobody may see it, and an
+     * abandoned native call waiting for it keeps this process from exiting)
+     * and must give up within seconds when the daemon is frozen.
+     *
+     * Opening an entry is the liveness check: it connects and sets up an
+     * encrypted session synchronously, and gives up after the library's ~2 s
+     * D-Bus timeout when the daemon is frozen (a search alone would wait
+     * ~25 s). It asks nothing to be unlocked.
+     *
+     * On Linux, before that, a look from JavaScript (lookFirst) is sent, and
+     * its answer arrives while the entry is being opened: a locked item of
+     * ours means "locked" (behind a lock we cannot know what is stored), no
+     * item means nothing is stored, and only a present, unlocked item is
+     * read, with the entry's own read, which has nothing to unlock — the
+     * keyring's cheapest read.
+     *
+     * Otherwise (another OS, a bus address we do not speak, an item stored
+     * twice) it searches the service's items: a search never asks to unlock
+     * (it fails at once, and we say "unlock it"), but it opens a second
+     * encrypted session and reads every item of the service.
      */
     async get(account: string): Promise<string | undefined> {
-      const items = await withDeadline('read', async (signal) => {
-        // Opening an entry first is the liveness check: it gives up after the
-        // library's ~2 s D-Bus timeout when the daemon is frozen, where the
-        // search alone would wait ~25 s.
-        entry(account);
-        return load().findCredentialsAsync(KEYCHAIN_SERVICE, null, signal);
+      return withDeadline('read', async (signal) => {
+        const first = process.platform === 'linux' ? lookFirst(account) : undefined;
+        first?.look.catch(() => {}); // awaited below, unless opening the entry throws first
+        await first?.sent;
+        const opened = entry(account);
+        const seen = first ? await first.look : 'unsure';
+        if (seen === 'locked') throw new Error('the collection is locked');
+        if (seen === 'absent') return undefined;
+        if (seen === 'present') return (await opened.getPassword(signal)) ?? undefined;
+        const items = await load().findCredentialsAsync(KEYCHAIN_SERVICE, null, signal);
+        return items.find((c) => c.account === account)?.password;
       });
-      return items.find((c) => c.account === account)?.password;
     },
     async set(account: string, value: string): Promise<void> {
       await withDeadline('write', (signal) => entry(account).setPassword(value, signal));

@@ -1,0 +1,313 @@
+// The Secret Service's SearchItems, asked over the D-Bus session bus from
+// JavaScript. It is a look, not a read: it needs no encrypted session, and it
+// never raises an unlock prompt. src/store/keychain.ts asks it before reading
+// through @napi-rs/keyring, to know at once (no native thread that could
+// hang, no key exchange) whether the daemon answers, whether the items are
+// locked, and whether the account exists at all.
+//
+// Only what that needs of the protocol: a unix socket (path or abstract),
+// EXTERNAL authentication, method calls with string and a{ss} arguments,
+// replies whose body is arrays of object paths.
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+
+/** What SearchItems answered, per search: the matching items' object paths. */
+export interface SearchResult {
+  unlocked: string[];
+  locked: string[];
+}
+
+/** The bus could not be asked this way (an address we do not speak, an error reply): read the usual way. */
+export class BusUnsupported extends Error {}
+/** Nothing listens at the bus address. */
+export class BusUnreachable extends Error {}
+/** The bus or the Secret Service did not answer in time (a frozen daemon). */
+export class BusTimeout extends Error {}
+
+/** The session bus socket, as libdbus finds it; undefined for an address this module does not speak. */
+export function sessionBusSocket(env: NodeJS.ProcessEnv): string | undefined {
+  const address = env.DBUS_SESSION_BUS_ADDRESS;
+  if (!address) {
+    // libdbus's default when the variable is unset (systemd's user bus).
+    const bus = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'bus') : undefined;
+    return bus && existsSync(bus) ? bus : undefined;
+  }
+  // The first unix:path= or unix:abstract= of the ;-separated list; values are %-escaped.
+  for (const entry of address.split(';')) {
+    if (!entry.startsWith('unix:')) continue;
+    const params = new Map(
+      entry
+        .slice(5)
+        .split(',')
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1).replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))]),
+    );
+    if (params.get('path')) return params.get('path');
+    if (params.get('abstract')) return `\0${params.get('abstract')}`;
+  }
+  return undefined;
+}
+
+// ---- marshalling (little-endian, the only order we send) ------------------
+
+class Writer {
+  private buf = Buffer.alloc(512);
+  length = 0;
+
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const bigger = Buffer.alloc(Math.max(this.buf.length * 2, this.length + n));
+    this.buf.copy(bigger, 0, 0, this.length);
+    this.buf = bigger;
+  }
+  align(n: number): void {
+    const pad = (n - (this.length % n)) % n;
+    this.room(pad);
+    this.buf.fill(0, this.length, this.length + pad);
+    this.length += pad;
+  }
+  byte(v: number): void {
+    this.room(1);
+    this.buf[this.length++] = v;
+  }
+  uint32(v: number): void {
+    this.align(4);
+    this.room(4);
+    this.buf.writeUInt32LE(v, this.length);
+    this.length += 4;
+  }
+  patchUint32(at: number, v: number): void {
+    this.buf.writeUInt32LE(v, at);
+  }
+  /** s and o */
+  string(v: string): void {
+    const bytes = Buffer.from(v, 'utf8');
+    this.uint32(bytes.length);
+    this.room(bytes.length + 1);
+    bytes.copy(this.buf, this.length);
+    this.length += bytes.length;
+    this.buf[this.length++] = 0;
+  }
+  /** g */
+  signature(v: string): void {
+    this.byte(v.length);
+    this.room(v.length + 1);
+    this.buf.write(v, this.length, 'ascii');
+    this.length += v.length;
+    this.buf[this.length++] = 0;
+  }
+  /** An array: its byte length first, then the elements (aligned to `elementAlign`). */
+  array(elementAlign: number, elements: () => void): void {
+    this.uint32(0);
+    const lengthAt = this.length - 4;
+    this.align(elementAlign);
+    const start = this.length;
+    elements();
+    this.patchUint32(lengthAt, this.length - start);
+  }
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
+}
+
+interface Call {
+  destination: string;
+  path: string;
+  interface: string;
+  member: string;
+  /** Only what SearchItems needs: one a{ss} argument. */
+  dict?: Record<string, string>;
+}
+
+function methodCall(serial: number, call: Call): Buffer {
+  const body = new Writer();
+  if (call.dict) {
+    body.array(8, () => {
+      for (const [k, v] of Object.entries(call.dict!)) {
+        body.align(8);
+        body.string(k);
+        body.string(v);
+      }
+    });
+  }
+  const msg = new Writer();
+  msg.byte(0x6c); // 'l'
+  msg.byte(1); // METHOD_CALL
+  msg.byte(0); // flags
+  msg.byte(1); // protocol version
+  msg.uint32(body.length);
+  msg.uint32(serial);
+  const field = (code: number, type: string, write: () => void) => {
+    msg.align(8);
+    msg.byte(code);
+    msg.signature(type);
+    write();
+  };
+  msg.array(8, () => {
+    field(1, 'o', () => msg.string(call.path));
+    field(2, 's', () => msg.string(call.interface));
+    field(3, 's', () => msg.string(call.member));
+    field(6, 's', () => msg.string(call.destination));
+    if (call.dict) field(8, 'g', () => msg.signature('a{ss}'));
+  });
+  msg.align(8);
+  return Buffer.concat([msg.bytes(), body.bytes()]);
+}
+
+// ---- unmarshalling ---------------------------------------------------------
+
+interface Reply {
+  type: number;
+  replySerial?: number;
+  errorName?: string;
+  signature: string;
+  body: Buffer;
+  little: boolean;
+}
+
+class Reader {
+  constructor(
+    private readonly buf: Buffer,
+    private readonly little: boolean,
+    public at = 0,
+  ) {}
+  align(n: number): void {
+    this.at += (n - (this.at % n)) % n;
+  }
+  byte(): number {
+    return this.buf[this.at++]!;
+  }
+  uint32(): number {
+    this.align(4);
+    const v = this.little ? this.buf.readUInt32LE(this.at) : this.buf.readUInt32BE(this.at);
+    this.at += 4;
+    return v;
+  }
+  string(): string {
+    const n = this.uint32();
+    const v = this.buf.toString('utf8', this.at, this.at + n);
+    this.at += n + 1;
+    return v;
+  }
+  signature(): string {
+    const n = this.byte();
+    const v = this.buf.toString('ascii', this.at, this.at + n);
+    this.at += n + 1;
+    return v;
+  }
+  objectPaths(): string[] {
+    const n = this.uint32();
+    const end = this.at + n;
+    const paths: string[] = [];
+    while (this.at < end) paths.push(this.string());
+    return paths;
+  }
+}
+
+/** The length of the first complete message in `buf`, or 0 if it has not all arrived. */
+function messageLength(buf: Buffer): number {
+  if (buf.length < 16) return 0;
+  const little = buf[0] === 0x6c;
+  const body = little ? buf.readUInt32LE(4) : buf.readUInt32BE(4);
+  const fields = little ? buf.readUInt32LE(12) : buf.readUInt32BE(12);
+  const total = Math.ceil((16 + fields) / 8) * 8 + body;
+  return buf.length >= total ? total : 0;
+}
+
+function parse(msg: Buffer): Reply {
+  const little = msg[0] === 0x6c;
+  const r = new Reader(msg, little, 12);
+  const fieldsLength = r.uint32();
+  const end = 16 + fieldsLength;
+  const reply: Reply = { type: msg[1]!, signature: '', body: Buffer.alloc(0), little };
+  while (r.at < end) {
+    r.align(8);
+    const code = r.byte();
+    const type = r.signature();
+    const value = type === 'u' ? r.uint32() : type === 'g' ? r.signature() : r.string();
+    if (code === 5) reply.replySerial = value as number;
+    else if (code === 4) reply.errorName = value as string;
+    else if (code === 8) reply.signature = value as string;
+  }
+  reply.body = msg.subarray(Math.ceil(end / 8) * 8);
+  return reply;
+}
+
+// ---- the call --------------------------------------------------------------
+
+const SECRETS = { destination: 'org.freedesktop.secrets', path: '/org/freedesktop/secrets', interface: 'org.freedesktop.Secret.Service', member: 'SearchItems' };
+const HELLO = { destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' };
+
+export interface Search {
+  /** Settles once the request is on its way (or could not be sent): the bus works on it from then on. */
+  sent: Promise<void>;
+  /** One result per attribute set. Rejects with BusUnsupported, BusUnreachable or BusTimeout. */
+  results: Promise<SearchResult[]>;
+}
+
+/**
+ * Runs SearchItems once per attribute set. Everything goes in one write as
+ * soon as the socket is connected (authentication, BEGIN, Hello, the calls:
+ * the bus reads them in order), so the answers can travel while this thread
+ * does something else, such as opening the keyring.
+ */
+export function searchItems(searches: Record<string, string>[], env: NodeJS.ProcessEnv, timeoutMs: number): Search {
+  const socketPath = sessionBusSocket(env);
+  if (!socketPath || typeof process.getuid !== 'function') {
+    return { sent: Promise.resolve(), results: Promise.reject(new BusUnsupported('no unix session bus address')) };
+  }
+  const uid = process.getuid();
+  let markSent!: () => void;
+  const sent = new Promise<void>((resolve) => (markSent = resolve));
+  const results = new Promise<SearchResult[]>((resolve, reject) => {
+    const socket = connect(socketPath);
+    const answers: (SearchResult | undefined)[] = searches.map(() => undefined);
+    let received = Buffer.alloc(0);
+    let authenticated = false;
+    let done = false;
+    const finish = (err: Error | undefined) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      markSent();
+      socket.destroy();
+      if (err) reject(err);
+      else resolve(answers as SearchResult[]);
+    };
+    const timer = setTimeout(() => finish(new BusTimeout(`no reply from the session bus within ${timeoutMs} ms`)), timeoutMs);
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      const unreachable = err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'ENOTDIR';
+      finish(unreachable ? new BusUnreachable(`cannot connect to the session bus: ${err.code}`) : new BusUnsupported(err.message));
+    });
+    socket.on('close', () => finish(new BusUnsupported('the session bus closed the connection')));
+    socket.on('connect', () => {
+      // Hello must be the first message; the searches follow without waiting for it.
+      const calls = [methodCall(1, HELLO), ...searches.map((dict, i) => methodCall(i + 2, { ...SECRETS, dict }))];
+      socket.write(Buffer.concat([Buffer.from(`\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString('hex')}\r\nBEGIN\r\n`), ...calls]), () => markSent());
+    });
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (!authenticated) {
+        const eol = received.indexOf('\r\n');
+        if (eol < 0) return;
+        const line = received.toString('ascii', 0, eol);
+        received = received.subarray(eol + 2);
+        if (!line.startsWith('OK ')) return finish(new BusUnsupported(`the session bus refused us: ${line}`));
+        authenticated = true;
+      }
+      for (let n = messageLength(received); n > 0; n = messageLength(received)) {
+        const reply = parse(received.subarray(0, n));
+        received = received.subarray(n);
+        if (reply.type !== 2 && reply.type !== 3) continue; // a signal (NameAcquired)
+        if (reply.type === 3) return finish(new BusUnsupported(`D-Bus error ${reply.errorName ?? '?'}`));
+        const index = (reply.replySerial ?? 0) - 2;
+        if (index < 0 || index >= searches.length) continue; // Hello's reply
+        if (reply.signature !== 'aoao') return finish(new BusUnsupported(`SearchItems answered (${reply.signature})`));
+        const r = new Reader(reply.body, reply.little);
+        answers[index] = { unlocked: r.objectPaths(), locked: r.objectPaths() };
+        if (answers.every((x) => x !== undefined)) return finish(undefined);
+      }
+    });
+  });
+  return { sent, results };
+}
