@@ -83,6 +83,19 @@ const coldBoundary = {
   },
 };
 
+/**
+ * In the hot pass: the SDK's profile loader reads the files through
+ * src/config/sdk-read-file.ts, not node:fs/promises (see there).
+ */
+const sdkReadFile = {
+  name: 'sdk-read-file',
+  setup(b) {
+    b.onResolve({ filter: /^node:fs\/promises$/ }, (args) =>
+      args.importer === join(smithyCore, 'dist-es/submodules/config/shared-ini-file-loader/readFile.js') ? { path: src('config/sdk-read-file.ts') } : undefined,
+    );
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
 await build({
   ...common,
@@ -102,7 +115,7 @@ await build({
   entryPoints: { 'mfa-env': src('cli/mfa-env.ts'), 'mfa-exec': src('cli/mfa-exec.ts') },
   format: 'cjs',
   splitting: false,
-  plugins: [coldBoundary],
+  plugins: [coldBoundary, sdkReadFile],
   // The source is ES modules; the one thing CommonJS lacks is import.meta.url.
   define: { 'import.meta.url': '__mfaEnvImportMetaUrl' },
   banner: { js: "const __mfaEnvImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { StoreError } from '../errors.js';
 import { BusTimeout, BusUnreachable, searchItems } from './dbus-search.js';
@@ -11,14 +10,19 @@ const TIMEOUT_MS = 3000;
 /** How long a look at the Secret Service may take (the keyring library's own D-Bus timeout is ~2 s). */
 const LIVENESS_MS = 2000;
 
-// createRequire, not import: the native addon loads in ~2 ms this way, and
+// require(), not import: the native addon loads in ~2 ms this way, and
 // esbuild leaves it out of the bundle (it is a .node binary per platform).
-const require = createRequire(import.meta.url);
+// The CommonJS bundle (scripts/build.mjs) has a require already: making one
+// with node:module would load Node's ES module loader on every cached run.
+function nodeRequire(): NodeJS.Require {
+  return typeof require === 'function' ? require : process.getBuiltinModule('node:module').createRequire(import.meta.url);
+}
+
 let keyring: Keyring | undefined;
 function load(): Keyring {
   if (!keyring) {
     try {
-      keyring = require('@napi-rs/keyring') as Keyring;
+      keyring = nodeRequire()('@napi-rs/keyring') as Keyring;
     } catch (err) {
       throw new StoreError(
         `cannot load the OS keychain module: ${(err as Error).message.split('\n')[0]}`,
