@@ -50,63 +50,42 @@ export function sessionBusSocket(env: NodeJS.ProcessEnv): string | undefined {
 
 // ---- marshalling (little-endian, the only order we send) ------------------
 
+/** Bytes in a plain array: cheaper than Buffer methods in code that runs once per process. */
 class Writer {
-  private buf = Buffer.alloc(512);
-  length = 0;
+  readonly bytes: number[] = [];
 
-  private room(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    const bigger = Buffer.alloc(Math.max(this.buf.length * 2, this.length + n));
-    this.buf.copy(bigger, 0, 0, this.length);
-    this.buf = bigger;
-  }
   align(n: number): void {
-    const pad = (n - (this.length % n)) % n;
-    this.room(pad);
-    this.buf.fill(0, this.length, this.length + pad);
-    this.length += pad;
+    while (this.bytes.length % n !== 0) this.bytes.push(0);
   }
   byte(v: number): void {
-    this.room(1);
-    this.buf[this.length++] = v;
+    this.bytes.push(v);
   }
   uint32(v: number): void {
     this.align(4);
-    this.room(4);
-    this.buf.writeUInt32LE(v, this.length);
-    this.length += 4;
-  }
-  patchUint32(at: number, v: number): void {
-    this.buf.writeUInt32LE(v, at);
+    this.bytes.push(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24);
   }
   /** s and o */
   string(v: string): void {
-    const bytes = Buffer.from(v, 'utf8');
-    this.uint32(bytes.length);
-    this.room(bytes.length + 1);
-    bytes.copy(this.buf, this.length);
-    this.length += bytes.length;
-    this.buf[this.length++] = 0;
+    const utf8 = Buffer.from(v, 'utf8');
+    this.uint32(utf8.length);
+    for (const b of utf8) this.bytes.push(b);
+    this.bytes.push(0);
   }
-  /** g */
+  /** g (ASCII by definition) */
   signature(v: string): void {
-    this.byte(v.length);
-    this.room(v.length + 1);
-    this.buf.write(v, this.length, 'ascii');
-    this.length += v.length;
-    this.buf[this.length++] = 0;
+    this.bytes.push(v.length);
+    for (let i = 0; i < v.length; i++) this.bytes.push(v.charCodeAt(i));
+    this.bytes.push(0);
   }
   /** An array: its byte length first, then the elements (aligned to `elementAlign`). */
   array(elementAlign: number, elements: () => void): void {
     this.uint32(0);
-    const lengthAt = this.length - 4;
+    const lengthAt = this.bytes.length - 4;
     this.align(elementAlign);
-    const start = this.length;
+    const start = this.bytes.length;
     elements();
-    this.patchUint32(lengthAt, this.length - start);
-  }
-  bytes(): Buffer {
-    return this.buf.subarray(0, this.length);
+    const n = this.bytes.length - start;
+    this.bytes.splice(lengthAt, 4, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24);
   }
 }
 
@@ -135,7 +114,7 @@ function methodCall(serial: number, call: Call): Buffer {
   msg.byte(1); // METHOD_CALL
   msg.byte(0); // flags
   msg.byte(1); // protocol version
-  msg.uint32(body.length);
+  msg.uint32(body.bytes.length);
   msg.uint32(serial);
   const field = (code: number, type: string, write: () => void) => {
     msg.align(8);
@@ -151,7 +130,7 @@ function methodCall(serial: number, call: Call): Buffer {
     if (call.dict) field(8, 'g', () => msg.signature('a{ss}'));
   });
   msg.align(8);
-  return Buffer.concat([msg.bytes(), body.bytes()]);
+  return Buffer.from(msg.bytes.concat(body.bytes));
 }
 
 // ---- unmarshalling ---------------------------------------------------------

@@ -2,11 +2,21 @@ import { join } from 'node:path';
 import { storeDir } from '../config/paths.js';
 import { StoreError, UsageError } from '../errors.js';
 import type { PassphraseSource } from './file.js';
-import { createKeychainStore } from './keychain.js';
+import { createKeychainStore, keychainReadAhead } from './keychain.js';
 import { STORE_FILE_NAME, type SecretStore } from './types.js';
 
 export type { SecretStore } from './types.js';
 export { accountFor } from './types.js';
+
+/**
+ * A read of `account` from the store `env` names comes next: let it start
+ * what it can now, to travel while the caller does other work (the keychain
+ * sends its look at the Secret Service). Never throws; openStore reports a
+ * bad MFA_ENV_STORE.
+ */
+export function readAhead(account: string, env = process.env): void {
+  if ((env.MFA_ENV_STORE || 'keychain').toLowerCase() === 'keychain') keychainReadAhead(account);
+}
 
 /** The backend named by MFA_ENV_STORE: `keychain` (default) or `file`. */
 export function openStore(env = process.env): SecretStore {

@@ -109,6 +109,25 @@ function lookFirst(account: string): { sent: Promise<void>; look: Promise<Look> 
   return { sent: search.sent, look };
 }
 
+const lookedAhead = new Map<string, ReturnType<typeof lookFirst>>();
+
+/**
+ * A read of `account` comes next (see readAhead in ./index.ts): send the look
+ * now, so that it travels while the caller reads the AWS files.
+ */
+export function keychainReadAhead(account: string): void {
+  if (process.platform !== 'linux' || lookedAhead.has(account)) return;
+  const first = lookFirst(account);
+  first.look.catch(() => {}); // get() awaits it; nobody may, if the run stops before
+  lookedAhead.set(account, first);
+}
+
+function takeLook(account: string): ReturnType<typeof lookFirst> | undefined {
+  const first = lookedAhead.get(account);
+  lookedAhead.delete(account);
+  return first;
+}
+
 /** Keychain calls made from this process (the worker makes the writes). */
 export function keychainInProcess() {
   // On Linux, pin to the Secret Service: the kernel keyring fallback would
@@ -140,7 +159,7 @@ export function keychainInProcess() {
      */
     async get(account: string): Promise<string | undefined> {
       return withDeadline('read', async (signal) => {
-        const first = process.platform === 'linux' ? lookFirst(account) : undefined;
+        const first = process.platform === 'linux' ? (takeLook(account) ?? lookFirst(account)) : undefined;
         first?.look.catch(() => {}); // awaited below, unless opening the entry throws first
         await first?.sent;
         const opened = entry(account);
