@@ -102,6 +102,11 @@ await build({
   entryPoints: COLD,
   format: 'esm',
   splitting: true,
+  // The ES module builds of the AWS SDK packages: in their CommonJS builds
+  // every `await import()` (the credential providers, the nested SSO/STS
+  // clients of the default credential chain) is a plain require, so all of
+  // it loaded with the first STS call, although the key is always passed in.
+  mainFields: ['module', 'main'],
   outExtension: { '.js': '.mjs' },
   // Flat: a chunk finds keychain-worker.mjs next to itself.
   chunkNames: '[name]-[hash]',
