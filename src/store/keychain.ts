@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { StoreError } from '../errors.js';
-import { BusTimeout, BusUnreachable, searchItems } from './dbus-search.js';
+import { askSecretService, BusTimeout, BusUnreachable, defaultCollectionLocked, searchItems } from './secret-service-bus.js';
 import type { SecretStore } from './types.js';
 
 type Keyring = typeof import('@napi-rs/keyring');
@@ -83,30 +83,53 @@ async function withDeadline<T>(what: string, run: (signal: AbortSignal) => Promi
   }
 }
 
-type Look = 'locked' | 'absent' | 'present' | 'unsure';
+type Seen = 'locked' | 'absent' | 'present' | 'unsure';
+
+/** A look that failed in a way the keyring would too: the same words, so cause() says the same. */
+function asKeyringError(err: unknown): Error | undefined {
+  if (err instanceof BusTimeout) return new Error(`Did not receive a reply (${err.message})`);
+  if (err instanceof BusUnreachable) return new Error(`Failed to connect to the session bus (${err.message})`);
+  return undefined;
+}
 
 /**
- * What the Secret Service holds, seen without reading anything (Linux):
- * SearchItems for the service (is any of its items locked?) and for the
- * account (is it there, once?), over the bus from JavaScript. `sent` settles
- * when the question is on its way.
+ * Before a read (Linux): is any item of ours locked, and is the account
+ * there, once? `sent` settles when the question is on its way.
  */
-function lookFirst(account: string): { sent: Promise<void>; look: Promise<Look> } {
-  const search = searchItems([{ service: KEYCHAIN_SERVICE }, { service: KEYCHAIN_SERVICE, username: account }], process.env, LIVENESS_MS);
-  const look = search.results.then(
-    ([service, entry]): Look => {
-      if (service!.locked.length > 0) return 'locked';
-      if (entry!.unlocked.length === 0 && entry!.locked.length === 0) return 'absent';
-      return entry!.unlocked.length === 1 && entry!.locked.length === 0 ? 'present' : 'unsure';
+function lookFirst(account: string): { sent: Promise<void>; look: Promise<Seen> } {
+  const bus = askSecretService([searchItems({ service: KEYCHAIN_SERVICE }), searchItems({ service: KEYCHAIN_SERVICE, username: account })], process.env, LIVENESS_MS);
+  const look = bus.answers.then(
+    ([service, entry]): Seen => {
+      if (service.locked.length > 0) return 'locked';
+      if (entry.unlocked.length === 0 && entry.locked.length === 0) return 'absent';
+      return entry.unlocked.length === 1 && entry.locked.length === 0 ? 'present' : 'unsure';
     },
-    (err: unknown): Look => {
-      // The messages cause() turns into "it did not answer" / "no session bus".
-      if (err instanceof BusTimeout) throw new Error(`Did not receive a reply (${err.message})`);
-      if (err instanceof BusUnreachable) throw new Error(`Failed to connect to the session bus (${err.message})`);
+    (err: unknown): Seen => {
+      const same = asKeyringError(err);
+      if (same) throw same;
       return 'unsure';
     },
   );
-  return { sent: search.sent, look };
+  return { sent: bus.sent, look };
+}
+
+/**
+ * Before a write (Linux): can the keyring's own write run here without
+ * stopping to ask for an unlock? Yes when no item of the account is locked
+ * and the default collection, where a new item goes, exists and is unlocked.
+ * Anything else, or a look we cannot make, and the write goes to the worker;
+ * a bus that is not there or does not answer fails the write as the keyring would.
+ */
+async function writableHere(account: string): Promise<boolean> {
+  const bus = askSecretService([searchItems({ service: KEYCHAIN_SERVICE, username: account }), defaultCollectionLocked()], process.env, LIVENESS_MS);
+  try {
+    const [entry, defaultLocked] = await bus.answers;
+    return entry.locked.length === 0 && defaultLocked === false;
+  } catch (err) {
+    const same = asKeyringError(err);
+    if (same) throw same;
+    return false;
+  }
 }
 
 const lookedAhead = new Map<string, ReturnType<typeof lookFirst>>();
@@ -173,6 +196,15 @@ export function keychainInProcess() {
     },
     async set(account: string, value: string): Promise<void> {
       await withDeadline('write', (signal) => entry(account).setPassword(value, signal));
+    },
+    /** A write that cannot raise an unlock prompt (see writableHere); false: not tried, use the worker. */
+    async setIfNothingToUnlock(account: string, value: string): Promise<boolean> {
+      if (process.platform !== 'linux') return false;
+      return withDeadline('write', async (signal) => {
+        if (!(await writableHere(account))) return false;
+        await entry(account).setPassword(value, signal);
+        return true;
+      });
     },
     async delete(account: string): Promise<boolean> {
       return withDeadline('delete', (signal) => entry(account).deleteCredential(signal));
@@ -246,6 +278,10 @@ export function createKeychainStore(): SecretStore {
     location: platformName(),
     get: (account) => local.get(account),
     async set(account, value) {
+      // The worker costs a second Node start (~100 ms or more): skip it when
+      // the keyring has nothing to ask (a session saved after a mint is the
+      // common case: the key was read a moment ago, so the keyring is open).
+      if (await local.setIfNothingToUnlock(account, value)) return;
       await viaWorker({ op: 'set', account, value });
     },
     async delete(account) {

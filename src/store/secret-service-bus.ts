@@ -1,13 +1,15 @@
-// The Secret Service's SearchItems, asked over the D-Bus session bus from
-// JavaScript. It is a look, not a read: it needs no encrypted session, and it
-// never raises an unlock prompt. src/store/keychain.ts asks it before reading
+// A look at the Secret Service over the D-Bus session bus, from JavaScript:
+// which items match (SearchItems), and whether the default collection is
+// locked. A look, not a read: it needs no encrypted session and never raises
+// an unlock prompt. src/store/keychain.ts asks it before it reads or writes
 // through @napi-rs/keyring, to know at once (no native thread that could
-// hang, no key exchange) whether the daemon answers, whether the items are
-// locked, and whether the account exists at all.
+// hang, no key exchange) whether the daemon answers, what is locked, and
+// whether the account exists, and so whether the keyring's own call could
+// stop to ask for an unlock.
 //
 // Only what that needs of the protocol: a unix socket (path or abstract),
 // EXTERNAL authentication, method calls with string and a{ss} arguments,
-// replies whose body is arrays of object paths.
+// replies with arrays of object paths or a boolean in a variant.
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -51,7 +53,7 @@ export function sessionBusSocket(env: NodeJS.ProcessEnv): string | undefined {
 // ---- marshalling (little-endian, the only order we send) ------------------
 
 /** Bytes in a plain array: cheaper than Buffer methods in code that runs once per process. */
-class Writer {
+export class Writer {
   readonly bytes: number[] = [];
 
   align(n: number): void {
@@ -90,25 +92,17 @@ class Writer {
 }
 
 interface Call {
-  destination: string;
   path: string;
   interface: string;
   member: string;
-  /** Only what SearchItems needs: one a{ss} argument. */
-  dict?: Record<string, string>;
+  /** The arguments' D-Bus signature ('' for none) and how to write them. */
+  signature: string;
+  args(w: Writer): void;
 }
 
-function methodCall(serial: number, call: Call): Buffer {
+function methodCall(serial: number, destination: string, call: Call): Buffer {
   const body = new Writer();
-  if (call.dict) {
-    body.array(8, () => {
-      for (const [k, v] of Object.entries(call.dict!)) {
-        body.align(8);
-        body.string(k);
-        body.string(v);
-      }
-    });
-  }
+  call.args(body);
   const msg = new Writer();
   msg.byte(0x6c); // 'l'
   msg.byte(1); // METHOD_CALL
@@ -126,8 +120,8 @@ function methodCall(serial: number, call: Call): Buffer {
     field(1, 'o', () => msg.string(call.path));
     field(2, 's', () => msg.string(call.interface));
     field(3, 's', () => msg.string(call.member));
-    field(6, 's', () => msg.string(call.destination));
-    if (call.dict) field(8, 'g', () => msg.signature('a{ss}'));
+    field(6, 's', () => msg.string(destination));
+    if (call.signature) field(8, 'g', () => msg.signature(call.signature));
   });
   msg.align(8);
   return Buffer.from(msg.bytes.concat(body.bytes));
@@ -144,7 +138,7 @@ interface Reply {
   little: boolean;
 }
 
-class Reader {
+export class Reader {
   constructor(
     private readonly buf: Buffer,
     private readonly little: boolean,
@@ -173,6 +167,11 @@ class Reader {
     const v = this.buf.toString('ascii', this.at, this.at + n);
     this.at += n + 1;
     return v;
+  }
+  /** A variant holding a boolean (Properties.Get). */
+  variantBoolean(): boolean | undefined {
+    const type = this.signature();
+    return type === 'b' ? this.uint32() === 1 : undefined;
   }
   objectPaths(): string[] {
     const n = this.uint32();
@@ -212,35 +211,90 @@ function parse(msg: Buffer): Reply {
   return reply;
 }
 
-// ---- the call --------------------------------------------------------------
+// ---- the questions --------------------------------------------------------
 
-const SECRETS = { destination: 'org.freedesktop.secrets', path: '/org/freedesktop/secrets', interface: 'org.freedesktop.Secret.Service', member: 'SearchItems' };
-const HELLO = { destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' };
+const HELLO: Call = { path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello', signature: '', args: () => {} };
 
-export interface Search {
-  /** Settles once the request is on its way (or could not be sent): the bus works on it from then on. */
-  sent: Promise<void>;
-  /** One result per attribute set. Rejects with BusUnsupported, BusUnreachable or BusTimeout. */
-  results: Promise<SearchResult[]>;
+/** A question to the Secret Service and how to read its answer. */
+export interface Question<T> {
+  call: Call;
+  /** The answer from a reply body with this signature; undefined when it is not the expected shape. */
+  answer(r: Reader, signature: string): T | undefined;
+  /** The answer when the Secret Service replies with an error; undefined: the error ends the look. */
+  onError?(name: string): T | undefined;
+}
+
+/** SearchItems: the paths of the unlocked and the locked items with these attributes. */
+export function searchItems(attributes: Record<string, string>): Question<SearchResult> {
+  return {
+    call: {
+      path: '/org/freedesktop/secrets',
+      interface: 'org.freedesktop.Secret.Service',
+      member: 'SearchItems',
+      signature: 'a{ss}',
+      args: (w) =>
+        w.array(8, () => {
+          for (const [k, v] of Object.entries(attributes)) {
+            w.align(8);
+            w.string(k);
+            w.string(v);
+          }
+        }),
+    },
+    answer: (r, signature) => (signature === 'aoao' ? { unlocked: r.objectPaths(), locked: r.objectPaths() } : undefined),
+  };
 }
 
 /**
- * Runs SearchItems once per attribute set. Everything goes in one write as
- * soon as the socket is connected (authentication, BEGIN, Hello, the calls:
- * the bus reads them in order), so the answers can travel while this thread
- * does something else, such as opening the keyring.
+ * Whether the default collection (where new items go) is locked; 'unknown'
+ * when the Secret Service will not say (gnome-keyring with no keyring at all
+ * answers UnknownMethod on the alias; another implementation may have no
+ * alias objects).
  */
-export function searchItems(searches: Record<string, string>[], env: NodeJS.ProcessEnv, timeoutMs: number): Search {
+export function defaultCollectionLocked(): Question<boolean | 'unknown'> {
+  return {
+    call: {
+      path: '/org/freedesktop/secrets/aliases/default',
+      interface: 'org.freedesktop.DBus.Properties',
+      member: 'Get',
+      signature: 'ss',
+      args: (w) => {
+        w.string('org.freedesktop.Secret.Collection');
+        w.string('Locked');
+      },
+    },
+    answer: (r, signature) => (signature === 'v' ? r.variantBoolean() : undefined),
+    onError: () => 'unknown',
+  };
+}
+
+type Answers<Q extends readonly Question<unknown>[]> = { [K in keyof Q]: Q[K] extends Question<infer T> ? T : never };
+
+export interface Look<T> {
+  /** Settles once the questions are on their way (or could not be sent): the bus works on them from then on. */
+  sent: Promise<void>;
+  /** One answer per question. Rejects with BusUnsupported, BusUnreachable or BusTimeout. */
+  answers: Promise<T>;
+}
+
+/**
+ * Asks the Secret Service the questions, on one connection. Everything goes
+ * in one write as soon as the socket is connected (authentication, BEGIN,
+ * Hello, the calls: the bus reads them in order), so the answers can travel
+ * while this thread does something else, such as opening the keyring.
+ */
+export function askSecretService<const Q extends readonly Question<unknown>[]>(questions: Q, env: NodeJS.ProcessEnv, timeoutMs: number): Look<Answers<Q>> {
   const socketPath = sessionBusSocket(env);
   if (!socketPath || typeof process.getuid !== 'function') {
-    return { sent: Promise.resolve(), results: Promise.reject(new BusUnsupported('no unix session bus address')) };
+    return { sent: Promise.resolve(), answers: Promise.reject(new BusUnsupported('no unix session bus address')) };
   }
   const uid = process.getuid();
   let markSent!: () => void;
   const sent = new Promise<void>((resolve) => (markSent = resolve));
-  const results = new Promise<SearchResult[]>((resolve, reject) => {
+  const answers = new Promise<Answers<Q>>((resolve, reject) => {
     const socket = connect(socketPath);
-    const answers: (SearchResult | undefined)[] = searches.map(() => undefined);
+    const got: unknown[] = [];
+    let pending = questions.length;
     let received = Buffer.alloc(0);
     let authenticated = false;
     let done = false;
@@ -251,7 +305,7 @@ export function searchItems(searches: Record<string, string>[], env: NodeJS.Proc
       markSent();
       socket.destroy();
       if (err) reject(err);
-      else resolve(answers as SearchResult[]);
+      else resolve(got as Answers<Q>);
     };
     const timer = setTimeout(() => finish(new BusTimeout(`no reply from the session bus within ${timeoutMs} ms`)), timeoutMs);
     socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -260,8 +314,8 @@ export function searchItems(searches: Record<string, string>[], env: NodeJS.Proc
     });
     socket.on('close', () => finish(new BusUnsupported('the session bus closed the connection')));
     socket.on('connect', () => {
-      // Hello must be the first message; the searches follow without waiting for it.
-      const calls = [methodCall(1, HELLO), ...searches.map((dict, i) => methodCall(i + 2, { ...SECRETS, dict }))];
+      // Hello must be the first message; the questions follow without waiting for it.
+      const calls = [methodCall(1, 'org.freedesktop.DBus', HELLO), ...questions.map((q, i) => methodCall(i + 2, 'org.freedesktop.secrets', q.call))];
       socket.write(Buffer.concat([Buffer.from(`\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString('hex')}\r\nBEGIN\r\n`), ...calls]), () => markSent());
     });
     socket.on('data', (chunk: Buffer) => {
@@ -278,15 +332,19 @@ export function searchItems(searches: Record<string, string>[], env: NodeJS.Proc
         const reply = parse(received.subarray(0, n));
         received = received.subarray(n);
         if (reply.type !== 2 && reply.type !== 3) continue; // a signal (NameAcquired)
-        if (reply.type === 3) return finish(new BusUnsupported(`D-Bus error ${reply.errorName ?? '?'}`));
         const index = (reply.replySerial ?? 0) - 2;
-        if (index < 0 || index >= searches.length) continue; // Hello's reply
-        if (reply.signature !== 'aoao') return finish(new BusUnsupported(`SearchItems answered (${reply.signature})`));
-        const r = new Reader(reply.body, reply.little);
-        answers[index] = { unlocked: r.objectPaths(), locked: r.objectPaths() };
-        if (answers.every((x) => x !== undefined)) return finish(undefined);
+        const question = questions[index];
+        if (!question) {
+          if (reply.type === 3) return finish(new BusUnsupported(`D-Bus error ${reply.errorName ?? '?'} to Hello`));
+          continue; // Hello's reply
+        }
+        const answer =
+          reply.type === 3 ? question.onError?.(reply.errorName ?? '') : question.answer(new Reader(reply.body, reply.little), reply.signature);
+        if (answer === undefined) return finish(new BusUnsupported(`${question.call.member}: ${reply.errorName ?? `an answer of type (${reply.signature})`}`));
+        got[index] = answer;
+        if (--pending === 0) return finish(undefined);
       }
     });
   });
-  return { sent, results };
+  return { sent, answers };
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sessionBusSocket } from '../../src/store/dbus-search.js';
+import { sessionBusSocket } from '../../src/store/secret-service-bus.js';
 
 test('the session bus socket from DBUS_SESSION_BUS_ADDRESS, as libdbus reads it', () => {
   const of = (address: string) => sessionBusSocket({ DBUS_SESSION_BUS_ADDRESS: address });
