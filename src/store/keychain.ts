@@ -143,6 +143,15 @@ export function keychainReadAhead(account: string): void {
   const first = lookFirst(account);
   first.look.catch(() => {}); // get() awaits it; nobody may, if the run stops before
   lookedAhead.set(account, first);
+  // Loading the native addon takes a few ms of this thread: do it while the
+  // Secret Service answers the look. A failure is reported by get().
+  void first.sent.then(() => {
+    try {
+      load();
+    } catch {
+      // get() loads it again and reports why it cannot
+    }
+  });
 }
 
 function takeLook(account: string): ReturnType<typeof lookFirst> | undefined {
