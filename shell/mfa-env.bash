@@ -69,16 +69,24 @@ function mfa {
 
 # Sets __mfa_env_prompt_text ("aws:dev 42m", "aws:dev 1h05m", "aws:dev <1m",
 # "aws:dev expired", or empty when no session is loaded) and
-# __mfa_env_prompt_level (ok, warn under 10 minutes, expired). No processes:
-# the clock is $EPOCHSECONDS (bash 5) or printf's %(%s)T (bash 4.2); only
-# bash 3.2 (macOS's /bin/bash) has to run date.
+# __mfa_env_prompt_segment: the same text coloured for PS1 (yellow under 10
+# minutes, red once expired, unless NO_COLOR is set or the terminal is dumb),
+# with readline's invisible-text markers \001 \002 (what \[ \] become) around
+# the escapes, and a trailing space; empty when no session is loaded.
+# Also notes what the text was computed from (__mfa_env_prompt_key) and the
+# seconds between which it stays the same (__mfa_env_prompt_from/_until), so
+# the hook can skip recomputing it. No processes: the clock is $EPOCHSECONDS
+# (bash 5) or printf's %(%s)T (bash 4.2); only bash 3.2 (macOS's /bin/bash)
+# has to run date.
 __mfa_env_prompt_compute() {
-    __mfa_env_prompt_text='' __mfa_env_prompt_level=''
-    local profile=${MFA_ENV_PROFILE-} expires=${MFA_ENV_EXPIRES-} now left mins
-    [[ -n $profile && -n $expires ]] || return 0
+    local profile=${MFA_ENV_PROFILE-} expires=${MFA_ENV_EXPIRES-} now=${EPOCHSECONDS-} left
+    __mfa_env_prompt_text='' __mfa_env_prompt_segment=''
+    __mfa_env_prompt_key=$profile$'\037'$expires$'\037'${NO_COLOR-}$'\037'${TERM-}
+    # Without $EPOCHSECONDS the hook has no cheap clock: never reuse.
+    __mfa_env_prompt_from=1 __mfa_env_prompt_until=0
+    [[ -n $now ]] && __mfa_env_prompt_from=$now __mfa_env_prompt_until=9999999999999999
     # Only digits reach arithmetic: bash would evaluate anything else.
-    [[ $expires != *[!0-9]* && ${#expires} -le 15 ]] || return 0
-    now=${EPOCHSECONDS-}
+    [[ -n $profile && -n $expires && $expires != *[!0-9]* && ${#expires} -le 15 ]] || return 0
     if [[ -z $now ]]; then
         if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 402)); then
             printf -v now '%(%s)T' -1
@@ -87,46 +95,30 @@ __mfa_env_prompt_compute() {
         fi
     fi
     # Keep the prompt free of characters PS1 or readline would interpret.
-    profile=${profile//[[:cntrl:]%\$\`\\!]/?}
+    [[ $profile == *[[:cntrl:]%\$\`\\!]* ]] && profile=${profile//[[:cntrl:]%\$\`\\!]/?}
     left=$((10#$expires - now))
+    # The text changes when a whole minute of `left` has passed; expired stays.
     if ((left <= 0)); then
-        __mfa_env_prompt_text="aws:$profile expired" __mfa_env_prompt_level=expired
-        return 0
-    fi
-    if ((left < 60)); then
+        __mfa_env_prompt_text="aws:$profile expired"
+    elif ((left < 60)); then
         __mfa_env_prompt_text="aws:$profile <1m"
+        __mfa_env_prompt_until=$((now + left - 1))
     elif ((left < 3600)); then
         __mfa_env_prompt_text="aws:$profile $((left / 60))m"
+        __mfa_env_prompt_until=$((now + left % 60))
     else
-        mins=$((left / 60))
-        printf -v __mfa_env_prompt_text 'aws:%s %dh%02dm' "$profile" $((mins / 60)) $((mins % 60))
+        # Hours, then the minutes as two digits.
+        __mfa_env_prompt_text="aws:$profile $((left / 3600))h$((left / 600 % 6))$((left / 60 % 10))m"
+        __mfa_env_prompt_until=$((now + left % 60))
     fi
-    if ((left < 600)); then __mfa_env_prompt_level=warn; else __mfa_env_prompt_level=ok; fi
-}
-
-__mfa_env_color_ok() {
-    [[ -z ${NO_COLOR-} && -n ${TERM-} && $TERM != dumb ]]
-}
-
-# Sets __mfa_env_prompt_segment: the text coloured for PS1, with readline's
-# invisible-text markers \001 \002 (what \[ \] become) around the escapes,
-# and a trailing space; empty when no session is loaded.
-__mfa_env_prompt_render() {
-    __mfa_env_prompt_compute
-    __mfa_env_prompt_segment=''
-    [[ -n $__mfa_env_prompt_text ]] || return 0
-    local on=''
-    if __mfa_env_color_ok; then
-        case $__mfa_env_prompt_level in
-            warn) on=$'\001\e[33m\002' ;;
-            expired) on=$'\001\e[31m\002' ;;
-        esac
-    fi
-    if [[ -n $on ]]; then
-        __mfa_env_prompt_segment="$on$__mfa_env_prompt_text"$'\001\e[0m\002 '
-    else
+    if ((left >= 600)) || [[ -n ${NO_COLOR-} || -z ${TERM-} || $TERM == dumb ]]; then
         __mfa_env_prompt_segment="$__mfa_env_prompt_text "
+    elif ((left > 0)); then
+        __mfa_env_prompt_segment=$'\001\e[33m\002'"$__mfa_env_prompt_text"$'\001\e[0m\002 '
+    else
+        __mfa_env_prompt_segment=$'\001\e[31m\002'"$__mfa_env_prompt_text"$'\001\e[0m\002 '
     fi
+    return 0
 }
 
 # Prints the segment for this shell's session, nothing when there is none.
@@ -134,26 +126,26 @@ __mfa_env_prompt_render() {
 # \001 \002 so it is safe inside PS1, e.g. PS1='$(mfa_env_prompt --color) \$ '
 # (a $(...) in PS1 forks; MFA_ENV_PROMPT=1 does the same with no fork).
 function mfa_env_prompt {
+    __mfa_env_prompt_compute
     if [[ ${1-} == --color ]]; then
-        __mfa_env_prompt_render
         printf '%s' "${__mfa_env_prompt_segment% }"
     else
-        __mfa_env_prompt_compute
         printf '%s' "$__mfa_env_prompt_text"
     fi
 }
 
-# Run from PROMPT_COMMAND: refreshes the segment and keeps the reference to it
-# at the start of PS1 (prompts such as starship rewrite PS1 every time).
-# Keeps $? for whatever runs after it.
+# Run from PROMPT_COMMAND, after every command: refreshes the segment when
+# the session, the colour settings or the minute changed, and keeps the
+# reference to it at the start of PS1 (prompts such as starship rewrite PS1
+# every time). Keeps $? for whatever runs after it.
 __mfa_env_prompt_hook() {
     local rc=$?
-    __mfa_env_prompt_render
+    if [[ ${MFA_ENV_PROFILE-}$'\037'${MFA_ENV_EXPIRES-}$'\037'${NO_COLOR-}$'\037'${TERM-} != "${__mfa_env_prompt_key-}" ]] ||
+        ((${EPOCHSECONDS:-0} < ${__mfa_env_prompt_from:-1} || ${EPOCHSECONDS:-0} > ${__mfa_env_prompt_until:-0})); then
+        __mfa_env_prompt_compute
+    fi
     # shellcheck disable=SC2016 # PS1 expands it at each prompt
-    case $PS1 in
-        *'${__mfa_env_prompt_segment}'*) ;;
-        *) PS1='${__mfa_env_prompt_segment}'$PS1 ;;
-    esac
+    [[ $PS1 == *'${__mfa_env_prompt_segment}'* ]] || PS1='${__mfa_env_prompt_segment}'$PS1
     return "$rc"
 }
 

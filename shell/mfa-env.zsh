@@ -75,51 +75,53 @@ function mfa {
 
 # Sets __mfa_env_prompt_text ("aws:dev 42m", "aws:dev 1h05m", "aws:dev <1m",
 # "aws:dev expired", or empty when no session is loaded) and
-# __mfa_env_prompt_level (ok, warn under 10 minutes, expired). No processes:
-# the clock is $EPOCHSECONDS from zsh/datetime (or the prompt escape %D{%s}).
+# __mfa_env_prompt_segment: the same text with prompt colour escapes
+# (%F{yellow} under 10 minutes, %F{red} expired) unless NO_COLOR is set or the
+# terminal is dumb. Also notes what the text was computed from
+# (__mfa_env_prompt_key) and the seconds between which it stays the same
+# (__mfa_env_prompt_from/_until), so the hook can skip recomputing it.
+# No processes: the clock is $EPOCHSECONDS from zsh/datetime (or the prompt
+# escape %D{%s}). Callers run it under `emulate -L zsh`.
 __mfa_env_prompt_compute() {
-    emulate -L zsh
-    typeset -g __mfa_env_prompt_text='' __mfa_env_prompt_level=''
     local profile=${MFA_ENV_PROFILE-} expires=${MFA_ENV_EXPIRES-}
-    local -i now left mins
-    [[ -n $profile && -n $expires ]] || return 0
-    # Only digits reach arithmetic, which would evaluate anything else.
-    [[ $expires != *[^0-9]* && ${#expires} -le 15 ]] || return 0
+    local -i now left
+    typeset -g __mfa_env_prompt_text='' __mfa_env_prompt_segment=''
+    typeset -g __mfa_env_prompt_key=$profile$'\037'$expires$'\037'${NO_COLOR-}$'\037'${TERM-}
+    # Without $EPOCHSECONDS the hook has no cheap clock: never reuse.
+    typeset -gi __mfa_env_prompt_from=1 __mfa_env_prompt_until=0
     if (( ${+EPOCHSECONDS} )); then
         now=$EPOCHSECONDS
+        __mfa_env_prompt_from=$now __mfa_env_prompt_until=9999999999999999
     else
         now=${(%):-'%D{%s}'}
     fi
+    # Only digits reach arithmetic, which would evaluate anything else.
+    [[ -n $profile && -n $expires && $expires != *[^0-9]* && ${#expires} -le 15 ]] || return 0
     # Keep the prompt free of characters prompt expansion would interpret.
     profile=${profile//[[:cntrl:]%\$\`\\!]/?}
     left=$(( 10#$expires - now ))
+    # The text changes when a whole minute of `left` has passed; expired stays.
     if (( left <= 0 )); then
-        __mfa_env_prompt_text="aws:$profile expired" __mfa_env_prompt_level=expired
-        return 0
-    fi
-    if (( left < 60 )); then
+        __mfa_env_prompt_text="aws:$profile expired"
+    elif (( left < 60 )); then
         __mfa_env_prompt_text="aws:$profile <1m"
+        (( __mfa_env_prompt_until = now + left - 1 ))
     elif (( left < 3600 )); then
         __mfa_env_prompt_text="aws:$profile $(( left / 60 ))m"
+        (( __mfa_env_prompt_until = now + left % 60 ))
     else
-        mins=$(( left / 60 ))
-        printf -v __mfa_env_prompt_text 'aws:%s %dh%02dm' $profile $(( mins / 60 )) $(( mins % 60 ))
+        # Hours, then the minutes as two digits.
+        __mfa_env_prompt_text="aws:$profile $(( left / 3600 ))h$(( left / 600 % 6 ))$(( left / 60 % 10 ))m"
+        (( __mfa_env_prompt_until = now + left % 60 ))
     fi
-    if (( left < 600 )); then __mfa_env_prompt_level=warn; else __mfa_env_prompt_level=ok; fi
-}
-
-# Sets __mfa_env_prompt_segment: the text with prompt colour escapes
-# (%F{yellow} under 10 minutes, %F{red} expired) unless NO_COLOR is set or
-# the terminal is dumb; empty when no session is loaded.
-__mfa_env_prompt_render() {
-    emulate -L zsh
-    __mfa_env_prompt_compute
-    typeset -g __mfa_env_prompt_segment=$__mfa_env_prompt_text
-    [[ -n $__mfa_env_prompt_text && -z ${NO_COLOR-} && -n ${TERM-} && $TERM != dumb ]] || return 0
-    case $__mfa_env_prompt_level in
-        (warn) __mfa_env_prompt_segment="%F{yellow}$__mfa_env_prompt_text%f" ;;
-        (expired) __mfa_env_prompt_segment="%F{red}$__mfa_env_prompt_text%f" ;;
-    esac
+    if (( left >= 600 )) || [[ -n ${NO_COLOR-} || -z ${TERM-} || $TERM == dumb ]]; then
+        __mfa_env_prompt_segment=$__mfa_env_prompt_text
+    elif (( left > 0 )); then
+        __mfa_env_prompt_segment="%F{yellow}$__mfa_env_prompt_text%f"
+    else
+        __mfa_env_prompt_segment="%F{red}$__mfa_env_prompt_text%f"
+    fi
+    return 0
 }
 
 # Prints the segment for this shell's session, nothing when there is none.
@@ -128,23 +130,29 @@ __mfa_env_prompt_render() {
 # the same with no fork).
 function mfa_env_prompt {
     emulate -L zsh
+    __mfa_env_prompt_compute
     if [[ ${1-} == --color ]]; then
-        __mfa_env_prompt_render
         print -rn -- $__mfa_env_prompt_segment
     else
-        __mfa_env_prompt_compute
         print -rn -- $__mfa_env_prompt_text
     fi
 }
 
-# precmd hook: puts the segment in front of RPROMPT. Whatever RPROMPT holds
+# precmd hook, after every command: refreshes the segment when the session,
+# the colour settings or the minute changed (a zsh function call costs more
+# than the check), and puts it in front of RPROMPT. Whatever RPROMPT holds
 # when this did not set it last (a theme, starship, the user) is kept as the
 # base, so nothing is clobbered and the segment is never doubled. The text
 # holds no % $ ` \ !, so it is safe with or without prompt_subst.
 __mfa_env_prompt_hook() {
     local -i rc=$?
     emulate -L zsh
-    __mfa_env_prompt_render
+    if [[ ${MFA_ENV_PROFILE-}$'\037'${MFA_ENV_EXPIRES-}$'\037'${NO_COLOR-}$'\037'${TERM-} != "${__mfa_env_prompt_key-}" ]] ||
+        (( ${EPOCHSECONDS:-0} < ${__mfa_env_prompt_from:-1} || ${EPOCHSECONDS:-0} > ${__mfa_env_prompt_until:-0} )); then
+        __mfa_env_prompt_compute
+    elif [[ ${RPROMPT-} == "${__mfa_env_rprompt_last-}" ]]; then
+        return rc # nothing changed since the last prompt
+    fi
     if [[ ${RPROMPT-} != "${__mfa_env_rprompt_last-}" ]]; then
         typeset -g __mfa_env_rprompt_base=${RPROMPT-}
     fi

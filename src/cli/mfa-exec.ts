@@ -6,7 +6,9 @@ import { run } from './run.js';
 // process.env, and the child must get the caller's, not ours.
 const callerEnv: NodeJS.ProcessEnv = { ...process.env };
 
-await run('mfa-exec', async () => {
+// Not awaited: the entry is bundled as CommonJS (no top-level await), and
+// run() settles everything itself, ending with process.exit.
+void run('mfa-exec', async () => {
   const { args, command, meta } = parseExecArgv(process.argv.slice(2));
   if (meta) return (await import('./exec-help.js')).showExecHelp(meta);
   return (await import('../commands/exec.js')).execCommand(args, command, callerEnv);

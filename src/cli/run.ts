@@ -1,4 +1,4 @@
-import { ExitCode, MfaEnvError } from '../errors.js';
+import { ExitCode, isMfaEnvError } from '../errors.js';
 
 /** One line, no control characters: error text must never paint the terminal. */
 function oneLine(text: string): string {
@@ -7,7 +7,7 @@ function oneLine(text: string): string {
 
 /** Prints an error as one or two lines on stderr and returns its exit code. */
 export function reportError(prog: string, err: unknown): number {
-  if (err instanceof MfaEnvError) {
+  if (isMfaEnvError(err)) {
     process.stderr.write(`${prog}: ${oneLine(err.message)}\n`);
     if (err.hint) process.stderr.write(`${prog}: ${oneLine(err.hint)}\n`);
     return err.exitCode;

@@ -3,7 +3,7 @@ import { delimiter, join } from 'node:path';
 import { awsConfigFile } from '../config/paths.js';
 import { readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
 import { checkMfaSerial } from '../config/validate.js';
-import { MfaEnvError } from '../errors.js';
+import { isMfaEnvError } from '../errors.js';
 import { hasLongTermKey } from '../session/long-term-key.js';
 import { detectDialect } from '../shells/detect.js';
 import { openStore, type SecretStore } from '../store/index.js';
@@ -15,7 +15,7 @@ interface Check {
   fix?: string;
 }
 
-const message = (err: unknown) => (err instanceof MfaEnvError ? err.message : String((err as Error)?.message ?? err));
+const message = (err: unknown) => (isMfaEnvError(err) ? err.message : String((err as Error)?.message ?? err));
 
 function checkNode(): Check {
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
@@ -29,7 +29,7 @@ async function checkStore(): Promise<{ check: Check; store?: SecretStore }> {
     await store.get('doctor:probe');
     return { check: { name: 'secret store', ok: true, detail: `${store.backend}: ${store.location} answers` }, store };
   } catch (err) {
-    const hint = err instanceof MfaEnvError ? err.hint : undefined;
+    const hint = isMfaEnvError(err) ? err.hint : undefined;
     return { check: { name: 'secret store', ok: false, detail: message(err), fix: hint ?? 'set MFA_ENV_STORE=file on a machine without a keychain' } };
   }
 }

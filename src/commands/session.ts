@@ -5,7 +5,7 @@ import { checkCode, checkMfaSerial, DEFAULT_DURATION, parseDuration } from '../c
 import { UsageError } from '../errors.js';
 import { resolveCode } from '../prompts/code.js';
 import { obtainSession, type Obtained } from '../session/obtain.js';
-import { openStore } from '../store/index.js';
+import { accountFor, openStore, readAhead } from '../store/index.js';
 
 export interface SessionResult extends Obtained {
   profile: ProfileConfig;
@@ -21,6 +21,9 @@ export async function sessionFromArgs(args: SessionArgs, env = process.env): Pro
   const name = resolveProfileName(args.profile, env);
   if (args.code !== undefined) checkCode(args.code);
   const requested = args.duration !== undefined ? parseDuration(args.duration) : undefined;
+  // Most runs end at the cached session: the store starts looking for it
+  // while the AWS files are read.
+  if (args.refresh !== true && args.cache !== false) readAhead(accountFor.session(name), env);
   const profile = await readProfile(name, env);
   if (!profile.mfaSerial) {
     throw new UsageError(

@@ -3,7 +3,7 @@ import { editSection, readSection, sectionFor } from '../config/ini-edit.js';
 import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
 import { readProfile, resolveProfileName } from '../config/profiles.js';
 import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey } from '../config/validate.js';
-import { ExitCode, MfaEnvError, UsageError } from '../errors.js';
+import { ExitCode, isMfaEnvError, MfaEnvError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
 import { forgetSession } from '../session/cache.js';
@@ -65,7 +65,7 @@ async function chooseSerial(args: SetupArgs, key: LongTermKey, region: string | 
   const { listMfaDevices } = await import('../aws/iam.js');
   const devices = await listMfaDevices(key, region).catch((err: unknown) => {
     // IAM said no (no iam:ListMFADevices permission, an IAM look-alike): the user can still name the device.
-    if (err instanceof MfaEnvError && (err.exitCode === ExitCode.awsRefused || err.exitCode === ExitCode.unexpected)) {
+    if (isMfaEnvError(err) && (err.exitCode === ExitCode.awsRefused || err.exitCode === ExitCode.unexpected)) {
       throw new MfaEnvError(
         `could not discover the MFA device: ${err.message}`,
         err.exitCode,

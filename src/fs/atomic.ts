@@ -1,6 +1,6 @@
 import { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomHex } from './random.js';
 
 /**
  * Replace `path` with `content` so that a crash at any moment leaves either
@@ -17,7 +17,7 @@ export function writeFileAtomic(link: string, content: string | Buffer, mode = 0
   } catch {
     // new file: keep the requested mode
   }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomHex(4)}.tmp`);
   const fd = openSync(tmp, 'wx', finalMode);
   try {
     fchmodSync(fd, finalMode); // open()'s mode is filtered by the umask; the file's own mode is not

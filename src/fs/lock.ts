@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { randomHex } from './random.js';
 
 export interface LockOptions {
   /** Give up after this long. */
@@ -90,7 +90,7 @@ function tryCreate(path: string, token: string): boolean {
  * at what we moved, and put it back if it was not the stale one.
  */
 function removeIfStill(path: string, stale: Snapshot): void {
-  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+  const aside = `${path}.${process.pid}.${randomHex(4)}.stale`;
   try {
     renameSync(path, aside);
   } catch {
@@ -118,7 +118,7 @@ function removeIfStill(path: string, stale: Snapshot): void {
  */
 export async function acquireLock(path: string, opts: LockOptions): Promise<() => void> {
   const deadline = Date.now() + opts.timeoutMs;
-  const token = `${process.pid}\n${randomBytes(8).toString('hex')}\n`;
+  const token = `${process.pid}\n${randomHex(8)}\n`;
   let waited = false;
   for (;;) {
     if (tryCreate(path, token)) {

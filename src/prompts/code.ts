@@ -1,7 +1,5 @@
 import { checkCode } from '../config/validate.js';
 import { UsageError } from '../errors.js';
-import { ask } from './ask.js';
-import { runMfaProcess } from './mfa-process.js';
 
 export interface CodeSource {
   /** `--code` */
@@ -12,11 +10,16 @@ export interface CodeSource {
   mfaSerial: string;
 }
 
-/** `--code`, else the profile's `mfa_process`, else a prompt on the terminal. */
+/**
+ * `--code`, else the profile's `mfa_process`, else a prompt on the terminal.
+ * The last two are loaded only when asked for (child processes, the terminal
+ * and `prompts` are not what a cached session needs).
+ */
 export async function resolveCode(src: CodeSource): Promise<string> {
   if (src.flag !== undefined) return checkCode(src.flag);
-  if (src.mfaProcess) return runMfaProcess(src.mfaProcess);
+  if (src.mfaProcess) return (await import('./mfa-process.js')).runMfaProcess(src.mfaProcess);
   const device = src.mfaSerial.replace(/^arn:aws[-a-z]*:iam::\d{12}:mfa\//, '');
+  const { ask } = await import('./ask.js');
   const code = await ask<string>(
     {
       type: 'text',

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MfaEnvError, StoreError } from '../errors.js';
+import { isMfaEnvError, StoreError } from '../errors.js';
 import { acquireLock } from '../fs/lock.js';
 import type { SecretStore } from '../store/types.js';
 import { reusableSession, saveSession } from './cache.js';
@@ -79,6 +79,6 @@ async function lockProfile(o: ObtainOptions): Promise<() => void> {
     staleMs: 10 * 60_000,
     onWait: o.onWait,
   }).catch((err: unknown) => {
-    throw err instanceof MfaEnvError ? err : new StoreError(`another mfa-env held the lock for profile '${o.profile}' too long`, 'try again');
+    throw isMfaEnvError(err) ? err : new StoreError(`another mfa-env held the lock for profile '${o.profile}' too long`, 'try again');
   });
 }

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { StoreError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { acquireLock, LockTimeoutError } from '../fs/lock.js';
-import type { SecretStore } from './types.js';
+import { STORE_FILE_NAME, type SecretStore } from './types.js';
+
+export { STORE_FILE_NAME } from './types.js';
 
 /** Asks for the passphrase; `creating` is true when the file does not exist yet. */
 export type PassphraseSource = (creating: boolean) => Promise<string>;
@@ -41,7 +43,6 @@ function isEnvelope(env: unknown): env is Envelope {
     isBase64(kdf.salt) && isBase64(e.iv) && isBase64(e.tag) && typeof e.data === 'string'
   );
 }
-export const STORE_FILE_NAME = 'store.enc';
 
 function header(env: Pick<Envelope, 'format' | 'version' | 'kdf' | 'cipher'>): Buffer {
   // The parameters are authenticated too: changing N or the salt breaks the tag.

@@ -1,18 +1,29 @@
+import { join } from 'node:path';
 import { storeDir } from '../config/paths.js';
 import { StoreError, UsageError } from '../errors.js';
-import { createFileStore } from './file.js';
-import { createKeychainStore } from './keychain.js';
-import type { SecretStore } from './types.js';
+import type { PassphraseSource } from './file.js';
+import { createKeychainStore, keychainReadAhead } from './keychain.js';
+import { STORE_FILE_NAME, type SecretStore } from './types.js';
 
 export type { SecretStore } from './types.js';
 export { accountFor } from './types.js';
+
+/**
+ * A read of `account` from the store `env` names comes next: let it start
+ * what it can now, to travel while the caller does other work (the keychain
+ * sends its look at the Secret Service). Never throws; openStore reports a
+ * bad MFA_ENV_STORE.
+ */
+export function readAhead(account: string, env = process.env): void {
+  if ((env.MFA_ENV_STORE || 'keychain').toLowerCase() === 'keychain') keychainReadAhead(account);
+}
 
 /** The backend named by MFA_ENV_STORE: `keychain` (default) or `file`. */
 export function openStore(env = process.env): SecretStore {
   const kind = (env.MFA_ENV_STORE || 'keychain').toLowerCase();
   if (kind === 'keychain') return createKeychainStore();
   if (kind === 'file') {
-    return createFileStore(storeDir(env), async (creating) => {
+    return lazyFileStore(storeDir(env), async (creating) => {
       if (env.MFA_ENV_FILE_PASSPHRASE) return env.MFA_ENV_FILE_PASSPHRASE;
       const { ask } = await import('../prompts/ask.js');
       const noTerminal = () =>
@@ -26,4 +37,20 @@ export function openStore(env = process.env): SecretStore {
     });
   }
   throw new UsageError(`MFA_ENV_STORE='${kind.slice(0, 20)}' is not a store (use keychain or file)`, 'see mfa-env --help');
+}
+
+/**
+ * The file store, its module (and node:crypto, ~10 ms to load) loaded on
+ * first use: the default keychain store's users never pay for it.
+ */
+function lazyFileStore(dir: string, askPassphrase: PassphraseSource): SecretStore {
+  let store: Promise<SecretStore> | undefined;
+  const open = () => (store ??= import('./file.js').then((m) => m.createFileStore(dir, askPassphrase)));
+  return {
+    backend: 'file',
+    location: join(dir, STORE_FILE_NAME),
+    get: async (account) => (await open()).get(account),
+    set: async (account, value) => (await open()).set(account, value),
+    delete: async (account) => (await open()).delete(account),
+  };
 }

@@ -1,22 +1,28 @@
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { StoreError } from '../errors.js';
+import { askSecretService, BusTimeout, BusUnreachable, defaultCollectionLocked, searchItems } from './secret-service-bus.js';
 import type { SecretStore } from './types.js';
 
 type Keyring = typeof import('@napi-rs/keyring');
 
 export const KEYCHAIN_SERVICE = 'mfa-env';
 const TIMEOUT_MS = 3000;
+/** How long a look at the Secret Service may take (the keyring library's own D-Bus timeout is ~2 s). */
+const LIVENESS_MS = 2000;
 
-// createRequire, not import: the native addon loads in ~2 ms this way, and
+// require(), not import: the native addon loads in ~2 ms this way, and
 // esbuild leaves it out of the bundle (it is a .node binary per platform).
-const require = createRequire(import.meta.url);
+// The CommonJS bundle (scripts/build.mjs) has a require already: making one
+// with node:module would load Node's ES module loader on every cached run.
+function nodeRequire(): NodeJS.Require {
+  return typeof require === 'function' ? require : process.getBuiltinModule('node:module').createRequire(import.meta.url);
+}
+
 let keyring: Keyring | undefined;
 function load(): Keyring {
   if (!keyring) {
     try {
-      keyring = require('@napi-rs/keyring') as Keyring;
+      keyring = nodeRequire()('@napi-rs/keyring') as Keyring;
     } catch (err) {
       throw new StoreError(
         `cannot load the OS keychain module: ${(err as Error).message.split('\n')[0]}`,
@@ -77,6 +83,83 @@ async function withDeadline<T>(what: string, run: (signal: AbortSignal) => Promi
   }
 }
 
+type Seen = 'locked' | 'absent' | 'present' | 'unsure';
+
+/** A look that failed in a way the keyring would too: the same words, so cause() says the same. */
+function asKeyringError(err: unknown): Error | undefined {
+  if (err instanceof BusTimeout) return new Error(`Did not receive a reply (${err.message})`);
+  if (err instanceof BusUnreachable) return new Error(`Failed to connect to the session bus (${err.message})`);
+  return undefined;
+}
+
+/**
+ * Before a read (Linux): is any item of ours locked, and is the account
+ * there, once? `sent` settles when the question is on its way.
+ */
+function lookFirst(account: string): { sent: Promise<void>; look: Promise<Seen> } {
+  const bus = askSecretService([searchItems({ service: KEYCHAIN_SERVICE }), searchItems({ service: KEYCHAIN_SERVICE, username: account })], process.env, LIVENESS_MS);
+  const look = bus.answers.then(
+    ([service, entry]): Seen => {
+      if (service.locked.length > 0) return 'locked';
+      if (entry.unlocked.length === 0 && entry.locked.length === 0) return 'absent';
+      return entry.unlocked.length === 1 && entry.locked.length === 0 ? 'present' : 'unsure';
+    },
+    (err: unknown): Seen => {
+      const same = asKeyringError(err);
+      if (same) throw same;
+      return 'unsure';
+    },
+  );
+  return { sent: bus.sent, look };
+}
+
+/**
+ * Before a write (Linux): can the keyring's own write run here without
+ * stopping to ask for an unlock? Yes when no item of the account is locked
+ * and the default collection, where a new item goes, exists and is unlocked.
+ * Anything else, or a look we cannot make, and the write goes to the worker;
+ * a bus that is not there or does not answer fails the write as the keyring would.
+ */
+async function writableHere(account: string): Promise<boolean> {
+  const bus = askSecretService([searchItems({ service: KEYCHAIN_SERVICE, username: account }), defaultCollectionLocked()], process.env, LIVENESS_MS);
+  try {
+    const [entry, defaultLocked] = await bus.answers;
+    return entry.locked.length === 0 && defaultLocked === false;
+  } catch (err) {
+    const same = asKeyringError(err);
+    if (same) throw same;
+    return false;
+  }
+}
+
+const lookedAhead = new Map<string, ReturnType<typeof lookFirst>>();
+
+/**
+ * A read of `account` comes next (see readAhead in ./index.ts): send the look
+ * now, so that it travels while the caller reads the AWS files.
+ */
+export function keychainReadAhead(account: string): void {
+  if (process.platform !== 'linux' || lookedAhead.has(account)) return;
+  const first = lookFirst(account);
+  first.look.catch(() => {}); // get() awaits it; nobody may, if the run stops before
+  lookedAhead.set(account, first);
+  // Loading the native addon takes a few ms of this thread: do it while the
+  // Secret Service answers the look. A failure is reported by get().
+  void first.sent.then(() => {
+    try {
+      load();
+    } catch {
+      // get() loads it again and reports why it cannot
+    }
+  });
+}
+
+function takeLook(account: string): ReturnType<typeof lookFirst> | undefined {
+  const first = lookedAhead.get(account);
+  lookedAhead.delete(account);
+  return first;
+}
+
 /** Keychain calls made from this process (the worker makes the writes). */
 export function keychainInProcess() {
   // On Linux, pin to the Secret Service: the kernel keyring fallback would
@@ -85,23 +168,52 @@ export function keychainInProcess() {
   const entry = (account: string) => new (load().AsyncEntry)(KEYCHAIN_SERVICE, account, options);
   return {
     /**
-     * Reads search the service's items instead of opening one entry: a search
-     * never asks to unlock a locked keyring (it fails at once, and we say
-     * "unlock it"), where an entry read would raise an unlock prompt that
-     * keeps this process from exiting until someone answers it.
+     * A read must never raise an unlock prompt (nobody may see it, and an
+     * abandoned native call waiting for it keeps this process from exiting)
+     * and must give up within seconds when the daemon is frozen.
+     *
+     * Opening an entry is the liveness check: it connects and sets up an
+     * encrypted session synchronously, and gives up after the library's ~2 s
+     * D-Bus timeout when the daemon is frozen (a search alone would wait
+     * ~25 s). It asks nothing to be unlocked.
+     *
+     * On Linux, before that, a look from JavaScript (lookFirst) is sent, and
+     * its answer arrives while the entry is being opened: a locked item of
+     * ours means "locked" (behind a lock we cannot know what is stored), no
+     * item means nothing is stored, and only a present, unlocked item is
+     * read, with the entry's own read, which has nothing to unlock — the
+     * keyring's cheapest read.
+     *
+     * Otherwise (another OS, a bus address we do not speak, an item stored
+     * twice) it searches the service's items: a search never asks to unlock
+     * (it fails at once, and we say "unlock it"), but it opens a second
+     * encrypted session and reads every item of the service.
      */
     async get(account: string): Promise<string | undefined> {
-      const items = await withDeadline('read', async (signal) => {
-        // Opening an entry first is the liveness check: it gives up after the
-        // library's ~2 s D-Bus timeout when the daemon is frozen, where the
-        // search alone would wait ~25 s.
-        entry(account);
-        return load().findCredentialsAsync(KEYCHAIN_SERVICE, null, signal);
+      return withDeadline('read', async (signal) => {
+        const first = process.platform === 'linux' ? (takeLook(account) ?? lookFirst(account)) : undefined;
+        first?.look.catch(() => {}); // awaited below, unless opening the entry throws first
+        await first?.sent;
+        const opened = entry(account);
+        const seen = first ? await first.look : 'unsure';
+        if (seen === 'locked') throw new Error('the collection is locked');
+        if (seen === 'absent') return undefined;
+        if (seen === 'present') return (await opened.getPassword(signal)) ?? undefined;
+        const items = await load().findCredentialsAsync(KEYCHAIN_SERVICE, null, signal);
+        return items.find((c) => c.account === account)?.password;
       });
-      return items.find((c) => c.account === account)?.password;
     },
     async set(account: string, value: string): Promise<void> {
       await withDeadline('write', (signal) => entry(account).setPassword(value, signal));
+    },
+    /** A write that cannot raise an unlock prompt (see writableHere); false: not tried, use the worker. */
+    async setIfNothingToUnlock(account: string, value: string): Promise<boolean> {
+      if (process.platform !== 'linux') return false;
+      return withDeadline('write', async (signal) => {
+        if (!(await writableHere(account))) return false;
+        await entry(account).setPassword(value, signal);
+        return true;
+      });
     },
     async delete(account: string): Promise<boolean> {
       return withDeadline('delete', (signal) => entry(account).deleteCredential(signal));
@@ -116,11 +228,11 @@ export interface WorkerRequest {
 }
 export type WorkerReply = { ok: true; deleted?: boolean } | { ok: false; message: string; hint?: string };
 
-/** How to start the worker: the bundled file next to this one, or the source under tsx. */
+/** How to start the worker: the bundled file next to this one (an ES module: .mjs, see scripts/build.mjs), or the source under tsx. */
 function workerCommand(): string[] {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) return [...process.execArgv.filter((a) => a !== '--test'), fileURLToPath(new URL('./keychain-worker.ts', import.meta.url))];
-  return [fileURLToPath(new URL('./keychain-worker.js', import.meta.url))];
+  return [fileURLToPath(new URL('./keychain-worker.mjs', import.meta.url))];
 }
 
 /**
@@ -129,7 +241,9 @@ function workerCommand(): string[] {
  * (even process.exit waits for it), so these run in a child process that we
  * can kill at the deadline. The secret goes over a pipe, never argv or env.
  */
-function inWorker(req: WorkerRequest): Promise<WorkerReply> {
+async function inWorker(req: WorkerRequest): Promise<WorkerReply> {
+  // Loaded here: only writes need it, and reads are what every shell start does.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, workerCommand(), { stdio: ['pipe', 'pipe', 'ignore'] });
     let out = '';
@@ -173,6 +287,10 @@ export function createKeychainStore(): SecretStore {
     location: platformName(),
     get: (account) => local.get(account),
     async set(account, value) {
+      // The worker costs a second Node start (~100 ms or more): skip it when
+      // the keyring has nothing to ask (a session saved after a mint is the
+      // common case: the key was read a moment ago, so the keyring is open).
+      if (await local.setIfNothingToUnlock(account, value)) return;
       await viaWorker({ op: 'set', account, value });
     },
     async delete(account) {

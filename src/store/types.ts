@@ -9,6 +9,9 @@ export interface SecretStore {
   delete(account: string): Promise<boolean>;
 }
 
+/** The file store's one file, in its directory (MFA_ENV_STORE_DIR). */
+export const STORE_FILE_NAME = 'store.enc';
+
 /** Account names inside the store: one namespace, built in one place. */
 export const accountFor = {
   longTermKey: (profile: string) => `key:${profile}`,

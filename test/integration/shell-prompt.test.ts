@@ -131,6 +131,30 @@ print -rnP -- "$RPROMPT"`;
   assert.equal(r.stdout, `${ESC}[33maws:dev 5m${ESC}[39m`);
 });
 
+// The hook reuses the segment until the minute shown would change: it must
+// still change right at that second.
+for (const shell of ['bash', 'zsh'] as const) {
+  toolTest(`${shell}: the reused segment still follows the clock`, [shell], () => {
+    const placed = shell === 'bash' ? '"$__mfa_env_prompt_segment"' : '"$RPROMPT"';
+    const script = `source ${shq(shellFile(shell))}
+export MFA_ENV_PROFILE=dev MFA_ENV_EXPIRES=$((EPOCHSECONDS + 61))
+__mfa_env_prompt_hook; printf '%s\\x1e' ${placed}
+__mfa_env_prompt_hook; printf '%s\\x1e' ${placed}
+sleep 2.2
+__mfa_env_prompt_hook; printf '%s\\x1e' ${placed}
+export MFA_ENV_PROFILE=prod
+__mfa_env_prompt_hook; printf '%s\\x1e' ${placed}`;
+    const r = run(shell, [shell === 'bash' ? '--norc' : '-f', '-c', script], { PATH: basePath, TERM: 'xterm', NO_COLOR: '1' });
+    assert.equal(r.status, 0, r.stderr);
+    const [first, again, later, other] = r.stdout.split(SEP);
+    const gap = shell === 'bash' ? ' ' : '';
+    assert.equal(first, `aws:dev 1m${gap}`);
+    assert.equal(again, `aws:dev 1m${gap}`);
+    assert.equal(later, `aws:dev <1m${gap}`, 'two seconds later, under a minute is left');
+    assert.equal(other, `aws:prod <1m${gap}`, 'another profile is shown at once');
+  });
+}
+
 toolTest('a hostile profile name cannot inject into the prompt', ['bash', 'zsh', 'fish'], () => {
   const hostile = "x$(touch pwned)`id`\\%F{red}!";
   const expected = 'aws:x?(touch pwned)?id???F{red}? 5m';

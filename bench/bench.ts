@@ -1,0 +1,342 @@
+// npm run bench: mfa-env's startup budget, measured side by side against its
+// baselines in one run, on loopback (a private Secret Service, the project's
+// STS emulator), and printed as ratios.
+//
+//   B0  node -e 0                                   the floor: Node's own start
+//   P1  mfa-env (export), cached session, keychain  ≤ 1.25 × B0
+//   P2  a cold mint vs aws sts get-session-token     ≤ 0.4 × the AWS CLI
+//   P3  mfa-exec -- true, cached session            ≤ 1.4 × B0
+//   P4  1000 prompt renders in bash and zsh         ≤ 50 ms, 0 processes
+//   P5  8 concurrent mfa-exec -- true, no session   1 STS call
+//
+// Writes bench/results/latest.json and latest.md; commit them with the change
+// they measure. Options: --quick (fewer runs, for iterating), --strict (exit 1
+// when a target is missed). MFA_ENV_BENCH_HARNESS=node skips hyperfine;
+// MFA_ENV_BENCH_AWS=/path/to/aws picks the AWS CLI.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, release, type } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startEmulator, makeUser, type Emulator, type EmulatorUser } from '../test/emulator/server.js';
+import { makeSandbox, type Sandbox } from '../test/helpers/cli.js';
+import { findTool } from '../test/helpers/require-tool.js';
+import { startSecretService, type SecretService } from '../test/helpers/secret-service.js';
+import { median, pickHarness, timeOnce, type Command, type Harness } from './measure.js';
+import { measurePrompt, RENDERS } from './prompt.js';
+import { randomBytes } from 'node:crypto';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const MFA_ENV = join(ROOT, 'dist', 'mfa-env.js');
+const MFA_EXEC = join(ROOT, 'dist', 'mfa-exec.js');
+const RESULTS = join(ROOT, 'bench', 'results');
+
+const quick = process.argv.includes('--quick');
+const strict = process.argv.includes('--strict');
+const plan = quick
+  ? { warmup: 2, rounds: 2, runs: 5, mints: 4, promptRepeats: 3, concurrentTrials: 1 }
+  : { warmup: 3, rounds: 6, runs: 10, mints: 10, promptRepeats: 5, concurrentTrials: 3 };
+const CONCURRENT = 8;
+
+interface Figure {
+  id: string;
+  what: string;
+  /** The measured value: a median in ms, or a count. */
+  value: number | null;
+  unit: 'ms' | 'calls';
+  /** What the value is compared with: another figure's id, or undefined for absolute targets. */
+  baseline?: string;
+  ratio?: number;
+  target: string;
+  pass: boolean | null;
+  note?: string;
+}
+
+const figures: Figure[] = [];
+const ms = (seconds: number[]) => median(seconds) * 1000;
+const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+function machine() {
+  const tool = (bin: string | undefined, args: string[]) => {
+    if (!bin) return null;
+    try {
+      return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n')[0]!;
+    } catch {
+      return null;
+    }
+  };
+  let commit: string | null = tool(findTool('git'), ['-C', ROOT, 'rev-parse', '--short', 'HEAD']);
+  if (commit && tool(findTool('git'), ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no'])) commit += '+dirty';
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    commit,
+    nproc: availableParallelism(),
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    os: `${type()} ${release()}`,
+    node: process.version,
+    nodeExtraCaCerts: Boolean(process.env.NODE_EXTRA_CA_CERTS),
+  };
+}
+
+/** The AWS CLI to compare with: the real program, not a version manager's shim in front of it. */
+function findAwsCli(): { bin: string; version: string; note?: string } | undefined {
+  let bin = process.env.MFA_ENV_BENCH_AWS || findTool('aws');
+  if (!bin) return undefined;
+  let note: string | undefined;
+  try {
+    if (readFileSync(bin, 'utf8').slice(0, 400).includes('pyenv')) {
+      const real = execFileSync('pyenv', ['which', 'aws'], { encoding: 'utf8' }).trim();
+      note = `pyenv shim resolved to ${real}`;
+      bin = real;
+    }
+  } catch {
+    // a binary, or no pyenv: run it as found
+  }
+  const version = execFileSync(bin, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split(' ')[0]!;
+  return { bin, version, note };
+}
+
+interface Fixture {
+  ss: SecretService;
+  emulator: Emulator;
+  sandbox: Sandbox;
+  /** The environment every measured command gets. */
+  env: NodeJS.ProcessEnv;
+  /** One IAM user; every profile and AWS CLI run uses its own MFA device of it (a code is good once per device). */
+  user: EmulatorUser;
+}
+
+function newDevice(f: Fixture, name: string): string {
+  const serialNumber = `arn:aws:iam::${f.user.accountId}:mfa/${name}`;
+  f.user.mfaDevices.push({ serialNumber, secret: randomBytes(20) });
+  return serialNumber;
+}
+
+/** `mfa-env setup` for a profile on its own device, the way a user does it. */
+async function setUp(f: Fixture, profile: string): Promise<string> {
+  const serial = newDevice(f, profile);
+  const r = await f.sandbox.mfaEnv(
+    ['setup', '--profile', profile, '--access-key-id', f.user.accessKeyId, '--secret-stdin', '--mfa-serial', serial, '--region', 'eu-west-1'],
+    { input: f.user.secretAccessKey },
+  );
+  if (r.code !== 0) throw new Error(`setup --profile ${profile} failed: ${r.stderr}`);
+  return serial;
+}
+
+async function startFixture(): Promise<Fixture> {
+  const ss = await startSecretService();
+  const user = makeUser('bench');
+  const emulator = await startEmulator({ users: [user] });
+  const sandbox = makeSandbox({ env: { ...ss.env, AWS_ENDPOINT_URL: emulator.url } });
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(sandbox.env).filter(([, v]) => v !== undefined));
+  // Kept as the machine has it, for the baseline and for mfa-env alike: it
+  // slows every Node start the same way.
+  if (process.env.NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
+  return { ss, emulator, sandbox, env, user };
+}
+
+/** B0, P1, P3: the cached paths against Node's own start, in alternating rounds. */
+async function cachedPaths(f: Fixture, harness: Harness): Promise<void> {
+  const serial = await setUp(f, 'bench');
+  const mint = await f.sandbox.mfaEnv(['-p', 'bench', '--code', f.emulator.codeFor(serial)]);
+  if (mint.code !== 0 || !mint.stdout.includes('AWS_SESSION_TOKEN')) throw new Error(`the first mint failed: ${mint.stderr}`);
+  const calls = f.emulator.count('GetSessionToken');
+
+  const commands: Command[] = [
+    { name: 'B0', argv: [process.execPath, '-e', '0'] },
+    { name: 'P1', argv: [MFA_ENV, '-p', 'bench'] },
+    { name: 'P3', argv: [MFA_EXEC, '-p', 'bench', '--', 'true'] },
+  ];
+  say(`B0/P1/P3: ${plan.rounds} rounds × ${plan.runs} runs each (${harness.name})`);
+  const timings = await harness.time(commands, { env: f.env, warmup: plan.warmup, rounds: plan.rounds, runs: plan.runs });
+  if (f.emulator.count('GetSessionToken') !== calls) throw new Error('a cached run called STS: the cache was not used');
+
+  const [b0, p1, p3] = timings.map((t) => ms(t.times)) as [number, number, number];
+  figures.push({ id: 'B0', what: '`node -e 0`', value: b0, unit: 'ms', target: 'baseline', pass: null });
+  figures.push({ id: 'P1', what: '`mfa-env` export, cached session, keychain store', value: p1, unit: 'ms', baseline: 'B0', ratio: p1 / b0, target: '≤ 1.25×', pass: p1 / b0 <= 1.25 });
+  figures.push({ id: 'P3', what: '`mfa-exec -- true`, cached session', value: p3, unit: 'ms', baseline: 'B0', ratio: p3 / b0, target: '≤ 1.4×', pass: p3 / b0 <= 1.4 });
+}
+
+/**
+ * P2: a cold mint against the AWS CLI's get-session-token on the same
+ * endpoint. A code is accepted once per device, so every run — ours and the
+ * AWS CLI's — gets its own device and a fresh code, made just before the
+ * batch it runs in. Batches of the two alternate.
+ */
+async function coldMint(f: Fixture, harness: Harness): Promise<void> {
+  const aws = findAwsCli();
+  if (!aws) {
+    figures.push({ id: 'P2', what: 'cold mint vs `aws sts get-session-token`', value: null, unit: 'ms', target: '≤ 0.4× AWS CLI', pass: null, note: 'skipped: no AWS CLI installed (apt package awscli)' });
+    return;
+  }
+  const profiles: { profile: string; serial: string }[] = [];
+  for (let i = 0; i <= plan.mints; i++) profiles.push({ profile: `mint-${i}`, serial: await setUp(f, `mint-${i}`) });
+  const awsDevices = Array.from({ length: plan.mints + 1 }, (_, i) => newDevice(f, `aws-${i}`));
+  const awsEnv: NodeJS.ProcessEnv = {
+    ...f.env,
+    AWS_ACCESS_KEY_ID: f.user.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: f.user.secretAccessKey,
+    AWS_DEFAULT_REGION: 'eu-west-1',
+    AWS_PAGER: '',
+  };
+  const ours = (i: number): Command => ({
+    name: `mint-${i}`,
+    argv: [MFA_ENV, '-p', profiles[i]!.profile, '--refresh', '--code', f.emulator.codeFor(profiles[i]!.serial)],
+  });
+  const theirs = (i: number): Command => ({
+    name: `aws-${i}`,
+    argv: [aws.bin, 'sts', 'get-session-token', '--serial-number', awsDevices[i]!, '--token-code', f.emulator.codeFor(awsDevices[i]!), '--endpoint-url', f.emulator.url],
+  });
+  const once = { warmup: 0, rounds: 1, runs: 1 };
+  say(`P2: ${plan.mints} mints each, mfa-env and ${aws.version}${aws.note ? ` (${aws.note})` : ''}`);
+  const before = f.emulator.count('GetSessionToken', 'ok');
+  // Warm-up: one of each, untimed (the last device of each).
+  await timeOnce(ours(plan.mints).argv, f.env);
+  await timeOnce(theirs(plan.mints).argv, awsEnv);
+  const mine: number[] = [];
+  const awsTimes: number[] = [];
+  const BATCH = 5;
+  for (let start = 0; start < plan.mints; start += BATCH) {
+    const ids = Array.from({ length: Math.min(BATCH, plan.mints - start) }, (_, k) => start + k);
+    for (const t of await harness.time(ids.map(ours), { ...once, env: f.env })) mine.push(...t.times);
+    for (const t of await harness.time(ids.map(theirs), { ...once, env: awsEnv })) awsTimes.push(...t.times);
+  }
+  const minted = f.emulator.count('GetSessionToken', 'ok') - before;
+  if (minted !== 2 * plan.mints + 2) throw new Error(`expected ${2 * plan.mints + 2} successful GetSessionToken calls, the emulator saw ${minted}`);
+  const p2 = ms(mine);
+  const base = ms(awsTimes);
+  figures.push({ id: 'P2-aws', what: `\`aws sts get-session-token\` (${aws.version})`, value: base, unit: 'ms', target: 'baseline', pass: null });
+  figures.push({ id: 'P2', what: 'cold mint: `mfa-env --refresh --code …`, keychain store', value: p2, unit: 'ms', baseline: 'P2-aws', ratio: p2 / base, target: '≤ 0.4×', pass: p2 / base <= 0.4 });
+}
+
+function prompts(): void {
+  for (const shell of ['bash', 'zsh'] as const) {
+    const r = measurePrompt(shell, join(ROOT, 'shell', `mfa-env.${shell}`), plan.promptRepeats);
+    const what = `${RENDERS} prompt renders (the hook), ${shell}, session loaded`;
+    if ('skipped' in r) {
+      figures.push({ id: `P4-${shell}`, what, value: null, unit: 'ms', target: '≤ 50 ms, 0 processes', pass: null, note: `skipped: ${r.skipped}` });
+      continue;
+    }
+    const procs = r.processes === undefined ? 'processes not counted (no usable strace)' : `${r.processes} processes`;
+    const changing = `session changing on every render: ${r.changingMs.toFixed(1)} ms`;
+    figures.push({
+      id: `P4-${shell}`,
+      what,
+      value: r.ms,
+      unit: 'ms',
+      target: '≤ 50 ms, 0 processes',
+      pass: r.ms <= 50 && (r.processes ?? 0) === 0,
+      note: `${procs}; ${changing}`,
+    });
+  }
+}
+
+/** P5: eight mfa-exec at once with no session make one STS call between them. */
+async function concurrent(f: Fixture): Promise<void> {
+  let worst = 0;
+  const walls: number[] = [];
+  for (let trial = 0; trial < plan.concurrentTrials; trial++) {
+    const profile = `conc-${trial}`;
+    const serial = await setUp(f, profile);
+    const code = f.emulator.codeFor(serial);
+    const before = f.emulator.count('GetSessionToken');
+    const start = process.hrtime.bigint();
+    await Promise.all(Array.from({ length: CONCURRENT }, () => timeOnce([MFA_EXEC, '-p', profile, '--code', code, '--', 'true'], f.env)));
+    walls.push(Number(process.hrtime.bigint() - start) / 1e6);
+    worst = Math.max(worst, f.emulator.count('GetSessionToken') - before);
+  }
+  figures.push({
+    id: 'P5',
+    what: `${CONCURRENT} concurrent \`mfa-exec -- true\`, no session`,
+    value: worst,
+    unit: 'calls',
+    target: '1 STS call',
+    pass: worst === 1,
+    note: `worst of ${plan.concurrentTrials} trial(s); all ${CONCURRENT} done in ${Math.round(median(walls))} ms`,
+  });
+}
+
+function fmt(fig: Figure): { value: string; vs: string } {
+  if (fig.value === null) return { value: '—', vs: '' };
+  const value = fig.unit === 'calls' ? `${fig.value} STS call${fig.value === 1 ? '' : 's'}` : `${fig.value.toFixed(1)} ms`;
+  const vs = fig.ratio !== undefined ? `${fig.ratio.toFixed(2)}× ${fig.baseline === 'P2-aws' ? 'AWS CLI' : fig.baseline}` : '';
+  return { value, vs };
+}
+
+function markdown(info: ReturnType<typeof machine>, harness: string): string {
+  const rows = figures.map((fig) => {
+    const { value, vs } = fmt(fig);
+    const mark = fig.pass === null ? '' : fig.pass ? 'met' : '**missed**';
+    const label = fig.id === 'P2-aws' ? '' : fig.id.replace(/-(bash|zsh)$/, '');
+    return `| ${label} | ${fig.what} | ${value}${fig.note ? ` (${fig.note})` : ''} | ${vs} | ${fig.target} | ${mark} |`;
+  });
+  return [
+    `Measured ${info.date} on ${info.nproc} × ${info.cpu}, ${info.os}, Node ${info.node}` +
+      `${info.nodeExtraCaCerts ? ', NODE_EXTRA_CA_CERTS set' : ''}; ${harness}; commit ${info.commit ?? 'unknown'}.`,
+    '',
+    '| | what | median | ratio | target | |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+function previousRun(): { commit: string | null; date: string; figures: Figure[] } | undefined {
+  try {
+    return JSON.parse(readFileSync(join(RESULTS, 'latest.json'), 'utf8')) as { commit: string | null; date: string; figures: Figure[] };
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  for (const bin of [MFA_ENV, MFA_EXEC]) {
+    if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build (npm run bench does)`);
+  }
+  const info = machine();
+  const harness = pickHarness();
+  say(`${info.nproc} × ${info.cpu}, Node ${info.node}, ${harness.name}${quick ? ', --quick' : ''}`);
+  if (info.nodeExtraCaCerts) say('NODE_EXTRA_CA_CERTS is set: every Node start (the baseline too) reads those certificates');
+
+  const missing = ['dbus-daemon', 'gnome-keyring-daemon'].filter((t) => !findTool(t));
+  if (missing.length > 0) {
+    const note = `skipped: the keychain store needs a Secret Service (${missing.join(', ')} not installed)`;
+    for (const [id, what] of [['P1', 'mfa-env, cached'], ['P2', 'cold mint'], ['P3', 'mfa-exec, cached'], ['P5', 'concurrent mfa-exec']] as const) {
+      figures.push({ id, what, value: null, unit: 'ms', target: '', pass: null, note });
+    }
+  } else {
+    const f = await startFixture();
+    try {
+      await cachedPaths(f, harness);
+      await coldMint(f, harness);
+      await concurrent(f);
+    } finally {
+      await f.emulator.close();
+      await f.ss.stop();
+      f.sandbox.cleanup();
+    }
+  }
+  say('P4: prompt renders');
+  prompts();
+  figures.sort((a, b) => a.id.localeCompare(b.id));
+
+  const previous = previousRun();
+  process.stdout.write('\n');
+  for (const fig of figures) {
+    const { value, vs } = fmt(fig);
+    const mark = fig.pass === null ? '' : fig.pass ? 'met' : 'MISSED';
+    const was = previous?.figures.find((p) => p.id === fig.id);
+    const change = was?.ratio !== undefined && fig.ratio !== undefined ? `  (was ${was.ratio.toFixed(2)}×)` : '';
+    process.stdout.write(
+      `${fig.id.padEnd(8)} ${fig.what.replace(/`/g, '').padEnd(50)} ${value.padStart(12)}  ${vs.padEnd(14)} target ${fig.target.padEnd(22)} ${mark}${fig.note ? `  [${fig.note}]` : ''}${change}\n`,
+    );
+  }
+  if (previous) process.stdout.write(`\n(was: the previous latest.json, commit ${previous.commit ?? '?'} of ${previous.date})\n`);
+
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, 'latest.json'), JSON.stringify({ ...info, harness: harness.name, quick, figures }, null, 2) + '\n');
+  writeFileSync(join(RESULTS, 'latest.md'), markdown(info, harness.name));
+  process.stdout.write(`\nwrote ${join('bench', 'results', 'latest.json')} and latest.md\n`);
+  if (strict && figures.some((fig) => fig.pass === false)) process.exitCode = 1;
+}
+
+await main();
