@@ -9,8 +9,11 @@ OS, never through a shell). With no COMMAND, start $SHELL with the session;
 type exit to leave it.`;
 
 const EPILOG = `Everything after -- (or from the first word that is not an option) is the
-command. Its exit status is mfa-exec's; killed by signal N gives 128+N.
-SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on to it.
+command. Its exit status is mfa-exec's; killed by signal N gives 128+N; a
+COMMAND that is not found gives 127, one that cannot be run 126.
+SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to mfa-exec are passed on to it;
+Ctrl-C or Ctrl-\\ typed at the terminal reaches it once, from the terminal
+itself, and mfa-exec waits for it to finish.
 
 The shell started with no COMMAND gets MFA_ENV_PROFILE and
 MFA_ENV_EXEC_SHELL=<profile>; mfa-exec refuses to start a second shell for the

@@ -23,9 +23,3 @@ export async function ask<T = string>(question: Question, noTerminal: () => MfaE
     tty.close();
   }
 }
-
-export function hasTerminal(): boolean {
-  const tty = openTerminal();
-  tty?.close();
-  return tty !== undefined;
-}

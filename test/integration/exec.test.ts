@@ -316,6 +316,8 @@ test('--help and --version print to stdout and exit 0', async () => {
   assert.match(help.stdout, /mfa-exec \[options\] -- COMMAND/);
   assert.match(help.stdout, /--profile/);
   assert.match(help.stdout, /MFA_ENV_EXEC_SHELL/);
+  assert.match(help.stdout, /not found gives 127, one that cannot be run 126/);
+  assert.match(help.stdout, /typed at the terminal reaches it once/);
   const version = await sb.mfaExec(['-V']);
   assert.equal(version.code, 0);
   assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
