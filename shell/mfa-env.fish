@@ -40,8 +40,8 @@ function __mfa_env_wants_eval
                 test "$argv[1]" = $self; or return 1
                 set given 1
                 set -q argv[1]; and set -e argv[1]
-            case '--shell=*'
-                test (string replace -- --shell= '' $arg) = $self; or return 1
+            case '--shell=*' '-s*'
+                test (string replace -r -- '^(--shell=|-s=?)' '' $arg) = $self; or return 1
                 set given 1
             case -p --profile -c --code -d --duration --write-profile
                 set -q argv[1]; and set -e argv[1]

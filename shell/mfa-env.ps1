@@ -26,8 +26,8 @@ function global:__mfa_env_wants_eval([object[]]$Arguments) {
             if ($next -cne 'powershell') { return 'pass' }
             $given = $true; $i++
         }
-        elseif ($arg -clike '--shell=*') {
-            if ($arg.Substring(8) -cne 'powershell') { return 'pass' }
+        elseif ($arg -clike '--shell=*' -or $arg -clike '-s?*') {
+            if (($arg -creplace '^(--shell=|-s=?)', '') -cne 'powershell') { return 'pass' }
             $given = $true
         }
         elseif ($arg -cin '-p', '--profile', '-c', '--code', '-d', '--duration', '--write-profile') { $i++ }

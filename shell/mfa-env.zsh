@@ -34,8 +34,8 @@ __mfa_env_wants_eval() {
                 __mfa_env_shell_given=1
                 (( $# > 1 )) && shift
                 ;;
-            (--shell=*)
-                [[ ${arg#*=} == $self ]] || return 1
+            (--shell=*|-s?*)
+                [[ ${arg#--shell=} == $self || ${arg#-s} == $self || ${arg#-s=} == $self ]] || return 1
                 __mfa_env_shell_given=1
                 ;;
             (-p|--profile|-c|--code|-d|--duration|--write-profile)

@@ -145,6 +145,10 @@ for (const shell of shells) {
         await sh.run(`mfa -s ${other} logout > ${f('other')}; env > ${f('e5')}`);
         assert.deepEqual(fake.calls().at(-1), ['-s', other, 'logout']);
         assert.equal(parseEnv(sh.read('e5')).get('MFA_ENV_PROFILE'), 'my dev');
+        // The attached short form too (-sfish), either way.
+        await sh.run(`mfa -s${other} logout > ${f('other2')}; env > ${f('e5b')}`);
+        assert.deepEqual(fake.calls().at(-1), [`-s${other}`, 'logout']);
+        assert.equal(parseEnv(sh.read('e5b')).get('MFA_ENV_PROFILE'), 'my dev', `-s${other} output is not evaluated`);
 
         // logout clears the session; --shell for this shell is not repeated.
         await sh.run(`mfa logout; echo ${d.status} > ${f('s6')}; env > ${f('e6')}`);
@@ -155,6 +159,9 @@ for (const shell of shells) {
         await sh.run(`mfa -p dev -c 123456; mfa --shell=${shell} unset; env > ${f('e7')}`);
         assert.deepEqual(fake.calls().at(-1), [`--shell=${shell}`, 'unset']);
         assert.equal(parseEnv(sh.read('e7')).has('AWS_ACCESS_KEY_ID'), false);
+        await sh.run(`mfa -p dev -c 123456; mfa -s${shell} unset; env > ${f('e8')}`);
+        assert.deepEqual(fake.calls().at(-1), [`-s${shell}`, 'unset'], '-s<this shell> is not repeated');
+        assert.equal(parseEnv(sh.read('e8')).has('AWS_ACCESS_KEY_ID'), false);
 
         // Without MFA_ENV_PROMPT=1 the prompt is not touched.
         assert.equal(sh.read('prompt-after'), sh.read('prompt-before'));
