@@ -2,9 +2,12 @@
 // unset, init, completion.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator } from '../emulator/server.js';
-import { fileStoreEnv, makeSandbox, type Sandbox } from '../helpers/cli.js';
-import { unreachableBusEnv } from '../helpers/secret-service.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
+import { fileStoreEnv, makeSandbox, MFA_ENV, runCommand, type Sandbox } from '../helpers/cli.js';
+import { requireTool } from '../helpers/require-tool.js';
+import { startSecretService, unreachableBusEnv } from '../helpers/secret-service.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
 
 let emulator: Emulator;
@@ -19,6 +22,20 @@ function sandbox(): Sandbox {
   const s = makeSandbox();
   Object.assign(s.env, fileStoreEnv(s.dir), { AWS_ENDPOINT_URL: emulator.url });
   return s;
+}
+
+/** Mints and caches a session for the profile, the way `eval "$(mfa-env)"` would. */
+async function mint(s: Sandbox, profile: string, user: EmulatorUser): Promise<void> {
+  const r = await s.mfaEnv(['-p', profile, '-c', emulator.codeFor(serialOf(user)), '-f', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+/** Deletes `[profile NAME]` from the AWS config file, as a user tidying it by hand would. */
+function dropProfile(s: Sandbox, name: string): void {
+  const before = readFileSync(s.configFile, 'utf8');
+  const after = before.replace(new RegExp(`^\\[profile ${name}\\]\\n(?:[^[].*\\n?)*`, 'm'), '');
+  assert.ok(after !== before && !after.includes(`[profile ${name}]`), after);
+  writeFileSync(s.configFile, after);
 }
 
 describe('demo', () => {
@@ -107,6 +124,57 @@ describe('status, logout, unset', () => {
     s.cleanup();
   });
 
+  test('logout --all also deletes the session of a profile no longer in the AWS files', async () => {
+    const s = sandbox();
+    await mint(s, 'a', await setUpUser(s, emulator, 'a'));
+    await mint(s, 'old', await setUpUser(s, emulator, 'old'));
+    dropProfile(s, 'old');
+    const r = await s.mfaEnv(['logout', '--all', '-s', 'bash']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^mfa-env: deleted the cached session of 'a', 'old'$/m);
+    assert.match(r.stdout, /^unset AWS_SESSION_TOKEN$/m);
+    const status = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout);
+    assert.deepEqual(
+      status.profiles.map((p: { profile: string; keyId: string | null; session: unknown }) => [p.profile, p.keyId !== null, p.session]),
+      [['a', true, null], ['old', true, null]],
+      'the sessions are gone, the long-term keys stay',
+    );
+    const again = await s.mfaEnv(['logout', '--all', '-s', 'bash']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /^mfa-env: no cached session to delete$/m);
+    s.cleanup();
+  });
+
+  test('status also shows a profile that left the AWS files but still has a key and a session', async () => {
+    const s = sandbox();
+    await setUpUser(s, emulator, 'a');
+    await mint(s, 'old', await setUpUser(s, emulator, 'old'));
+    dropProfile(s, 'old');
+    const r = await s.mfaEnv(['status']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^a\s+AKIA…\w{4}\s+arn:aws:iam::\d+:mfa\/\S+\s+none$/m);
+    assert.match(r.stdout, /^old\s+AKIA…\w{4}\s+none\s+\d+h\d{2}m left$/m);
+    assert.match(r.stdout, /^not in the AWS files: 'old' \(mfa-env remove --profile NAME deletes what is stored\)$/m);
+    const json = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout);
+    assert.deepEqual(
+      json.profiles.map((p: { profile: string; mfaSerial: string | null; session: unknown }) => [p.profile, p.mfaSerial !== null, p.session !== null]),
+      [['a', true, false], ['old', false, true]],
+    );
+    s.cleanup();
+  });
+
+  test('status reads the store once, however many profiles there are', requireTool('strace'), async () => {
+    const s = sandbox();
+    for (const p of ['a', 'b', 'c']) await setUpUser(s, emulator, p);
+    const trace = join(s.dir, 'openat.trace');
+    const r = await runCommand('strace', ['-f', '-e', 'trace=openat', '-o', trace, process.execPath, MFA_ENV, 'status'], s.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^c\s+AKIA…/m);
+    const reads = readFileSync(trace, 'utf8').split('\n').filter((line) => line.includes('store.enc"'));
+    assert.equal(reads.length, 1, reads.join('\n'));
+    s.cleanup();
+  });
+
   test('unset prints the same variables for every dialect, and nothing else', async () => {
     const s = sandbox();
     const names = (out: string, re: RegExp) => [...out.matchAll(re)].map((m) => m[1]);
@@ -120,6 +188,31 @@ describe('status, logout, unset', () => {
     assert.deepEqual(names(pwsh.stdout, /^Remove-Item Env:(\w+) -ErrorAction SilentlyContinue$/gm), expected);
     assert.equal(bash.stdout.trimEnd().split('\n').length, expected.length);
     s.cleanup();
+  });
+});
+
+describe('status and logout --all on the Secret Service', requireTool('dbus-daemon', 'gnome-keyring-daemon'), () => {
+  test('both see every profile in the keychain, also one no longer in the AWS files', async () => {
+    const ss = await startSecretService();
+    try {
+      const s = makeSandbox({ env: { ...ss.env, MFA_ENV_STORE: 'keychain', AWS_ENDPOINT_URL: emulator.url } });
+      await mint(s, 'a', await setUpUser(s, emulator, 'a'));
+      await mint(s, 'old', await setUpUser(s, emulator, 'old'));
+      dropProfile(s, 'old');
+      const status = await s.mfaEnv(['status']);
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, /^store: keychain \(Secret Service\)$/m);
+      assert.match(status.stdout, /^a\s+AKIA…\w{4}\s+arn:\S+\s+\d+h\d{2}m left$/m);
+      assert.match(status.stdout, /^old\s+AKIA…\w{4}\s+none\s+\d+h\d{2}m left$/m);
+      const r = await s.mfaEnv(['logout', '--all', '-s', 'bash']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^mfa-env: deleted the cached session of 'a', 'old'$/m);
+      const after = await s.mfaEnv(['status']);
+      assert.match(after.stdout, /^old\s+AKIA…\w{4}\s+none\s+none$/m);
+      s.cleanup();
+    } finally {
+      await ss.stop();
+    }
   });
 });
 
