@@ -191,6 +191,79 @@ describe('status, logout, unset', () => {
   });
 });
 
+describe('a profile mfa-env cannot use stops only itself', () => {
+  test('a bad duration_seconds in another profile: status and logout --all work, that profile’s export is exit 2', async () => {
+    const s = sandbox();
+    const a = await setUpUser(s, emulator, 'a');
+    await mint(s, 'a', a);
+    writeFileSync(s.configFile, `${readFileSync(s.configFile, 'utf8')}[profile broken]\nmfa_serial = ${serialOf(a)}\nduration_seconds = forever\n`);
+    const status = await s.mfaEnv(['status']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /^a\s+AKIA…\w{4}\s+arn:\S+\s+\d+h\d{2}m left$/m);
+    assert.match(status.stdout, /^broken\s+not stored\s+arn:\S+\s+none$/m);
+    assert.equal((await s.mfaEnv(['-p', 'a', '-s', 'bash'])).code, 0, 'the cached session of a still exports');
+    const broken = await s.mfaEnv(['-p', 'broken', '-c', emulator.codeFor(serialOf(a)), '-s', 'bash']);
+    assert.equal(broken.code, 2, broken.stderr);
+    assert.match(broken.stderr, /duration_seconds in profile 'broken' 'forever' is not a duration/);
+    assert.match(broken.stderr, /fix duration_seconds in .*config/);
+    const logout = await s.mfaEnv(['logout', '--all', '-s', 'bash']);
+    assert.equal(logout.code, 0, logout.stderr);
+    assert.match(logout.stderr, /deleted the cached session of 'a'$/m);
+    s.cleanup();
+  });
+
+  test('AWS_PROFILE=org/admin: status and logout --all skip it; export and logout are exit 2 naming AWS_PROFILE', async () => {
+    const s = sandbox();
+    await mint(s, 'a', await setUpUser(s, emulator, 'a'));
+    const env = { AWS_PROFILE: 'org/admin' };
+    const status = await s.mfaEnv(['status'], { env });
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /^a\s+AKIA…\w{4}\s+arn:\S+\s+\d+h\d{2}m left$/m);
+    assert.doesNotMatch(status.stdout, /org\/admin/);
+    for (const args of [['-c', '123456', '-s', 'bash'], ['logout', '-s', 'bash']]) {
+      const r = await s.mfaEnv(args, { env });
+      assert.equal(r.code, 2, `${args[0]}: ${r.stderr}`);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^mfa-env: AWS_PROFILE 'org\/admin' is not a usable profile name \(letters, digits, \. _ - \+ @\)\nmfa-env: use a profile whose name mfa-env accepts \(--profile NAME, or set AWS_PROFILE to it\)\n$/);
+    }
+    const logout = await s.mfaEnv(['logout', '--all', '-s', 'bash'], { env });
+    assert.equal(logout.code, 0, logout.stderr);
+    assert.match(logout.stderr, /deleted the cached session of 'a'$/m);
+    assert.match(logout.stdout, /^unset AWS_SESSION_TOKEN$/m);
+    s.cleanup();
+  });
+
+  test('__proto__, constructor and prototype are refused as profile names, and setup writes nothing for them', async () => {
+    const s = sandbox();
+    const a = await setUpUser(s, emulator, 'a');
+    const config = readFileSync(s.configFile, 'utf8');
+    for (const name of ['__proto__', 'constructor', 'prototype']) {
+      const r = await s.mfaEnv(['setup', '--profile', name, '--access-key-id', a.accessKeyId, '--secret-stdin', '--mfa-serial', serialOf(a)], { input: a.secretAccessKey });
+      assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`'${name}' is not a usable profile name \\(__proto__, constructor and prototype are reserved\\)`));
+      const exp = await s.mfaEnv(['-p', name, '-c', '123456', '-s', 'bash']);
+      assert.equal(exp.code, 2, exp.stderr);
+      assert.match(exp.stderr, /reserved/);
+    }
+    // [profile __proto__] in the config file would make the AWS SDK's reader drop the whole file.
+    assert.equal(readFileSync(s.configFile, 'utf8'), config);
+    await mint(s, 'a', a);
+    s.cleanup();
+  });
+
+  test('a profile named like an Object method (toString) is read from the files, not from Object.prototype', async () => {
+    const s = sandbox();
+    const missing = await s.mfaEnv(['-p', 'toString', '-c', '123456', '-s', 'bash']);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /^mfa-env: profile 'toString' is not set up$/m);
+    const user = await setUpUser(s, emulator, 'toString');
+    await mint(s, 'toString', user);
+    const status = await s.mfaEnv(['status']);
+    assert.match(status.stdout, /^toString\s+AKIA…\w{4}\s+arn:\S+\s+\d+h\d{2}m left$/m);
+    s.cleanup();
+  });
+});
+
 describe('status and logout --all on the Secret Service', requireTool('dbus-daemon', 'gnome-keyring-daemon'), () => {
   test('both see every profile in the keychain, also one no longer in the AWS files', async () => {
     const ss = await startSecretService();
