@@ -2,8 +2,8 @@
 // unset, init, completion.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
 import { fileStoreEnv, makeSandbox, MFA_ENV, runCommand, type Sandbox } from '../helpers/cli.js';
 import { requireTool } from '../helpers/require-tool.js';
@@ -83,6 +83,83 @@ describe('doctor', () => {
     assert.match(r.stdout, /problem\s+profile missing: no mfa_serial\n\s+fix: run: mfa-env setup --profile missing/);
     assert.match(r.stdout, /problem\s+shell integration: not loaded in this bash.*\n\s+fix: add\s+eval "\$\(mfa-env init bash\)"/);
     assert.match(r.stdout, /\d+ problems found/);
+    s.cleanup();
+  });
+});
+
+describe('doctor and the things around it', () => {
+  /** A PATH with mfa-env and mfa-exec on it and the integration loaded: the checks not under test are ok. */
+  function installedEnv(s: Sandbox): Record<string, string> {
+    const bin = join(s.dir, 'bin');
+    mkdirSync(bin);
+    symlinkSync(MFA_ENV, join(bin, 'mfa-env'));
+    symlinkSync(MFA_ENV.replace('mfa-env.js', 'mfa-exec.js'), join(bin, 'mfa-exec'));
+    return { MFA_ENV_SHELL_INTEGRATION: 'bash', PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin` };
+  }
+
+  test('a missing AWS file is fine and says so; a directory in its place is a problem with its fix', async () => {
+    const s = sandbox();
+    mkdirSync(s.configFile);
+    const r = await s.mfaEnv(['doctor'], { env: { ...installedEnv(s), AWS_PROFILE: 'dev' } });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^problem  aws config: ${s.configFile} is a directory, not a file\n         fix: move it away, or set AWS_CONFIG_FILE to the file$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^ok       aws credentials: ${s.credentialsFile} not there \\(fine: the long-term key is in the secret store\\)$`, 'm'));
+    assert.doesNotMatch(r.stdout, /^\w+\s+profile dev:/m, 'no "no mfa_serial" from a file that could not be read');
+    assert.match(r.stdout, /^problem  long-term key: none stored for dev$/m);
+    assert.match(r.stdout, /^2 problems found$/m);
+    s.cleanup();
+  });
+
+  test('an AWS config file you cannot read (another user’s, made with sudo) is a problem with its fix', async () => {
+    const s = sandbox();
+    await setUpUser(s, emulator);
+    writeFileSync(s.credentialsFile, '[other]\nregion = eu-west-1\n');
+    let r;
+    if (process.getuid?.() === 0) {
+      // root reads any file: run doctor as nobody, the file stays root's (0600).
+      chmodSync(s.dir, 0o755);
+      chmodSync(s.configFile, 0o600);
+      r = await runCommand('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, MFA_ENV, 'doctor'], { ...s.env, AWS_PROFILE: 'dev' });
+    } else {
+      chmodSync(s.configFile, 0o000);
+      r = await s.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'dev' } });
+    }
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(
+      r.stdout,
+      new RegExp(`^problem  aws config: cannot read ${s.configFile}: permission denied\n         fix: make it yours and readable \\(made with sudo\\?\\): sudo chown "\\$USER" ${s.configFile} && chmod u\\+r ${s.configFile}$`, 'm'),
+    );
+    assert.match(r.stdout, new RegExp(`^ok       aws credentials: ${s.credentialsFile} readable$`, 'm'));
+    assert.doesNotMatch(r.stdout, /no mfa_serial/);
+    s.cleanup();
+  });
+
+  test('AWS_PROFILE=org/admin is one problem with its fix; the other checks still run', async () => {
+    const s = sandbox();
+    await setUpUser(s, emulator);
+    const r = await s.mfaEnv(['doctor'], { env: { ...installedEnv(s), AWS_PROFILE: 'org/admin' } });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(
+      r.stdout,
+      /^problem  profile: AWS_PROFILE 'org\/admin' is not a usable profile name \(letters, digits, \. _ - \+ @\)\n         fix: set AWS_PROFILE to a profile whose name mfa-env accepts, or unset it$/m,
+    );
+    assert.match(r.stdout, /^ok       secret store: file: /m);
+    assert.match(r.stdout, /^ok       aws config: .* readable$/m);
+    assert.match(r.stdout, /^ok       shell integration: /m);
+    assert.match(r.stdout, /^1 problem found$/m);
+    assert.equal(r.stderr, '');
+    s.cleanup();
+  });
+
+  test('a bad duration_seconds in the current profile is that profile’s problem, with its fix', async () => {
+    const s = sandbox();
+    await setUpUser(s, emulator);
+    writeFileSync(s.configFile, readFileSync(s.configFile, 'utf8').replace(/^\[profile dev\]$/m, '[profile dev]\nduration_seconds = 5'));
+    const r = await s.mfaEnv(['doctor'], { env: { ...installedEnv(s), AWS_PROFILE: 'dev' } });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /^problem  profile dev: duration_seconds in profile 'dev' 5s is outside STS's range .*\n         fix: fix duration_seconds in /m);
+    assert.match(r.stdout, /^ok       long-term key: stored for dev$/m);
+    assert.match(r.stdout, /^1 problem found$/m);
     s.cleanup();
   });
 });
