@@ -1,6 +1,6 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { awsConfigFile } from '../config/paths.js';
+import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import { readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
 import { checkMfaSerial } from '../config/validate.js';
 import { isMfaEnvError } from '../errors.js';
@@ -34,22 +34,59 @@ async function checkStore(): Promise<{ check: Check; store?: SecretStore }> {
   }
 }
 
-async function checkConfig(name: string): Promise<{ check: Check; profile?: ProfileConfig }> {
+/**
+ * One AWS file, read here: the SDK's reader, which the rest of mfa-env
+ * uses, takes a file it cannot read for an empty one.
+ */
+function checkAwsFile(name: string, path: string, variable: string, whenMissing: string): Check {
   try {
-    const profile = await readProfile(name);
-    return { check: { name: 'aws config', ok: true, detail: `${awsConfigFile()} readable` }, profile };
+    readFileSync(path);
+    return { name, ok: true, detail: `${path} readable` };
   } catch (err) {
-    return { check: { name: 'aws config', ok: false, detail: message(err), fix: `fix ${awsConfigFile()}` } };
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { name, ok: true, detail: `${path} not there (fine: ${whenMissing})` };
+    if (code === 'EISDIR') return { name, ok: false, detail: `${path} is a directory, not a file`, fix: `move it away, or set ${variable} to the file` };
+    if (code === 'EACCES' || code === 'EPERM') {
+      return { name, ok: false, detail: `cannot read ${path}: permission denied`, fix: `make it yours and readable (made with sudo?): sudo chown "$USER" ${path} && chmod u+r ${path}` };
+    }
+    return { name, ok: false, detail: `cannot read ${path}: ${code ?? message(err)}`, fix: `check ${path}, or set ${variable} to another file` };
   }
 }
 
-async function checkProfile(name: string, profile: ProfileConfig | undefined, store: SecretStore | undefined): Promise<Check[]> {
+function checkAwsFiles(): Check[] {
+  return [
+    checkAwsFile('aws config', awsConfigFile(), 'AWS_CONFIG_FILE', 'mfa-env setup writes it'),
+    checkAwsFile('aws credentials', awsCredentialsFile(), 'AWS_SHARED_CREDENTIALS_FILE', 'the long-term key is in the secret store'),
+  ];
+}
+
+/** $AWS_PROFILE, else default; a name mfa-env refuses is a problem of its own, not the end of the checks. */
+function currentProfile(): { name: string; problem?: undefined } | { name?: undefined; problem: Check } {
+  try {
+    return { name: resolveProfileName(undefined) };
+  } catch (err) {
+    return { problem: { name: 'profile', ok: false, detail: message(err), fix: 'set AWS_PROFILE to a profile whose name mfa-env accepts, or unset it' } };
+  }
+}
+
+/**
+ * The profile's own lines, read from the config file unless that file
+ * cannot be read (its line says so already), and its long-term key.
+ */
+async function checkProfile(name: string, configReadable: boolean, store: SecretStore | undefined): Promise<Check[]> {
   const setup = `run: mfa-env setup --profile ${name}`;
-  if (!profile) return [];
   const checks: Check[] = [];
-  if (!profile.mfaSerial) {
+  let profile: ProfileConfig | undefined;
+  if (configReadable) {
+    try {
+      profile = await readProfile(name);
+    } catch (err) {
+      checks.push({ name: `profile ${name}`, ok: false, detail: message(err), fix: isMfaEnvError(err) ? err.hint : undefined });
+    }
+  }
+  if (profile && !profile.mfaSerial) {
     checks.push({ name: `profile ${name}`, ok: false, detail: 'no mfa_serial', fix: setup });
-  } else {
+  } else if (profile?.mfaSerial) {
     try {
       checkMfaSerial(profile.mfaSerial);
       checks.push({ name: `profile ${name}`, ok: true, detail: `mfa_serial ${profile.mfaSerial}` });
@@ -104,10 +141,11 @@ function checkPath(): Check[] {
 }
 
 export async function doctorCommand(): Promise<number> {
-  const name = resolveProfileName(undefined);
+  const current = currentProfile();
   const { check: storeCheck, store } = await checkStore();
-  const { check: configCheck, profile } = await checkConfig(name);
-  const checks: Check[] = [checkNode(), storeCheck, configCheck, ...(await checkProfile(name, profile, store)), checkIntegration(), ...checkPath()];
+  const files = checkAwsFiles();
+  const profileChecks = current.name !== undefined ? await checkProfile(current.name, files[0]!.ok, store) : [current.problem];
+  const checks: Check[] = [checkNode(), storeCheck, ...files, ...profileChecks, checkIntegration(), ...checkPath()];
   for (const c of checks) {
     process.stdout.write(`${c.ok ? 'ok     ' : 'problem'}  ${c.name}: ${c.detail}\n`);
     if (!c.ok && c.fix) process.stdout.write(`         fix: ${c.fix}\n`);

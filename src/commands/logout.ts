@@ -1,7 +1,7 @@
-import { listProfiles, resolveProfileName } from '../config/profiles.js';
+import { resolveProfileName } from '../config/profiles.js';
 import type { Dialect } from '../shells/types.js';
 import { clearedEnvironment } from '../session/environment.js';
-import { forgetSession } from '../session/cache.js';
+import { forgetSession, profilesWithSession } from '../session/cache.js';
 import { detectDialect } from '../shells/detect.js';
 import { dialects, renderChange } from '../shells/index.js';
 import { openStore } from '../store/index.js';
@@ -17,9 +17,8 @@ export async function unsetCommand(args: { shell?: Dialect }): Promise<number> {
 
 export async function logoutCommand(args: { profile?: string; all?: boolean; shell?: Dialect }): Promise<number> {
   const store = openStore();
-  const names = args.all
-    ? [...new Set([...(await listProfiles()).map((p) => p.name), resolveProfileName(undefined)])]
-    : [resolveProfileName(args.profile)];
+  // --all: every session in the store, also of profiles no longer in the AWS files.
+  const names = args.all ? await profilesWithSession(store) : [resolveProfileName(args.profile)];
   const removed: string[] = [];
   for (const name of names) {
     if (await forgetSession(store, name)) removed.push(name);

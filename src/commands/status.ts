@@ -1,7 +1,7 @@
-import { listProfiles, resolveProfileName } from '../config/profiles.js';
-import { peekSession } from '../session/cache.js';
+import { listProfiles } from '../config/profiles.js';
+import { sessionsIn } from '../session/cache.js';
 import { rfc3339 } from '../session/environment.js';
-import { hasLongTermKey } from '../session/long-term-key.js';
+import { longTermKeysIn } from '../session/long-term-key.js';
 import { openStore } from '../store/index.js';
 import { maskKeyId } from './mask.js';
 
@@ -20,28 +20,32 @@ export function formatLeft(seconds: number): string {
 
 export async function statusCommand(args: { json?: boolean }): Promise<number> {
   const store = openStore();
-  const current = resolveProfileName(undefined);
-  const profiles = await listProfiles();
-  if (!profiles.some((p) => p.name === current)) profiles.push({ name: current, exists: false });
+  // One read of the store for every profile, not two per profile.
+  const [inFiles, entries] = await Promise.all([listProfiles(), store.entries()]);
+  const keys = longTermKeysIn(entries);
+  const sessions = sessionsIn(entries);
+  const serials = new Map(inFiles.map((p) => [p.name, p.mfaSerial]));
+  // A profile set up in the AWS files, and one with something stored even if
+  // it has left the AWS files since.
+  const names = [...new Set([...inFiles.filter((p) => p.mfaSerial).map((p) => p.name), ...keys.keys(), ...sessions.keys()])].sort();
   const now = Date.now();
-  const rows: ProfileStatus[] = [];
-  for (const p of profiles) {
-    const key = await hasLongTermKey(store, p.name);
-    if (!key && !p.mfaSerial) continue;
-    const s = await peekSession(store, p.name);
-    rows.push({
-      profile: p.name,
+  const rows: ProfileStatus[] = names.map((name) => {
+    const key = keys.get(name);
+    const s = sessions.get(name);
+    return {
+      profile: name,
       keyId: key ? maskKeyId(key.accessKeyId) : null,
-      mfaSerial: p.mfaSerial ?? null,
+      mfaSerial: serials.get(name) ?? null,
       session: s
         ? {
             expiration: rfc3339(s.expiration),
             secondsLeft: Math.max(0, Math.floor((s.expiration.getTime() - now) / 1000)),
-            inThisShell: process.env.MFA_ENV_PROFILE === p.name && process.env.AWS_ACCESS_KEY_ID === s.accessKeyId,
+            inThisShell: process.env.MFA_ENV_PROFILE === name && process.env.AWS_ACCESS_KEY_ID === s.accessKeyId,
           }
         : null,
-    });
-  }
+    };
+  });
+  const gone = names.filter((name) => !serials.has(name));
   const shell = process.env.MFA_ENV_PROFILE
     ? { profile: process.env.MFA_ENV_PROFILE, expires: Number(process.env.MFA_ENV_EXPIRES) || null }
     : null;
@@ -68,6 +72,7 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
     }
     const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
     for (const row of table) out.push(row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
+    if (gone.length) out.push(`not in the AWS files: ${gone.map((n) => `'${n}'`).join(', ')} (mfa-env remove --profile NAME deletes what is stored)`);
   }
   process.stdout.write(out.join('\n') + '\n');
   return 0;

@@ -18,7 +18,9 @@ export interface ProfileConfig {
 
 /** `--profile`, else `$AWS_PROFILE`, else `default`. */
 export function resolveProfileName(flag: string | undefined, env = process.env): string {
-  return checkProfileName(flag || env.AWS_PROFILE || 'default');
+  if (flag) return checkProfileName(flag);
+  if (env.AWS_PROFILE) return checkProfileName(env.AWS_PROFILE, 'AWS_PROFILE');
+  return 'default';
 }
 
 type Section = Record<string, string | undefined>;
@@ -32,38 +34,50 @@ async function loadFiles(env = process.env) {
   });
 }
 
-function toProfile(name: string, config: Section | undefined, creds: Section | undefined): ProfileConfig {
+/** `object[key]` when it is the object's own (a profile named toString is not Object.prototype's). */
+function own<T>(object: Record<string, T> | undefined, key: string): T | undefined {
+  return object !== undefined && Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+/** A profile as it is in the two files, except durationSeconds (see readProfile). */
+function toProfile(name: string, config: Section | undefined, creds: Section | undefined): Omit<ProfileConfig, 'durationSeconds'> {
   const profile: ProfileConfig = { name, exists: config !== undefined || creds !== undefined };
-  const pick = (key: string) => config?.[key] ?? creds?.[key];
+  const pick = (key: string) => own(config, key) ?? own(creds, key);
   profile.mfaSerial = pick('mfa_serial')?.trim() || undefined;
   profile.region = pick('region')?.trim() || undefined;
   profile.mfaProcess = pick('mfa_process')?.trim() || undefined;
-  const duration = pick('duration_seconds');
-  if (duration) {
-    try {
-      profile.durationSeconds = parseDuration(duration, `duration_seconds in profile '${name}'`);
-    } catch (err) {
-      throw new UsageError((err as UsageError).message, `fix duration_seconds in ${awsConfigFile()}`);
-    }
-  }
-  if (creds?.aws_access_key_id || creds?.aws_secret_access_key) {
-    profile.plaintext = {
-      accessKeyId: creds.aws_access_key_id,
-      secretAccessKey: creds.aws_secret_access_key,
-      sessionToken: creds.aws_session_token,
-    };
+  const keyId = own(creds, 'aws_access_key_id');
+  const secret = own(creds, 'aws_secret_access_key');
+  if (keyId || secret) {
+    profile.plaintext = { accessKeyId: keyId, secretAccessKey: secret, sessionToken: own(creds, 'aws_session_token') };
   }
   return profile;
 }
 
+/** One profile, all of it: a bad duration_seconds in it is a usage error (exit 2). */
 export async function readProfile(name: string, env = process.env): Promise<ProfileConfig> {
   const { configFile, credentialsFile } = await loadFiles(env);
-  return toProfile(name, configFile[name], credentialsFile[name]);
+  const config = own(configFile, name);
+  const creds = own(credentialsFile, name);
+  const profile: ProfileConfig = toProfile(name, config, creds);
+  const duration = own(config, 'duration_seconds') ?? own(creds, 'duration_seconds');
+  if (duration) {
+    try {
+      profile.durationSeconds = parseDuration(duration, `duration_seconds in profile '${name}'`);
+    } catch (err) {
+      throw new UsageError((err as UsageError).message, `fix duration_seconds in ${awsConfigFile(env)}`);
+    }
+  }
+  return profile;
 }
 
-/** Every profile named in either file, for status and logout --all. */
-export async function listProfiles(env = process.env): Promise<ProfileConfig[]> {
+/**
+ * Every profile named in either file, for status. Its duration_seconds is
+ * not read: a bad one is the business of that profile's own export, not of
+ * a listing of all of them.
+ */
+export async function listProfiles(env = process.env): Promise<Omit<ProfileConfig, 'durationSeconds'>[]> {
   const { configFile, credentialsFile } = await loadFiles(env);
   const names = new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)]);
-  return [...names].sort().map((name) => toProfile(name, configFile[name], credentialsFile[name]));
+  return [...names].sort().map((name) => toProfile(name, own(configFile, name), own(credentialsFile, name)));
 }

@@ -38,9 +38,18 @@ export function checkMfaSerial(serial: string): string {
   return trimmed;
 }
 
-export function checkProfileName(name: string): string {
-  if (!PROFILE_NAME.test(name)) {
-    throw new UsageError(`'${name.slice(0, 64)}' is not a usable profile name (letters, digits, . _ - + @)`, 'see mfa-env --help');
+/** Names of every object's own machinery: as a key into the parsed AWS files they would find that, not a profile. */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** `from`: where the name came from when not a flag (AWS_PROFILE), for the message. */
+export function checkProfileName(name: string, from?: 'AWS_PROFILE'): string {
+  const reserved = RESERVED_NAMES.has(name);
+  if (!PROFILE_NAME.test(name) || reserved) {
+    const what = `${from ? `${from} ` : ''}'${name.slice(0, 64)}' is not a usable profile name`;
+    throw new UsageError(
+      reserved ? `${what} (__proto__, constructor and prototype are reserved)` : `${what} (letters, digits, . _ - + @)`,
+      from ? `use a profile whose name mfa-env accepts (--profile NAME, or set ${from} to it)` : 'see mfa-env --help',
+    );
   }
   return name;
 }

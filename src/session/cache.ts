@@ -1,4 +1,4 @@
-import { accountFor, type SecretStore } from '../store/types.js';
+import { accountFor, accountOf, type SecretStore } from '../store/types.js';
 import type { CachedSession } from './types.js';
 
 /** A cached session is reused while more than this remains. */
@@ -42,6 +42,25 @@ function decode(text: string): CachedSession | undefined {
 export async function peekSession(store: SecretStore, profile: string): Promise<CachedSession | undefined> {
   const text = await store.get(accountFor.session(profile));
   return text === undefined ? undefined : decode(text);
+}
+
+/** The sessions among a store's entries (SecretStore.entries), by profile, valid or not (for status). */
+export function sessionsIn(entries: Map<string, string>): Map<string, CachedSession> {
+  const found = new Map<string, CachedSession>();
+  for (const [account, text] of entries) {
+    const of = accountOf(account);
+    const session = of?.kind === 'session' ? decode(text) : undefined;
+    if (session) found.set(of!.profile, session);
+  }
+  return found;
+}
+
+/** The profiles with a session in the store, valid or not (for logout --all). */
+export async function profilesWithSession(store: SecretStore): Promise<string[]> {
+  return [...(await store.entries()).keys()]
+    .map(accountOf)
+    .flatMap((of) => (of?.kind === 'session' ? [of.profile] : []))
+    .sort();
 }
 
 /** The cached session when it matches the profile's MFA device and has time left. */

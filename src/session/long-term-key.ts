@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { accountFor, type SecretStore } from '../store/types.js';
+import { accountFor, accountOf, type SecretStore } from '../store/types.js';
 import type { LongTermKey } from './types.js';
 
 export async function readLongTermKey(store: SecretStore, profile: string): Promise<LongTermKey> {
@@ -14,6 +14,17 @@ export async function readLongTermKey(store: SecretStore, profile: string): Prom
 export async function hasLongTermKey(store: SecretStore, profile: string): Promise<LongTermKey | undefined> {
   const text = await store.get(accountFor.longTermKey(profile));
   return text === undefined ? undefined : parse(text);
+}
+
+/** The long-term keys among a store's entries (SecretStore.entries), by profile (for status). */
+export function longTermKeysIn(entries: Map<string, string>): Map<string, LongTermKey> {
+  const found = new Map<string, LongTermKey>();
+  for (const [account, text] of entries) {
+    const of = accountOf(account);
+    const key = of?.kind === 'longTermKey' ? parse(text) : undefined;
+    if (key) found.set(of!.profile, key);
+  }
+  return found;
 }
 
 export async function saveLongTermKey(store: SecretStore, profile: string, key: LongTermKey): Promise<void> {

@@ -170,5 +170,8 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
         return had;
       });
     },
+    async entries() {
+      return new Map(Object.entries((await load()).items));
+    },
   };
 }

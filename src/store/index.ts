@@ -6,7 +6,7 @@ import { createKeychainStore, keychainReadAhead } from './keychain.js';
 import { STORE_FILE_NAME, type SecretStore } from './types.js';
 
 export type { SecretStore } from './types.js';
-export { accountFor } from './types.js';
+export { accountFor, accountOf } from './types.js';
 
 /**
  * A read of `account` from the store `env` names comes next: let it start
@@ -52,5 +52,6 @@ function lazyFileStore(dir: string, askPassphrase: PassphraseSource): SecretStor
     get: async (account) => (await open()).get(account),
     set: async (account, value) => (await open()).set(account, value),
     delete: async (account) => (await open()).delete(account),
+    entries: async () => (await open()).entries(),
   };
 }

@@ -132,6 +132,27 @@ async function writableHere(account: string): Promise<boolean> {
   }
 }
 
+/**
+ * Before listing the service's items (Linux): are any of them locked, and
+ * are there any? The look's timeout is also the liveness check that a bare
+ * search lacks (on a frozen daemon it would wait ~25 s).
+ */
+async function lookAtService(): Promise<Seen> {
+  const bus = askSecretService([searchItems({ service: KEYCHAIN_SERVICE })], process.env, LIVENESS_MS);
+  try {
+    const [service] = await bus.answers;
+    if (service.locked.length > 0) return 'locked';
+    return service.unlocked.length === 0 ? 'absent' : 'present';
+  } catch (err) {
+    const same = asKeyringError(err);
+    if (same) throw same;
+    return 'unsure';
+  }
+}
+
+/** Any account name: opening an entry connects, whatever it names. */
+const LIVENESS_ACCOUNT = 'liveness';
+
 const lookedAhead = new Map<string, ReturnType<typeof lookFirst>>();
 
 /**
@@ -201,6 +222,24 @@ export function keychainInProcess() {
         if (seen === 'present') return (await opened.getPassword(signal)) ?? undefined;
         const items = await load().findCredentialsAsync(KEYCHAIN_SERVICE, null, signal);
         return items.find((c) => c.account === account)?.password;
+      });
+    },
+    /**
+     * Every item of the service, with the search get() falls back to: it
+     * never raises an unlock prompt, and reads each item once. On Linux the
+     * look goes first, as for get(): a locked item of ours is "locked" (the
+     * search would fail on it anyway), no item is an empty store with no
+     * native call, and a look we cannot make opens an entry first, the
+     * liveness check.
+     */
+    async entries(): Promise<Map<string, string>> {
+      return withDeadline('read', async (signal) => {
+        const seen = process.platform === 'linux' ? await lookAtService() : 'unsure';
+        if (seen === 'locked') throw new Error('the collection is locked');
+        if (seen === 'absent') return new Map<string, string>();
+        if (seen === 'unsure') entry(LIVENESS_ACCOUNT);
+        const items = await load().findCredentialsAsync(KEYCHAIN_SERVICE, null, signal);
+        return new Map(items.map((c) => [c.account, c.password]));
       });
     },
     async set(account: string, value: string): Promise<void> {
@@ -286,6 +325,7 @@ export function createKeychainStore(): SecretStore {
     backend: 'keychain',
     location: platformName(),
     get: (account) => local.get(account),
+    entries: () => local.entries(),
     async set(account, value) {
       // The worker costs a second Node start (~100 ms or more): skip it when
       // the keyring has nothing to ask (a session saved after a mint is the

@@ -15,6 +15,9 @@ export function createMemoryStore(initial: Record<string, string> = {}): SecretS
     async delete(account) {
       return items.delete(account);
     },
+    async entries() {
+      return new Map(items);
+    },
     dump: () => new Map(items),
   };
 }

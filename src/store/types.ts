@@ -7,6 +7,8 @@ export interface SecretStore {
   set(account: string, value: string): Promise<void>;
   /** True when something was deleted. */
   delete(account: string): Promise<boolean>;
+  /** Every account of this store and its value, in one read (for status and logout --all). */
+  entries(): Promise<Map<string, string>>;
 }
 
 /** The file store's one file, in its directory (MFA_ENV_STORE_DIR). */
@@ -17,3 +19,14 @@ export const accountFor = {
   longTermKey: (profile: string) => `key:${profile}`,
   session: (profile: string) => `session:${profile}`,
 };
+
+/** The other way: what an account holds and for which profile; undefined for one that is not ours. */
+export function accountOf(account: string): { kind: 'longTermKey' | 'session'; profile: string } | undefined {
+  const colon = account.indexOf(':');
+  const profile = account.slice(colon + 1);
+  if (colon < 0 || !profile) return undefined;
+  const prefix = account.slice(0, colon);
+  if (prefix === 'key') return { kind: 'longTermKey', profile };
+  if (prefix === 'session') return { kind: 'session', profile };
+  return undefined;
+}

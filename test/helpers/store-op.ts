@@ -1,7 +1,7 @@
 // Drives one secret store backend in its own process, the way the CLI will:
 //
 //   node --import tsx test/helpers/store-op.ts keychain|file get ACCOUNT
-//   ... set ACCOUNT VALUE | delete ACCOUNT | set-many PREFIX COUNT
+//   ... set ACCOUNT VALUE | delete ACCOUNT | entries | set-many PREFIX COUNT
 //
 // The file backend reads MFA_ENV_STORE_DIR and MFA_ENV_FILE_PASSPHRASE.
 // stdout: one JSON line {"result": ..., "ms": N}. On a MfaEnvError: one line
@@ -33,6 +33,8 @@ async function run(store: SecretStore, op: string | undefined, args: string[]): 
       return true;
     case 'delete':
       return store.delete(account);
+    case 'entries':
+      return Object.fromEntries(await store.entries());
     case 'set-many': {
       const count = Number(value);
       for (let i = 0; i < count; i++) await store.set(`${account}${i}`, `value-of-${account}${i}`);

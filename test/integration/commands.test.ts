@@ -2,9 +2,12 @@
 // unset, init, completion.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator } from '../emulator/server.js';
-import { fileStoreEnv, makeSandbox, type Sandbox } from '../helpers/cli.js';
-import { unreachableBusEnv } from '../helpers/secret-service.js';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
+import { fileStoreEnv, makeSandbox, MFA_ENV, runCommand, type Sandbox } from '../helpers/cli.js';
+import { requireTool } from '../helpers/require-tool.js';
+import { startSecretService, unreachableBusEnv } from '../helpers/secret-service.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
 
 let emulator: Emulator;
@@ -19,6 +22,20 @@ function sandbox(): Sandbox {
   const s = makeSandbox();
   Object.assign(s.env, fileStoreEnv(s.dir), { AWS_ENDPOINT_URL: emulator.url });
   return s;
+}
+
+/** Mints and caches a session for the profile, the way `eval "$(mfa-env)"` would. */
+async function mint(s: Sandbox, profile: string, user: EmulatorUser): Promise<void> {
+  const r = await s.mfaEnv(['-p', profile, '-c', emulator.codeFor(serialOf(user)), '-f', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+/** Deletes `[profile NAME]` from the AWS config file, as a user tidying it by hand would. */
+function dropProfile(s: Sandbox, name: string): void {
+  const before = readFileSync(s.configFile, 'utf8');
+  const after = before.replace(new RegExp(`^\\[profile ${name}\\]\\n(?:[^[].*\\n?)*`, 'm'), '');
+  assert.ok(after !== before && !after.includes(`[profile ${name}]`), after);
+  writeFileSync(s.configFile, after);
 }
 
 describe('demo', () => {
@@ -70,6 +87,83 @@ describe('doctor', () => {
   });
 });
 
+describe('doctor and the things around it', () => {
+  /** A PATH with mfa-env and mfa-exec on it and the integration loaded: the checks not under test are ok. */
+  function installedEnv(s: Sandbox): Record<string, string> {
+    const bin = join(s.dir, 'bin');
+    mkdirSync(bin);
+    symlinkSync(MFA_ENV, join(bin, 'mfa-env'));
+    symlinkSync(MFA_ENV.replace('mfa-env.js', 'mfa-exec.js'), join(bin, 'mfa-exec'));
+    return { MFA_ENV_SHELL_INTEGRATION: 'bash', PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin` };
+  }
+
+  test('a missing AWS file is fine and says so; a directory in its place is a problem with its fix', async () => {
+    const s = sandbox();
+    mkdirSync(s.configFile);
+    const r = await s.mfaEnv(['doctor'], { env: { ...installedEnv(s), AWS_PROFILE: 'dev' } });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^problem  aws config: ${s.configFile} is a directory, not a file\n         fix: move it away, or set AWS_CONFIG_FILE to the file$`, 'm'));
+    assert.match(r.stdout, new RegExp(`^ok       aws credentials: ${s.credentialsFile} not there \\(fine: the long-term key is in the secret store\\)$`, 'm'));
+    assert.doesNotMatch(r.stdout, /^\w+\s+profile dev:/m, 'no "no mfa_serial" from a file that could not be read');
+    assert.match(r.stdout, /^problem  long-term key: none stored for dev$/m);
+    assert.match(r.stdout, /^2 problems found$/m);
+    s.cleanup();
+  });
+
+  test('an AWS config file you cannot read (another user’s, made with sudo) is a problem with its fix', async () => {
+    const s = sandbox();
+    await setUpUser(s, emulator);
+    writeFileSync(s.credentialsFile, '[other]\nregion = eu-west-1\n');
+    let r;
+    if (process.getuid?.() === 0) {
+      // root reads any file: run doctor as nobody, the file stays root's (0600).
+      chmodSync(s.dir, 0o755);
+      chmodSync(s.configFile, 0o600);
+      r = await runCommand('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, MFA_ENV, 'doctor'], { ...s.env, AWS_PROFILE: 'dev' });
+    } else {
+      chmodSync(s.configFile, 0o000);
+      r = await s.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'dev' } });
+    }
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(
+      r.stdout,
+      new RegExp(`^problem  aws config: cannot read ${s.configFile}: permission denied\n         fix: make it yours and readable \\(made with sudo\\?\\): sudo chown "\\$USER" ${s.configFile} && chmod u\\+r ${s.configFile}$`, 'm'),
+    );
+    assert.match(r.stdout, new RegExp(`^ok       aws credentials: ${s.credentialsFile} readable$`, 'm'));
+    assert.doesNotMatch(r.stdout, /no mfa_serial/);
+    s.cleanup();
+  });
+
+  test('AWS_PROFILE=org/admin is one problem with its fix; the other checks still run', async () => {
+    const s = sandbox();
+    await setUpUser(s, emulator);
+    const r = await s.mfaEnv(['doctor'], { env: { ...installedEnv(s), AWS_PROFILE: 'org/admin' } });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(
+      r.stdout,
+      /^problem  profile: AWS_PROFILE 'org\/admin' is not a usable profile name \(letters, digits, \. _ - \+ @\)\n         fix: set AWS_PROFILE to a profile whose name mfa-env accepts, or unset it$/m,
+    );
+    assert.match(r.stdout, /^ok       secret store: file: /m);
+    assert.match(r.stdout, /^ok       aws config: .* readable$/m);
+    assert.match(r.stdout, /^ok       shell integration: /m);
+    assert.match(r.stdout, /^1 problem found$/m);
+    assert.equal(r.stderr, '');
+    s.cleanup();
+  });
+
+  test('a bad duration_seconds in the current profile is that profile’s problem, with its fix', async () => {
+    const s = sandbox();
+    await setUpUser(s, emulator);
+    writeFileSync(s.configFile, readFileSync(s.configFile, 'utf8').replace(/^\[profile dev\]$/m, '[profile dev]\nduration_seconds = 5'));
+    const r = await s.mfaEnv(['doctor'], { env: { ...installedEnv(s), AWS_PROFILE: 'dev' } });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /^problem  profile dev: duration_seconds in profile 'dev' 5s is outside STS's range .*\n         fix: fix duration_seconds in /m);
+    assert.match(r.stdout, /^ok       long-term key: stored for dev$/m);
+    assert.match(r.stdout, /^1 problem found$/m);
+    s.cleanup();
+  });
+});
+
 describe('status, logout, unset', () => {
   test('status shows the profile, the masked key, the device, the time left and this shell', async () => {
     const s = sandbox();
@@ -107,6 +201,57 @@ describe('status, logout, unset', () => {
     s.cleanup();
   });
 
+  test('logout --all also deletes the session of a profile no longer in the AWS files', async () => {
+    const s = sandbox();
+    await mint(s, 'a', await setUpUser(s, emulator, 'a'));
+    await mint(s, 'old', await setUpUser(s, emulator, 'old'));
+    dropProfile(s, 'old');
+    const r = await s.mfaEnv(['logout', '--all', '-s', 'bash']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^mfa-env: deleted the cached session of 'a', 'old'$/m);
+    assert.match(r.stdout, /^unset AWS_SESSION_TOKEN$/m);
+    const status = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout);
+    assert.deepEqual(
+      status.profiles.map((p: { profile: string; keyId: string | null; session: unknown }) => [p.profile, p.keyId !== null, p.session]),
+      [['a', true, null], ['old', true, null]],
+      'the sessions are gone, the long-term keys stay',
+    );
+    const again = await s.mfaEnv(['logout', '--all', '-s', 'bash']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /^mfa-env: no cached session to delete$/m);
+    s.cleanup();
+  });
+
+  test('status also shows a profile that left the AWS files but still has a key and a session', async () => {
+    const s = sandbox();
+    await setUpUser(s, emulator, 'a');
+    await mint(s, 'old', await setUpUser(s, emulator, 'old'));
+    dropProfile(s, 'old');
+    const r = await s.mfaEnv(['status']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^a\s+AKIA…\w{4}\s+arn:aws:iam::\d+:mfa\/\S+\s+none$/m);
+    assert.match(r.stdout, /^old\s+AKIA…\w{4}\s+none\s+\d+h\d{2}m left$/m);
+    assert.match(r.stdout, /^not in the AWS files: 'old' \(mfa-env remove --profile NAME deletes what is stored\)$/m);
+    const json = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout);
+    assert.deepEqual(
+      json.profiles.map((p: { profile: string; mfaSerial: string | null; session: unknown }) => [p.profile, p.mfaSerial !== null, p.session !== null]),
+      [['a', true, false], ['old', false, true]],
+    );
+    s.cleanup();
+  });
+
+  test('status reads the store once, however many profiles there are', requireTool('strace'), async () => {
+    const s = sandbox();
+    for (const p of ['a', 'b', 'c']) await setUpUser(s, emulator, p);
+    const trace = join(s.dir, 'openat.trace');
+    const r = await runCommand('strace', ['-f', '-e', 'trace=openat', '-o', trace, process.execPath, MFA_ENV, 'status'], s.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^c\s+AKIA…/m);
+    const reads = readFileSync(trace, 'utf8').split('\n').filter((line) => line.includes('store.enc"'));
+    assert.equal(reads.length, 1, reads.join('\n'));
+    s.cleanup();
+  });
+
   test('unset prints the same variables for every dialect, and nothing else', async () => {
     const s = sandbox();
     const names = (out: string, re: RegExp) => [...out.matchAll(re)].map((m) => m[1]);
@@ -120,6 +265,104 @@ describe('status, logout, unset', () => {
     assert.deepEqual(names(pwsh.stdout, /^Remove-Item Env:(\w+) -ErrorAction SilentlyContinue$/gm), expected);
     assert.equal(bash.stdout.trimEnd().split('\n').length, expected.length);
     s.cleanup();
+  });
+});
+
+describe('a profile mfa-env cannot use stops only itself', () => {
+  test('a bad duration_seconds in another profile: status and logout --all work, that profile’s export is exit 2', async () => {
+    const s = sandbox();
+    const a = await setUpUser(s, emulator, 'a');
+    await mint(s, 'a', a);
+    writeFileSync(s.configFile, `${readFileSync(s.configFile, 'utf8')}[profile broken]\nmfa_serial = ${serialOf(a)}\nduration_seconds = forever\n`);
+    const status = await s.mfaEnv(['status']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /^a\s+AKIA…\w{4}\s+arn:\S+\s+\d+h\d{2}m left$/m);
+    assert.match(status.stdout, /^broken\s+not stored\s+arn:\S+\s+none$/m);
+    assert.equal((await s.mfaEnv(['-p', 'a', '-s', 'bash'])).code, 0, 'the cached session of a still exports');
+    const broken = await s.mfaEnv(['-p', 'broken', '-c', emulator.codeFor(serialOf(a)), '-s', 'bash']);
+    assert.equal(broken.code, 2, broken.stderr);
+    assert.match(broken.stderr, /duration_seconds in profile 'broken' 'forever' is not a duration/);
+    assert.match(broken.stderr, /fix duration_seconds in .*config/);
+    const logout = await s.mfaEnv(['logout', '--all', '-s', 'bash']);
+    assert.equal(logout.code, 0, logout.stderr);
+    assert.match(logout.stderr, /deleted the cached session of 'a'$/m);
+    s.cleanup();
+  });
+
+  test('AWS_PROFILE=org/admin: status and logout --all skip it; export and logout are exit 2 naming AWS_PROFILE', async () => {
+    const s = sandbox();
+    await mint(s, 'a', await setUpUser(s, emulator, 'a'));
+    const env = { AWS_PROFILE: 'org/admin' };
+    const status = await s.mfaEnv(['status'], { env });
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /^a\s+AKIA…\w{4}\s+arn:\S+\s+\d+h\d{2}m left$/m);
+    assert.doesNotMatch(status.stdout, /org\/admin/);
+    for (const args of [['-c', '123456', '-s', 'bash'], ['logout', '-s', 'bash']]) {
+      const r = await s.mfaEnv(args, { env });
+      assert.equal(r.code, 2, `${args[0]}: ${r.stderr}`);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^mfa-env: AWS_PROFILE 'org\/admin' is not a usable profile name \(letters, digits, \. _ - \+ @\)\nmfa-env: use a profile whose name mfa-env accepts \(--profile NAME, or set AWS_PROFILE to it\)\n$/);
+    }
+    const logout = await s.mfaEnv(['logout', '--all', '-s', 'bash'], { env });
+    assert.equal(logout.code, 0, logout.stderr);
+    assert.match(logout.stderr, /deleted the cached session of 'a'$/m);
+    assert.match(logout.stdout, /^unset AWS_SESSION_TOKEN$/m);
+    s.cleanup();
+  });
+
+  test('__proto__, constructor and prototype are refused as profile names, and setup writes nothing for them', async () => {
+    const s = sandbox();
+    const a = await setUpUser(s, emulator, 'a');
+    const config = readFileSync(s.configFile, 'utf8');
+    for (const name of ['__proto__', 'constructor', 'prototype']) {
+      const r = await s.mfaEnv(['setup', '--profile', name, '--access-key-id', a.accessKeyId, '--secret-stdin', '--mfa-serial', serialOf(a)], { input: a.secretAccessKey });
+      assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`'${name}' is not a usable profile name \\(__proto__, constructor and prototype are reserved\\)`));
+      const exp = await s.mfaEnv(['-p', name, '-c', '123456', '-s', 'bash']);
+      assert.equal(exp.code, 2, exp.stderr);
+      assert.match(exp.stderr, /reserved/);
+    }
+    // [profile __proto__] in the config file would make the AWS SDK's reader drop the whole file.
+    assert.equal(readFileSync(s.configFile, 'utf8'), config);
+    await mint(s, 'a', a);
+    s.cleanup();
+  });
+
+  test('a profile named like an Object method (toString) is read from the files, not from Object.prototype', async () => {
+    const s = sandbox();
+    const missing = await s.mfaEnv(['-p', 'toString', '-c', '123456', '-s', 'bash']);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /^mfa-env: profile 'toString' is not set up$/m);
+    const user = await setUpUser(s, emulator, 'toString');
+    await mint(s, 'toString', user);
+    const status = await s.mfaEnv(['status']);
+    assert.match(status.stdout, /^toString\s+AKIA…\w{4}\s+arn:\S+\s+\d+h\d{2}m left$/m);
+    s.cleanup();
+  });
+});
+
+describe('status and logout --all on the Secret Service', requireTool('dbus-daemon', 'gnome-keyring-daemon'), () => {
+  test('both see every profile in the keychain, also one no longer in the AWS files', async () => {
+    const ss = await startSecretService();
+    try {
+      const s = makeSandbox({ env: { ...ss.env, MFA_ENV_STORE: 'keychain', AWS_ENDPOINT_URL: emulator.url } });
+      await mint(s, 'a', await setUpUser(s, emulator, 'a'));
+      await mint(s, 'old', await setUpUser(s, emulator, 'old'));
+      dropProfile(s, 'old');
+      const status = await s.mfaEnv(['status']);
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, /^store: keychain \(Secret Service\)$/m);
+      assert.match(status.stdout, /^a\s+AKIA…\w{4}\s+arn:\S+\s+\d+h\d{2}m left$/m);
+      assert.match(status.stdout, /^old\s+AKIA…\w{4}\s+none\s+\d+h\d{2}m left$/m);
+      const r = await s.mfaEnv(['logout', '--all', '-s', 'bash']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^mfa-env: deleted the cached session of 'a', 'old'$/m);
+      const after = await s.mfaEnv(['status']);
+      assert.match(after.stdout, /^old\s+AKIA…\w{4}\s+none\s+none$/m);
+      s.cleanup();
+    } finally {
+      await ss.stop();
+    }
   });
 });
 

@@ -85,6 +85,26 @@ describe('keychain backend on a real Secret Service', requireTool(...KEYRING_TOO
     assert.equal((await runStoreOp('keychain', ['get', 'session:dup'], env)).result, 'second');
   });
 
+  test('entries lists every account of service mfa-env with its value, and nothing of other services', async () => {
+    // A private keyring of its own: the other tests of this block leave items behind.
+    const own = await startSecretService();
+    try {
+      const env = { ...process.env, ...own.env };
+      const empty = await runStoreOp('keychain', ['entries'], env);
+      assert.equal(empty.code, 0, empty.stderr);
+      assert.deepEqual(empty.result, {});
+      assert.equal((await runStoreOp('keychain', ['set', 'key:a', LONG_TERM], env)).code, 0);
+      assert.equal((await runStoreOp('keychain', ['set', 'session:gone', 'session-json'], env)).code, 0);
+      const foreign = await run('secret-tool', ['store', '--label=not ours', 'service', 'other-tool', 'username', 'key:b'], { env, input: 'other' });
+      assert.equal(foreign.code, 0, foreign.stderr);
+      const listed = await runStoreOp('keychain', ['entries'], env);
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.deepEqual(listed.result, { 'key:a': LONG_TERM, 'session:gone': 'session-json' });
+    } finally {
+      await own.stop();
+    }
+  });
+
   test('reads an item that another Secret Service client stored with the same attributes', async () => {
     const stored = await run('secret-tool', ['store', '--label=from secret-tool', 'service', 'mfa-env', 'username', 'key:foreign'], {
       env,
@@ -129,7 +149,7 @@ describe('keychain backend persists to the keyring on disk', requireTool(...KEYR
 describe('keychain backend when the Secret Service cannot be used', requireTool(...KEYRING_TOOLS), () => {
   test('an unreachable bus is a StoreError (exit 4) within 3 s, for every operation', async () => {
     const env = { ...process.env, ...unreachableBusEnv() };
-    for (const args of [['get', 'key:x'], ['set', 'key:x', SECRET], ['delete', 'key:x']]) {
+    for (const args of [['get', 'key:x'], ['set', 'key:x', SECRET], ['delete', 'key:x'], ['entries']]) {
       const res = await runStoreOp('keychain', args, env);
       assert.equal(res.code, 4, `${args[0]}: ${res.stderr}`);
       assert.match(res.stderr, /^StoreError: the Secret Service is unavailable or locked/m);
@@ -147,7 +167,7 @@ describe('keychain backend when the Secret Service cannot be used', requireTool(
       assert.equal((await runStoreOp('keychain', ['set', 'key:locked', SECRET], env)).code, 0);
       await ss.lock();
 
-      for (const args of [['get', 'key:locked'], ['set', 'key:locked', 'new'], ['delete', 'key:locked']]) {
+      for (const args of [['get', 'key:locked'], ['set', 'key:locked', 'new'], ['delete', 'key:locked'], ['entries']]) {
         const res = await runStoreOp('keychain', args, env);
         assert.equal(res.code, 4, `${args[0]}: ${res.stderr}`);
         assert.match(res.stderr, /unavailable or locked \(\w+\): the keyring is locked/);
@@ -184,6 +204,9 @@ describe('keychain backend when the Secret Service cannot be used', requireTool(
       const got = await runStoreOp('keychain', ['get', 'key:none'], env);
       assert.equal(got.code, 0, got.stderr);
       assert.equal(got.result, null);
+      const listed = await runStoreOp('keychain', ['entries'], env);
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.deepEqual(listed.result, {});
       const set = await runStoreOp('keychain', ['set', 'key:none', SECRET], env);
       assert.equal(set.code, 4, set.stderr);
       assert.match(set.stderr, /there is no default keyring to store into/);
@@ -216,6 +239,15 @@ describe('keychain backend when the Secret Service cannot be used', requireTool(
       assert.equal(res.code, 4);
     });
 
+    test('entries fails at once with "locked" too: it searches, and looks first', async () => {
+      const res = await runStoreOp('keychain', ['entries'], env, { timeoutMs: 20_000, stderrMatch: reported, lingerMs: 1500 });
+      assert.equal(res.timedOut, false, `no error reported within 20 s: ${res.stderr}`);
+      assert.match(res.stderr, /^StoreError: the Secret Service is unavailable or locked \(read\): the keyring is locked/m);
+      assert.ok(res.opMs !== undefined && res.opMs < 1000, `took ${res.opMs} ms`);
+      assert.equal(res.lingered, false, `still running ${Math.round(res.lingeredMs ?? 0)} ms after the error`);
+      assert.equal(res.code, 4);
+    });
+
     for (const args of [['set', 'key:prompt', 'new'], ['delete', 'key:prompt']]) {
       test(`${args[0]} gives up at the 3 s deadline and the process exits with 4 right after`, async () => {
         const res = await runStoreOp('keychain', args, env, { timeoutMs: 20_000, stderrMatch: reported, lingerMs: 1500 });
@@ -234,11 +266,13 @@ describe('keychain backend when the Secret Service cannot be used', requireTool(
     const ss = await startSecretService();
     try {
       ss.suspend();
-      const res = await runStoreOp('keychain', ['get', 'key:frozen'], { ...process.env, ...ss.env }, { timeoutMs: 20_000 });
-      assert.equal(res.timedOut, false, 'hung');
-      assert.equal(res.code, 4, res.stderr);
-      assert.match(res.stderr, /^StoreError: the Secret Service is unavailable or locked \(read\): it did not answer/m);
-      assert.ok(res.opMs !== undefined && res.opMs < 3500, `took ${res.opMs} ms`);
+      for (const args of [['get', 'key:frozen'], ['entries']]) {
+        const res = await runStoreOp('keychain', args, { ...process.env, ...ss.env }, { timeoutMs: 20_000 });
+        assert.equal(res.timedOut, false, `${args[0]} hung`);
+        assert.equal(res.code, 4, res.stderr);
+        assert.match(res.stderr, /^StoreError: the Secret Service is unavailable or locked \(read\): it did not answer/m);
+        assert.ok(res.opMs !== undefined && res.opMs < 3500, `${args[0]} took ${res.opMs} ms`);
+      }
     } finally {
       await ss.stop();
     }
@@ -283,6 +317,21 @@ describe('file backend', () => {
     assert.equal(await store.delete('key:default'), false);
     assert.equal(await store.get('key:default'), undefined);
     assert.equal(await store.get('session:default'), 'session-json', 'delete removed only its own account');
+  });
+
+  test('entries lists every account with its value, in this process and another', async () => {
+    const store = freshStore();
+    assert.deepEqual(await store.entries(), new Map(), 'a store that does not exist yet is empty');
+    await store.set('key:a', LONG_TERM);
+    await store.set('session:a', 'session-json');
+    await store.delete('session:a');
+    await store.set('session:b', 'other-json');
+    assert.deepEqual(await store.entries(), new Map([['key:a', LONG_TERM], ['session:b', 'other-json']]));
+    const other = await runStoreOp('file', ['entries'], fileEnv());
+    assert.equal(other.code, 0, other.stderr);
+    assert.deepEqual(other.result, { 'key:a': LONG_TERM, 'session:b': 'other-json' });
+    const wrong = await runStoreOp('file', ['entries'], fileEnv('not the passphrase'));
+    assert.equal(wrong.code, 4, 'a wrong passphrase is a StoreError, not an empty list');
   });
 
   test('the file is mode 0600 in a 0700 directory and holds no plaintext', async () => {

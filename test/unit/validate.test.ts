@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkAccessKeyId, checkCode, checkMfaSerial, parseDuration } from '../../src/config/validate.js';
+import { checkAccessKeyId, checkCode, checkMfaSerial, checkProfileName, parseDuration } from '../../src/config/validate.js';
 import { UsageError } from '../../src/errors.js';
 
 test('durations: seconds, minutes, hours, and combinations', () => {
@@ -35,4 +35,21 @@ test('MFA serials: ARNs in any partition and hardware serials', () => {
 test('codes are exactly six digits', () => {
   assert.equal(checkCode('012345'), '012345');
   for (const bad of ['12345', '1234567', 'abcdef', '12 345']) assert.throws(() => checkCode(bad), UsageError);
+});
+
+test('profile names: letters, digits, . _ - + @, and not an object’s own machinery', () => {
+  for (const ok of ['default', 'dev', 'a.b@c+d-e_f', 'toString', '__proto', 'Constructor']) assert.equal(checkProfileName(ok), ok);
+  for (const reserved of ['__proto__', 'constructor', 'prototype']) {
+    assert.throws(() => checkProfileName(reserved), (e: unknown) => e instanceof UsageError && e.exitCode === 2 && /reserved/.test(e.message), reserved);
+  }
+  for (const bad of ['org/admin', 'a b', '', 'x'.repeat(65), 'a]b']) {
+    assert.throws(() => checkProfileName(bad), (e: unknown) => e instanceof UsageError && /letters, digits/.test(e.message), bad);
+  }
+});
+
+test('a profile name from AWS_PROFILE is named as such, with what to do instead', () => {
+  assert.throws(
+    () => checkProfileName('org/admin', 'AWS_PROFILE'),
+    (e: unknown) => e instanceof UsageError && /^AWS_PROFILE 'org\/admin' is not a usable profile name/.test(e.message) && /set AWS_PROFILE/.test(e.hint ?? ''),
+  );
 });
