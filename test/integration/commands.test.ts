@@ -116,10 +116,11 @@ describe('doctor and the things around it', () => {
     writeFileSync(s.credentialsFile, '[other]\nregion = eu-west-1\n');
     let r;
     if (process.getuid?.() === 0) {
-      // root reads any file: run doctor as nobody, the file stays root's (0600).
-      chmodSync(s.dir, 0o755);
-      chmodSync(s.configFile, 0o600);
-      r = await runCommand('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, MFA_ENV, 'doctor'], { ...s.env, AWS_PROFILE: 'dev' });
+      // root reads any file through CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH:
+      // run doctor as root without them, and the 000 file is unreadable to it
+      // as it would be to its owner (no other user, so any checkout works).
+      chmodSync(s.configFile, 0o000);
+      r = await runCommand('setpriv', ['--bounding-set=-dac_override,-dac_read_search', process.execPath, MFA_ENV, 'doctor'], { ...s.env, AWS_PROFILE: 'dev' });
     } else {
       chmodSync(s.configFile, 0o000);
       r = await s.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'dev' } });
