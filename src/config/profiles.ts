@@ -18,6 +18,8 @@ export interface ProfileConfig {
 
 /** `--profile`, else `$AWS_PROFILE`, else `default`. */
 export function resolveProfileName(flag: string | undefined, env = process.env): string {
+  // `--profile=` or `-p ''` (an unset variable in a script): say so, rather than use another profile.
+  if (flag !== undefined && flag.trim() === '') throw new UsageError('--profile needs a profile name', 'see mfa-env --help');
   if (flag) return checkProfileName(flag);
   if (env.AWS_PROFILE) return checkProfileName(env.AWS_PROFILE, 'AWS_PROFILE');
   return 'default';

@@ -306,6 +306,9 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     expectFailure(await s.mfaEnv(['-p', 'dev', '-f', 'yaml']), 2, /yaml[\s\S]*--help/);
     expectFailure(await s.mfaEnv(['-p', 'dev', '--frobnicate']), 2, /frobnicate[\s\S]*--help/);
     expectFailure(await s.mfaEnv(['-p', '../etc', '-c', '123456']), 2, /profile name/);
+    // An empty --profile (an unset variable in a script) is an error, not the default profile.
+    expectFailure(await s.mfaEnv(['--profile=', '-c', '123456', '-s', 'bash'], { env: { AWS_PROFILE: 'dev' } }), 2, /--profile needs a profile name/);
+    expectFailure(await s.mfaEnv(['-p', '', '-c', '123456', '-s', 'bash']), 2, /--profile needs a profile name/);
     assert.equal(emulator.count(), calls);
     s.cleanup();
   });
