@@ -100,7 +100,8 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
     if (!env) return { items: {} };
     const key = keyFor(await passphrase(false), env.kdf);
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(env.iv, 'base64'));
+      // The full 16-byte tag: without authTagLength, GCM accepts a tag cut to 4 bytes.
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(env.iv, 'base64'), { authTagLength: 16 });
       decipher.setAAD(header(env));
       decipher.setAuthTag(Buffer.from(env.tag, 'base64'));
       const plain = Buffer.concat([decipher.update(Buffer.from(env.data, 'base64')), decipher.final()]);

@@ -394,6 +394,15 @@ describe('file backend', () => {
     }
   });
 
+  test('a truncated authentication tag is refused (GCM would accept its first 4 bytes)', async () => {
+    const store = freshStore();
+    await store.set('key:default', SECRET);
+    const env = JSON.parse(readFileSync(storeFile, 'utf8')) as { tag: string };
+    env.tag = Buffer.from(env.tag, 'base64').subarray(0, 4).toString('base64');
+    writeFileSync(storeFile, JSON.stringify(env));
+    await assert.rejects(createFileStore(storeDir, async () => 'correct horse battery staple').get('key:default'), StoreError);
+  });
+
   test('a damaged header is "not an mfa-env store file" (StoreError), never a crash or a huge allocation', async () => {
     const store = freshStore();
     await store.set('key:default', SECRET);
