@@ -87,6 +87,19 @@ describe('doctor', () => {
   });
 });
 
+describe('logout with a store that does not answer', () => {
+  test('exit 4, nothing on stdout, and the message says how to clear the shell meanwhile', async () => {
+    const s = makeSandbox({ env: { ...unreachableBusEnv(), MFA_ENV_STORE: 'keychain', SHELL: '/bin/bash' } });
+    for (const args of [['logout', '-p', 'dev'], ['logout', '--all']]) {
+      const r = await s.mfaEnv([...args, '-s', 'bash']);
+      assert.equal(r.code, 4, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^mfa-env: .*(unavailable|locked|answer).*\nmfa-env: .*mfa unset \(or eval "\$\(mfa-env unset\)"\) clears this shell meanwhile\n$/);
+    }
+    s.cleanup();
+  });
+});
+
 describe('doctor and the things around it', () => {
   /** A PATH with mfa-env and mfa-exec on it and the integration loaded: the checks not under test are ok. */
   function installedEnv(s: Sandbox): Record<string, string> {
