@@ -1,4 +1,4 @@
-import { accountFor, accountOf, type SecretStore } from '../store/types.js';
+import { accountFor, accountOf, entriesOfKind, type SecretStore } from '../store/types.js';
 import type { CachedSession } from './types.js';
 
 /** A cached session is reused while more than this remains. */
@@ -46,13 +46,7 @@ export async function peekSession(store: SecretStore, profile: string): Promise<
 
 /** The sessions among a store's entries (SecretStore.entries), by profile, valid or not (for status). */
 export function sessionsIn(entries: Map<string, string>): Map<string, CachedSession> {
-  const found = new Map<string, CachedSession>();
-  for (const [account, text] of entries) {
-    const of = accountOf(account);
-    const session = of?.kind === 'session' ? decode(text) : undefined;
-    if (session) found.set(of!.profile, session);
-  }
-  return found;
+  return entriesOfKind(entries, 'session', decode);
 }
 
 /** The profiles with a session in the store, valid or not (for logout --all). */

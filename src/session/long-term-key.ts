@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { accountFor, accountOf, type SecretStore } from '../store/types.js';
+import { accountFor, entriesOfKind, type SecretStore } from '../store/types.js';
 import type { LongTermKey } from './types.js';
 
 export async function readLongTermKey(store: SecretStore, profile: string): Promise<LongTermKey> {
@@ -18,13 +18,7 @@ export async function hasLongTermKey(store: SecretStore, profile: string): Promi
 
 /** The long-term keys among a store's entries (SecretStore.entries), by profile (for status). */
 export function longTermKeysIn(entries: Map<string, string>): Map<string, LongTermKey> {
-  const found = new Map<string, LongTermKey>();
-  for (const [account, text] of entries) {
-    const of = accountOf(account);
-    const key = of?.kind === 'longTermKey' ? parse(text) : undefined;
-    if (key) found.set(of!.profile, key);
-  }
-  return found;
+  return entriesOfKind(entries, 'longTermKey', parse);
 }
 
 export async function saveLongTermKey(store: SecretStore, profile: string, key: LongTermKey): Promise<void> {

@@ -30,3 +30,14 @@ export function accountOf(account: string): { kind: 'longTermKey' | 'session'; p
   if (prefix === 'session') return { kind: 'session', profile };
   return undefined;
 }
+
+/** The entries of one kind (SecretStore.entries), decoded, by profile; undecodable ones left out. */
+export function entriesOfKind<T>(entries: Map<string, string>, kind: 'longTermKey' | 'session', decode: (text: string) => T | undefined): Map<string, T> {
+  const found = new Map<string, T>();
+  for (const [account, text] of entries) {
+    const of = accountOf(account);
+    const value = of?.kind === kind ? decode(text) : undefined;
+    if (value !== undefined) found.set(of!.profile, value);
+  }
+  return found;
+}
