@@ -3,6 +3,7 @@
 // STS emulator), and printed as ratios.
 //
 //   B0  node -e 0                                   the floor: Node's own start
+//   K0  node + one @napi-rs/keyring read            the floor with the keychain (no target)
 //   P1  mfa-env (export), cached session, keychain  ≤ 1.25 × B0
 //   P2  a cold mint vs aws sts get-session-token     ≤ 0.4 × the AWS CLI
 //   P3  mfa-exec -- true, cached session            ≤ 1.4 × B0
@@ -143,6 +144,7 @@ async function cachedPaths(f: Fixture, harness: Harness): Promise<void> {
 
   const commands: Command[] = [
     { name: 'B0', argv: [process.execPath, '-e', '0'] },
+    { name: 'K0', argv: [process.execPath, join(ROOT, 'bench', 'keyring-read.cjs'), 'session:bench'] },
     { name: 'P1', argv: [MFA_ENV, '-p', 'bench'] },
     { name: 'P3', argv: [MFA_EXEC, '-p', 'bench', '--', 'true'] },
   ];
@@ -150,8 +152,19 @@ async function cachedPaths(f: Fixture, harness: Harness): Promise<void> {
   const timings = await harness.time(commands, { env: f.env, warmup: plan.warmup, rounds: plan.rounds, runs: plan.runs });
   if (f.emulator.count('GetSessionToken') !== calls) throw new Error('a cached run called STS: the cache was not used');
 
-  const [b0, p1, p3] = timings.map((t) => ms(t.times)) as [number, number, number];
+  const [b0, k0, p1, p3] = timings.map((t) => ms(t.times)) as [number, number, number, number];
   figures.push({ id: 'B0', what: '`node -e 0`', value: b0, unit: 'ms', target: 'baseline', pass: null });
+  figures.push({
+    id: 'K0',
+    what: 'Node + one `@napi-rs/keyring` read (the floor with the keychain)',
+    value: k0,
+    unit: 'ms',
+    baseline: 'B0',
+    ratio: k0 / b0,
+    target: 'none (a floor)',
+    pass: null,
+    note: `P1 is ${(p1 / k0).toFixed(2)}× this`,
+  });
   figures.push({ id: 'P1', what: '`mfa-env` export, cached session, keychain store', value: p1, unit: 'ms', baseline: 'B0', ratio: p1 / b0, target: '≤ 1.25×', pass: p1 / b0 <= 1.25 });
   figures.push({ id: 'P3', what: '`mfa-exec -- true`, cached session', value: p3, unit: 'ms', baseline: 'B0', ratio: p3 / b0, target: '≤ 1.4×', pass: p3 / b0 <= 1.4 });
 }
