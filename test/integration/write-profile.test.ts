@@ -2,7 +2,7 @@
 // credentials file the way a careful person would do it by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MFA_ENV, runCommand } from '../helpers/cli.js';
 import { assertOk, devProfile, exportsOf, lines } from '../helpers/dev-profile.js';
@@ -272,6 +272,34 @@ test('concurrent writers (same and different NAMEs) leave a valid file with each
       assert.equal(block(text, t)[1], `aws_access_key_id = ${key}`);
     }
     assert.equal(text.split('\n').filter((l) => l.startsWith('[')).length, 6);
+  } finally {
+    await dev.close();
+  }
+});
+
+test('a credentials file another live mfa-env keeps locked: exit 4 after 20 s naming the lock, its owner and what to do; the file untouched', async () => {
+  const dev = await devProfile();
+  try {
+    writeFileSync(dev.sandbox.credentialsFile, EXISTING, { mode: 0o600 });
+    assertOk(await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash']), 'first export (fills the cache)');
+    // The owner is this test process, alive, and it keeps its lock fresh the way mfa-env does while it holds one.
+    const lock = `${dev.sandbox.credentialsFile}.mfa-env.lock`;
+    writeFileSync(lock, `${process.pid}\nnot-yours\n`);
+    const keepFresh = setInterval(() => utimesSync(lock, new Date(), new Date()), 1000);
+    let r;
+    try {
+      r = await dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--write-profile', 'mfa-session']);
+    } finally {
+      clearInterval(keepFresh);
+    }
+    assert.equal(r.code, 4, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.deepEqual(lines(r.stderr), [
+      `mfa-env: ${lock} is locked by another mfa-env (pid ${process.pid}), editing credentials; gave up waiting after 20 s`,
+      `mfa-env: let that one finish or stop it (kill ${process.pid}), then run this again`,
+    ]);
+    assert.equal(readFileSync(dev.sandbox.credentialsFile, 'utf8'), EXISTING);
+    assert.equal(readFileSync(lock, 'utf8'), `${process.pid}\nnot-yours\n`, 'the live owner kept its lock');
   } finally {
     await dev.close();
   }
