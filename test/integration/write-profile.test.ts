@@ -58,6 +58,7 @@ test('writes the session into [NAME], appended after every untouched byte, and s
     assert.equal(mode(dev.sandbox.credentialsFile), 0o600);
 
     assert.match(r.stderr, /wrote the session of 'dev' to \[mfa-session\] in .*credentials \(expires /);
+    assert.equal(lines(r.stderr).length, 1, 'a 0600 file: no warning');
     for (const secret of [env.AWS_SECRET_ACCESS_KEY!, env.AWS_SESSION_TOKEN!, dev.user.secretAccessKey]) {
       assert.ok(!r.stderr.includes(secret), 'no secret on stderr');
     }
@@ -137,6 +138,40 @@ test('keeps a 0640 file 0640, even when run under umask 077', async () => {
     assertOk(r, 'export --write-profile');
     assert.equal(mode(dev.sandbox.credentialsFile), 0o640);
     assert.ok(readFileSync(dev.sandbox.credentialsFile, 'utf8').startsWith(EXISTING));
+    assert.match(r.stderr, /^mfa-env: warning: .* is readable by other users \(mode 0640\)/m);
+  } finally {
+    await dev.close();
+  }
+});
+
+test('a group- or world-readable file keeps its mode, with a one-line warning whose chmod fixes it', async () => {
+  const dev = await devProfile();
+  try {
+    const path = join(dev.sandbox.dir, 'my aws', 'credentials'); // a space: the chmod must quote it
+    mkdirSync(dirname(path));
+    const env = { env: { AWS_SHARED_CREDENTIALS_FILE: path } };
+    assertOk(await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash'], env), 'first export (fills the cache)');
+    for (const m of [0o644, 0o604, 0o640]) {
+      writeFileSync(path, EXISTING);
+      chmodSync(path, m);
+      const r = await dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--write-profile', 'mfa-session'], env);
+      assertOk(r, 'export --write-profile');
+      assert.equal(mode(path), m, 'the mode is kept');
+      const warnings = lines(r.stderr).filter((l) => l.includes('warning'));
+      assert.deepEqual(warnings, [
+        `mfa-env: warning: ${path} is readable by other users (mode 0${m.toString(8)}) and now holds session credentials; to fix: chmod 600 '${path}'`,
+      ]);
+      assert.equal(lines(r.stderr).length, 2, r.stderr);
+    }
+    // The printed fix, run as printed, fixes it; then there is nothing to warn about.
+    const fix = lines((await dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--write-profile', 'mfa-session'], env)).stderr)
+      .find((l) => l.includes('warning'))!
+      .split('to fix: ')[1]!;
+    assertOk(await runCommand('sh', ['-c', fix], dev.sandbox.env), fix);
+    assert.equal(mode(path), 0o600);
+    const quiet = await dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--write-profile', 'mfa-session'], env);
+    assertOk(quiet, 'export --write-profile on a 0600 file');
+    assert.doesNotMatch(quiet.stderr, /warning/);
   } finally {
     await dev.close();
   }
