@@ -33,10 +33,11 @@ function gone(pid: number): boolean {
   } catch {
     return true;
   }
+  if (process.platform !== 'linux') return false;
   try {
     return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? false;
   } catch {
-    return true;
+    return true; // exited since we asked
   }
 }
 
