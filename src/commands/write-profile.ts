@@ -1,9 +1,11 @@
+import { statSync } from 'node:fs';
 import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
 import { checkSessionTarget, withSessionProfile } from '../config/session-profile.js';
 import { checkProfileName } from '../config/validate.js';
 import { UsageError } from '../errors.js';
 import { rfc3339 } from '../session/environment.js';
 import type { Session } from '../session/types.js';
+import { posix } from '../shells/posix.js';
 
 export interface WriteProfileInput {
   target: string;
@@ -40,5 +42,19 @@ export async function writeSessionProfile(input: WriteProfileInput): Promise<voi
   });
   process.stderr.write(
     `mfa-env: wrote the session of '${input.sourceProfile}' to [${input.target}] in ${path} (expires ${expiration}); use it with --profile ${input.target} or AWS_PROFILE=${input.target}\n`,
+  );
+  warnIfReadable(path);
+}
+
+/**
+ * The file keeps its mode (the user chose it), but a mode that lets others
+ * read it now lets them read a live session: say so, with the fix.
+ */
+function warnIfReadable(path: string): void {
+  const mode = statSync(path).mode & 0o777;
+  if ((mode & 0o044) === 0) return; // neither group- nor world-readable
+  const arg = /^[\w@%+=:,./-]+$/.test(path) ? path : posix.quote(path);
+  process.stderr.write(
+    `mfa-env: warning: ${path} is readable by other users (mode ${mode.toString(8).padStart(4, '0')}) and now holds session credentials; to fix: chmod 600 ${arg}\n`,
   );
 }

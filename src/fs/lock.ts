@@ -1,21 +1,48 @@
-import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
+import { ExitCode, MfaEnvError } from '../errors.js';
 import { randomHex } from './random.js';
 
+/** An owner that has not touched its lock for this long is gone (see acquireLock). */
+export const STALE_MS = 10_000;
+/** How long to wait for a file lock (the store, the AWS files): its owners hold it for milliseconds. */
+export const FILE_LOCK_TIMEOUT_MS = 20_000;
+
 export interface LockOptions {
-  /** Give up after this long. */
+  /** Give up waiting after this long (LockTimeoutError). Longer than staleMs. */
   timeoutMs: number;
-  /** A lock older than this whose owner is gone is taken over. */
-  staleMs: number;
+  /** A lock its owner has not touched for this long is taken over; default STALE_MS. */
+  staleMs?: number;
+  /** What an owner does with the lock, for the timeout message: "minting a session for profile 'dev'". */
+  purpose?: string;
   /** Called once when we start waiting for someone else's lock. */
   onWait?: () => void;
 }
 
-/** Thrown when the lock is still held by someone else at `timeoutMs`. */
-export class LockTimeoutError extends Error {
-  constructor(readonly path: string) {
-    super(`timed out waiting for lock ${path}`);
-    this.name = 'LockTimeoutError';
+/**
+ * The lock stayed held by a live owner (it kept the lock fresh) for all of
+ * `timeoutMs`: that process is still at it. Exit 4, "locked".
+ */
+export class LockTimeoutError extends MfaEnvError {
+  constructor(
+    readonly path: string,
+    /** The owner's pid, unless the lock file could never be read. */
+    readonly ownerPid: number | undefined,
+    waitedMs: number,
+    purpose: string | undefined,
+  ) {
+    const waited = duration(waitedMs);
+    super(
+      ownerPid === undefined
+        ? `${path} is locked by a process that left it unreadable; gave up waiting after ${waited}`
+        : `${path} is locked by another mfa-env (pid ${ownerPid})${purpose ? `, ${purpose}` : ''}; gave up waiting after ${waited}`,
+      ExitCode.store,
+      ownerPid === undefined ? `if no mfa-env is running, delete ${path}` : `let that one finish or stop it (kill ${ownerPid}), then run this again`,
+    );
   }
+}
+
+function duration(ms: number): string {
+  return ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -111,32 +138,46 @@ function removeIfStill(path: string, stale: Snapshot): void {
 
 /**
  * An advisory lock file holding the owner's pid (and a nonce), created with
- * O_EXCL. A lock whose owner died (kill -9 in the middle of a prompt) is
- * taken over at once; one whose owner is alive but older than `staleMs` too,
- * so a wedged process never blocks the others for ever. Returns the release
- * function, which removes the lock only while it is still ours.
+ * O_EXCL. The rules, the same for every lock:
+ *
+ * - The owner touches the file every staleMs/4 for as long as it holds it,
+ *   however long that is (a person typing a code, a key waiting for a
+ *   touch): the file's age is the time since its owner last showed life.
+ * - A lock whose owner's pid is not running (kill -9, a crash) is taken over
+ *   at once.
+ * - One whose pid runs but that nobody touched for `staleMs` is taken over
+ *   too: after a crash the pid may belong to another program now, or the
+ *   owner is stopped (Ctrl-Z) or wedged.
+ * - Otherwise the owner is alive and working: wait, up to `timeoutMs`, then
+ *   LockTimeoutError. staleMs < timeoutMs, so a waiter always outlives a
+ *   silent lock: a timeout only ever means a live owner still at it.
+ *
+ * Returns the release function, which removes the lock only while it is
+ * still ours.
  */
 export async function acquireLock(path: string, opts: LockOptions): Promise<() => void> {
-  const deadline = Date.now() + opts.timeoutMs;
+  const staleMs = opts.staleMs ?? STALE_MS;
+  if (!(staleMs < opts.timeoutMs)) {
+    throw new RangeError(`acquireLock: staleMs (${staleMs}) must be shorter than timeoutMs (${opts.timeoutMs})`);
+  }
+  const started = Date.now();
   const token = `${process.pid}\n${randomHex(8)}\n`;
   let waited = false;
+  let owner: number | undefined;
   for (;;) {
-    if (tryCreate(path, token)) {
-      return () => {
-        if (readOwner(path) === token) rmSync(path, { force: true });
-      };
-    }
+    if (tryCreate(path, token)) return holdFresh(path, token, staleMs / 4);
     // undefined: released or replaced while we looked (try again soon), or
     // unreadable (someone else's file: wait, and time out like any holder).
     const held = snapshot(path);
+    if (held) owner = Number.parseInt(held.content, 10);
     const age = held ? Date.now() - held.mtimeMs : 0;
     // A lock younger than 50 ms may not have its pid written yet.
-    if (held && age > 50 && (!ownerAlive(held.content) || age > opts.staleMs)) {
+    if (held && age > 50 && (!ownerAlive(held.content) || age > staleMs)) {
       removeIfStill(path, held);
       continue;
     }
-    if (Date.now() > deadline) {
-      throw new LockTimeoutError(path);
+    if (Date.now() - started > opts.timeoutMs) {
+      throw new LockTimeoutError(path, Number.isInteger(owner) ? owner : undefined, opts.timeoutMs, opts.purpose);
     }
     if (!waited) {
       waited = true;
@@ -144,4 +185,23 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<() =
     }
     await sleep(held ? 25 + Math.floor(Math.random() * 25) : 5);
   }
+}
+
+/** Keeps our lock's mtime fresh until released; returns the release function. */
+function holdFresh(path: string, token: string, everyMs: number): () => void {
+  const beat = setInterval(() => {
+    try {
+      if (readOwner(path) === token) {
+        const now = new Date();
+        utimesSync(path, now, now);
+      }
+    } catch {
+      // released or taken over meanwhile
+    }
+  }, everyMs);
+  beat.unref(); // never what keeps the process alive
+  return () => {
+    clearInterval(beat);
+    if (readOwner(path) === token) rmSync(path, { force: true });
+  };
 }

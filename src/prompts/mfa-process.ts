@@ -1,33 +1,136 @@
-import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { execa, type ResultPromise } from 'execa';
 import { UsageError } from '../errors.js';
+import { childEnvironment } from '../session/environment.js';
+
+/** A hardware key may be waiting for a touch, a password manager for its password: a minute, then give up. */
+export const MFA_PROCESS_TIMEOUT_MS = 60_000;
 
 /**
- * Runs the profile's `mfa_process` (e.g. `op item get aws --otp`) through
- * /bin/sh — it is a command line the user wrote in their own config, like
- * credential_process — and takes the 6-digit code from its stdout. Its stderr
- * stays on ours, so a password manager can talk to the user.
+ * Runs the profile's `mfa_process` (e.g. `ykman oath accounts code -s aws`)
+ * through /bin/sh — it is a command line the user wrote in their own config,
+ * like credential_process — and takes the 6-digit code from its stdout. Its
+ * stderr stays on ours, so a password manager can talk to the user. After
+ * `timeoutMs` it is stopped and this fails: a code never comes from a hang.
  */
-export function runMfaProcess(command: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    // stdin is not its to read: under mfa-exec it belongs to the command (password
-    // managers ask on /dev/tty).
-    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      if (out.length < 4096) out += d;
-    });
-    child.on('error', (err) => reject(new UsageError(`mfa_process could not start: ${err.message}`, 'fix mfa_process in the profile')));
-    child.on('close', (code, signal) => {
-      if (code !== 0) {
-        reject(new UsageError(`mfa_process failed (${signal ?? `exit ${code}`})`, 'run it by hand to see why, or pass --code'));
-        return;
-      }
-      const m = /(?<!\d)(\d{6})(?!\d)/.exec(out);
-      if (!m) {
-        reject(new UsageError('mfa_process printed no 6-digit code', 'it should print the current code on stdout'));
-        return;
-      }
-      resolve(m[1]!);
-    });
+export async function runMfaProcess(command: string, timeoutMs = MFA_PROCESS_TIMEOUT_MS): Promise<string> {
+  const cancel = new AbortController();
+  const subprocess = execa('/bin/sh', ['-c', command], {
+    // stdin is not its to read: under mfa-exec it belongs to the command
+    // (password managers ask on /dev/tty).
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'inherit',
+    // Not the file store's passphrase: it prints a code, it needs no key.
+    env: childEnvironment(process.env),
+    extendEnv: false,
+    // The code is in the first lines; more is read and dropped.
+    maxBuffer: 4096,
+    cancelSignal: cancel.signal,
+    forceKillAfterDelay: 2000,
+    reject: false,
   });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void stop(subprocess, cancel).catch(() => {});
+  }, timeoutMs);
+  const result = await subprocess;
+  clearTimeout(timer);
+
+  if (timedOut) {
+    throw new UsageError(`mfa_process gave no code within ${seconds(timeoutMs)} and was stopped; run it by hand to see why, or pass --code`);
+  }
+  if (result.exitCode === undefined && !result.signal) {
+    const why = result.cause instanceof Error ? result.cause.message : (result.code ?? 'error');
+    throw new UsageError(`mfa_process could not start: ${why}`, 'fix mfa_process in the profile');
+  }
+  if (result.exitCode !== 0) {
+    throw new UsageError(`mfa_process failed (${result.signal ?? `exit ${result.exitCode}`})`, 'run it by hand to see why, or pass --code');
+  }
+  // Past maxBuffer the output is cut there (isMaxBuffer): look in what was kept.
+  const m = /(?<!\d)(\d{6})(?!\d)/.exec(result.stdout);
+  if (!m) throw new UsageError('mfa_process printed no 6-digit code', 'it should print the current code on stdout');
+  return m[1]!;
+}
+
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+/**
+ * Stops the shell and what it started. Killing the shell alone is not
+ * enough: dash runs even a single command as its child, which would go on
+ * waiting for a touch or holding the terminal after we gave up. And a
+ * descendant that ignores SIGTERM must not keep us reading its stdout.
+ */
+async function stop(subprocess: ResultPromise, cancel: AbortController): Promise<void> {
+  try {
+    const pids = subprocess.pid === undefined ? [] : descendantsOf(subprocess.pid, await parentsByPid());
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // gone already
+      }
+    }
+  } finally {
+    cancel.abort(); // the shell: SIGTERM, then SIGKILL after forceKillAfterDelay
+    subprocess.stdout?.destroy();
+  }
+}
+
+function descendantsOf(root: number, parents: Map<number, number>): number[] {
+  const found: number[] = [];
+  const queue = [root];
+  for (let parent = queue.shift(); parent !== undefined; parent = queue.shift()) {
+    for (const [pid, ppid] of parents) {
+      if (ppid === parent) {
+        found.push(pid);
+        queue.push(pid);
+      }
+    }
+  }
+  return found;
+}
+
+/** pid → parent pid for every process we can see; empty if the table cannot be read. */
+async function parentsByPid(): Promise<Map<number, number>> {
+  const parents = new Map<number, number>();
+  if (process.platform === 'linux') {
+    // /proc is always there; ps is not (slim containers).
+    for (const name of safeReaddir('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        // "pid (comm) state ppid …", and comm may hold spaces and parentheses.
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const ppid = Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
+        if (Number.isInteger(ppid)) parents.set(Number(name), ppid);
+      } catch {
+        // exited while we looked
+      }
+    }
+    return parents;
+  }
+  const ps = await execa('ps', ['-A', '-o', 'pid=,ppid='], {
+    env: childEnvironment(process.env),
+    extendEnv: false,
+    stdin: 'ignore',
+    stderr: 'ignore',
+    timeout: 5000,
+    reject: false,
+  });
+  for (const line of ps.failed ? [] : ps.stdout.split('\n')) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+    if (Number.isInteger(pid) && Number.isInteger(ppid)) parents.set(pid!, ppid!);
+  }
+  return parents;
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

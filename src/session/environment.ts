@@ -55,15 +55,22 @@ export function clearedEnvironment(): EnvChange {
 }
 
 /**
- * What unlocks the long-term key. The child of mfa-exec gets the session
- * only: not the passphrase of the file store that holds the key.
+ * What unlocks the long-term key. No process we start gets it: mfa-exec's
+ * child gets the session only, mfa_process a code to print.
  */
 export const NOT_FOR_CHILDREN = ['MFA_ENV_FILE_PASSPHRASE'] as const;
 
+/** A copy of `base` for any process we start (mfa_process, mfa-exec's child): NOT_FOR_CHILDREN removed. */
+export function childEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...base };
+  for (const name of NOT_FOR_CHILDREN) delete out[name];
+  return out;
+}
+
 /** Applies a change to a copy of `base` (for mfa-exec's child). */
 export function applyEnvironment(base: NodeJS.ProcessEnv, change: EnvChange): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...base };
-  for (const name of [...STALE_VARIABLES, ...NOT_FOR_CHILDREN]) delete out[name];
+  const out = childEnvironment(base);
+  for (const name of STALE_VARIABLES) delete out[name];
   for (const [name, value] of change) {
     if (value === undefined) delete out[name];
     else out[name] = value;

@@ -7,6 +7,9 @@ import { reusableSession, saveSession } from './cache.js';
 import { readLongTermKey } from './long-term-key.js';
 import type { CachedSession } from './types.js';
 
+/** How long to wait for another process minting the same profile's session. */
+const MINT_LOCK_TIMEOUT_MS = 5 * 60_000;
+
 export interface ObtainOptions {
   store: SecretStore;
   profile: string;
@@ -72,13 +75,16 @@ async function lockProfile(o: ObtainOptions): Promise<() => void> {
   } catch (err) {
     throw new StoreError(`cannot create ${o.lockDir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
   }
-  // The holder may be waiting for a person to type a code: wait long, but a
-  // dead holder's lock is taken over at once (see acquireLock).
-  return acquireLock(join(o.lockDir, `${o.profile}.lock`), {
-    timeoutMs: 5 * 60_000,
-    staleMs: 10 * 60_000,
+  // The holder may be waiting for a person to type a code or touch a key:
+  // wait long. It keeps its lock fresh meanwhile; a dead or silent holder's
+  // lock is taken over (see acquireLock).
+  const path = join(o.lockDir, `${o.profile}.lock`);
+  return acquireLock(path, {
+    timeoutMs: MINT_LOCK_TIMEOUT_MS,
+    purpose: `minting a session for profile '${o.profile}' (it may be waiting for an MFA code)`,
     onWait: o.onWait,
   }).catch((err: unknown) => {
-    throw isMfaEnvError(err) ? err : new StoreError(`another mfa-env held the lock for profile '${o.profile}' too long`, 'try again');
+    if (isMfaEnvError(err)) throw err;
+    throw new StoreError(`cannot create ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
   });
 }

@@ -1,9 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StoreError } from '../errors.js';
+import { isMfaEnvError, StoreError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { acquireLock, LockTimeoutError } from '../fs/lock.js';
+import { acquireLock, FILE_LOCK_TIMEOUT_MS } from '../fs/lock.js';
 import { STORE_FILE_NAME, type SecretStore } from './types.js';
 
 export { STORE_FILE_NAME } from './types.js';
@@ -138,8 +138,8 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
     }
     // Ask before locking: a passphrase prompt must not hold the others up.
     await passphrase(!existsSync(path));
-    const release = await acquireLock(`${path}.lock`, { timeoutMs: 10_000, staleMs: 30_000 }).catch((err: unknown) => {
-      if (err instanceof LockTimeoutError) throw new StoreError(`${path} is locked by another mfa-env`, 'try again in a moment');
+    const release = await acquireLock(`${path}.lock`, { timeoutMs: FILE_LOCK_TIMEOUT_MS, purpose: 'writing the file store' }).catch((err: unknown) => {
+      if (isMfaEnvError(err)) throw err;
       throw new StoreError(`cannot lock ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'check the permissions of its directory');
     });
     try {

@@ -9,7 +9,7 @@ import { acquireLock } from '../../src/fs/lock.js';
 
 const [lock = '', counter = '', log = '', iterations = '0', holdMs = '0'] = process.argv.slice(2);
 for (let i = 0; i < Number(iterations); i++) {
-  const release = await acquireLock(lock, { timeoutMs: 30_000, staleMs: 60_000 });
+  const release = await acquireLock(lock, { timeoutMs: 30_000 });
   appendFileSync(log, `+${process.pid}\n`);
   const n = Number(readFileSync(counter, 'utf8'));
   await sleep(Number(holdMs));

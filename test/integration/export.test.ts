@@ -294,6 +294,38 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     s.cleanup();
   });
 
+  test('mfa_process: its code mints, its stderr reaches ours, and it never sees the file store passphrase', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const { appendFileSync } = await import('node:fs');
+    const say = 'echo "mfa_process here: passphrase ${MFA_ENV_FILE_PASSPHRASE:-not given}, HOME ${HOME:+given}" >&2';
+    appendFileSync(s.configFile, `mfa_process = ${say}; echo ${emulator.codeFor(serialOf(user))}\n`);
+    const r = await s.mfaEnv(['-p', 'dev', '-s', 'bash']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^export AWS_SESSION_TOKEN=/m);
+    assert.match(r.stderr, /^mfa_process here: passphrase not given, HOME given$/m);
+    assert.ok(!r.stderr.includes(s.env.MFA_ENV_FILE_PASSPHRASE!), 'the passphrase reached mfa_process');
+    s.cleanup();
+  });
+
+  test('mfa_process that fails, is killed or prints no code → 2, one line and a hint, nothing sent', async () => {
+    const s = sandbox();
+    await setUpUser(s, emulator);
+    const { readFileSync: read, writeFileSync: write } = await import('node:fs');
+    const config = read(s.configFile, 'utf8');
+    const calls = emulator.count();
+    for (const [command, message] of [
+      ['exit 7', /^mfa-env: mfa_process failed \(exit 7\)\nmfa-env: run it by hand to see why, or pass --code\n$/],
+      ['kill -TERM $$', /^mfa-env: mfa_process failed \(SIGTERM\)\n/],
+      ['echo 12345; echo no code here', /^mfa-env: mfa_process printed no 6-digit code\nmfa-env: it should print the current code on stdout\n$/],
+    ] as const) {
+      write(s.configFile, `${config}mfa_process = ${command}\n`);
+      expectFailure(await s.mfaEnv(['-p', 'dev', '-s', 'bash']), 2, message);
+    }
+    assert.equal(emulator.count(), calls, 'nothing was sent');
+    s.cleanup();
+  });
+
   test('bad input is refused before anything is sent: code, duration, profile, shell, format', async () => {
     const s = sandbox();
     await setUpUser(s, emulator);

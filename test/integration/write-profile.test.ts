@@ -2,7 +2,7 @@
 // credentials file the way a careful person would do it by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MFA_ENV, runCommand } from '../helpers/cli.js';
 import { assertOk, devProfile, exportsOf, lines } from '../helpers/dev-profile.js';
@@ -58,6 +58,7 @@ test('writes the session into [NAME], appended after every untouched byte, and s
     assert.equal(mode(dev.sandbox.credentialsFile), 0o600);
 
     assert.match(r.stderr, /wrote the session of 'dev' to \[mfa-session\] in .*credentials \(expires /);
+    assert.equal(lines(r.stderr).length, 1, 'a 0600 file: no warning');
     for (const secret of [env.AWS_SECRET_ACCESS_KEY!, env.AWS_SESSION_TOKEN!, dev.user.secretAccessKey]) {
       assert.ok(!r.stderr.includes(secret), 'no secret on stderr');
     }
@@ -137,6 +138,40 @@ test('keeps a 0640 file 0640, even when run under umask 077', async () => {
     assertOk(r, 'export --write-profile');
     assert.equal(mode(dev.sandbox.credentialsFile), 0o640);
     assert.ok(readFileSync(dev.sandbox.credentialsFile, 'utf8').startsWith(EXISTING));
+    assert.match(r.stderr, /^mfa-env: warning: .* is readable by other users \(mode 0640\)/m);
+  } finally {
+    await dev.close();
+  }
+});
+
+test('a group- or world-readable file keeps its mode, with a one-line warning whose chmod fixes it', async () => {
+  const dev = await devProfile();
+  try {
+    const path = join(dev.sandbox.dir, 'my aws', 'credentials'); // a space: the chmod must quote it
+    mkdirSync(dirname(path));
+    const env = { env: { AWS_SHARED_CREDENTIALS_FILE: path } };
+    assertOk(await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash'], env), 'first export (fills the cache)');
+    for (const m of [0o644, 0o604, 0o640]) {
+      writeFileSync(path, EXISTING);
+      chmodSync(path, m);
+      const r = await dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--write-profile', 'mfa-session'], env);
+      assertOk(r, 'export --write-profile');
+      assert.equal(mode(path), m, 'the mode is kept');
+      const warnings = lines(r.stderr).filter((l) => l.includes('warning'));
+      assert.deepEqual(warnings, [
+        `mfa-env: warning: ${path} is readable by other users (mode 0${m.toString(8)}) and now holds session credentials; to fix: chmod 600 '${path}'`,
+      ]);
+      assert.equal(lines(r.stderr).length, 2, r.stderr);
+    }
+    // The printed fix, run as printed, fixes it; then there is nothing to warn about.
+    const fix = lines((await dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--write-profile', 'mfa-session'], env)).stderr)
+      .find((l) => l.includes('warning'))!
+      .split('to fix: ')[1]!;
+    assertOk(await runCommand('sh', ['-c', fix], dev.sandbox.env), fix);
+    assert.equal(mode(path), 0o600);
+    const quiet = await dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--write-profile', 'mfa-session'], env);
+    assertOk(quiet, 'export --write-profile on a 0600 file');
+    assert.doesNotMatch(quiet.stderr, /warning/);
   } finally {
     await dev.close();
   }
@@ -272,6 +307,34 @@ test('concurrent writers (same and different NAMEs) leave a valid file with each
       assert.equal(block(text, t)[1], `aws_access_key_id = ${key}`);
     }
     assert.equal(text.split('\n').filter((l) => l.startsWith('[')).length, 6);
+  } finally {
+    await dev.close();
+  }
+});
+
+test('a credentials file another live mfa-env keeps locked: exit 4 after 20 s naming the lock, its owner and what to do; the file untouched', async () => {
+  const dev = await devProfile();
+  try {
+    writeFileSync(dev.sandbox.credentialsFile, EXISTING, { mode: 0o600 });
+    assertOk(await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash']), 'first export (fills the cache)');
+    // The owner is this test process, alive, and it keeps its lock fresh the way mfa-env does while it holds one.
+    const lock = `${dev.sandbox.credentialsFile}.mfa-env.lock`;
+    writeFileSync(lock, `${process.pid}\nnot-yours\n`);
+    const keepFresh = setInterval(() => utimesSync(lock, new Date(), new Date()), 1000);
+    let r;
+    try {
+      r = await dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--write-profile', 'mfa-session']);
+    } finally {
+      clearInterval(keepFresh);
+    }
+    assert.equal(r.code, 4, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.deepEqual(lines(r.stderr), [
+      `mfa-env: ${lock} is locked by another mfa-env (pid ${process.pid}), editing credentials; gave up waiting after 20 s`,
+      `mfa-env: let that one finish or stop it (kill ${process.pid}), then run this again`,
+    ]);
+    assert.equal(readFileSync(dev.sandbox.credentialsFile, 'utf8'), EXISTING);
+    assert.equal(readFileSync(lock, 'utf8'), `${process.pid}\nnot-yours\n`, 'the live owner kept its lock');
   } finally {
     await dev.close();
   }

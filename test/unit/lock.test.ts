@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { isMfaEnvError } from '../../src/errors.js';
 import { acquireLock, LockTimeoutError } from '../../src/fs/lock.js';
 import { run } from '../helpers/run.js';
 
@@ -30,7 +31,8 @@ function age(path: string, seconds: number): void {
   utimesSync(path, t, t);
 }
 
-const fast = { timeoutMs: 300, staleMs: 60_000 };
+// Owners refresh their lock every staleMs / 4 (50 ms here).
+const fast = { timeoutMs: 300, staleMs: 200 };
 
 test('the lock file holds the owner pid and release removes it', async () => {
   const path = freshPath();
@@ -40,12 +42,18 @@ test('the lock file holds the owner pid and release removes it', async () => {
   assert.equal(existsSync(path), false);
 });
 
-test('a held lock is not given to a second acquirer, who times out with LockTimeoutError', async () => {
+test('a held lock is not given to a second acquirer, who times out with LockTimeoutError: exit 4 naming the file, the owner and what to do', async () => {
   const path = freshPath();
   const release = await acquireLock(path, fast);
   let waits = 0;
   const t0 = performance.now();
-  await assert.rejects(acquireLock(path, { ...fast, onWait: () => waits++ }), LockTimeoutError);
+  await assert.rejects(acquireLock(path, { ...fast, purpose: 'editing the test file', onWait: () => waits++ }), (err: unknown) => {
+    assert.ok(err instanceof LockTimeoutError && isMfaEnvError(err), `not a typed error: ${String(err)}`);
+    assert.equal(err.exitCode, 4);
+    assert.equal(err.message, `${path} is locked by another mfa-env (pid ${process.pid}), editing the test file; gave up waiting after 0.3 s`);
+    assert.equal(err.hint, `let that one finish or stop it (kill ${process.pid}), then run this again`);
+    return true;
+  });
   const waited = performance.now() - t0;
   assert.ok(waited >= 290 && waited < 1500, `gave up after ${Math.round(waited)} ms`);
   assert.equal(waits, 1, 'onWait is called once');
@@ -54,13 +62,34 @@ test('a held lock is not given to a second acquirer, who times out with LockTime
   again();
 });
 
+test('staleMs must be shorter than timeoutMs: a waiter always outlives a lock nobody refreshes', async () => {
+  const path = freshPath();
+  await assert.rejects(acquireLock(path, { timeoutMs: 300, staleMs: 300 }), RangeError);
+  await assert.rejects(acquireLock(path, { timeoutMs: 5000 }), RangeError, 'the default staleMs is longer than 5 s');
+  assert.equal(existsSync(path), false);
+});
+
+test('a live owner that keeps its lock fresh is waited for however long it holds it, never taken over', async () => {
+  const path = freshPath();
+  const holder = await acquireLock(path, fast);
+  const held = sleep(1200).then(() => holder()); // six times staleMs
+  const t0 = performance.now();
+  const release = await acquireLock(path, { timeoutMs: 5000, staleMs: 200 });
+  const waited = performance.now() - t0;
+  await held;
+  assert.ok(waited >= 1150, `took the lock from its live owner after ${Math.round(waited)} ms`);
+  assert.equal(Number.parseInt(readFileSync(path, 'utf8'), 10), process.pid);
+  release();
+  assert.equal(existsSync(path), false);
+});
+
 test('a lock left by a dead process is taken over at once', async () => {
   const path = freshPath();
   const dead = deadPid();
   writeFileSync(path, `${dead}\n`);
   age(path, 1);
   const t0 = performance.now();
-  const release = await acquireLock(path, { timeoutMs: 5000, staleMs: 60_000 });
+  const release = await acquireLock(path, { timeoutMs: 60_000, staleMs: 30_000 });
   assert.ok(performance.now() - t0 < 500, 'waited for a dead owner');
   assert.equal(Number.parseInt(readFileSync(path, 'utf8'), 10), process.pid);
   release();
@@ -76,16 +105,21 @@ test('a lock file with no pid in it (owner died before writing it) is taken over
   release();
 });
 
-test('a live owner is waited for until its lock is older than staleMs', async () => {
+test('a live pid whose lock nobody refreshed for staleMs (reused after a crash, stopped, wedged) is taken over, before the waiter times out', async () => {
   const path = freshPath();
-  writeFileSync(path, `${process.ppid}\n`); // our parent: alive, and not us
+  writeFileSync(path, `${process.ppid}\n`); // our parent: alive, and not us, and it does not refresh this file
   age(path, 2);
-  await assert.rejects(acquireLock(path, { timeoutMs: 200, staleMs: 60_000 }), LockTimeoutError);
-  assert.equal(readFileSync(path, 'utf8'), `${process.ppid}\n`, 'a live owner lost its lock');
-
-  const release = await acquireLock(path, { timeoutMs: 200, staleMs: 1000 });
+  const release = await acquireLock(path, { timeoutMs: 5000, staleMs: 1000 });
   assert.equal(Number.parseInt(readFileSync(path, 'utf8'), 10), process.pid);
   release();
+
+  // Fresh when we arrive: waited for until staleMs has passed, then taken over.
+  writeFileSync(path, `${process.ppid}\n`);
+  const t0 = performance.now();
+  const again = await acquireLock(path, { timeoutMs: 5000, staleMs: 400 });
+  const waited = performance.now() - t0;
+  assert.ok(waited >= 350 && waited < 2000, `took it over after ${Math.round(waited)} ms`);
+  again();
 });
 
 test('release does not remove a lock that someone else took over meanwhile', async () => {
@@ -106,7 +140,7 @@ test('concurrent acquirers in one process run their critical sections one at a t
   await Promise.all(
     Array.from({ length: 6 }, async () => {
       for (let i = 0; i < 3; i++) {
-        const release = await acquireLock(path, { timeoutMs: 20_000, staleMs: 60_000 });
+        const release = await acquireLock(path, { timeoutMs: 20_000 });
         inside++;
         maxInside = Math.max(maxInside, inside);
         await sleep(3);
