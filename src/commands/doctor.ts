@@ -1,5 +1,6 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { describeFileError } from '../config/file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import { readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
 import { checkMfaSerial } from '../config/validate.js';
@@ -43,13 +44,8 @@ function checkAwsFile(name: string, path: string, variable: string, whenMissing:
     readFileSync(path);
     return { name, ok: true, detail: `${path} readable` };
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { name, ok: true, detail: `${path} not there (fine: ${whenMissing})` };
-    if (code === 'EISDIR') return { name, ok: false, detail: `${path} is a directory, not a file`, fix: `move it away, or set ${variable} to the file` };
-    if (code === 'EACCES' || code === 'EPERM') {
-      return { name, ok: false, detail: `cannot read ${path}: permission denied`, fix: `make it yours and readable (made with sudo?): sudo chown "$USER" ${path} && chmod u+r ${path}` };
-    }
-    return { name, ok: false, detail: `cannot read ${path}: ${code ?? message(err)}`, fix: `check ${path}, or set ${variable} to another file` };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { name, ok: true, detail: `${path} not there (fine: ${whenMissing})` };
+    return { name, ok: false, ...describeFileError(err, path, 'read', variable) };
   }
 }
 

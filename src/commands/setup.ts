@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { editSection, readSection, sectionFor } from '../config/ini-edit.js';
 import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
+import { assertWritable, awsFileError } from '../config/file-errors.js';
 import { readProfile, resolveProfileName } from '../config/profiles.js';
 import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey } from '../config/validate.js';
 import { ExitCode, isMfaEnvError, MfaEnvError, UsageError } from '../errors.js';
@@ -106,7 +107,11 @@ async function removePlaintext(profile: string, key: LongTermKey): Promise<strin
     const redacted = editSection(text, sectionFor(profile, 'credentials'), {
       aws_secret_access_key: '(moved to the mfa-env secret store; mfa-env remove deletes it)',
     });
-    writeFileAtomic(backup, redacted, 0o600);
+    try {
+      writeFileAtomic(backup, redacted, 0o600);
+    } catch (err) {
+      throw awsFileError(err, backup, 'write', 'AWS_SHARED_CREDENTIALS_FILE');
+    }
     return editSection(text, sectionFor(profile, 'credentials'), { aws_access_key_id: null, aws_secret_access_key: null });
   });
   return backup;
@@ -140,6 +145,13 @@ async function isSetUp(profile: string): Promise<boolean> {
 }
 
 async function storeKeyAndDevice(args: SetupArgs, profile: string, region: string | undefined): Promise<void> {
+  // Nothing is asked or stored until the files it must write can be written: a setup
+  // that stops half-way (key stored, no mfa_serial) is worse than none.
+  const configPath = pathOf('config');
+  readText(configPath);
+  assertWritable(configPath, 'AWS_CONFIG_FILE');
+  if (args.removePlaintext) assertWritable(pathOf('credentials'), 'AWS_SHARED_CREDENTIALS_FILE');
+
   const key = await gatherKey(args, profile);
   const existing = await readProfile(profile);
   const mfaSerial = await chooseSerial(args, key, region ?? existing.region);
@@ -148,7 +160,6 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
   await saveLongTermKey(store, profile, key);
   await forgetSession(store, profile); // a new key or device invalidates the cached session
 
-  const configPath = pathOf('config');
   await updateAwsFile(configPath, (text) =>
     editSection(text, sectionFor(profile, 'config'), { mfa_serial: mfaSerial, ...(region ? { region } : {}) }),
   );

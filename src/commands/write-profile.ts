@@ -1,3 +1,4 @@
+import { assertWritable } from '../config/file-errors.js';
 import { statSync } from 'node:fs';
 import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
 import { checkSessionTarget, withSessionProfile } from '../config/session-profile.js';
@@ -22,6 +23,7 @@ export function checkWriteProfile(target: string, sourceProfile: string, force: 
   checkTargetName(target, sourceProfile);
   const path = pathOf('credentials');
   checkSessionTarget(readText(path), target, path, force);
+  assertWritable(path, 'AWS_SHARED_CREDENTIALS_FILE'); // before a code is spent on a session we could not write
 }
 
 function checkTargetName(target: string, sourceProfile: string): void {

@@ -1,5 +1,6 @@
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { UsageError } from '../errors.js';
+import { assertReadable } from './file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from './paths.js';
 import { checkProfileName, parseDuration } from './validate.js';
 
@@ -61,6 +62,12 @@ export async function readProfile(name: string, env = process.env): Promise<Prof
   const { configFile, credentialsFile } = await loadFiles(env);
   const config = own(configFile, name);
   const creds = own(credentialsFile, name);
+  // The SDK's reader takes a file it cannot read for an empty one: when the
+  // profile is not there, say why if that is the reason (not "run setup").
+  if (config === undefined && creds === undefined) {
+    assertReadable(awsConfigFile(env), 'AWS_CONFIG_FILE');
+    assertReadable(awsCredentialsFile(env), 'AWS_SHARED_CREDENTIALS_FILE');
+  }
   const profile: ProfileConfig = toProfile(name, config, creds);
   const duration = own(config, 'duration_seconds') ?? own(creds, 'duration_seconds');
   if (duration) {

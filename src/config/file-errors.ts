@@ -1,0 +1,63 @@
+// What went wrong with an AWS file, in words and with the fix: a file we
+// cannot read or write is the user's to fix (exit 2), never an "unexpected
+// error, please report it".
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UsageError } from '../errors.js';
+
+export interface FileProblem {
+  detail: string;
+  fix: string;
+}
+
+/** The problem an fs error on `path` is, for one of the AWS files (`variable` points elsewhere). */
+export function describeFileError(err: unknown, path: string, action: 'read' | 'write', variable: string): FileProblem {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'EISDIR') return { detail: `${path} is a directory, not a file`, fix: `move it away, or set ${variable} to the file` };
+  if (code === 'ENOTDIR') return { detail: `cannot ${action} ${path}: a part of its path is a file, not a directory`, fix: `check the path, or set ${variable} to another file` };
+  if (code === 'EACCES' || code === 'EPERM') {
+    const what = action === 'read' ? 'readable' : 'writable';
+    return {
+      detail: `cannot ${action} ${path}: permission denied`,
+      fix: `make it yours and ${what} (made with sudo?): sudo chown "$USER" ${path} && chmod u+${action === 'read' ? 'r' : 'rw'} ${path}`,
+    };
+  }
+  if (code === 'EROFS') return { detail: `cannot write ${path}: read-only file system`, fix: `set ${variable} to a file on a writable file system` };
+  if (code === 'ENOSPC' || code === 'EDQUOT') return { detail: `cannot write ${path}: no space left`, fix: 'free some space, then run this again' };
+  const first = String((err as Error)?.message ?? err).split('\n')[0];
+  return { detail: `cannot ${action} ${path}: ${code ?? first}`, fix: `check ${path}, or set ${variable} to another file` };
+}
+
+/** The typed error for an fs error on an AWS file. */
+export function awsFileError(err: unknown, path: string, action: 'read' | 'write', variable: string): UsageError {
+  const p = describeFileError(err, path, action, variable);
+  return new UsageError(p.detail, p.fix);
+}
+
+/** A file that exists but cannot be read is the typed error; a missing one is fine. */
+export function assertReadable(path: string, variable: string): void {
+  try {
+    readFileSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw awsFileError(err, path, 'read', variable);
+  }
+}
+
+/**
+ * Before anything is stored: can `path` be read and replaced (its directory
+ * written, since the write is a rename)? Throws the typed error when not.
+ */
+export function assertWritable(path: string, variable: string): void {
+  let dir = dirname(path);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  try {
+    if (existsSync(path)) accessSync(path, constants.R_OK | constants.W_OK);
+  } catch (err) {
+    throw awsFileError(err, path, 'write', variable);
+  }
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    throw awsFileError(err, dir, 'write', variable);
+  }
+}
