@@ -29,7 +29,12 @@ export function mapAwsError(err: unknown, service: 'STS' | 'IAM', endpoint: stri
   }
   // A 5xx, or an answer that is not AWS's XML (a proxy's or captive portal's
   // HTML page): the service was not really reached; trying later may work.
-  const notAws = !name || name === 'Error' || name === 'SyntaxError' || /Deserialization error|char '.' is not expected|Unexpected end|not valid XML/i.test(message);
+  // The SDK names an error it could not read from the body "Unknown" (or
+  // after the HTTP status, "NotFound"), with the message "Unknown": no AWS
+  // error XML came back.
+  const notAws =
+    !name || name === 'Error' || name === 'SyntaxError' || name === 'Unknown' || message === 'Unknown' ||
+    /Deserialization error|char '.' is not expected|Unexpected end|not valid XML/i.test(message);
   if ((status !== undefined && status >= 500) || (notAws && status !== undefined)) {
     return new NetworkError(`${where} answered HTTP ${status}${name && name !== 'Error' ? ` (${name})` : ''}, not an ${service} response`, 'AWS or a proxy in between is failing; try again later, or check AWS_ENDPOINT_URL');
   }
