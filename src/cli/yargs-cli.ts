@@ -109,8 +109,25 @@ export function buildCli(argv: string[]): Argv {
     .fail(usageFailure);
 }
 
+/** Every on/off flag of every command: they take no value. */
+const SWITCHES = new Set(['refresh', 'cache', 'force', 'secret-stdin', 'import', 'remove-plaintext', 'json', 'all', 'help', 'version']);
+
+/**
+ * yargs reads `--refresh=0` as true and `--cache=no` as --no-cache: a typo
+ * or a guess that silently does something. Refuse a value on a switch, as
+ * mfa-exec does.
+ */
+function refuseSwitchValues(argv: string[]): void {
+  for (const arg of argv) {
+    if (arg === '--') return;
+    const m = /^--(?:no-)?([a-z-]+)=/.exec(arg);
+    if (m && SWITCHES.has(m[1]!)) throw new UsageError(`${arg.slice(0, arg.indexOf('='))} takes no value`, 'see mfa-env --help');
+  }
+}
+
 /** The full command line: every command, help, completion, and the canonical usage errors. */
 export async function main(argv: string[]): Promise<number> {
+  refuseSwitchValues(argv);
   await buildCli(argv).parseAsync();
   return exitCode;
 }

@@ -30,8 +30,10 @@ export function checkSecretAccessKey(secret: string): string {
 export function checkMfaSerial(serial: string): string {
   const trimmed = serial.trim();
   if (!MFA_ARN.test(trimmed) && !HARDWARE_SERIAL.test(trimmed)) {
+    // A secret access key pasted in the wrong place must not land on the screen (or in a scrollback).
+    const shown = /^[A-Za-z0-9/+=]{40}$/.test(trimmed) ? `${trimmed.slice(0, 4)}…(40 characters, like a secret access key)` : trimmed.slice(0, 80);
     throw new UsageError(
-      `'${trimmed.slice(0, 80)}' is not an MFA device ARN (arn:aws:iam::123456789012:mfa/NAME) or hardware serial`,
+      `'${shown}' is not an MFA device ARN (arn:aws:iam::123456789012:mfa/NAME) or hardware serial`,
       'find it under IAM → Users → Security credentials, or omit --mfa-serial to discover it',
     );
   }

@@ -254,6 +254,8 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     const user = await setUpUser(s, emulator);
     const cases: [number, string, string][] = [
       [502, 'text/html', '<html><body><h1>502 Bad Gateway</h1></body></html>'],
+      [404, 'text/html', '<html><body><h1>Not Found</h1></body></html>'],
+      [403, 'text/html', '<html><body>Forbidden by the corporate proxy</body></html>'],
       [200, 'text/html', '<html><body>Please log in to the hotel Wi-Fi</body></html>'],
       [503, 'text/xml', '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>Service is unavailable</Message></Error><RequestId>1</RequestId></ErrorResponse>'],
     ];
@@ -341,6 +343,10 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     // An empty --profile (an unset variable in a script) is an error, not the default profile.
     expectFailure(await s.mfaEnv(['--profile=', '-c', '123456', '-s', 'bash'], { env: { AWS_PROFILE: 'dev' } }), 2, /--profile needs a profile name/);
     expectFailure(await s.mfaEnv(['-p', '', '-c', '123456', '-s', 'bash']), 2, /--profile needs a profile name/);
+    // A value on a switch is refused, not read as on (--refresh=0) or off (--cache=no).
+    expectFailure(await s.mfaEnv(['-p', 'dev', '--refresh=0', '-s', 'bash']), 2, /--refresh takes no value/);
+    expectFailure(await s.mfaEnv(['-p', 'dev', '--cache=no', '-s', 'bash']), 2, /--cache takes no value/);
+    expectFailure(await s.mfaEnv(['-p', 'dev', '--no-cache=1', '-s', 'bash']), 2, /--no-cache takes no value/);
     assert.equal(emulator.count(), calls);
     s.cleanup();
   });

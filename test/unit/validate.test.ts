@@ -30,6 +30,12 @@ test('MFA serials: ARNs in any partition and hardware serials', () => {
   assert.ok(checkMfaSerial('GAHT12345678'));
   assert.throws(() => checkMfaSerial('arn:aws:iam::12345:mfa/alice'), UsageError);
   assert.throws(() => checkMfaSerial('arn:aws:iam::123456789012:user/alice'), UsageError);
+  // A secret access key pasted as the serial is not echoed back.
+  const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+  assert.throws(
+    () => checkMfaSerial(secret),
+    (err: unknown) => err instanceof UsageError && !err.message.includes(secret.slice(4)) && /40 characters, like a secret access key/.test(err.message),
+  );
 });
 
 test('codes are exactly six digits', () => {
