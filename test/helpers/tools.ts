@@ -6,6 +6,7 @@ import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { isCI } from './require-tool.js';
 
 /** Every executable called `name` on PATH, in PATH order. */
 export function onPath(name: string, path = process.env.PATH ?? ''): string[] {
@@ -59,7 +60,7 @@ export function findAwsCli(major: 1 | 2): AwsCli | undefined {
 export function requireTool(t: TestContext, tool: unknown, what: string): boolean {
   if (tool) return true;
   const reason = `${what} is not installed: this test did NOT run`;
-  if (process.env.CI === 'true') throw new Error(`${reason}, and CI=true requires it`);
+  if (isCI()) throw new Error(`${reason}, and CI requires it`);
   process.stderr.write(`\n!!! SKIPPED: ${reason} (install it, or CI=true makes this a failure)\n\n`);
   t.skip(reason);
   return false;

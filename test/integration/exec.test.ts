@@ -11,6 +11,7 @@ import { STALE_VARIABLES } from '../../src/session/environment.js';
 import { makeUser, startEmulator, type Emulator } from '../emulator/server.js';
 import { MFA_ENV, MFA_EXEC, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { seedProfile, type Seeded } from '../helpers/seed.js';
+import { isCI } from '../helpers/require-tool.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -131,7 +132,7 @@ if (TMUX_MISSING) {
 
 /** A test that needs tmux: skipped loudly without it, but a failure in CI. */
 function terminalTest(name: string, fn: (t: TestContext) => Promise<void>) {
-  if (TMUX_MISSING && process.env.CI === 'true') {
+  if (TMUX_MISSING && isCI()) {
     test(name, () => assert.fail('tmux is not installed, and CI=true: terminal tests must run in CI'));
   } else {
     test(name, { skip: TMUX_MISSING ? 'tmux is not installed' : false }, fn);

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { isCI } from '../helpers/require-tool.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const shellFile = (shell: 'bash' | 'zsh' | 'fish' | 'ps1'): string =>
@@ -40,7 +41,7 @@ export function toolTest(name: string, tools: readonly string[], fn: (t: TestCon
   const missing = tools.filter((tool) => !hasTool(tool));
   if (missing.length === 0) {
     test(name, fn);
-  } else if (process.env.CI === 'true') {
+  } else if (isCI()) {
     test(name, () => {
       assert.fail(`missing tool(s) in CI: ${missing.join(', ')} (CI must install them)`);
     });
