@@ -145,7 +145,7 @@ __mfa_env_prompt_hook() {
         __mfa_env_prompt_compute
     fi
     # shellcheck disable=SC2016 # PS1 expands it at each prompt
-    [[ $PS1 == *'${__mfa_env_prompt_segment}'* ]] || PS1='${__mfa_env_prompt_segment}'$PS1
+    [[ ${PS1-} == *'${__mfa_env_prompt_segment}'* ]] || PS1='${__mfa_env_prompt_segment}'${PS1-}
     return "$rc"
 }
 
@@ -160,7 +160,7 @@ __mfa_env_register_prompt() {
         return 0
     fi
     # bash 5.1+ also accepts PROMPT_COMMAND as an array.
-    if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501)) && [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+    if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 501)) && [[ -n ${PROMPT_COMMAND+set} && ${PROMPT_COMMAND@a} == *a* ]]; then
         for entry in "${PROMPT_COMMAND[@]}"; do
             [[ $entry == __mfa_env_prompt_hook ]] && return 0
         done

@@ -131,6 +131,28 @@ print -rnP -- "$RPROMPT"`;
   assert.equal(r.stdout, `${ESC}[33maws:dev 5m${ESC}[39m`);
 });
 
+// Many rc files run with `set -u` (nounset): loading the integration and
+// every render must still work, with and without a session, and with no
+// PROMPT_COMMAND set before (bash) — it used to fail with "unbound variable".
+for (const shell of ['bash', 'zsh'] as const) {
+  toolTest(`${shell}: set -u, no PROMPT_COMMAND: it loads, places the hook, and renders`, [shell], () => {
+    const hooks = shell === 'bash' ? 'printf "%s" "$PROMPT_COMMAND"' : 'print -rn -- "${precmd_functions[*]}"';
+    const script = `set -u
+export MFA_ENV_PROMPT=1
+source ${shq(shellFile(shell))}
+${hooks} >&2; echo >&2
+export MFA_ENV_PROFILE=dev MFA_ENV_EXPIRES=$((EPOCHSECONDS + 2730))
+__mfa_env_prompt_hook; mfa_env_prompt; echo
+unset MFA_ENV_PROFILE MFA_ENV_EXPIRES
+__mfa_env_prompt_hook; mfa_env_prompt; echo end`;
+    const env = { PATH: basePath, TERM: 'dumb' };
+    const r = shell === 'bash' ? run('bash', ['--noprofile', '--norc', '-c', script], env) : run('zsh', ['-f', '-c', script], env);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '__mfa_env_prompt_hook\n', 'no "unbound variable", and the hook is placed');
+    assert.equal(r.stdout, 'aws:dev 45m\nend\n');
+  });
+}
+
 // The hook reuses the segment until the minute shown would change: it must
 // still change right at that second.
 for (const shell of ['bash', 'zsh'] as const) {
