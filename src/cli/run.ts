@@ -9,7 +9,9 @@ function oneLine(text: string): string {
 export function reportError(prog: string, err: unknown): number {
   if (isMfaEnvError(err)) {
     process.stderr.write(`${prog}: ${oneLine(err.message)}\n`);
-    if (err.hint) process.stderr.write(`${prog}: ${oneLine(err.hint)}\n`);
+    // Checks shared by both programs point at mfa-env's help; mfa-exec's own is the one to read.
+    const hint = prog === 'mfa-exec' ? err.hint?.replace('see mfa-env --help', 'see mfa-exec --help') : err.hint;
+    if (hint) process.stderr.write(`${prog}: ${oneLine(hint)}\n`);
     return err.exitCode;
   }
   const e = err as Error;

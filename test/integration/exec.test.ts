@@ -307,6 +307,7 @@ test('a bad option of mfa-exec is a usage error that names it, and nothing runs'
     const lines = r.stderr.trimEnd().split('\n');
     assert.ok(lines.length <= 2, r.stderr);
     assert.ok(lines[0]!.startsWith('mfa-exec: ') && lines[0]!.includes(named), r.stderr);
+    assert.doesNotMatch(r.stderr, /mfa-env --help/, 'mfa-exec points at its own help');
     assert.equal(existsSync(started), false);
   }
 });
