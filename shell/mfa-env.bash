@@ -205,4 +205,4 @@ __mfa_env_complete() {
 complete -o default -F __mfa_env_complete mfa mfa-env mfa-exec
 
 # Tells `mfa-env doctor` (a child process) that this shell loaded the integration.
-export MFA_ENV_SHELL_INTEGRATION=bash
+export MFA_ENV_SHELL_INTEGRATION="bash:$$"

@@ -220,4 +220,4 @@ complete -c mfa-env -s f -l format -x -a 'shell json credential-process' -d 'Out
 complete -c mfa-env -l write-profile -x -a '(__mfa_env_profiles)' -d 'Also write the session to this profile'
 
 # Tells `mfa-env doctor` (a child process) that this shell loaded the integration.
-set -gx MFA_ENV_SHELL_INTEGRATION fish
+set -gx MFA_ENV_SHELL_INTEGRATION "fish:$fish_pid"

@@ -115,4 +115,4 @@ if ($env:MFA_ENV_PROMPT -eq '1' -and
 }
 
 # Tells `mfa-env doctor` (a child process) that this shell loaded the integration.
-$Env:MFA_ENV_SHELL_INTEGRATION = 'powershell'
+$Env:MFA_ENV_SHELL_INTEGRATION = "powershell:$PID"

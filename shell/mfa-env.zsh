@@ -212,4 +212,4 @@ elif [[ -o interactive ]]; then
 fi
 
 # Tells `mfa-env doctor` (a child process) that this shell loaded the integration.
-export MFA_ENV_SHELL_INTEGRATION=zsh
+export MFA_ENV_SHELL_INTEGRATION="zsh:$$"

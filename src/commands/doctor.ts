@@ -101,9 +101,43 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
   return checks;
 }
 
+/** (Linux) The parent of `pid` and its program name, from /proc; undefined elsewhere or when it is gone. */
+function procParent(pid: number): { ppid: number; comm: string } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    return { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(stat.slice(close + 2).split(' ')[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the integration is loaded in the shell doctor runs from. The
+ * shells export MFA_ENV_SHELL_INTEGRATION=NAME:PID, and children inherit it:
+ * a zsh started from a bash that loaded it must not count. On Linux the
+ * recorded shell must be doctor's parent, or an ancestor reached through
+ * forks of that same shell only (a $(...) subshell); elsewhere, the variable
+ * is taken at its word.
+ */
+function integrationHere(value: string): { shell: string; here: boolean } {
+  const [shell = value, pidText] = value.split(':');
+  const pid = Number(pidText);
+  if (!pidText || !Number.isInteger(pid) || process.platform !== 'linux') return { shell, here: true };
+  const recorded = procParent(pid)?.comm;
+  for (let at = process.ppid, hops = 0; at > 1 && hops < 16; hops++) {
+    if (at === pid) return { shell, here: true };
+    const up = procParent(at);
+    if (!up || up.comm !== recorded) break;
+    at = up.ppid;
+  }
+  return { shell, here: false };
+}
+
 function checkIntegration(): Check {
   const loaded = process.env.MFA_ENV_SHELL_INTEGRATION;
-  if (loaded) return { name: 'shell integration', ok: true, detail: `loaded in this ${loaded}` };
+  const found = loaded ? integrationHere(loaded) : undefined;
+  if (found?.here) return { name: 'shell integration', ok: true, detail: `loaded in this ${found.shell}` };
   const shell = detectDialect();
   const line = {
     bash: 'eval "$(mfa-env init bash)"  in ~/.bashrc',
@@ -111,7 +145,8 @@ function checkIntegration(): Check {
     fish: 'mfa-env init fish | source  in ~/.config/fish/conf.d/mfa-env.fish',
     powershell: 'mfa-env init powershell | Out-String | Invoke-Expression  in $PROFILE',
   }[shell];
-  return { name: 'shell integration', ok: false, detail: `not loaded in this ${shell} (no mfa wrapper, no prompt segment)`, fix: `add  ${line}  (./install.sh does it), then open a new shell` };
+  const outer = found ? `; it is loaded in an outer ${found.shell}` : '';
+  return { name: 'shell integration', ok: false, detail: `not loaded in this ${shell} (no mfa wrapper, no prompt segment${outer})`, fix: `add  ${line}  (./install.sh does it), then open a new shell` };
 }
 
 function onPath(bin: string): string | undefined {

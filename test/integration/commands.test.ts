@@ -110,6 +110,28 @@ describe('doctor and the things around it', () => {
     return { MFA_ENV_SHELL_INTEGRATION: 'bash', PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin` };
   }
 
+  test('the integration counts only in the shell that loaded it (and its $(...) subshells), not in a shell started from it', async () => {
+    const s = sandbox();
+    const env = { ...s.env, ...installedEnv(s), MFA_ENV_SHELL_INTEGRATION: undefined };
+    const script = `eval "$(mfa-env init bash)"
+mfa-env doctor | grep 'shell integration'
+echo "sub: $(mfa-env doctor | grep 'shell integration')"
+zsh -f -c 'mfa-env doctor | grep "shell integration"; true'
+zsh -f -c 'eval "$(mfa-env init zsh)"; mfa-env doctor | grep "shell integration"; true'
+fish --no-config -c 'mfa-env doctor | grep "shell integration"'
+true`;
+    const r = await runCommand('bash', ['--noprofile', '--norc', '-c', script], env);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 5, r.stdout);
+    assert.match(lines[0]!, /^ok\s+shell integration: loaded in this bash$/);
+    assert.match(lines[1]!, /^sub: ok\s+shell integration: loaded in this bash$/);
+    assert.match(lines[2]!, /^problem\s+shell integration: not loaded in this zsh \(no mfa wrapper, no prompt segment; it is loaded in an outer bash\)$/);
+    assert.match(lines[3]!, /^ok\s+shell integration: loaded in this zsh$/);
+    assert.match(lines[4]!, /^problem\s+shell integration: not loaded in this fish .*outer bash/);
+    s.cleanup();
+  });
+
   test('a missing AWS file is fine and says so; a directory in its place is a problem with its fix', async () => {
     const s = sandbox();
     mkdirSync(s.configFile);
