@@ -81,7 +81,7 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
     }
   }
   if (profile && !profile.mfaSerial) {
-    checks.push({ name: `profile ${name}`, ok: false, detail: 'no mfa_serial', fix: setup });
+    checks.push({ name: `profile ${name}`, ok: false, detail: profile.exists ? 'no mfa_serial' : 'not in the AWS config or credentials file', fix: setup });
   } else if (profile?.mfaSerial) {
     try {
       checkMfaSerial(profile.mfaSerial);

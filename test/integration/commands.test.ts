@@ -80,7 +80,7 @@ describe('doctor', () => {
     const r = await s.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'missing', MFA_ENV_SHELL_INTEGRATION: undefined } });
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /problem\s+secret store: .*(unavailable|locked).*\n\s+fix: .*MFA_ENV_STORE=file/);
-    assert.match(r.stdout, /problem\s+profile missing: no mfa_serial\n\s+fix: run: mfa-env setup --profile missing/);
+    assert.match(r.stdout, /problem\s+profile missing: not in the AWS config or credentials file\n\s+fix: run: mfa-env setup --profile missing/);
     assert.match(r.stdout, /problem\s+shell integration: not loaded in this bash.*\n\s+fix: add\s+eval "\$\(mfa-env init bash\)"/);
     assert.match(r.stdout, /\d+ problems found/);
     s.cleanup();
