@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { completeFlags } from './complete-flags.js';
 import { parseExecArgv } from './exec-argv.js';
+import { execOptions } from './options.js';
 import { run } from './run.js';
 
 // The caller's environment as it came: run() sets a variable of its own in
@@ -9,6 +11,14 @@ const callerEnv: NodeJS.ProcessEnv = { ...process.env };
 // Not awaited: the entry is bundled as CommonJS (no top-level await), and
 // run() settles everything itself, ending with process.exit.
 void run('mfa-exec', async () => {
+  // Shell completion (shell/*: mfa-exec --get-yargs-completions mfa-exec WORDS...): the options, before `--`.
+  if (process.argv[2] === '--get-yargs-completions') {
+    const words = process.argv.slice(4);
+    if (words.includes('--')) return 0;
+    const lines = completeFlags(execOptions, words.at(-1) ?? '', ['--help', '--version']);
+    if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
+    return 0;
+  }
   const { args, command, meta } = parseExecArgv(process.argv.slice(2));
   if (meta) return (await import('./exec-help.js')).showExecHelp(meta);
   return (await import('../commands/exec.js')).execCommand(args, command, callerEnv);

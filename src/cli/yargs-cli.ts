@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { exportOptions, profileOption, shellOption, type ExportArgs } from './options.js';
+import { completeFlags } from './complete-flags.js';
 import { VERSION } from './version.js';
 
 // Each command's module is imported only when that command runs.
@@ -98,7 +99,17 @@ export function buildCli(argv: string[]): Argv {
       {},
       handle(async () => (await import('../commands/demo.js')).demoCommand()),
     )
-    .completion('completion', 'print the shell completion script (bash, zsh)')
+    .completion('completion', 'print the shell completion script (bash, zsh)', (current: string, argv: unknown, defaultCompletion: (cb: (err: unknown, words?: string[]) => void) => void, done: (words: string[]) => void) => {
+      // yargs leaves out the default command's options (mfa -<TAB>), and
+      // offers aliases as --p and --cache for --no-cache: mend its list.
+      defaultCompletion((_err: unknown, words: string[] | undefined) => {
+        const typed = (argv as { _: (string | number)[] })._.slice(1).map(String);
+        const commandGiven = typed.some((w) => !w.startsWith('-') && w !== current);
+        const mended = (words ?? []).filter((w) => !/^--.$/.test(w)).map((w) => (w === '--cache' ? '--no-cache' : w));
+        const extra = commandGiven ? [] : completeFlags(exportOptions, current);
+        done([...new Set([...mended, ...extra])]);
+      });
+    })
     .strictCommands()
     .strictOptions()
     .help()

@@ -430,4 +430,29 @@ describe('init and completion', () => {
     assert.match(script.stdout, /--get-yargs-completions/);
     s.cleanup();
   });
+
+  test('completion offers the default command’s options (mfa -<TAB>), as -p and --no-cache, never --p or --cache', async () => {
+    const s = sandbox();
+    const words = (r: { stdout: string }) => r.stdout.trim().split('\n');
+    const bare = words(await s.mfaEnv(['--get-yargs-completions', 'mfa-env', '-']));
+    for (const w of ['--profile', '-p', '--code', '--duration', '--refresh', '--no-cache', '--shell', '--format', '--write-profile']) assert.ok(bare.includes(w), `${w} in ${bare.join(' ')}`);
+    const inSetup = words(await s.mfaEnv(['--get-yargs-completions', 'mfa-env', 'setup', '-']));
+    assert.ok(inSetup.includes('--access-key-id') && !inSetup.includes('--write-profile'), 'a command’s own options only');
+    const all = [...bare, ...words(await s.mfaEnv(['--get-yargs-completions', 'mfa-env', 'export', '--']))];
+    assert.ok(!all.some((w) => /^--.$/.test(w) || w === '--cache'), all.join(' '));
+    s.cleanup();
+  });
+
+  test('mfa-exec answers completion too: its options before --, nothing after', async () => {
+    const s = sandbox();
+    const before = await s.mfaExec(['--get-yargs-completions', 'mfa-exec', '-p', 'dev', '-']);
+    assert.equal(before.code, 0, before.stderr);
+    const words = before.stdout.trim().split('\n');
+    for (const w of ['--profile', '--code', '--refresh', '--no-cache', '--force', '--help']) assert.ok(words.includes(w), `${w} in ${words.join(' ')}`);
+    assert.ok(!words.includes('--write-profile') && !words.includes('--shell'), 'only what mfa-exec takes');
+    const after = await s.mfaExec(['--get-yargs-completions', 'mfa-exec', '--', 'ls', '-']);
+    assert.equal(after.code, 0);
+    assert.equal(after.stdout, '', 'after -- the shell completes the command itself');
+    s.cleanup();
+  });
 });
