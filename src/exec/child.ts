@@ -86,8 +86,15 @@ export function runChild(cmd: ChildCommand): Promise<number> {
       for (const s of FORWARDED_SIGNALS) process.off(s, forward);
     };
 
+    // With no terminal to share (CI, cron, a service) or from the background,
+    // the child gets a session of its own: then a signal sent to our whole
+    // process group (timeout(1), kill -TERM -PGID) reaches mfa-exec alone and
+    // is forwarded once, instead of reaching the child twice (directly and
+    // forwarded). In a terminal's foreground it stays in our group, which is
+    // what keeps the terminal its own (prompts, job control, Ctrl-C).
+    const ownSession = process.platform !== 'win32' && inTerminalForeground(process.pid) === false;
     try {
-      child = spawn(cmd.file, cmd.args, { argv0: cmd.argv0, env: cmd.env, stdio: 'inherit' });
+      child = spawn(cmd.file, cmd.args, { argv0: cmd.argv0, env: cmd.env, stdio: 'inherit', detached: ownSession });
     } catch (err) {
       stopForwarding();
       reject(spawnFailure(cmd.argv0, err as NodeJS.ErrnoException));

@@ -235,6 +235,27 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'] as const) {
   });
 }
 
+// A signal sent to the whole process group, as timeout(1) and `kill -TERM
+// -PGID` do, with no terminal (CI): the child gets it once, not twice (once
+// directly, once forwarded). terraform takes a second interrupt as "stop now".
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${signal} sent to mfa-exec's whole process group reaches the child once`, async () => {
+    const dir = scratch('group-signal');
+    const counts = join(dir, 'counts');
+    const pidFile = join(dir, 'pid');
+    const name = signal.slice(3);
+    // Counts every delivery; after the first, waits a moment for a second, then exits 42.
+    const script = `n=0; trap 'n=$((n + 1)); echo $n >> "$1"' ${name}; echo $$ > "$2"
+while [ "$n" -eq 0 ]; do sleep 0.05; done; sleep 0.5; exit 42`;
+    const exec = startExec(['-p', 'dev', '--', 'sh', '-c', script, 'sh', counts, pidFile]);
+    await waitFor('the child to start', () => readLine(pidFile) !== undefined);
+    process.kill(-exec.pid, signal); // startExec runs it detached: its pid is its group
+    const r = await exec.finished();
+    assert.equal(r.code, 42, r.stderr);
+    assert.deepEqual(readFileSync(counts, 'utf8').trim().split('\n'), ['1'], 'delivered exactly once');
+  });
+}
+
 // ── argv ─────────────────────────────────────────────────────────────────
 
 const HOSTILE = [
