@@ -66,7 +66,7 @@ function machine() {
     }
   };
   let commit: string | null = tool(findTool('git'), ['-C', ROOT, 'rev-parse', '--short', 'HEAD']);
-  if (commit && tool(findTool('git'), ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no'])) commit += '+dirty';
+  if (commit && tool(findTool('git'), ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results'])) commit += '+dirty';
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     commit,
