@@ -20,7 +20,7 @@ export async function exportCommand(args: ExportArgs): Promise<number> {
     throw new UsageError('--force goes with --write-profile NAME', 'see mfa-env --help');
   }
   const writer = args.writeProfile !== undefined ? await import('./write-profile.js') : undefined;
-  writer?.checkWriteProfile(args.writeProfile!, resolveProfileName(args.profile), args.force === true);
+  await writer?.checkWriteProfile(args.writeProfile!, resolveProfileName(args.profile), args.force === true);
   const { session, profile, region } = await sessionFromArgs(args);
   if (writer) {
     await writer.writeSessionProfile({ target: args.writeProfile!, sourceProfile: profile.name, session, force: args.force === true });

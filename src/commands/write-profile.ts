@@ -1,3 +1,5 @@
+import { hasLongTermKey } from '../session/long-term-key.js';
+import { openStore } from '../store/index.js';
 import { assertWritable } from '../config/file-errors.js';
 import { statSync } from 'node:fs';
 import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
@@ -19,8 +21,17 @@ export interface WriteProfileInput {
  * Everything that would make the write refuse, checked before a session is
  * minted, so a refusal never costs an MFA code. (Checked again under the lock.)
  */
-export function checkWriteProfile(target: string, sourceProfile: string, force: boolean): void {
+export async function checkWriteProfile(target: string, sourceProfile: string, force: boolean): Promise<void> {
   checkTargetName(target, sourceProfile);
+  // Another mfa-env source profile (its key moved into the store by setup
+  // --import --remove-plaintext): a session written there would stand in
+  // for its long-term key in every tool. Refused even with --force, like the source.
+  if (await hasLongTermKey(openStore(), target)) {
+    throw new UsageError(
+      `--write-profile ${target}: mfa-env keeps the long-term key of profile '${target}'; a session written there would shadow it`,
+      `name another profile (for example ${target}-mfa)`,
+    );
+  }
   const path = pathOf('credentials');
   checkSessionTarget(readText(path), target, path, force);
   assertWritable(path, 'AWS_SHARED_CREDENTIALS_FILE'); // before a code is spent on a session we could not write

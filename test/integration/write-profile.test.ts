@@ -245,6 +245,32 @@ test('refuses NAME equal to the source profile, even with --force (exit 2, one l
   }
 });
 
+test('refuses NAME whose long-term key mfa-env keeps (another source profile), even with --force', async () => {
+  const dev = await devProfile();
+  try {
+    // A second source profile, its key in the store and gone from the credentials file.
+    const setup = await dev.sandbox.mfaEnv(
+      ['setup', '--profile', 'ops', '--access-key-id', dev.user.accessKeyId, '--secret-stdin', '--mfa-serial', dev.serial],
+      { input: dev.user.secretAccessKey },
+    );
+    assertOk(setup, 'setup ops');
+    writeFileSync(dev.sandbox.credentialsFile, EXISTING, { mode: 0o600 });
+    for (const extra of [[], ['--force']]) {
+      const r = await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'ops', ...extra]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.deepEqual(lines(r.stderr), [
+        "mfa-env: --write-profile ops: mfa-env keeps the long-term key of profile 'ops'; a session written there would shadow it",
+        'mfa-env: name another profile (for example ops-mfa)',
+      ]);
+    }
+    assert.equal(readFileSync(dev.sandbox.credentialsFile, 'utf8'), EXISTING);
+    assert.equal(dev.emulator.count('GetSessionToken'), 0, 'refused before an MFA code was spent');
+  } finally {
+    await dev.close();
+  }
+});
+
 test('a NAME that is no profile name, and --force without --write-profile, are usage errors', async () => {
   const dev = await devProfile();
   try {
