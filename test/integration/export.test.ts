@@ -287,6 +287,36 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     s.cleanup();
   });
 
+  test('the file store with a wrong passphrase → 4, the store file byte for byte as it was', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const storeFile = `${s.env.MFA_ENV_STORE_DIR}/store.enc`;
+    const before = readFileSync(storeFile);
+    const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], { env: { MFA_ENV_FILE_PASSPHRASE: 'not the passphrase' } });
+    expectFailure(r, 4, /wrong passphrase for .*store\.enc[\s\S]*MFA_ENV_FILE_PASSPHRASE/);
+    assert.ok(readFileSync(storeFile).equals(before), 'the store file is untouched');
+    s.cleanup();
+  });
+
+  test('a corrupted cached session is ignored and replaced by the next mint, never fatal', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const first = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']);
+    assert.equal(first.code, 0, first.stderr);
+    // Overwrite the cached entry with garbage, through the store itself.
+    const { createFileStore } = await import('../../src/store/file.js');
+    const store = createFileStore(s.env.MFA_ENV_STORE_DIR!, async () => s.env.MFA_ENV_FILE_PASSPHRASE!);
+    await store.set('session:dev', '{"v":1,"accessKeyId":');
+    assert.equal(await sessionCached(s), false, 'a corrupted entry reads as no session');
+    const calls = emulator.count('GetSessionToken', 'ok');
+    // The next 30 s step's code (accepted: ±1 step), not the one just used.
+    const again = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user), Date.now() + 30_000), '-s', 'bash']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(emulator.count('GetSessionToken', 'ok'), calls + 1, 'minted anew');
+    assert.equal(await sessionCached(s), true, 'and the new session replaced the corrupted entry');
+    s.cleanup();
+  });
+
   test('no code and no terminal → 2 at once, saying how to pass one', async () => {
     const s = sandbox();
     await setUpUser(s, emulator);
