@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { editSection, readSection, sectionFor } from '../config/ini-edit.js';
 import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
-import { assertWritable, awsFileError } from '../config/file-errors.js';
+import { assertReadable, assertWritable, awsFileError } from '../config/file-errors.js';
 import { readProfile, resolveProfileName } from '../config/profiles.js';
 import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey } from '../config/validate.js';
 import { ExitCode, isMfaEnvError, MfaEnvError, UsageError } from '../errors.js';
@@ -148,7 +148,7 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
   // Nothing is asked or stored until the files it must write can be written: a setup
   // that stops half-way (key stored, no mfa_serial) is worse than none.
   const configPath = pathOf('config');
-  readText(configPath);
+  assertReadable(configPath, 'AWS_CONFIG_FILE');
   assertWritable(configPath, 'AWS_CONFIG_FILE');
   if (args.removePlaintext) assertWritable(pathOf('credentials'), 'AWS_SHARED_CREDENTIALS_FILE');
 
