@@ -17,11 +17,13 @@ function) for each shell found on this machine:
   bash   a marked block in ~/.bashrc        eval "$(mfa-env init bash)"
   zsh    a marked block in ~/.zshrc         eval "$(mfa-env init zsh)"
   fish   ~/.config/fish/conf.d/mfa-env.fish   mfa-env init fish | source
+  powershell  a marked block in pwsh's $PROFILE
+                                  mfa-env init powershell | Out-String | Invoke-Expression
 Every file it edits is named on stderr and backed up first (<file>.mfa-env.bak).
 
 Options:
   --prefix DIR       link into DIR/bin (default: ~/.local)
-  --shell LIST       only these shells, comma-separated: bash,zsh,fish
+  --shell LIST       only these shells, comma-separated: bash,zsh,fish,powershell
   --no-rc            do not touch any shell startup file
   --no-build         skip npm ci and npm run build
   --uninstall        remove the links (give the same --prefix), the blocks
@@ -88,17 +90,18 @@ if [[ -n $shells ]]; then
     shells=${shells//,/ }
     for s in $shells; do
         case $s in
-            bash | zsh | fish) ;;
-            *) usage_error "unknown shell '$s' in --shell (bash, zsh, fish)" ;;
+            bash | zsh | fish | powershell) ;;
+            *) usage_error "unknown shell '$s' in --shell (bash, zsh, fish, powershell)" ;;
         esac
     done
 elif ((uninstall)); then
     # Undo everything, even for a shell that has been removed since.
-    shells='bash zsh fish'
+    shells='bash zsh fish powershell'
 else
     for s in bash zsh fish; do
         if command -v "$s" >/dev/null 2>&1; then shells="$shells $s"; fi
     done
+    if command -v pwsh >/dev/null 2>&1; then shells="$shells powershell"; fi
 fi
 
 start_marker='# >>> mfa-env >>>'
@@ -109,7 +112,20 @@ rc_file() {
         bash) printf '%s' "$HOME/.bashrc" ;;
         zsh) printf '%s' "${ZDOTDIR:-$HOME}/.zshrc" ;;
         fish) printf '%s' "${XDG_CONFIG_HOME:-$HOME/.config}/fish/conf.d/mfa-env.fish" ;;
+        powershell) powershell_profile ;;
     esac
+}
+
+# PowerShell's own answer for $PROFILE (CurrentUserCurrentHost) when pwsh is
+# here; else where it keeps it on Linux and macOS (for --uninstall after pwsh
+# was removed).
+powershell_profile() {
+    local p=''
+    if command -v pwsh >/dev/null 2>&1; then
+        # shellcheck disable=SC2016 # $PROFILE is PowerShell's, not ours
+        p=$(pwsh -NoLogo -NoProfile -NonInteractive -Command '$PROFILE.CurrentUserCurrentHost' 2>/dev/null | tr -d '\r') || p=''
+    fi
+    printf '%s' "${p:-${XDG_CONFIG_HOME:-$HOME/.config}/powershell/Microsoft.PowerShell_profile.ps1}"
 }
 
 # The block for bash and zsh, and the whole file for fish. Interactive shells
@@ -124,6 +140,16 @@ $start_marker
 if [[ \$- == *i* ]] && command -v mfa-env >/dev/null 2>&1; then
     eval "\$(mfa-env init $1)"
 fi
+$end_marker
+EOF
+            ;;
+        powershell)
+            cat <<EOF
+$start_marker
+# Added by mfa-env's install.sh; \`install.sh --uninstall\` removes this block.
+if ([Environment]::UserInteractive -and (Get-Command mfa-env -CommandType Application -ErrorAction SilentlyContinue)) {
+    mfa-env init powershell | Out-String | Invoke-Expression
+}
 $end_marker
 EOF
             ;;

@@ -195,6 +195,31 @@ describe('install.sh', () => {
     assert.match(r.stdout, /ok\s+shell integration: loaded in this bash/);
   });
 
+  toolTest('PowerShell: a block in the $PROFILE pwsh names, found when pwsh is on PATH; --uninstall removes it, also once pwsh is gone', ['bash'], () => {
+    // pwsh cannot be installed here: a stand-in answers the one question install.sh asks it.
+    const s = setup();
+    const fakePwsh = join(s.dir, 'pwsh-bin');
+    mkdirSync(fakePwsh);
+    const profile = join(s.home, '.config', 'powershell', 'Microsoft.PowerShell_profile.ps1');
+    writeFileSync(
+      join(fakePwsh, 'pwsh'),
+      `#!/bin/sh\ncase "$*" in *'$PROFILE.CurrentUserCurrentHost'*) printf '%s\\r\\n' ${JSON.stringify(profile)} ;; *) exit 1 ;; esac\n`,
+      { mode: 0o755 },
+    );
+    const withPwsh = { HOME: s.home, PATH: `${fakePwsh}:${basePath}` };
+    for (let i = 0; i < 2; i++) {
+      const r = run('bash', [installSh, '--no-build', '--prefix', s.prefix], withPwsh);
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const text = read(profile);
+    assert.equal(count(text, '# >>> mfa-env >>>'), 1, 'one block after two runs');
+    assert.match(text, /^    mfa-env init powershell \| Out-String \| Invoke-Expression$/m);
+    // pwsh gone: --uninstall still finds the profile where PowerShell keeps it.
+    const r = run('bash', [installSh, '--uninstall', '--prefix', s.prefix], { HOME: s.home, PATH: basePath });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(existsSync(profile), false, 'the profile mfa-env created is deleted again');
+  });
+
   toolTest('a new interactive zsh finds mfa', ['bash', 'zsh'], () => {
     const s = setup();
     install(s, '--shell', 'zsh');
