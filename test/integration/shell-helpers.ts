@@ -146,7 +146,9 @@ export class TmuxShell {
       zsh: ['zsh', '-f', '-i'],
       fish: ['fish', '--no-config', '-i'],
     }[shell];
-    const env = { HOME: home, PATH: path, TERM: 'xterm', ...extraEnv };
+    // No history file: a shell killed by close() writes one as it exits, into
+    // a HOME the test may be deleting right then (ENOTEMPTY).
+    const env = { HOME: home, PATH: path, TERM: 'xterm', HISTFILE: '', fish_history: '', ...extraEnv };
     const command = ['env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv].map(shq).join(' ');
     return new TmuxShell(dir, shell, command);
   }
