@@ -18,9 +18,29 @@ export function readAhead(account: string, env = process.env): void {
   if ((env.MFA_ENV_STORE || 'keychain').toLowerCase() === 'keychain') keychainReadAhead(account);
 }
 
-/** The backend named by MFA_ENV_STORE: `keychain` (default) or `file`. */
+// On globalThis, not in this module: the build puts a copy of this module in
+// the hot entry file and another in the lazily loaded chunks (scripts/build.mjs),
+// and both must hand out the same store.
+const opened: Map<string, SecretStore> = ((globalThis as { [k: symbol]: unknown })[Symbol.for('mfa-env.openStores')] ??= new Map()) as Map<string, SecretStore>;
+
+/**
+ * The backend named by MFA_ENV_STORE: `keychain` (default) or `file`. One
+ * store per backend and place for the whole run: commands that look at the
+ * store twice (setup, --write-profile's checks, then the session) ask for the
+ * file store's passphrase and derive its key once, not once per look.
+ */
 export function openStore(env = process.env): SecretStore {
   const kind = (env.MFA_ENV_STORE || 'keychain').toLowerCase();
+  const id = kind === 'file' ? `file:${storeDir(env)}` : kind;
+  let store = opened.get(id);
+  if (!store) {
+    store = newStore(kind, env);
+    opened.set(id, store);
+  }
+  return store;
+}
+
+function newStore(kind: string, env: NodeJS.ProcessEnv): SecretStore {
   if (kind === 'keychain') return createKeychainStore();
   if (kind === 'file') {
     return lazyFileStore(storeDir(env), async (creating) => {

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
-import { makeSandbox, MFA_ENV, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { fileStoreEnv, makeSandbox, MFA_ENV, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { requireTool } from '../helpers/require-tool.js';
 import { startSecretService, type SecretService } from '../helpers/secret-service.js';
 import { TmuxShell, cleanup, shq, tempDir } from './shell-helpers.js';
@@ -206,6 +206,31 @@ describe('setup on a terminal', { ...requireTool('tmux', 'dbus-daemon', 'gnome-k
       assert.match(readFileSync(s.configFile, 'utf8'), new RegExp(`mfa_serial = ${user.mfaDevices[1]!.serialNumber}\\n`));
       const exp = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(user.mfaDevices[1]!.serialNumber), '-s', 'bash']);
       assert.equal(exp.code, 0, exp.stderr);
+    } finally {
+      sh.close();
+      cleanup(dir);
+      s.cleanup();
+    }
+  });
+  test('the file store’s passphrase is asked once per run, though --write-profile looks at the store before the session does', async () => {
+    const s = sandbox();
+    Object.assign(s.env, fileStoreEnv(s.dir, 'open sesame'));
+    const user = newUser();
+    const serial = user.mfaDevices[0]!.serialNumber;
+    // A store that exists already (made with the passphrase in the environment).
+    const first = await s.mfaEnv(['setup', '-p', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', serial], { input: user.secretAccessKey });
+    assert.equal(first.code, 0, first.stderr);
+    const dir = tempDir('store-pass');
+    const env = Object.fromEntries(Object.entries(s.env).filter(([k, v]) => v !== undefined && !['PATH', 'HOME', 'MFA_ENV_FILE_PASSPHRASE'].includes(k))) as Record<string, string>;
+    const sh = TmuxShell.start(dir, 'bash', process.env.PATH ?? '/usr/bin:/bin', { ...env, HOME: s.home });
+    try {
+      sh.type(`${shq(process.execPath)} ${shq(MFA_ENV)} -p dev -c ${emulator.codeFor(serial)} --write-profile dev-mfa; echo $? > ${shq(join(dir, 'rc'))}`);
+      await sh.waitForScreen((screen) => /file store passphrase/.test(screen));
+      sh.type('open sesame');
+      await sh.waitForFile(join(dir, 'rc'));
+      assert.equal(sh.read('rc').trim(), '0', sh.capture());
+      assert.equal(sh.capture().split('file store passphrase').length - 1, 1, `asked once:\n${sh.capture()}`);
+      assert.match(readFileSync(s.credentialsFile, 'utf8'), /^\[dev-mfa\]$/m);
     } finally {
       sh.close();
       cleanup(dir);
