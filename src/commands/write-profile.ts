@@ -1,14 +1,14 @@
-import { hasLongTermKey } from '../session/long-term-key.js';
-import { openStore } from '../store/index.js';
-import { assertWritable } from '../config/file-errors.js';
 import { statSync } from 'node:fs';
 import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
+import { assertWritable } from '../config/file-errors.js';
 import { checkSessionTarget, withSessionProfile } from '../config/session-profile.js';
 import { checkProfileName } from '../config/validate.js';
 import { UsageError } from '../errors.js';
 import { rfc3339 } from '../session/environment.js';
+import { hasLongTermKey } from '../session/long-term-key.js';
 import type { Session } from '../session/types.js';
 import { posix } from '../shells/posix.js';
+import { openStore } from '../store/index.js';
 
 export interface WriteProfileInput {
   target: string;
