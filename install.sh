@@ -311,7 +311,9 @@ link_bins() {
     local name target link
     mkdir -p -- "$bindir"
     for name in mfa-env mfa-exec; do
-        target=$repo/dist/$name.js
+        # The launcher, not the .js file: it keeps NODE_EXTRA_CA_CERTS from
+        # slowing Node's start (see scripts/build.mjs).
+        target=$repo/dist/$name
         link=$bindir/$name
         [[ -e $target ]] || say "warning: $target does not exist yet; run npm run build"
         if [[ -L $link ]]; then
@@ -337,7 +339,8 @@ unlink_bins() {
     local name link
     for name in mfa-env mfa-exec; do
         link=$bindir/$name
-        if [[ -L $link && $(readlink -- "$link") == "$repo/dist/$name.js" ]]; then
+        # dist/NAME.js: what earlier versions linked.
+        if [[ -L $link && ( $(readlink -- "$link") == "$repo/dist/$name" || $(readlink -- "$link") == "$repo/dist/$name.js" ) ]]; then
             rm -f -- "$link"
             say "removed $link"
         elif [[ -e $link || -L $link ]]; then

@@ -2,7 +2,8 @@
 // baselines in one run, on loopback (a private Secret Service, the project's
 // STS emulator), and printed as ratios.
 //
-//   B0  node -e 0                                   the floor: Node's own start
+//   B0  node -e 0                                   the baseline
+//   B1  node -e 0 without NODE_EXTRA_CA_CERTS       Node's own start, when the machine sets it (no target)
 //   K0  node + one @napi-rs/keyring read            the floor with the keychain (no target)
 //   P1  mfa-env (export), cached session, keychain  ≤ 1.25 × B0
 //   P2  a cold mint vs aws sts get-session-token     ≤ 0.4 × the AWS CLI
@@ -27,8 +28,13 @@ import { measurePrompt, RENDERS } from './prompt.js';
 import { randomBytes } from 'node:crypto';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const MFA_ENV = join(ROOT, 'dist', 'mfa-env.js');
-const MFA_EXEC = join(ROOT, 'dist', 'mfa-exec.js');
+// What install.sh puts on PATH: the launchers (see scripts/build.mjs).
+const MFA_ENV = join(ROOT, 'dist', 'mfa-env');
+const MFA_EXEC = join(ROOT, 'dist', 'mfa-exec');
+// npm's bin entry: Node run on the bundle directly.
+const MFA_ENV_JS = join(ROOT, 'dist', 'mfa-env.js');
+/** Node with the machine's environment minus NODE_EXTRA_CA_CERTS, when that is set: Node's own start. */
+const withoutExtraCa = (argv: string[]): string[] => (process.env.NODE_EXTRA_CA_CERTS ? ['env', '-u', 'NODE_EXTRA_CA_CERTS', ...argv] : argv);
 const RESULTS = join(ROOT, 'bench', 'results');
 
 const quick = process.argv.includes('--quick');
@@ -144,19 +150,34 @@ async function cachedPaths(f: Fixture, harness: Harness): Promise<void> {
 
   const commands: Command[] = [
     { name: 'B0', argv: [process.execPath, '-e', '0'] },
-    { name: 'K0', argv: [process.execPath, join(ROOT, 'bench', 'keyring-read.cjs'), 'session:bench'] },
+    { name: 'B1', argv: withoutExtraCa([process.execPath, '-e', '0']) },
+    { name: 'K0', argv: withoutExtraCa([process.execPath, join(ROOT, 'bench', 'keyring-read.cjs'), 'session:bench']) },
     { name: 'P1', argv: [MFA_ENV, '-p', 'bench'] },
+    { name: 'P1-js', argv: [process.execPath, MFA_ENV_JS, '-p', 'bench'] },
     { name: 'P3', argv: [MFA_EXEC, '-p', 'bench', '--', 'true'] },
   ];
   say(`B0/P1/P3: ${plan.rounds} rounds × ${plan.runs} runs each (${harness.name})`);
   const timings = await harness.time(commands, { env: f.env, warmup: plan.warmup, rounds: plan.rounds, runs: plan.runs });
   if (f.emulator.count('GetSessionToken') !== calls) throw new Error('a cached run called STS: the cache was not used');
 
-  const [b0, k0, p1, p3] = timings.map((t) => ms(t.times)) as [number, number, number, number];
+  const [b0, b1, k0, p1, p1js, p3] = timings.map((t) => ms(t.times)) as [number, number, number, number, number, number];
   figures.push({ id: 'B0', what: '`node -e 0`', value: b0, unit: 'ms', target: 'baseline', pass: null });
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    figures.push({
+      id: 'B1',
+      what: '`node -e 0` without NODE_EXTRA_CA_CERTS (Node’s own start)',
+      value: b1,
+      unit: 'ms',
+      baseline: 'B0',
+      ratio: b1 / b0,
+      target: 'none (a floor)',
+      pass: null,
+      note: `P1 is ${(p1 / b1).toFixed(2)}× this`,
+    });
+  }
   figures.push({
     id: 'K0',
-    what: 'Node + one `@napi-rs/keyring` read (the floor with the keychain)',
+    what: `Node + one \`@napi-rs/keyring\` read (the floor with the keychain${process.env.NODE_EXTRA_CA_CERTS ? '; Node started as the launcher starts it' : ''})`,
     value: k0,
     unit: 'ms',
     baseline: 'B0',
@@ -166,6 +187,16 @@ async function cachedPaths(f: Fixture, harness: Harness): Promise<void> {
     note: `P1 is ${(p1 / k0).toFixed(2)}× this`,
   });
   figures.push({ id: 'P1', what: '`mfa-env` export, cached session, keychain store', value: p1, unit: 'ms', baseline: 'B0', ratio: p1 / b0, target: '≤ 1.25×', pass: p1 / b0 <= 1.25 });
+  figures.push({
+    id: 'P1-js',
+    what: 'the same through npm’s bin entry (`node dist/mfa-env.js`: Node loads NODE_EXTRA_CA_CERTS as it starts)',
+    value: p1js,
+    unit: 'ms',
+    baseline: 'B0',
+    ratio: p1js / b0,
+    target: 'none',
+    pass: null,
+  });
   figures.push({ id: 'P3', what: '`mfa-exec -- true`, cached session', value: p3, unit: 'ms', baseline: 'B0', ratio: p3 / b0, target: '≤ 1.4×', pass: p3 / b0 <= 1.4 });
 }
 
@@ -279,7 +310,7 @@ function markdown(info: ReturnType<typeof machine>, harness: string): string {
   const rows = figures.map((fig) => {
     const { value, vs } = fmt(fig);
     const mark = fig.pass === null ? '' : fig.pass ? 'met' : '**missed**';
-    const label = fig.id === 'P2-aws' ? '' : fig.id.replace(/-(bash|zsh)$/, '');
+    const label = fig.id === 'P2-aws' ? '' : fig.id.replace(/-(bash|zsh|js)$/, '');
     return `| ${label} | ${fig.what} | ${value}${fig.note ? ` (${fig.note})` : ''} | ${vs} | ${fig.target} | ${mark} |`;
   });
   return [
@@ -302,13 +333,13 @@ function previousRun(): { commit: string | null; date: string; figures: Figure[]
 }
 
 async function main(): Promise<void> {
-  for (const bin of [MFA_ENV, MFA_EXEC]) {
+  for (const bin of [MFA_ENV, MFA_EXEC, MFA_ENV_JS]) {
     if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build (npm run bench does)`);
   }
   const info = machine();
   const harness = pickHarness();
   say(`${info.nproc} × ${info.cpu}, Node ${info.node}, ${harness.name}${quick ? ', --quick' : ''}`);
-  if (info.nodeExtraCaCerts) say('NODE_EXTRA_CA_CERTS is set: every Node start (the baseline too) reads those certificates');
+  if (info.nodeExtraCaCerts) say('NODE_EXTRA_CA_CERTS is set: Node reads those certificates as it starts (B0 too); the launchers defer them (B1 is Node without them)');
 
   const missing = ['dbus-daemon', 'gnome-keyring-daemon'].filter((t) => !findTool(t));
   if (missing.length > 0) {

@@ -13,8 +13,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # zsh fish tmux: the shells the integration is tested in; dbus gnome-keyring
 # libsecret-tools: a real Secret Service (test/helpers/secret-service.ts);
 # awscli: the SDK-compatibility tests; hyperfine: benchmarks; shellcheck: the
-# shell/ files; strace: tests that check what the CLI does not touch.
-packages=(zsh fish tmux dbus gnome-keyring libsecret-tools hyperfine shellcheck awscli strace)
+# shell/ files; strace: tests that check what the CLI does not touch;
+# openssl: a private CA for the HTTPS emulator (NODE_EXTRA_CA_CERTS tests).
+packages=(zsh fish tmux dbus gnome-keyring libsecret-tools hyperfine shellcheck awscli strace openssl)
 
 log() { printf 'setup-machine: %s\n' "$*" >&2; }
 
@@ -54,7 +55,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   done
 fi
 
-for tool in zsh fish tmux dbus-daemon dbus-send dbus-monitor gnome-keyring-daemon secret-tool hyperfine shellcheck aws strace; do
+for tool in zsh fish tmux dbus-daemon dbus-send dbus-monitor gnome-keyring-daemon secret-tool hyperfine shellcheck aws strace openssl; do
   command -v "$tool" >/dev/null 2>&1 || { log "$tool is not on PATH after installing"; exit 1; }
 done
 

@@ -1,5 +1,6 @@
 import type { LongTermKey } from '../session/types.js';
 import { signingRegion } from './endpoints.js';
+import { extraCaOption } from './extra-ca.js';
 
 /**
  * Shared client settings. Credentials are always the stored long-term key,
@@ -11,7 +12,7 @@ export function clientConfig(key: LongTermKey, region: string | undefined, endpo
     region: signingRegion(region),
     credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
     maxAttempts,
-    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true, ...extraCaOption() },
     // stderr belongs to our one-line messages, not to SDK warnings.
     logger: { debug() {}, info() {}, warn() {}, error() {} },
     ...(endpoint ? { endpoint } : {}),

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { restoreExtraCaCerts } from '../aws/extra-ca.js';
 import { completeFlags } from './complete-flags.js';
 import { parseExecArgv } from './exec-argv.js';
 import { execOptions } from './options.js';
@@ -6,6 +7,8 @@ import { run } from './run.js';
 
 // The caller's environment as it came: run() sets a variable of its own in
 // process.env, and the child must get the caller's, not ours.
+// NODE_EXTRA_CA_CERTS goes back first (the launcher moved it, see src/aws/extra-ca.ts).
+restoreExtraCaCerts();
 const callerEnv: NodeJS.ProcessEnv = { ...process.env };
 
 // Not awaited: the entry is bundled as CommonJS (no top-level await), and

@@ -37,8 +37,11 @@ export function selfInvocation(env = process.env, script = process.argv[1] ?? ''
     } catch {
       continue;
     }
-    // The first mfa-env on PATH is the one a tool would run: it must be us.
-    return self !== undefined && realpathOrUndefined(candidate) === self ? 'mfa-env' : absolute(self ?? script);
+    // The first mfa-env on PATH is the one a tool would run: it must be us,
+    // or our launcher next to us (dist/mfa-env for dist/mfa-env.js: what install.sh links).
+    const found = realpathOrUndefined(candidate);
+    const us = self !== undefined && (found === self || (self.endsWith('.js') && found === self.slice(0, -3)));
+    return us ? 'mfa-env' : absolute(self ?? script);
   }
   return absolute(self ?? script);
 }

@@ -284,7 +284,9 @@ async function inWorker(req: WorkerRequest): Promise<WorkerReply> {
   // Loaded here: only writes need it, and reads are what every shell start does.
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, workerCommand(), { stdio: ['pipe', 'pipe', 'ignore'] });
+    // Without NODE_EXTRA_CA_CERTS: the worker makes no TLS connection, and Node would parse the file as it starts (see src/aws/extra-ca.ts).
+    const { NODE_EXTRA_CA_CERTS: _unused, ...env } = process.env;
+    const child = spawn(process.execPath, workerCommand(), { stdio: ['pipe', 'pipe', 'ignore'], env });
     let out = '';
     const finish = (settle: () => void) => {
       clearTimeout(timer);

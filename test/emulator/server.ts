@@ -2,6 +2,7 @@
 // suite and `mfa-env demo`. The service is taken from the SigV4 credential
 // scope, which is how one endpoint URL can serve both SDK clients.
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -38,10 +39,12 @@ export interface EmulatorOptions {
   /** The emulator's clock; drives TOTP windows, signature age and session expiry. */
   now?: () => number;
   issueCredentials?: IssueCredentials;
+  /** Serve HTTPS with this PEM key and certificate (the URL is then https://127.0.0.1:PORT). */
+  tls?: { key: string; cert: string };
 }
 
 export interface Emulator {
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT, or https:// with the tls option */
   url: string;
   port: number;
   users: EmulatorUser[];
@@ -163,7 +166,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     }
   }
 
-  const server = createServer((req, res) => void handle(req, res));
+  const server = opts.tls
+    ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert }, (req, res) => void handle(req, res))
+    : createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => {
@@ -174,7 +179,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     users: state.users,
     addUser: (u) => void state.users.push(u),

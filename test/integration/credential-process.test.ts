@@ -83,8 +83,16 @@ test('the line says plain mfa-env when that name on PATH is this mfa-env, and ab
     });
     assertOk(shadowed, 'setup with another mfa-env first on PATH');
 
+    // What install.sh links: the launcher next to the bundle (scripts/build.mjs).
+    const launcherBin = join(dev.sandbox.dir, 'launcher-bin');
+    mkdirSync(launcherBin);
+    symlinkSync(join(ROOT, 'dist', 'mfa-env'), join(launcherBin, 'mfa-env'));
+    const viaLauncher = await dev.sandbox.mfaEnv(['setup', '--profile', 'dev', '--credential-process', 'c'], { env: { PATH: `${launcherBin}:${process.env.PATH}` } });
+    assertOk(viaLauncher, 'setup with the launcher on PATH');
+
     const config = readFileSync(dev.sandbox.configFile, 'utf8');
     assert.match(config, /\[profile a\]\ncredential_process = mfa-env credential-process --profile dev\n/);
+    assert.match(config, /\[profile c\]\ncredential_process = mfa-env credential-process --profile dev\n/);
     assert.match(config, new RegExp(`\\[profile b\\]\\ncredential_process = ${ABSOLUTE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\n`));
 
     // The AWS CLI and the SDKs find the plain name on PATH.

@@ -7,7 +7,7 @@
 // they do not depend on dist/ (--no-build; the links may dangle).
 import { describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, makeFakeMfaEnv, repoRoot, run, tempDir, toolTest } from './shell-helpers.js';
 
@@ -87,7 +87,7 @@ describe('install.sh', () => {
     for (const name of ['mfa-env', 'mfa-exec']) {
       const link = join(s.prefix, 'bin', name);
       assert.ok(lstatSync(link).isSymbolicLink(), link);
-      assert.equal(readlinkSync(link), join(repoRoot, 'dist', `${name}.js`));
+      assert.equal(readlinkSync(link), join(repoRoot, 'dist', name), 'the launcher (scripts/build.mjs)');
     }
 
     const removed = install(s, '--uninstall');
@@ -145,6 +145,24 @@ describe('install.sh', () => {
     assert.equal(existsSync(s.bashrc), false);
     assert.equal(existsSync(s.zshrc), false);
     assert.ok(lstatSync(join(s.prefix, 'bin', 'mfa-env')).isSymbolicLink());
+  });
+
+  toolTest('links that point at dist/NAME.js (earlier versions) move to the launchers; --uninstall removes either', ['bash'], () => {
+    const s = setup();
+    const bin = join(s.prefix, 'bin');
+    mkdirSync(bin, { recursive: true });
+    for (const name of ['mfa-env', 'mfa-exec']) symlinkSync(join(repoRoot, 'dist', `${name}.js`), join(bin, name));
+    const r = install(s, '--no-rc');
+    for (const name of ['mfa-env', 'mfa-exec']) {
+      assert.equal(readlinkSync(join(bin, name)), join(repoRoot, 'dist', name));
+      assert.match(r.stderr, new RegExp(`replacing ${join(bin, name)}`));
+    }
+    // An old link left by an earlier version is still ours to remove.
+    rmSync(join(bin, 'mfa-exec'));
+    symlinkSync(join(repoRoot, 'dist', 'mfa-exec.js'), join(bin, 'mfa-exec'));
+    install(s, '--uninstall', '--no-rc');
+    assert.equal(existsSync(join(bin, 'mfa-env')), false);
+    assert.equal(existsSync(join(bin, 'mfa-exec')), false);
   });
 
   toolTest('refuses to replace a file that is not a symlink', ['bash'], () => {

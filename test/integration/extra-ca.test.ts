@@ -1,0 +1,121 @@
+// NODE_EXTRA_CA_CERTS through the launchers (dist/mfa-env, dist/mfa-exec,
+// written by scripts/build.mjs): Node does not load the file when it starts
+// (it would parse every certificate on every shell start), mfa-env loads it
+// when it calls AWS, and every process mfa-env starts sees the variable as the
+// caller set it. Against the emulator over HTTPS with a certificate from a
+// private CA, made here with openssl.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
+import { fileStoreEnv, makeSandbox, ROOT, runCommand, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { requireTool } from '../helpers/require-tool.js';
+import { serialOf, setUpUser } from '../helpers/users.js';
+
+const LAUNCHER = join(ROOT, 'dist', 'mfa-env');
+const EXEC_LAUNCHER = join(ROOT, 'dist', 'mfa-exec');
+const NODE_WARNING = /Ignoring extra certs from/;
+const needs = requireTool('openssl');
+
+let certs: string;
+let caFile: string;
+let emulator: Emulator;
+
+/** A CA, and a certificate for 127.0.0.1 that it signed. */
+function makeCertificates(dir: string): { ca: string; key: string; cert: string } {
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=mfa-env test CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
+  openssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'server.ext');
+  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
+  return { ca: join(dir, 'ca.pem'), key: read('server.key'), cert: read('server.pem') };
+}
+
+before(async () => {
+  if (needs.skip) return;
+  certs = mkdtempSync(join(tmpdir(), 'mfa-env-ca-'));
+  const made = makeCertificates(certs);
+  caFile = made.ca;
+  emulator = await startEmulator({ tls: { key: made.key, cert: made.cert } });
+});
+after(async () => {
+  await emulator?.close();
+  if (certs) rmSync(certs, { recursive: true, force: true });
+});
+
+const sandboxes: Sandbox[] = [];
+after(() => sandboxes.forEach((s) => s.cleanup()));
+
+/** A profile set up against the HTTPS emulator (setup calls no AWS API when given the serial). */
+async function setUp(): Promise<{ s: Sandbox; user: EmulatorUser }> {
+  const s = makeSandbox();
+  sandboxes.push(s);
+  Object.assign(s.env, fileStoreEnv(s.dir), { AWS_ENDPOINT_URL: emulator.url });
+  const user = await setUpUser(s, emulator, 'dev', ['--region', 'eu-west-1']);
+  return { s, user };
+}
+
+const launch = (s: Sandbox, args: string[], env: Record<string, string | undefined>): Promise<RunResult> =>
+  runCommand(LAUNCHER, args, s.env, { env });
+
+describe('NODE_EXTRA_CA_CERTS through the launcher', needs, () => {
+  test('a mint over HTTPS trusts the CA the variable names, loaded only for the call', async () => {
+    const { s, user } = await setUp();
+    // Without the CA the emulator's certificate is not trusted: the CA is what makes the next run work.
+    const untrusted = await launch(s, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user))], {});
+    assert.equal(untrusted.code, 5, untrusted.stderr);
+    assert.match(untrusted.stderr, /securely/);
+    const r = await launch(s, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user))], { NODE_EXTRA_CA_CERTS: caFile });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^export AWS_SESSION_TOKEN=/m);
+    assert.equal(r.stderr, '');
+  });
+
+  test('a cached run does not load the file: a missing one draws no warning, where Node run directly warns', async () => {
+    const { s, user } = await setUp();
+    const minted = await launch(s, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user))], { NODE_EXTRA_CA_CERTS: caFile });
+    assert.equal(minted.code, 0, minted.stderr);
+    const missing = join(certs, 'no-such-bundle.pem');
+    const direct = await s.mfaEnv(['-p', 'dev'], { env: { NODE_EXTRA_CA_CERTS: missing } });
+    assert.equal(direct.code, 0, direct.stderr);
+    assert.match(direct.stderr, NODE_WARNING, 'node dist/mfa-env.js loads the file as it starts');
+    const launched = await launch(s, ['-p', 'dev'], { NODE_EXTRA_CA_CERTS: missing });
+    assert.equal(launched.code, 0, launched.stderr);
+    assert.equal(launched.stderr, '');
+    assert.match(launched.stdout, /^export AWS_SESSION_TOKEN=/m);
+    // With NODE_OPTIONS choosing the CA store, the launcher leaves the variable to Node.
+    const openssl = await launch(s, ['-p', 'dev'], { NODE_EXTRA_CA_CERTS: missing, NODE_OPTIONS: '--use-openssl-ca' });
+    assert.equal(openssl.code, 0, openssl.stderr);
+    assert.match(openssl.stderr, NODE_WARNING);
+  });
+
+  test('a file that cannot be read is ignored with a one-line warning, as Node does, and the call goes on', async () => {
+    const { s, user } = await setUp();
+    const missing = join(certs, 'gone.pem');
+    const r = await launch(s, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user))], { NODE_EXTRA_CA_CERTS: missing });
+    assert.equal(r.code, 5, r.stderr);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.match(lines[0]!, new RegExp(`^mfa-env: warning: ignoring extra certs from '${missing}' \\(NODE_EXTRA_CA_CERTS\\): ENOENT$`));
+    assert.match(lines[1]!, /could not talk to https:\/\/127\.0\.0\.1:\d+ securely/);
+  });
+
+  test('mfa-exec: the command gets NODE_EXTRA_CA_CERTS as the caller set it, and nothing of the launcher', async () => {
+    const { s, user } = await setUp();
+    const show = ['sh', '-c', 'printf "%s|%s" "$NODE_EXTRA_CA_CERTS" "${MFA_ENV_NODE_EXTRA_CA_CERTS-unset}"'];
+    const r = await runCommand(EXEC_LAUNCHER, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user)), '--', ...show], s.env, { env: { NODE_EXTRA_CA_CERTS: caFile } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${caFile}|unset`);
+    // Unset stays unset.
+    const none = await runCommand(EXEC_LAUNCHER, ['-p', 'dev', '--', 'sh', '-c', 'printf "%s|%s" "${NODE_EXTRA_CA_CERTS-unset}" "${MFA_ENV_NODE_EXTRA_CA_CERTS-unset}"'], s.env, {
+      env: { NODE_EXTRA_CA_CERTS: undefined, MFA_ENV_NODE_EXTRA_CA_CERTS: '/stray' },
+    });
+    assert.equal(none.code, 0, none.stderr);
+    assert.equal(none.stdout, 'unset|unset');
+  });
+});
