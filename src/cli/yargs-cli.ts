@@ -1,6 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
-import { exportOptions, profileOption, shellOption, type ExportArgs } from './options.js';
+import { exportOptions, logoutOptions, MFA_ENV_OPTION_TABLES, profileOption, setupOptions, shellOption, statusOptions, type ExportArgs } from './options.js';
 import { completeFlags } from './complete-flags.js';
 import { VERSION } from './version.js';
 
@@ -33,34 +33,19 @@ export function buildCli(argv: string[]): Argv {
     .command(
       'setup',
       'store the long-term key in the secret store and the MFA device in the profile',
-      (y) =>
-        y.options({
-          ...profileOption,
-          'access-key-id': { type: 'string', describe: 'the IAM user’s AKIA… key id', requiresArg: true },
-          'secret-stdin': { type: 'boolean', describe: 'read the secret access key from stdin' },
-          'mfa-serial': { type: 'string', describe: 'MFA device ARN (default: discovered with IAM ListMFADevices)', requiresArg: true },
-          region: { type: 'string', describe: 'region to write into the profile', requiresArg: true },
-          import: { type: 'boolean', describe: 'take the key from the plaintext profile in the credentials file' },
-          'remove-plaintext': { type: 'boolean', describe: 'then delete those plaintext lines (a redacted backup is kept)' },
-          'credential-process': {
-            type: 'string',
-            describe: 'also write [profile NAME] with credential_process = mfa-env credential-process --profile P (alone when P is already set up)',
-            requiresArg: true,
-          },
-          force: { type: 'boolean', describe: 'with --credential-process: replace an existing, different [profile NAME]' },
-        }),
+      (y) => y.options(setupOptions),
       handle(async (a) => (await import('../commands/setup.js')).setupCommand(a as never)),
     )
     .command(
       'status',
       'show profiles, stored keys and cached sessions',
-      (y) => y.options({ json: { type: 'boolean', describe: 'machine-readable output' } }),
+      (y) => y.options(statusOptions),
       handle(async (a) => (await import('../commands/status.js')).statusCommand(a as never)),
     )
     .command(
       'logout',
       'delete cached sessions and print unset lines',
-      (y) => y.options({ ...profileOption, ...shellOption, all: { type: 'boolean', describe: 'every profile' } }).conflicts('all', 'profile'),
+      (y) => y.options(logoutOptions).conflicts('all', 'profile'),
       handle(async (a) => (await import('../commands/logout.js')).logoutCommand(a as never)),
     )
     .command(
@@ -120,8 +105,12 @@ export function buildCli(argv: string[]): Argv {
     .fail(usageFailure);
 }
 
-/** Every on/off flag of every command: they take no value. */
-const SWITCHES = new Set(['refresh', 'cache', 'force', 'secret-stdin', 'import', 'remove-plaintext', 'json', 'all', 'help', 'version']);
+/** Every on/off flag of every command (they take no value): the boolean options, and yargs' own. */
+export const SWITCHES: ReadonlySet<string> = new Set([
+  ...MFA_ENV_OPTION_TABLES.flatMap((table) => Object.entries(table).flatMap(([name, o]) => ((o as { type?: string }).type === 'boolean' ? [name] : []))),
+  'help',
+  'version',
+]);
 
 /**
  * yargs reads `--refresh=0` as true and `--cache=no` as --no-cache: a typo

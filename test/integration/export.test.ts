@@ -377,6 +377,10 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     expectFailure(await s.mfaEnv(['-p', 'dev', '--refresh=0', '-s', 'bash']), 2, /--refresh takes no value/);
     expectFailure(await s.mfaEnv(['-p', 'dev', '--cache=no', '-s', 'bash']), 2, /--cache takes no value/);
     expectFailure(await s.mfaEnv(['-p', 'dev', '--no-cache=1', '-s', 'bash']), 2, /--no-cache takes no value/);
+    // The other commands' switches too (one list, from the option tables: src/cli/options.ts).
+    expectFailure(await s.mfaEnv(['status', '--json=1']), 2, /--json takes no value/);
+    expectFailure(await s.mfaEnv(['logout', '--all=yes']), 2, /--all takes no value/);
+    expectFailure(await s.mfaEnv(['setup', '-p', 'other', '--import=no']), 2, /--import takes no value/);
     assert.equal(emulator.count(), calls);
     s.cleanup();
   });
