@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
-import { exportOptions, logoutOptions, MFA_ENV_OPTION_TABLES, profileOption, setupOptions, shellOption, statusOptions, type ExportArgs } from './options.js';
+import { logoutOptions, MFA_ENV_OPTION_TABLES, setupOptions, statusOptions } from './command-options.js';
+import { exportOptions, profileOption, shellOption, type ExportArgs } from './options.js';
 import { completeFlags } from './complete-flags.js';
 import { VERSION } from './version.js';
 
