@@ -172,7 +172,7 @@ async function cachedPaths(f: Fixture, harness: Harness): Promise<void> {
       ratio: b1 / b0,
       target: 'none (a floor)',
       pass: null,
-      note: `P1 is ${(p1 / b1).toFixed(2)}× this`,
+      note: `P1 is ${(p1 / b1).toFixed(2)}×, P3 ${(p3 / b1).toFixed(2)}× this`,
     });
   }
   figures.push({

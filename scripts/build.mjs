@@ -171,32 +171,35 @@ for (const bin of ['dist/mfa-env.js', 'dist/mfa-exec.js']) chmodSync(bin, 0o755)
 /**
  * dist/mfa-env and dist/mfa-exec: what install.sh links onto PATH. Node 20
  * reads and parses the file NODE_EXTRA_CA_CERTS names before any JavaScript
- * runs (~80 ms for a distribution's CA bundle, twice Node's own start), and
- * mfa-env needs it only when it calls AWS. The launcher moves the variable
- * aside for Node's start; src/aws/extra-ca.ts puts it back and hands the file
- * to the AWS clients. Not when NODE_OPTIONS picks the CA store (--use-*-ca):
- * there Node's store is not its bundled roots plus the file. The .js files
- * stay the package's bin entries (npm on Windows cannot run a sh script).
+ * runs (~80 ms for a distribution's CA bundle, ~20 ms for one certificate),
+ * and mfa-env needs it only when it calls AWS. The launcher moves the
+ * variable aside for Node's start; src/aws/extra-ca.ts puts it back and adds
+ * the file to Node's default store for the AWS clients. The path of the .js
+ * file is this checkout's, written in (following a symlink from $0 would cost
+ * a readlink process, ~1.5 ms, on every run); a checkout moved or copied
+ * elsewhere is told to build again. The .js files stay the package's bin
+ * entries (npm on Windows cannot run a sh script), and the launchers stay out
+ * of the package (package.json "files").
  */
 const sh = (s) => `'${s.replaceAll("'", `'\\''`)}'`;
 for (const name of ['mfa-env', 'mfa-exec']) {
   const file = `dist/${name}`;
+  const script = sh(resolve(`dist/${name}.js`));
   writeFileSync(
     file,
     `#!/bin/sh
 # ${name}'s launcher, written by scripts/build.mjs (why: see there).
+if [ ! -f ${script} ]; then
+    echo ${sh(`${name}: ${resolve(`dist/${name}.js`)} is gone (checkout moved?): run ./install.sh where it is now`)} >&2
+    exit 127
+fi
 unset MFA_ENV_NODE_EXTRA_CA_CERTS
-case \${NODE_OPTIONS-} in
-*--use-*-ca*) ;;
-*)
-    if [ -n "\${NODE_EXTRA_CA_CERTS-}" ]; then
-        MFA_ENV_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS
-        export MFA_ENV_NODE_EXTRA_CA_CERTS
-        unset NODE_EXTRA_CA_CERTS
-    fi
-    ;;
-esac
-exec node ${sh(resolve(`dist/${name}.js`))} "$@"
+if [ -n "\${NODE_EXTRA_CA_CERTS-}" ]; then
+    MFA_ENV_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS
+    export MFA_ENV_NODE_EXTRA_CA_CERTS
+    unset NODE_EXTRA_CA_CERTS
+fi
+exec node ${script} "$@"
 `,
   );
   chmodSync(file, 0o755);

@@ -34,23 +34,53 @@ export function restoreExtraCaCerts(env: NodeJS.ProcessEnv = process.env): void 
   (globalThis as Holder)[KEY] = file;
 }
 
+type Tls = typeof import('node:tls');
+type AgentTls = { secureContext: import('node:tls').SecureContext } | { ca: string[] };
+const CONTEXT = Symbol.for('mfa-env.extraCaAgentTls');
+type ContextHolder = { [CONTEXT]?: AgentTls };
+
+/**
+ * Node's default CA store with the file's certificates added: what a TLS
+ * connection trusts when Node loads NODE_EXTRA_CA_CERTS itself, whichever
+ * store this Node defaults to (its bundled roots, the system's with
+ * --use-openssl-ca or a distribution's build, NODE_USE_SYSTEM_CA). A context
+ * made with no `ca` starts from that store; addCACert is how Node's own
+ * createSecureContext adds a `ca`, every certificate of the PEM text, to a
+ * copy of it. Where a Node lacks it: the documented default list (Node ≥
+ * 22.15), else the bundled roots, plus the file.
+ */
+function withExtraCa(tls: Tls, pem: string): AgentTls {
+  const context = tls.createSecureContext();
+  const native = (context as { context?: { addCACert?: (pem: string) => void } }).context;
+  if (typeof native?.addCACert === 'function') {
+    native.addCACert(pem);
+    return { secureContext: context };
+  }
+  const defaults = (tls as { getCACertificates?: (which: string) => string[] }).getCACertificates?.('default') ?? tls.rootCertificates;
+  return { ca: [...defaults, pem] };
+}
+
 /**
  * The request handler's `httpsAgent` option when the launcher deferred the
- * file: Node's roots plus the file's certificates, which is what Node's
- * default store holds when it loads the variable itself. A file that cannot
- * be read is ignored with a warning, as Node does.
+ * file (undefined otherwise: Node has loaded it, or there is none). Made once
+ * per run. A file that cannot be read is ignored with a warning, as Node
+ * does when it starts.
  */
-export function extraCaOption(warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): { httpsAgent: { ca: string[] } } | undefined {
-  const file = (globalThis as Holder)[KEY];
+export function extraCaOption(warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): { httpsAgent: AgentTls } | undefined {
+  const holder = globalThis as Holder & ContextHolder;
+  const file = holder[KEY];
   if (!file) return undefined;
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'utf8');
-  } catch (err) {
-    warn(`mfa-env: warning: ignoring extra certs from '${file}' (NODE_EXTRA_CA_CERTS): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    delete (globalThis as Holder)[KEY];
-    return undefined;
+  if (!holder[CONTEXT]) {
+    let pem: string;
+    try {
+      pem = readFileSync(file, 'utf8');
+    } catch (err) {
+      warn(`mfa-env: warning: ignoring extra certs from '${file}' (NODE_EXTRA_CA_CERTS): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      delete holder[KEY];
+      return undefined;
+    }
+    // node:tls only here: the entries import this module for restoreExtraCaCerts.
+    holder[CONTEXT] = withExtraCa(process.getBuiltinModule('node:tls'), pem);
   }
-  // node:tls only here: the entries import this module for restoreExtraCaCerts.
-  return { httpsAgent: { ca: [...process.getBuiltinModule('node:tls').rootCertificates, pem] } };
+  return { httpsAgent: holder[CONTEXT] };
 }

@@ -6,11 +6,11 @@
 // private CA, made here with openssl.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
+import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
 import { fileStoreEnv, makeSandbox, ROOT, runCommand, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { requireTool } from '../helpers/require-tool.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
@@ -22,14 +22,23 @@ const needs = requireTool('openssl');
 
 let certs: string;
 let caFile: string;
+/** Another CA, which signed nothing the emulator shows. */
+let otherCaFile: string;
 let emulator: Emulator;
+
+const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+const opensslIn = (dir: string) => (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+/** A self-signed CA certificate, `name`.pem (and its key). */
+function makeCa(dir: string, name: string): string {
+  opensslIn(dir)('req', '-x509', ...ec, '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=mfa-env test ${name}`,
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
+  return join(dir, `${name}.pem`);
+}
 
 /** A CA, and a certificate for 127.0.0.1 that it signed. */
 function makeCertificates(dir: string): { ca: string; key: string; cert: string } {
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=mfa-env test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
+  const openssl = opensslIn(dir);
+  makeCa(dir, 'ca');
   openssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
   writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
   openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'server.ext');
@@ -42,6 +51,7 @@ before(async () => {
   certs = mkdtempSync(join(tmpdir(), 'mfa-env-ca-'));
   const made = makeCertificates(certs);
   caFile = made.ca;
+  otherCaFile = makeCa(certs, 'other');
   emulator = await startEmulator({ tls: { key: made.key, cert: made.cert } });
 });
 after(async () => {
@@ -89,10 +99,51 @@ describe('NODE_EXTRA_CA_CERTS through the launcher', needs, () => {
     assert.equal(launched.code, 0, launched.stderr);
     assert.equal(launched.stderr, '');
     assert.match(launched.stdout, /^export AWS_SESSION_TOKEN=/m);
-    // With NODE_OPTIONS choosing the CA store, the launcher leaves the variable to Node.
-    const openssl = await launch(s, ['-p', 'dev'], { NODE_EXTRA_CA_CERTS: missing, NODE_OPTIONS: '--use-openssl-ca' });
-    assert.equal(openssl.code, 0, openssl.stderr);
-    assert.match(openssl.stderr, NODE_WARNING);
+  });
+
+  test('the file is added to the store Node defaults to: with --use-openssl-ca, the system store (SSL_CERT_FILE) still counts', async () => {
+    const { s, user } = await setUp();
+    // The emulator's CA is only in the "system" store; the variable names another CA.
+    const env = { NODE_OPTIONS: '--use-openssl-ca', SSL_CERT_FILE: caFile, NODE_EXTRA_CA_CERTS: otherCaFile };
+    const r = await launch(s, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user))], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^export AWS_SESSION_TOKEN=/m);
+    // And Node on its own agrees: the check is not vacuous.
+    const direct = await s.mfaEnv(['-p', 'dev', '--refresh', '--code', emulator.codeFor(serialOf(user))], { env });
+    assert.equal(direct.code, 0, direct.stderr);
+  });
+
+  test('setup finds the MFA device with IAM over HTTPS through the launcher', async () => {
+    const s = makeSandbox();
+    sandboxes.push(s);
+    Object.assign(s.env, fileStoreEnv(s.dir), { AWS_ENDPOINT_URL: emulator.url });
+    const user = makeUser();
+    emulator.addUser(user);
+    const r = await runCommand(LAUNCHER, ['setup', '-p', 'found', '--access-key-id', user.accessKeyId, '--secret-stdin'], s.env, {
+      env: { NODE_EXTRA_CA_CERTS: caFile },
+      input: user.secretAccessKey,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`found MFA device ${serialOf(user)}`));
+    assert.equal(emulator.count('ListMFADevices', 'ok') > 0, true);
+  });
+
+  test('mfa_process sees NODE_EXTRA_CA_CERTS as the caller set it', async () => {
+    const { s, user } = await setUp();
+    const seen = join(s.dir, 'seen');
+    appendFileSync(s.configFile, `mfa_process = printf '%s|%s' "$NODE_EXTRA_CA_CERTS" "\${MFA_ENV_NODE_EXTRA_CA_CERTS-unset}" > '${seen}'; echo ${emulator.codeFor(serialOf(user))}\n`);
+    const r = await launch(s, ['-p', 'dev'], { NODE_EXTRA_CA_CERTS: caFile });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(seen, 'utf8'), `${caFile}|unset`);
+  });
+
+  test('a launcher whose checkout has moved says so, exit 127', () => {
+    const moved = join(certs, 'moved');
+    const text = readFileSync(LAUNCHER, 'utf8').replaceAll(join(ROOT, 'dist'), join(certs, 'gone', 'dist'));
+    writeFileSync(moved, text, { mode: 0o755 });
+    const r = spawnSync(moved, ['--version'], { encoding: 'utf8' });
+    assert.equal(r.status, 127);
+    assert.equal(r.stderr, `mfa-env: ${join(certs, 'gone', 'dist', 'mfa-env.js')} is gone (checkout moved?): run ./install.sh where it is now\n`);
   });
 
   test('a file that cannot be read is ignored with a one-line warning, as Node does, and the call goes on', async () => {
