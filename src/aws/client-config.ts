@@ -12,7 +12,8 @@ export function clientConfig(key: LongTermKey, region: string | undefined, endpo
     region: signingRegion(region),
     credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
     maxAttempts,
-    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true, ...extraCaOption() },
+    // The HTTPS agent only where HTTPS is spoken: making it parses every CA certificate.
+    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true, ...(/^http:\/\//i.test(endpoint ?? '') ? {} : extraCaOption()) },
     // stderr belongs to our one-line messages, not to SDK warnings.
     logger: { debug() {}, info() {}, warn() {}, error() {} },
     ...(endpoint ? { endpoint } : {}),
