@@ -16,13 +16,14 @@
 // when a target is missed). MFA_ENV_BENCH_HARNESS=node skips hyperfine;
 // MFA_ENV_BENCH_AWS=/path/to/aws picks the AWS CLI.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, type } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, release, tmpdir, type } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmulator, makeUser, type Emulator, type EmulatorUser } from '../test/emulator/server.js';
 import { makeSandbox, type Sandbox } from '../test/helpers/cli.js';
 import { findTool } from '../test/helpers/require-tool.js';
 import { startSecretService, type SecretService } from '../test/helpers/secret-service.js';
+import { makeServerCertificate } from '../test/helpers/tls.js';
 import { median, pickHarness, timeOnce, type Command, type Harness } from './measure.js';
 import { measurePrompt, RENDERS } from './prompt.js';
 import { randomBytes } from 'node:crypto';
@@ -201,55 +202,104 @@ async function cachedPaths(f: Fixture, harness: Harness): Promise<void> {
 }
 
 /**
+ * A second emulator, over HTTPS with a certificate from a private CA, for the
+ * same user; and the CA bundle both sides of P2 verify it with: the one the
+ * machine uses (NODE_EXTRA_CA_CERTS, else Debian's) with that CA appended.
+ * Undefined without openssl.
+ */
+async function httpsEmulator(f: Fixture): Promise<{ emulator: Emulator; bundle: string; close(): Promise<void> } | undefined> {
+  if (!findTool('openssl')) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'mfa-env-bench-tls-'));
+  const made = makeServerCertificate(dir);
+  const system = [process.env.NODE_EXTRA_CA_CERTS, '/etc/ssl/certs/ca-certificates.crt'].find((file) => file && existsSync(file));
+  const bundle = join(dir, 'bundle.pem');
+  writeFileSync(bundle, (system ? readFileSync(system, 'utf8') : '') + '\n' + readFileSync(made.ca, 'utf8'));
+  const emulator = await startEmulator({ users: [f.user], tls: { key: made.key, cert: made.cert } });
+  return {
+    emulator,
+    bundle,
+    async close() {
+      await emulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
  * P2: a cold mint against the AWS CLI's get-session-token on the same
  * endpoint. A code is accepted once per device, so every run — ours and the
  * AWS CLI's — gets its own device and a fresh code, made just before the
  * batch it runs in. Batches of the two alternate.
  */
-async function coldMint(f: Fixture, harness: Harness): Promise<void> {
+async function coldMint(f: Fixture, harness: Harness, https: boolean): Promise<void> {
+  const id = https ? 'P2s' : 'P2';
   const aws = findAwsCli();
   if (!aws) {
-    figures.push({ id: 'P2', what: 'cold mint vs `aws sts get-session-token`', value: null, unit: 'ms', target: '≤ 0.4× AWS CLI', pass: null, note: 'skipped: no AWS CLI installed (apt package awscli)' });
+    figures.push({ id, what: 'cold mint vs `aws sts get-session-token`', value: null, unit: 'ms', target: '≤ 0.4× AWS CLI', pass: null, note: 'skipped: no AWS CLI installed (apt package awscli)' });
+    return;
+  }
+  // P2s: over HTTPS, as against AWS: both sides verify the emulator's
+  // certificate against the machine's CA bundle with a private CA appended.
+  const tls = https ? await httpsEmulator(f) : undefined;
+  if (https && !tls) {
+    figures.push({ id, what: 'cold mint over HTTPS', value: null, unit: 'ms', target: 'none', pass: null, note: 'skipped: no openssl to make a certificate' });
     return;
   }
   const profiles: { profile: string; serial: string }[] = [];
-  for (let i = 0; i <= plan.mints; i++) profiles.push({ profile: `mint-${i}`, serial: await setUp(f, `mint-${i}`) });
-  const awsDevices = Array.from({ length: plan.mints + 1 }, (_, i) => newDevice(f, `aws-${i}`));
+  for (let i = 0; i <= plan.mints; i++) profiles.push({ profile: `${id}-mint-${i}`, serial: await setUp(f, `${id}-mint-${i}`) });
+  const awsDevices = Array.from({ length: plan.mints + 1 }, (_, i) => newDevice(f, `${id}-aws-${i}`));
+  const sts = tls?.emulator ?? f.emulator;
+  const oursEnv: NodeJS.ProcessEnv = tls ? { ...f.env, AWS_ENDPOINT_URL: sts.url, NODE_EXTRA_CA_CERTS: tls.bundle } : f.env;
   const awsEnv: NodeJS.ProcessEnv = {
     ...f.env,
     AWS_ACCESS_KEY_ID: f.user.accessKeyId,
     AWS_SECRET_ACCESS_KEY: f.user.secretAccessKey,
     AWS_DEFAULT_REGION: 'eu-west-1',
     AWS_PAGER: '',
+    ...(tls ? { AWS_CA_BUNDLE: tls.bundle } : {}),
   };
   const ours = (i: number): Command => ({
     name: `mint-${i}`,
-    argv: [MFA_ENV, '-p', profiles[i]!.profile, '--refresh', '--code', f.emulator.codeFor(profiles[i]!.serial)],
+    argv: [MFA_ENV, '-p', profiles[i]!.profile, '--refresh', '--code', sts.codeFor(profiles[i]!.serial)],
   });
   const theirs = (i: number): Command => ({
     name: `aws-${i}`,
-    argv: [aws.bin, 'sts', 'get-session-token', '--serial-number', awsDevices[i]!, '--token-code', f.emulator.codeFor(awsDevices[i]!), '--endpoint-url', f.emulator.url],
+    argv: [aws.bin, 'sts', 'get-session-token', '--serial-number', awsDevices[i]!, '--token-code', sts.codeFor(awsDevices[i]!), '--endpoint-url', sts.url],
   });
   const once = { warmup: 0, rounds: 1, runs: 1 };
-  say(`P2: ${plan.mints} mints each, mfa-env and ${aws.version}${aws.note ? ` (${aws.note})` : ''}`);
-  const before = f.emulator.count('GetSessionToken', 'ok');
+  say(`${id}: ${plan.mints} mints each, mfa-env and ${aws.version}${aws.note ? ` (${aws.note})` : ''}, over ${tls ? 'HTTPS' : 'HTTP'}`);
+  const before = sts.count('GetSessionToken', 'ok');
   // Warm-up: one of each, untimed (the last device of each).
-  await timeOnce(ours(plan.mints).argv, f.env);
+  await timeOnce(ours(plan.mints).argv, oursEnv);
   await timeOnce(theirs(plan.mints).argv, awsEnv);
   const mine: number[] = [];
   const awsTimes: number[] = [];
   const BATCH = 5;
   for (let start = 0; start < plan.mints; start += BATCH) {
     const ids = Array.from({ length: Math.min(BATCH, plan.mints - start) }, (_, k) => start + k);
-    for (const t of await harness.time(ids.map(ours), { ...once, env: f.env })) mine.push(...t.times);
+    for (const t of await harness.time(ids.map(ours), { ...once, env: oursEnv })) mine.push(...t.times);
     for (const t of await harness.time(ids.map(theirs), { ...once, env: awsEnv })) awsTimes.push(...t.times);
   }
-  const minted = f.emulator.count('GetSessionToken', 'ok') - before;
+  const minted = sts.count('GetSessionToken', 'ok') - before;
+  await tls?.close();
   if (minted !== 2 * plan.mints + 2) throw new Error(`expected ${2 * plan.mints + 2} successful GetSessionToken calls, the emulator saw ${minted}`);
   const p2 = ms(mine);
   const base = ms(awsTimes);
-  figures.push({ id: 'P2-aws', what: `\`aws sts get-session-token\` (${aws.version})`, value: base, unit: 'ms', target: 'baseline', pass: null });
-  figures.push({ id: 'P2', what: 'cold mint: `mfa-env --refresh --code …`, keychain store', value: p2, unit: 'ms', baseline: 'P2-aws', ratio: p2 / base, target: '≤ 0.4×', pass: p2 / base <= 0.4 });
+  figures.push({ id: `${id}-aws`, what: `\`aws sts get-session-token\` (${aws.version}${tls ? '; AWS_CA_BUNDLE' : ''})`, value: base, unit: 'ms', target: 'baseline', pass: null });
+  if (tls) {
+    figures.push({
+      id,
+      what: 'the same over HTTPS: both verify against the machine’s CA bundle + a private CA (`NODE_EXTRA_CA_CERTS` / `AWS_CA_BUNDLE`)',
+      value: p2,
+      unit: 'ms',
+      baseline: `${id}-aws`,
+      ratio: p2 / base,
+      target: 'none (see the README)',
+      pass: null,
+    });
+  } else {
+    figures.push({ id, what: 'cold mint: `mfa-env --refresh --code …`, keychain store, emulator over HTTP', value: p2, unit: 'ms', baseline: `${id}-aws`, ratio: p2 / base, target: '≤ 0.4×', pass: p2 / base <= 0.4 });
+  }
 }
 
 function prompts(): void {
@@ -302,7 +352,7 @@ async function concurrent(f: Fixture): Promise<void> {
 function fmt(fig: Figure): { value: string; vs: string } {
   if (fig.value === null) return { value: '—', vs: '' };
   const value = fig.unit === 'calls' ? `${fig.value} STS call${fig.value === 1 ? '' : 's'}` : `${fig.value.toFixed(1)} ms`;
-  const vs = fig.ratio !== undefined ? `${fig.ratio.toFixed(2)}× ${fig.baseline === 'P2-aws' ? 'AWS CLI' : fig.baseline}` : '';
+  const vs = fig.ratio !== undefined ? `${fig.ratio.toFixed(2)}× ${fig.baseline?.endsWith('-aws') ? 'AWS CLI' : fig.baseline}` : '';
   return { value, vs };
 }
 
@@ -310,7 +360,7 @@ function markdown(info: ReturnType<typeof machine>, harness: string): string {
   const rows = figures.map((fig) => {
     const { value, vs } = fmt(fig);
     const mark = fig.pass === null ? '' : fig.pass ? 'met' : '**missed**';
-    const label = fig.id === 'P2-aws' ? '' : fig.id.replace(/-(bash|zsh|js)$/, '');
+    const label = fig.id.endsWith('-aws') ? '' : fig.id.replace(/-(bash|zsh|js)$/, '').replace(/^P2s$/, 'P2');
     return `| ${label} | ${fig.what} | ${value}${fig.note ? ` (${fig.note})` : ''} | ${vs} | ${fig.target} | ${mark} |`;
   });
   return [
@@ -351,7 +401,8 @@ async function main(): Promise<void> {
     const f = await startFixture();
     try {
       await cachedPaths(f, harness);
-      await coldMint(f, harness);
+      await coldMint(f, harness, false);
+      await coldMint(f, harness, true);
       await concurrent(f);
     } finally {
       await f.emulator.close();

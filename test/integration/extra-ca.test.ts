@@ -6,13 +6,14 @@
 // private CA, made here with openssl.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
 import { fileStoreEnv, makeSandbox, ROOT, runCommand, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { requireTool } from '../helpers/require-tool.js';
+import { makeCa, makeServerCertificate } from '../helpers/tls.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
 
 const LAUNCHER = join(ROOT, 'dist', 'mfa-env');
@@ -26,30 +27,10 @@ let caFile: string;
 let otherCaFile: string;
 let emulator: Emulator;
 
-const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-const opensslIn = (dir: string) => (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-/** A self-signed CA certificate, `name`.pem (and its key). */
-function makeCa(dir: string, name: string): string {
-  opensslIn(dir)('req', '-x509', ...ec, '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=mfa-env test ${name}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
-  return join(dir, `${name}.pem`);
-}
-
-/** A CA, and a certificate for 127.0.0.1 that it signed. */
-function makeCertificates(dir: string): { ca: string; key: string; cert: string } {
-  const openssl = opensslIn(dir);
-  makeCa(dir, 'ca');
-  openssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'server.ext');
-  const read = (f: string) => readFileSync(join(dir, f), 'utf8');
-  return { ca: join(dir, 'ca.pem'), key: read('server.key'), cert: read('server.pem') };
-}
-
 before(async () => {
   if (needs.skip) return;
   certs = mkdtempSync(join(tmpdir(), 'mfa-env-ca-'));
-  const made = makeCertificates(certs);
+  const made = makeServerCertificate(certs);
   caFile = made.ca;
   otherCaFile = makeCa(certs, 'other');
   emulator = await startEmulator({ tls: { key: made.key, cert: made.cert } });
