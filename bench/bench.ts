@@ -360,7 +360,7 @@ function markdown(info: ReturnType<typeof machine>, harness: string): string {
   const rows = figures.map((fig) => {
     const { value, vs } = fmt(fig);
     const mark = fig.pass === null ? '' : fig.pass ? 'met' : '**missed**';
-    const label = fig.id.endsWith('-aws') ? '' : fig.id.replace(/-(bash|zsh|js)$/, '').replace(/^P2s$/, 'P2');
+    const label = fig.id.endsWith('-aws') ? '' : fig.id.replace(/-(bash|zsh|js)$/, '');
     return `| ${label} | ${fig.what} | ${value}${fig.note ? ` (${fig.note})` : ''} | ${vs} | ${fig.target} | ${mark} |`;
   });
   return [
