@@ -6,6 +6,9 @@ import { join, resolve } from 'node:path';
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const MFA_ENV = join(ROOT, 'dist', 'mfa-env.js');
 export const MFA_EXEC = join(ROOT, 'dist', 'mfa-exec.js');
+/** What install.sh links onto PATH: the launchers that start Node on the two above (scripts/build.mjs). */
+export const MFA_ENV_LAUNCHER = join(ROOT, 'dist', 'mfa-env');
+export const MFA_EXEC_LAUNCHER = join(ROOT, 'dist', 'mfa-exec');
 
 export interface RunResult {
   code: number | null;

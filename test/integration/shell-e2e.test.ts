@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/server.js';
-import { fileStoreEnv, makeSandbox, MFA_ENV, MFA_EXEC } from '../helpers/cli.js';
+import { fileStoreEnv, makeSandbox, MFA_ENV_LAUNCHER, MFA_EXEC_LAUNCHER } from '../helpers/cli.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
 import { TmuxShell, cleanup, parseEnv, shells, shq, tempDir, toolTest } from './shell-helpers.js';
 
@@ -34,8 +34,9 @@ for (const shell of shells) {
       const user = await setUpUser(s, emulator);
       const bin = join(s.dir, 'bin');
       mkdirSync(bin);
-      symlinkSync(MFA_ENV, join(bin, 'mfa-env'));
-      symlinkSync(MFA_EXEC, join(bin, 'mfa-exec'));
+      // As install.sh links them: the launchers.
+      symlinkSync(MFA_ENV_LAUNCHER, join(bin, 'mfa-env'));
+      symlinkSync(MFA_EXEC_LAUNCHER, join(bin, 'mfa-exec'));
       const dir = tempDir(`${shell}-e2e`);
       const f = (name: string) => shq(join(dir, name));
       const env = Object.fromEntries(Object.entries(s.env).filter(([k, v]) => v !== undefined && k !== 'PATH' && k !== 'HOME')) as Record<string, string>;
