@@ -34,6 +34,11 @@ export function restoreExtraCaCerts(env: NodeJS.ProcessEnv = process.env): void 
   (globalThis as Holder)[KEY] = file;
 }
 
+/** mfa-env or mfa-exec, as the messages of run() say. */
+function program(): string {
+  return /mfa-exec(\.[cm]?[jt]s)?$/.test(process.argv[1] ?? '') ? 'mfa-exec' : 'mfa-env';
+}
+
 type Tls = typeof import('node:tls');
 type AgentTls = { secureContext: import('node:tls').SecureContext } | { ca: string[] };
 const CONTEXT = Symbol.for('mfa-env.extraCaAgentTls');
@@ -66,7 +71,7 @@ function withExtraCa(tls: Tls, pem: string): AgentTls {
  * per run. A file that cannot be read is ignored with a warning, as Node
  * does when it starts.
  */
-export function extraCaOption(warn: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): { httpsAgent: AgentTls } | undefined {
+export function extraCaOption(warn: (line: string) => void = (l) => process.stderr.write(`${program()}: ${l}\n`)): { httpsAgent: AgentTls } | undefined {
   const holder = globalThis as Holder & ContextHolder;
   const file = holder[KEY];
   if (!file) return undefined;
@@ -75,7 +80,7 @@ export function extraCaOption(warn: (line: string) => void = (l) => process.stde
     try {
       pem = readFileSync(file, 'utf8');
     } catch (err) {
-      warn(`mfa-env: warning: ignoring extra certs from '${file}' (NODE_EXTRA_CA_CERTS): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      warn(`warning: ignoring extra certs from '${file}' (NODE_EXTRA_CA_CERTS): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       delete holder[KEY];
       return undefined;
     }

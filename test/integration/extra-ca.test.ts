@@ -135,6 +135,10 @@ describe('NODE_EXTRA_CA_CERTS through the launcher', needs, () => {
     const lines = r.stderr.trimEnd().split('\n');
     assert.match(lines[0]!, new RegExp(`^mfa-env: warning: ignoring extra certs from '${missing}' \\(NODE_EXTRA_CA_CERTS\\): ENOENT$`));
     assert.match(lines[1]!, /could not talk to https:\/\/127\.0\.0\.1:\d+ securely/);
+    // mfa-exec says it in its own name.
+    const exec = await runCommand(EXEC_LAUNCHER, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user)), '--', 'true'], s.env, { env: { NODE_EXTRA_CA_CERTS: missing } });
+    assert.equal(exec.code, 5, exec.stderr);
+    assert.match(exec.stderr, /^mfa-exec: warning: ignoring extra certs from /);
   });
 
   test('mfa-exec: the command gets NODE_EXTRA_CA_CERTS as the caller set it, and nothing of the launcher', async () => {
