@@ -176,8 +176,8 @@ for (const bin of ['dist/mfa-env.js', 'dist/mfa-exec.js']) chmodSync(bin, 0o755)
  * variable aside for Node's start; src/aws/extra-ca.ts puts it back and adds
  * the file to Node's default store for the AWS clients. The path of the .js
  * file is this checkout's, written in (following a symlink from $0 would cost
- * a readlink process, ~1.5 ms, on every run); a checkout moved or copied
- * elsewhere is told to build again. The .js files stay the package's bin
+ * a readlink process, ~1.5 ms, on every run); run from a checkout that has
+ * moved, it says so and to run ./install.sh again. The .js files stay the package's bin
  * entries (npm on Windows cannot run a sh script), and the launchers stay out
  * of the package (package.json "files").
  */

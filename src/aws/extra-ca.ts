@@ -17,7 +17,8 @@ export const STASH = 'MFA_ENV_NODE_EXTRA_CA_CERTS';
 // On globalThis: the hot entry, the lazy chunks and dist/sts.cjs each have a
 // copy of this module (scripts/build.mjs).
 const KEY = Symbol.for('mfa-env.deferredExtraCaCerts');
-type Holder = { [KEY]?: string };
+/** The deferred file, and which program (mfa-env, mfa-exec) a warning about it speaks for. */
+type Holder = { [KEY]?: { file: string; program: string } };
 
 /**
  * The entries call this before anything reads the environment: the variable
@@ -25,18 +26,13 @@ type Holder = { [KEY]?: string };
  * extraCaOption(). A stash with NODE_EXTRA_CA_CERTS also set (someone set it
  * again after the launcher) or empty is dropped: Node has loaded that one.
  */
-export function restoreExtraCaCerts(env: NodeJS.ProcessEnv = process.env): void {
+export function restoreExtraCaCerts(program: 'mfa-env' | 'mfa-exec', env: NodeJS.ProcessEnv = process.env): void {
   const file = env[STASH];
   if (file === undefined) return;
   delete env[STASH];
   if (!file || env.NODE_EXTRA_CA_CERTS !== undefined) return;
   env.NODE_EXTRA_CA_CERTS = file;
-  (globalThis as Holder)[KEY] = file;
-}
-
-/** mfa-env or mfa-exec, as the messages of run() say. */
-function program(): string {
-  return /mfa-exec(\.[cm]?[jt]s)?$/.test(process.argv[1] ?? '') ? 'mfa-exec' : 'mfa-env';
+  (globalThis as Holder)[KEY] = { file, program };
 }
 
 type Tls = typeof import('node:tls');
@@ -71,16 +67,17 @@ function withExtraCa(tls: Tls, pem: string): AgentTls {
  * per run. A file that cannot be read is ignored with a warning, as Node
  * does when it starts.
  */
-export function extraCaOption(warn: (line: string) => void = (l) => process.stderr.write(`${program()}: ${l}\n`)): { httpsAgent: AgentTls } | undefined {
+export function extraCaOption(): { httpsAgent: AgentTls } | undefined {
   const holder = globalThis as Holder & ContextHolder;
-  const file = holder[KEY];
-  if (!file) return undefined;
+  const deferred = holder[KEY];
+  if (!deferred) return undefined;
+  const { file, program } = deferred;
   if (!holder[CONTEXT]) {
     let pem: string;
     try {
       pem = readFileSync(file, 'utf8');
     } catch (err) {
-      warn(`warning: ignoring extra certs from '${file}' (NODE_EXTRA_CA_CERTS): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      process.stderr.write(`${program}: warning: ignoring extra certs from '${file}' (NODE_EXTRA_CA_CERTS): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
       delete holder[KEY];
       return undefined;
     }

@@ -7,7 +7,7 @@ import { run } from './run.js';
 // export command; everything else loads the full yargs command line.
 // Not awaited: the entry is bundled as CommonJS (no top-level await), and
 // run() settles everything itself, ending with process.exit.
-restoreExtraCaCerts(); // first: see src/aws/extra-ca.ts
+restoreExtraCaCerts('mfa-env'); // first: see src/aws/extra-ca.ts
 const argv = process.argv.slice(2);
 void run('mfa-env', async () => {
   const fast = fastExportArgs(argv);

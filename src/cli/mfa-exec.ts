@@ -8,7 +8,7 @@ import { run } from './run.js';
 // The caller's environment as it came: run() sets a variable of its own in
 // process.env, and the child must get the caller's, not ours.
 // NODE_EXTRA_CA_CERTS goes back first (the launcher moved it, see src/aws/extra-ca.ts).
-restoreExtraCaCerts();
+restoreExtraCaCerts('mfa-exec');
 const callerEnv: NodeJS.ProcessEnv = { ...process.env };
 
 // Not awaited: the entry is bundled as CommonJS (no top-level await), and

@@ -107,7 +107,7 @@ export function buildCli(argv: string[]): Argv {
 }
 
 /** Every on/off flag of every command (they take no value): the boolean options, and yargs' own. */
-export const SWITCHES: ReadonlySet<string> = new Set([
+const SWITCHES: ReadonlySet<string> = new Set([
   ...MFA_ENV_OPTION_TABLES.flatMap((table) => Object.entries(table).flatMap(([name, o]) => ((o as { type?: string }).type === 'boolean' ? [name] : []))),
   'help',
   'version',
