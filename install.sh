@@ -316,6 +316,10 @@ link_bins() {
         target=$repo/dist/$name
         link=$bindir/$name
         [[ -e $target ]] || say "warning: $target does not exist yet; run npm run build"
+        # A launcher names the checkout it was built in (scripts/build.mjs).
+        if [[ -e $target ]] && ! grep -qF -- "$repo/dist/$name.js" "$target"; then
+            die "$target was built for another checkout; run npm run build here (or ./install.sh without --no-build)"
+        fi
         if [[ -L $link ]]; then
             if [[ $(readlink -- "$link") == "$target" ]]; then
                 say "$link already links to $target"

@@ -177,7 +177,8 @@ for (const bin of ['dist/mfa-env.js', 'dist/mfa-exec.js']) chmodSync(bin, 0o755)
  * the file to Node's default store for the AWS clients. The path of the .js
  * file is this checkout's, written in (following a symlink from $0 would cost
  * a readlink process, ~1.5 ms, on every run); run from a checkout that has
- * moved, it says so and to run ./install.sh again. The .js files stay the package's bin
+ * moved, it says so and how to mend it (exit 1: 127 is mfa-exec's for a
+ * command not found), and install.sh refuses to link one built elsewhere. The .js files stay the package's bin
  * entries (npm on Windows cannot run a sh script), and the launchers stay out
  * of the package (package.json "files").
  */
@@ -190,8 +191,8 @@ for (const name of ['mfa-env', 'mfa-exec']) {
     `#!/bin/sh
 # ${name}'s launcher, written by scripts/build.mjs (why: see there).
 if [ ! -f ${script} ]; then
-    echo ${sh(`${name}: ${resolve(`dist/${name}.js`)} is gone (checkout moved?): run ./install.sh where it is now`)} >&2
-    exit 127
+    printf '%s\\n' ${sh(`${name}: ${resolve(`dist/${name}.js`)} is gone (checkout moved?): run npm run build, or ./install.sh, where it is now`)} >&2
+    exit 1
 fi
 unset MFA_ENV_NODE_EXTRA_CA_CERTS
 if [ -n "\${NODE_EXTRA_CA_CERTS-}" ]; then

@@ -162,6 +162,37 @@ function onPath(bin: string): string | undefined {
   return undefined;
 }
 
+/**
+ * NODE_EXTRA_CA_CERTS, when set: readable, and every certificate in it
+ * parses. Through the launchers mfa-env reads the file only when it calls
+ * AWS (src/aws/extra-ca.ts), so a broken one shows nowhere else until a mint
+ * fails; and a certificate that does not parse is skipped without a word.
+ */
+function checkExtraCa(): Check[] {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return [];
+  const name = 'NODE_EXTRA_CA_CERTS';
+  let pem: string;
+  try {
+    pem = readFileSync(file, 'utf8');
+  } catch (err) {
+    return [{ name, ok: false, ...describeFileError(err, file, 'read', 'NODE_EXTRA_CA_CERTS') }];
+  }
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) return [{ name, ok: false, detail: `${file} holds no PEM certificate`, fix: 'point NODE_EXTRA_CA_CERTS at a PEM file of CA certificates' }];
+  const { X509Certificate } = process.getBuiltinModule('node:crypto');
+  const bad = blocks.findIndex((block) => {
+    try {
+      new X509Certificate(block);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (bad >= 0) return [{ name, ok: false, detail: `certificate ${bad + 1} of ${blocks.length} in ${file} does not parse (TLS leaves it out)`, fix: 'fix or remove it' }];
+  return [{ name, ok: true, detail: `${file}: ${blocks.length} certificate${blocks.length > 1 ? 's' : ''}` }];
+}
+
 function checkPath(): Check[] {
   return ['mfa-env', 'mfa-exec'].map((bin) => {
     const found = onPath(bin);
@@ -176,7 +207,7 @@ export async function doctorCommand(): Promise<number> {
   const { check: storeCheck, store } = await checkStore();
   const files = checkAwsFiles();
   const profileChecks = current.name !== undefined ? await checkProfile(current.name, files[0]!.ok, store) : [current.problem];
-  const checks: Check[] = [checkNode(), storeCheck, ...files, ...profileChecks, checkIntegration(), ...checkPath()];
+  const checks: Check[] = [checkNode(), storeCheck, ...files, ...profileChecks, checkIntegration(), ...checkPath(), ...checkExtraCa()];
   for (const c of checks) {
     process.stdout.write(`${c.ok ? 'ok     ' : 'problem'}  ${c.name}: ${c.detail}\n`);
     if (!c.ok && c.fix) process.stdout.write(`         fix: ${c.fix}\n`);

@@ -8,6 +8,7 @@ import { startEmulator, type Emulator, type EmulatorUser } from '../emulator/ser
 import { fileStoreEnv, makeSandbox, MFA_ENV, runCommand, type Sandbox } from '../helpers/cli.js';
 import { requireTool } from '../helpers/require-tool.js';
 import { startSecretService, unreachableBusEnv } from '../helpers/secret-service.js';
+import { makeCa } from '../helpers/tls.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
 
 let emulator: Emulator;
@@ -142,6 +143,32 @@ true`;
     assert.doesNotMatch(r.stdout, /^\w+\s+profile dev:/m, 'no "no mfa_serial" from a file that could not be read');
     assert.match(r.stdout, /^problem  long-term key: none stored for dev$/m);
     assert.match(r.stdout, /^2 problems found$/m);
+    s.cleanup();
+  });
+
+  test('NODE_EXTRA_CA_CERTS, when set: its certificates counted; a missing file or one that does not parse is a problem', requireTool('openssl'), async () => {
+    const s = sandbox();
+    await setUpUser(s, emulator);
+    const ca = makeCa(s.dir, 'doctor-ca');
+    const pem = readFileSync(ca, 'utf8');
+    const installed = installedEnv(s);
+    const doctor = (file: string) => s.mfaEnv(['doctor'], { env: { ...installed, AWS_PROFILE: 'dev', NODE_EXTRA_CA_CERTS: file } });
+    const two = join(s.dir, 'two.pem');
+    writeFileSync(two, pem + pem);
+    const good = await doctor(two);
+    assert.equal(good.code, 0, good.stdout + good.stderr);
+    assert.match(good.stdout, new RegExp(`^ok       NODE_EXTRA_CA_CERTS: ${two}: 2 certificates$`, 'm'));
+    const missing = await doctor(join(s.dir, 'gone.pem'));
+    assert.equal(missing.code, 1, missing.stdout + missing.stderr);
+    assert.match(missing.stdout, /^problem  NODE_EXTRA_CA_CERTS: .*gone\.pem/m);
+    const broken = join(s.dir, 'broken.pem');
+    writeFileSync(broken, pem + '-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n');
+    const r = await doctor(broken);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^problem  NODE_EXTRA_CA_CERTS: certificate 2 of 2 in ${broken} does not parse \\(TLS leaves it out\\)$`, 'm'));
+    const none = join(s.dir, 'none.pem');
+    writeFileSync(none, 'not a bundle\n');
+    assert.match((await doctor(none)).stdout, /^problem  NODE_EXTRA_CA_CERTS: .*none\.pem holds no PEM certificate$/m);
     s.cleanup();
   });
 

@@ -118,13 +118,13 @@ describe('NODE_EXTRA_CA_CERTS through the launcher', needs, () => {
     assert.equal(readFileSync(seen, 'utf8'), `${caFile}|unset`);
   });
 
-  test('a launcher whose checkout has moved says so, exit 127', () => {
+  test('a launcher whose checkout has moved says so, exit 1', () => {
     const moved = join(certs, 'moved');
     const text = readFileSync(LAUNCHER, 'utf8').replaceAll(join(ROOT, 'dist'), join(certs, 'gone', 'dist'));
     writeFileSync(moved, text, { mode: 0o755 });
     const r = spawnSync(moved, ['--version'], { encoding: 'utf8' });
-    assert.equal(r.status, 127);
-    assert.equal(r.stderr, `mfa-env: ${join(certs, 'gone', 'dist', 'mfa-env.js')} is gone (checkout moved?): run ./install.sh where it is now\n`);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr, `mfa-env: ${join(certs, 'gone', 'dist', 'mfa-env.js')} is gone (checkout moved?): run npm run build, or ./install.sh, where it is now\n`);
   });
 
   test('a file that cannot be read is ignored with a one-line warning, as Node does, and the call goes on', async () => {

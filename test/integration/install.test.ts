@@ -7,7 +7,7 @@
 // they do not depend on dist/ (--no-build; the links may dangle).
 import { describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, makeFakeMfaEnv, repoRoot, run, tempDir, toolTest } from './shell-helpers.js';
 
@@ -163,6 +163,18 @@ describe('install.sh', () => {
     install(s, '--uninstall', '--no-rc');
     assert.equal(existsSync(join(bin, 'mfa-env')), false);
     assert.equal(existsSync(join(bin, 'mfa-exec')), false);
+  });
+
+  toolTest('--no-build refuses launchers built for another checkout (a copy of dist/ would run that checkout’s code)', ['bash'], () => {
+    const s = setup();
+    const copy = join(s.dir, 'copy');
+    mkdirSync(join(copy, 'dist'), { recursive: true });
+    copyFileSync(installSh, join(copy, 'install.sh'));
+    for (const name of ['mfa-env', 'mfa-exec']) copyFileSync(join(repoRoot, 'dist', name), join(copy, 'dist', name));
+    const r = run('bash', [join(copy, 'install.sh'), '--no-build', '--no-rc', '--prefix', s.prefix], { HOME: s.home, PATH: basePath });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`${join(copy, 'dist', 'mfa-env')} was built for another checkout; run npm run build here`));
+    assert.equal(existsSync(join(s.prefix, 'bin', 'mfa-env')), false);
   });
 
   toolTest('refuses to replace a file that is not a symlink', ['bash'], () => {
