@@ -96,6 +96,13 @@ export function fileStoreEnv(dir: string, passphrase = 'correct horse battery st
   return { MFA_ENV_STORE: 'file', MFA_ENV_STORE_DIR: join(dir, 'store'), MFA_ENV_FILE_PASSPHRASE: passphrase };
 }
 
+/** A sandbox with the encrypted file store and the AWS endpoints at `endpoint` (the emulator's URL); `extra` on top. */
+export function emulatorSandbox(endpoint: string, extra: Record<string, string | undefined> = {}): Sandbox {
+  const s = makeSandbox();
+  Object.assign(s.env, fileStoreEnv(s.dir), { AWS_ENDPOINT_URL: endpoint }, extra);
+  return s;
+}
+
 /** Parses `export NAME='value'` lines the way a shell would — only for quick assertions; real shells are tested elsewhere. */
 export function exportedNames(stdout: string): string[] {
   return [...stdout.matchAll(/^export ([A-Z_]+)=/gm)].map((m) => m[1]!);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/server.js';
-import { fileStoreEnv, makeSandbox, MFA_ENV, runCommand, type RunOptions, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { emulatorSandbox, MFA_ENV, runCommand, type RunOptions, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { requireTool } from '../helpers/require-tool.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
 
@@ -20,11 +20,7 @@ after(async () => {
   await emulator.close();
 });
 
-function sandbox(): Sandbox {
-  const s = makeSandbox();
-  Object.assign(s.env, fileStoreEnv(s.dir), { AWS_ENDPOINT_URL: emulator.url });
-  return s;
-}
+const sandbox = (): Sandbox => emulatorSandbox(emulator.url);
 
 const asRoot = process.getuid?.() === 0;
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
-import { fileStoreEnv, makeSandbox, MFA_ENV, runCommand, type Sandbox } from '../helpers/cli.js';
+import { emulatorSandbox, makeSandbox, MFA_ENV, runCommand, type Sandbox } from '../helpers/cli.js';
 import { requireTool } from '../helpers/require-tool.js';
 import { startSecretService, unreachableBusEnv } from '../helpers/secret-service.js';
 import { makeCa } from '../helpers/tls.js';
@@ -19,11 +19,7 @@ after(async () => {
   await emulator.close();
 });
 
-function sandbox(): Sandbox {
-  const s = makeSandbox();
-  Object.assign(s.env, fileStoreEnv(s.dir), { AWS_ENDPOINT_URL: emulator.url });
-  return s;
-}
+const sandbox = (): Sandbox => emulatorSandbox(emulator.url);
 
 /** Mints and caches a session for the profile, the way `eval "$(mfa-env)"` would. */
 async function mint(s: Sandbox, profile: string, user: EmulatorUser): Promise<void> {

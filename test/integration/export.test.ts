@@ -5,7 +5,7 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { startEmulator, type Emulator } from '../emulator/server.js';
-import { exportedNames, fileStoreEnv, makeSandbox, type Sandbox } from '../helpers/cli.js';
+import { emulatorSandbox, exportedNames, type Sandbox } from '../helpers/cli.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
 
 let emulator: Emulator;
@@ -16,11 +16,7 @@ after(async () => {
   await emulator.close();
 });
 
-function sandbox(extra: Record<string, string> = {}): Sandbox {
-  const s = makeSandbox();
-  Object.assign(s.env, fileStoreEnv(s.dir), { AWS_ENDPOINT_URL: emulator.url }, extra);
-  return s;
-}
+const sandbox = (extra: Record<string, string> = {}): Sandbox => emulatorSandbox(emulator.url, extra);
 
 function parseExports(stdout: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -11,7 +11,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
-import { fileStoreEnv, makeSandbox, ROOT, runCommand, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { emulatorSandbox, ROOT, runCommand, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { requireTool } from '../helpers/require-tool.js';
 import { makeCa, makeServerCertificate } from '../helpers/tls.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
@@ -45,9 +45,8 @@ after(() => sandboxes.forEach((s) => s.cleanup()));
 
 /** A profile set up against the HTTPS emulator (setup calls no AWS API when given the serial). */
 async function setUp(): Promise<{ s: Sandbox; user: EmulatorUser }> {
-  const s = makeSandbox();
+  const s = emulatorSandbox(emulator.url);
   sandboxes.push(s);
-  Object.assign(s.env, fileStoreEnv(s.dir), { AWS_ENDPOINT_URL: emulator.url });
   const user = await setUpUser(s, emulator, 'dev', ['--region', 'eu-west-1']);
   return { s, user };
 }
@@ -95,9 +94,8 @@ describe('NODE_EXTRA_CA_CERTS through the launcher', needs, () => {
   });
 
   test('setup finds the MFA device with IAM over HTTPS through the launcher', async () => {
-    const s = makeSandbox();
+    const s = emulatorSandbox(emulator.url);
     sandboxes.push(s);
-    Object.assign(s.env, fileStoreEnv(s.dir), { AWS_ENDPOINT_URL: emulator.url });
     const user = makeUser();
     emulator.addUser(user);
     const r = await runCommand(LAUNCHER, ['setup', '-p', 'found', '--access-key-id', user.accessKeyId, '--secret-stdin'], s.env, {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/server.js';
-import { fileStoreEnv, makeSandbox, MFA_ENV_LAUNCHER, MFA_EXEC_LAUNCHER } from '../helpers/cli.js';
+import { emulatorSandbox, MFA_ENV_LAUNCHER, MFA_EXEC_LAUNCHER } from '../helpers/cli.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
 import { TmuxShell, cleanup, parseEnv, shells, shq, tempDir, toolTest } from './shell-helpers.js';
 
@@ -29,8 +29,7 @@ const status: Record<string, string> = { bash: '$?', zsh: '$?', fish: '$status' 
 for (const shell of shells) {
   describe(`the real mfa-env in an interactive ${shell}`, () => {
     toolTest(`mfa with a code, at the prompt, wrong, interrupted, and logout (${shell})`, [shell, 'tmux'], async () => {
-      const s = makeSandbox();
-      Object.assign(s.env, fileStoreEnv(s.dir), { AWS_ENDPOINT_URL: emulator.url });
+      const s = emulatorSandbox(emulator.url);
       const user = await setUpUser(s, emulator);
       const bin = join(s.dir, 'bin');
       mkdirSync(bin);
