@@ -137,6 +137,14 @@ const sdkLazyPackages = {
   },
 };
 
+// The flag lists and fish completions in shell/*, from the option tables
+// (scripts/shell-lists.ts), before the shell files are embedded below.
+{
+  const out = await build({ entryPoints: ['scripts/shell-lists.ts'], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'warning' });
+  const { writeShellLists } = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+  for (const file of writeShellLists(resolve('.'))) console.log(`build: ${file}: generated lists rewritten from src/cli/options.ts (commit it)`);
+}
+
 rmSync('dist', { recursive: true, force: true });
 await build({
   ...common,
