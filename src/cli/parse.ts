@@ -96,8 +96,9 @@ function readOption(argv: readonly string[], i: number, lookup: Lookup, aliases:
 
 function unknownOption(token: Token, table: OptionTable, hint: string): UsageError {
   const words = Object.entries(table).flatMap(([name, o]) => (o.hidden ? [] : [`--${name}`]));
-  const guess = token.raw.startsWith('--') ? nearest(token.raw, words) : undefined;
-  return new UsageError(`unknown option: ${token.raw}${guess ? `; did you mean ${guess}?` : ''}`, hint);
+  const guess = token.raw.startsWith('--') && token.raw.length < 20 ? nearest(token.raw, words) : undefined;
+  const named = token.raw.length >= 20 ? shownWord(token.raw) : token.raw;
+  return new UsageError(`unknown option: ${named}${guess ? `; did you mean ${guess}?` : ''}`, hint);
 }
 
 /** Checks one option against the command's table and stores its value in args. */

@@ -8,6 +8,7 @@ import { isMfaEnvError } from '../errors.js';
 import { hasLongTermKey } from '../session/long-term-key.js';
 import { detectDialect } from '../shells/detect.js';
 import { openStore, type SecretStore } from '../store/index.js';
+import { traceStore } from '../session/store-trace.js';
 
 interface Check {
   name: string;
@@ -26,7 +27,7 @@ function checkNode(): Check {
 
 async function checkStore(): Promise<{ check: Check; store?: SecretStore }> {
   try {
-    const store = openStore();
+    const store = traceStore(openStore());
     await store.get('doctor:probe');
     return { check: { name: 'secret store', ok: true, detail: `${store.backend}: ${store.location} answers` }, store };
   } catch (err) {
