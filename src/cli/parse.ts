@@ -107,7 +107,7 @@ function apply(token: Token, table: OptionTable, args: Args, hint: string): 'hel
   if (!spec) throw unknownOption(token, table, hint);
   const flag = `--${token.name}`;
   if (!spec.value) {
-    if (token.value !== undefined) throw new UsageError(`${flag} takes no value`, hint);
+    if (token.value !== undefined) throw new UsageError(`${token.raw.startsWith('--') ? token.raw : flag} takes no value`, hint);
     if (token.name === 'help' || token.name === 'version' || token.name === 'debug') return token.negated ? undefined : token.name;
     args[camel(token.name)] = !token.negated;
     return undefined;
