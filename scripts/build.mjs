@@ -29,7 +29,7 @@ const src = (path) => resolve('src', path);
 // Entry name → source: the cold pass's entry points, and files the hot pass
 // may load lazily with import().
 const COLD = {
-  'yargs-cli': src('cli/yargs-cli.ts'),
+  commands: src('cli/commands.ts'),
   'exec-help': src('cli/exec-help.ts'),
   'write-profile': src('commands/write-profile.ts'),
   ask: src('prompts/ask.ts'),

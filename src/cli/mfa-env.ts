@@ -7,7 +7,7 @@ import { run } from './run.js';
 
 // The entry stays tiny: the common case (an export) goes straight to the
 // export command; other commands, --help and --version load the rest of the
-// command line (src/cli/yargs-cli.ts) lazily.
+// command line (src/cli/commands.ts) lazily.
 // Not awaited: the entry is bundled as CommonJS (no top-level await), and
 // run() settles everything itself, ending with process.exit.
 restoreExtraCaCerts('mfa-env'); // first: see src/aws/extra-ca.ts
@@ -18,5 +18,5 @@ void run('mfa-env', async () => {
   const parsed = parseMfaEnv(argv);
   if (parsed.debug) enableDebug();
   if (parsed.command === 'export' && !parsed.meta) return (await import('../commands/export.js')).exportCommand(parsed.args);
-  return (await import('./yargs-cli.js')).main(parsed);
+  return (await import('./commands.js')).main(parsed);
 });

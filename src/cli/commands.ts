@@ -7,8 +7,7 @@ import { VERSION } from './version.js';
 // The rest of mfa-env's command line, loaded when the command is not a plain
 // export: --help, --version and every other command. The arguments arrive
 // parsed and checked against the tables (src/cli/parse.ts); each command's
-// module is imported only when that command runs. (The file keeps its name
-// for the build's entry list; yargs is no longer used.)
+// module is imported only when that command runs.
 
 type Args = Parsed['args'];
 const as = <T>(args: Args) => args as unknown as T;
