@@ -141,10 +141,12 @@ const ALL_FLAGS: OptionTable = Object.assign({}, ...ALL_TABLES);
 export function parseMfaEnv(argv: readonly string[]): Parsed {
   const tokens: Token[] = [];
   const words: string[] = [];
+  // No command takes words after `--`: they can only be refused.
+  let afterDashes: string[] = [];
   for (let i = 0; i < argv.length; ) {
     const arg = argv[i]!;
     if (arg === '--') {
-      words.push(...argv.slice(i + 1));
+      afterDashes = argv.slice(i + 1);
       break;
     }
     if (!arg.startsWith('-') || arg === '-') {
@@ -187,7 +189,7 @@ export function parseMfaEnv(argv: readonly string[]): Parsed {
     if (!p.choices.includes(word)) throw new UsageError(`unknown ${p.name} ${shownWord(word)}; one of ${p.choices.join(', ')}`, hint);
     args[p.name] = word;
   }
-  const extra = words[positionals.length];
+  const extra = words[positionals.length] ?? afterDashes[0];
   if (extra !== undefined) throw new UsageError(`unexpected argument after ${command}: ${shownWord(extra)}`, hint);
   for (const [name, o] of Object.entries(spec.options)) {
     if (o.required && args[camel(name)] === undefined) throw new UsageError(`${command} needs --${name}${o.value ? ` ${o.value}` : ''}`, hint);

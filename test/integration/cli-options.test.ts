@@ -243,6 +243,10 @@ describe('--debug', () => {
     assert.equal(exec.code, 0, exec.stderr);
     assert.match(exec.stderr, /mfa-env: debug: cache: session ASIA…\w{4} for 'dev' .*reused/);
     assert.equal(exec.stdout, '[]\n', 'the child does not inherit the switch');
+    const locked = await s.mfaEnv(['-p', 'dev', '-s', 'bash', '--debug'], { env: { MFA_ENV_FILE_PASSPHRASE: 'not the passphrase' } });
+    assert.equal(locked.code, 4, locked.stderr);
+    assert.match(locked.stderr, /mfa-env: debug: store file: get session:dev: failed: .+ \(exit 4\) after \d+ ms/);
+    assert.ok(!locked.stderr.includes('not the passphrase'));
     const wrong = await s.mfaEnv(['-p', 'dev', '--refresh', '-c', '000000', '-s', 'bash', '--debug']);
     assert.equal(wrong.code, 3);
     assert.match(wrong.stderr, /aws: STS GetSessionToken at \S+: failed \(\w+\) after \d+ ms/);
