@@ -36,6 +36,10 @@ export const exportOptions = {
 
 export const execOptions = {
   ...sessionOptions,
+  server: {
+    type: 'boolean',
+    describe: 'give COMMAND a local credential endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) that renews the credentials, instead of putting them in its environment',
+  },
   force: { type: 'boolean', describe: 'with no command: start a shell even inside an mfa-exec shell for the same profile' },
 } as const;
 
@@ -56,4 +60,5 @@ export interface ExportArgs extends SessionArgs {
 
 export interface ExecArgs extends SessionArgs {
   force?: boolean;
+  server?: boolean;
 }

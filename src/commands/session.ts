@@ -17,7 +17,7 @@ export interface SessionResult extends Obtained {
  * before anything is asked or sent: shared by export, credential-process and
  * mfa-exec.
  */
-export async function sessionFromArgs(args: SessionArgs, env = process.env): Promise<SessionResult> {
+export async function sessionFromArgs(args: SessionArgs, env = process.env, marginMs?: number): Promise<SessionResult> {
   const name = resolveProfileName(args.profile, env);
   if (args.code !== undefined) checkCode(args.code);
   const requested = args.duration !== undefined ? parseDuration(args.duration) : undefined;
@@ -43,6 +43,7 @@ export async function sessionFromArgs(args: SessionArgs, env = process.env): Pro
     durationSeconds,
     refresh: args.refresh === true,
     noCache: args.cache === false,
+    marginMs,
     lockDir: lockDir(env),
     getCode: () => resolveCode({ flag: args.code, mfaProcess: profile.mfaProcess, profile: name, mfaSerial }),
     onWait: () => process.stderr.write(`mfa-env: another mfa-env is minting a session for '${name}'; waiting for it\n`),
