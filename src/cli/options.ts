@@ -32,6 +32,10 @@ export const exportOptions = {
     requiresArg: true,
   },
   force: { type: 'boolean', describe: 'with --write-profile: overwrite a section that holds a long-term key' },
+  follow: {
+    type: 'boolean',
+    describe: 'print the cached session only if it is newer than this shell’s ($MFA_ENV_EXPIRES), else nothing; never mints or asks (the prompt hook uses it)',
+  },
 } as const;
 
 export const execOptions = {
@@ -52,6 +56,7 @@ export interface SessionArgs {
 }
 
 export interface ExportArgs extends SessionArgs {
+  follow?: boolean;
   shell?: (typeof DIALECTS)[number];
   format?: Format;
   writeProfile?: string;
