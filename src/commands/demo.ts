@@ -29,7 +29,7 @@ function show(name: string, value: string | undefined): string {
  */
 export async function demoCommand(): Promise<number> {
   const started = Date.now();
-  const { startEmulator, makeUser } = await import('../../test/emulator/server.js');
+  const { startEmulator, makeUser } = await import('../demo/emulator/server.js');
   const user = makeUser('demo');
   const emulator = await startEmulator({ users: [user] });
   const dir = mkdtempSync(join(tmpdir(), 'mfa-env-demo-'));
