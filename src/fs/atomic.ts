@@ -29,15 +29,6 @@ export function writeFileAtomic(link: string, content: string | Buffer, mode = 0
     throw err;
   }
   closeSync(fd);
-  const delay = Number(process.env.MFA_ENV_TEST_DELAY_BEFORE_RENAME_MS);
-  if (delay > 0) {
-    // Test hook: widen the read-modify-write window so that concurrent writers overlap.
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(delay, 5000));
-  }
-  if (process.env.MFA_ENV_TEST_CRASH_BEFORE_RENAME === basename(path)) {
-    // Test hook: simulate a crash between write and rename (see test/integration/write-profile).
-    process.kill(process.pid, 'SIGKILL');
-  }
   try {
     renameSync(tmp, path);
   } catch (err) {
