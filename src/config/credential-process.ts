@@ -6,13 +6,8 @@
 import { accessSync, constants, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { posixWord } from '../shells/posix.js';
 import { editSection, readSection, sectionFor } from './ini-edit.js';
-
-/** One word for sh and shlex: bare when it is safe, else single-quoted. */
-export function shellWord(word: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 function realpathOrUndefined(path: string): string | undefined {
   try {
@@ -47,11 +42,11 @@ export function selfInvocation(env = process.env, script = process.argv[1] ?? ''
 }
 
 function absolute(script: string): string {
-  return `${shellWord(process.execPath)} ${shellWord(script)}`;
+  return `${posixWord(process.execPath)} ${posixWord(script)}`;
 }
 
 export function credentialProcessLine(invocation: string, sourceProfile: string): string {
-  return `${invocation} credential-process --profile ${shellWord(sourceProfile)}`;
+  return `${invocation} credential-process --profile ${posixWord(sourceProfile)}`;
 }
 
 export type CredentialProcessPlan = 'create' | 'unchanged' | 'update' | 'replace';
