@@ -4,7 +4,7 @@ import { describeFileError } from '../config/file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import { readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
 import { checkMfaSerial } from '../config/validate.js';
-import { isMfaEnvError } from '../errors.js';
+import { MfaEnvError } from '../errors.js';
 import { hasLongTermKey } from '../session/long-term-key.js';
 import { detectDialect } from '../shells/detect.js';
 import { openStore, type SecretStore } from '../store/index.js';
@@ -16,7 +16,7 @@ interface Check {
   fix?: string;
 }
 
-const message = (err: unknown) => (isMfaEnvError(err) ? err.message : String((err as Error)?.message ?? err));
+const message = (err: unknown) => (err instanceof MfaEnvError ? err.message : String((err as Error)?.message ?? err));
 
 function checkNode(): Check {
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
@@ -30,7 +30,7 @@ async function checkStore(): Promise<{ check: Check; store?: SecretStore }> {
     await store.get('doctor:probe');
     return { check: { name: 'secret store', ok: true, detail: `${store.backend}: ${store.location} answers` }, store };
   } catch (err) {
-    const hint = isMfaEnvError(err) ? err.hint : undefined;
+    const hint = err instanceof MfaEnvError ? err.hint : undefined;
     return { check: { name: 'secret store', ok: false, detail: message(err), fix: hint ?? 'set MFA_ENV_STORE=file on a machine without a keychain' } };
   }
 }
@@ -77,7 +77,7 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
     try {
       profile = await readProfile(name);
     } catch (err) {
-      checks.push({ name: `profile ${name}`, ok: false, detail: message(err), fix: isMfaEnvError(err) ? err.hint : undefined });
+      checks.push({ name: `profile ${name}`, ok: false, detail: message(err), fix: err instanceof MfaEnvError ? err.hint : undefined });
     }
   }
   if (profile && !profile.mfaSerial) {

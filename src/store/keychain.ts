@@ -12,8 +12,8 @@ const LIVENESS_MS = 2000;
 
 // require(), not import: the native addon loads in ~2 ms this way, and
 // esbuild leaves it out of the bundle (it is a .node binary per platform).
-// The CommonJS bundle (scripts/build.mjs) has a require already: making one
-// with node:module would load Node's ES module loader on every cached run.
+// The bundle (scripts/build.mjs) gives every file a require already; the
+// source, run under tsx, makes one.
 function nodeRequire(): NodeJS.Require {
   return typeof require === 'function' ? require : process.getBuiltinModule('node:module').createRequire(import.meta.url);
 }
@@ -267,11 +267,11 @@ export interface WorkerRequest {
 }
 export type WorkerReply = { ok: true; deleted?: boolean } | { ok: false; message: string; hint?: string };
 
-/** How to start the worker: the bundled file next to this one (an ES module: .mjs, see scripts/build.mjs), or the source under tsx. */
+/** How to start the worker: the bundled file next to this one (dist/keychain-worker.js, see scripts/build.mjs), or the source under tsx. */
 function workerCommand(): string[] {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) return [...process.execArgv.filter((a) => a !== '--test'), fileURLToPath(new URL('./keychain-worker.ts', import.meta.url))];
-  return [fileURLToPath(new URL('./keychain-worker.mjs', import.meta.url))];
+  return [fileURLToPath(new URL('./keychain-worker.js', import.meta.url))];
 }
 
 /**
