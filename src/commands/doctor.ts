@@ -5,7 +5,7 @@ import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import { readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
 import { checkMfaSerial } from '../config/validate.js';
 import { MfaEnvError } from '../errors.js';
-import { hasLongTermKey } from '../session/long-term-key.js';
+import { findLongTermKey } from '../session/long-term-key.js';
 import { detectDialect } from '../shells/detect.js';
 import { openStore, type SecretStore } from '../store/index.js';
 
@@ -92,7 +92,7 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
   }
   if (store) {
     try {
-      const key = await hasLongTermKey(store, name);
+      const key = await findLongTermKey(store, name);
       checks.push(key ? { name: 'long-term key', ok: true, detail: `stored for ${name}` } : { name: 'long-term key', ok: false, detail: `none stored for ${name}`, fix: setup });
     } catch (err) {
       checks.push({ name: 'long-term key', ok: false, detail: message(err) });

@@ -8,7 +8,7 @@ import { ExitCode, MfaEnvError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
 import { forgetSession } from '../session/cache.js';
-import { hasLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
+import { findLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
 import type { LongTermKey } from '../session/types.js';
 import { openStore } from '../store/index.js';
 import { maskKeyId } from './mask.js';
@@ -141,7 +141,7 @@ export async function setupCommand(args: SetupArgs): Promise<number> {
 /** A stored key and an mfa_serial: what export needs. */
 async function isSetUp(profile: string): Promise<boolean> {
   if (!(await readProfile(profile)).mfaSerial) return false;
-  return (await hasLongTermKey(openStore(), profile)) !== undefined;
+  return (await findLongTermKey(openStore(), profile)) !== undefined;
 }
 
 async function storeKeyAndDevice(args: SetupArgs, profile: string, region: string | undefined): Promise<void> {

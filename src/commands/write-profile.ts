@@ -5,7 +5,7 @@ import { checkSessionTarget, withSessionProfile } from '../config/session-profil
 import { checkProfileName } from '../config/validate.js';
 import { UsageError } from '../errors.js';
 import { rfc3339 } from '../session/environment.js';
-import { hasLongTermKey } from '../session/long-term-key.js';
+import { findLongTermKey } from '../session/long-term-key.js';
 import type { Session } from '../session/types.js';
 import { posixWord } from '../shells/posix.js';
 import { openStore } from '../store/index.js';
@@ -26,7 +26,7 @@ export async function checkWriteProfile(target: string, sourceProfile: string, f
   // Another mfa-env source profile (its key moved into the store by setup
   // --import --remove-plaintext): a session written there would stand in
   // for its long-term key in every tool. Refused even with --force, like the source.
-  if (await hasLongTermKey(openStore(), target)) {
+  if (await findLongTermKey(openStore(), target)) {
     throw new UsageError(
       `--write-profile ${target}: mfa-env keeps the long-term key of profile '${target}'; a session written there would shadow it`,
       `name another profile (for example ${target}-mfa)`,

@@ -63,7 +63,7 @@ function cause(err: unknown): string {
  * Every call gets a deadline: a locked keyring may wait for an unlock dialog
  * nobody will see. We abort the call and report exit 4 instead of hanging.
  */
-async function withDeadline<T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withKeyringDeadline<T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ctl = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -211,7 +211,7 @@ export function keychainInProcess() {
      * encrypted session and reads every item of the service.
      */
     async get(account: string): Promise<string | undefined> {
-      return withDeadline('read', async (signal) => {
+      return withKeyringDeadline('read', async (signal) => {
         const first = process.platform === 'linux' ? (takeLook(account) ?? lookFirst(account)) : undefined;
         first?.look.catch(() => {}); // awaited below, unless opening the entry throws first
         await first?.sent;
@@ -233,7 +233,7 @@ export function keychainInProcess() {
      * liveness check.
      */
     async entries(): Promise<Map<string, string>> {
-      return withDeadline('read', async (signal) => {
+      return withKeyringDeadline('read', async (signal) => {
         const seen = process.platform === 'linux' ? await lookAtService() : 'unsure';
         if (seen === 'locked') throw new Error('the collection is locked');
         if (seen === 'absent') return new Map<string, string>();
@@ -243,19 +243,19 @@ export function keychainInProcess() {
       });
     },
     async set(account: string, value: string): Promise<void> {
-      await withDeadline('write', (signal) => entry(account).setPassword(value, signal));
+      await withKeyringDeadline('write', (signal) => entry(account).setPassword(value, signal));
     },
     /** A write that cannot raise an unlock prompt (see writableHere); false: not tried, use the worker. */
     async setIfNothingToUnlock(account: string, value: string): Promise<boolean> {
       if (process.platform !== 'linux') return false;
-      return withDeadline('write', async (signal) => {
+      return withKeyringDeadline('write', async (signal) => {
         if (!(await writableHere(account))) return false;
         await entry(account).setPassword(value, signal);
         return true;
       });
     },
     async delete(account: string): Promise<boolean> {
-      return withDeadline('delete', (signal) => entry(account).deleteCredential(signal));
+      return withKeyringDeadline('delete', (signal) => entry(account).deleteCredential(signal));
     },
   };
 }
