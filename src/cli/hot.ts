@@ -4,9 +4,12 @@
 // parts. scripts/build.mjs makes every bundled file import this one, so all
 // of it lands in one shared chunk: a cached run loads its entry and this
 // chunk, not one chunk per combination of importers. What only one program
-// uses (mfa-exec's child handling, mfa-env's fast parser) stays in its entry.
+// uses (mfa-exec's child handling, mfa-env's fast parser) stays in its entry;
+// what one program shares with a cold command is named here.
+// test/integration/build.test.ts fails when a cached run loads more.
 import '../commands/export.js';
 import '../aws/extra-ca.js';
-import './complete-flags.js';
+import '../os/path-search.js'; // mfa-exec's command lookup; doctor's too
+import './complete-flags.js'; // mfa-exec's completion; yargs's too
 import './options.js';
 import './run.js';

@@ -1,5 +1,6 @@
 import { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { isPidAlive } from '../os/processes.js';
 import { randomHex } from './random.js';
 
 /**
@@ -54,16 +55,7 @@ function removeDeadTemps(path: string): void {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const m = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
-    if (m && !alive(Number(m[1]))) rmSync(join(dirname(path), name), { force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if (m && !isPidAlive(Number(m[1]))) rmSync(join(dirname(path), name), { force: true });
   }
 }
 
