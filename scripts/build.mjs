@@ -17,28 +17,11 @@
 // The keyring's native addon stays external.
 import { build } from 'esbuild';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
 import { resolve } from 'node:path';
 // Run under tsx (package.json): the launchers are quoted by the product's own helper.
 import { posixQuote } from '../src/shells/posix.js';
 
 const src = (path) => resolve('src', path);
-
-/**
- * Node's built-in modules through require(), not import: in an ES module
- * each `import ... from 'node:fs'` is a module job of its own for Node's
- * loader, ~0.3 ms apiece on every run. Same module objects either way.
- */
-const builtinsByRequire = {
-  name: 'builtins-by-require',
-  setup(b) {
-    const names = new Set(builtinModules);
-    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
-      args.kind === 'import-statement' && (args.path.startsWith('node:') || names.has(args.path)) ? { path: args.path, namespace: 'builtin' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
-  },
-};
 
 rmSync('dist', { recursive: true, force: true });
 const result = await build({
@@ -70,7 +53,6 @@ const result = await build({
     // import of node:module: no module job in every chunk.
     js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);",
   },
-  plugins: [builtinsByRequire],
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
