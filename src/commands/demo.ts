@@ -23,7 +23,7 @@ function show(name: string, value: string | undefined): string {
 }
 
 /**
- * The whole flow against the STS emulator from test/emulator, in this
+ * The whole flow against the STS/IAM emulator of src/demo/emulator, in this
  * process, with a throwaway encrypted file store and AWS config: no account,
  * no keychain, nothing of the user's touched.
  */
