@@ -1,7 +1,7 @@
 // The build (scripts/build.mjs): each module exists once in dist/, and a run
-// with a cached session loads its entry and the one shared chunk, none of the
-// AWS SDK, yargs or prompts. What esbuild put where is in dist/meta.json; what
-// a run opens is seen with strace.
+// with a cached session loads its entry and the one shared chunk, both
+// CommonJS, none of the AWS SDK, yargs or prompts. What esbuild put where is
+// in dist/meta.json; what a run opens is seen with strace.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -40,6 +40,10 @@ for (const [program, entry] of [['mfa-env', 'src/cli/mfa-env.ts'], ['mfa-exec', 
   test(`${program} loads two files before its code runs, with none of the AWS SDK, yargs or prompts`, () => {
     const files = staticClosure(outputOf(entry));
     assert.equal(files.size, 2, [...files].join(' '));
+    for (const file of files) {
+      assert.match(file, /\.js$/);
+      assert.doesNotMatch(readFileSync(join(ROOT, file), 'utf8'), /^\s*(import|export)\s[^(]/m, `${file} is not CommonJS: Node would start its ES module loader`);
+    }
     const heavy = modulesIn(files).filter((m) => /node_modules\/(@aws-sdk|@smithy|yargs|prompts)\//.test(m));
     assert.deepEqual(heavy, []);
   });
@@ -75,7 +79,7 @@ test('a cached export and a cached mfa-exec open their entry, the shared chunk a
     [[MFA_EXEC, '-p', 'dev', '--', 'true'], 'src/cli/mfa-exec.ts'],
   ] as const) {
     const expected = new Set([...staticClosure(outputOf(entry)), ...fileStore]);
-    const code = (await filesOpened([...argv])).filter((p) => !p.startsWith('dist/') || p.endsWith('.js'));
+    const code = (await filesOpened([...argv])).filter((p) => !p.startsWith('dist/') || /\.m?js$/.test(p));
     assert.deepEqual(code.filter((p) => !p.startsWith('dist/')), [], 'nothing from node_modules or src');
     assert.deepEqual(code, [...expected].sort());
   }
