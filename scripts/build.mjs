@@ -1,35 +1,32 @@
-// Bundles the CLI with esbuild into dist/: one build, ES modules, code split.
+// Bundles the CLI with esbuild into dist/: one build, code split, then each
+// output file spelled as CommonJS.
 //
 // The entries are the two programs (dist/mfa-env.js, dist/mfa-exec.js) and
 // the keychain's write worker (dist/keychain-worker.js, run as a child
 // process by src/store/keychain.ts). Every dynamic import() in src/ starts a
 // chunk that loads only when that line runs (yargs, the prompts, the AWS SDK,
 // the file store, the demo's emulator); what several chunks share goes into a
-// shared chunk. So each module exists once at run time, and instanceof, module
-// state and identity work as written.
+// shared chunk. So each module exists once at run time, and instanceof,
+// module state and identity work as written.
 //
 // The cached path (an export or mfa-exec with a session in the store) is
-// what every shell start pays for, so it gets two things:
+// what every shell start pays for, so:
 //
-// - Two files. Node's ES module loader costs about half a millisecond per
-//   file, and esbuild makes one shared chunk per set of importers: left
-//   alone, a cached export would load ~20 small chunks. So every bundled file
-//   imports src/cli/hot.ts (esbuild's inject), which names what a cached run
-//   executes: all of that lands in one chunk, and a cached run loads its
-//   entry and that chunk, and nothing of the SDK, yargs or prompts.
-// - No ES module loader. Starting Node on an ES module costs ~15 M
-//   instructions (~6 ms) more than on a CommonJS file, 10-20 % of a cached
-//   run. So, after the build, the three entries and the hot chunk are
-//   rewritten as CommonJS (esbuild's transform: the same code, the imports
-//   and exports spelled require/module.exports); they are .js in dist/, whose
-//   package.json says "commonjs", and the other chunks are .mjs. A chunk that
-//   loads later (yargs, the SDK...) imports the hot chunk as an ES module
-//   importing CommonJS: Node hands it the very module.exports the entry
-//   require()d, so still one instance of each module.
+// - It loads few files. esbuild makes one shared chunk per set of importers:
+//   left alone, a cached export would load ~20 small chunks. So every module
+//   of src/ imports src/cli/hot.ts (the hot-first plugin below), which names
+//   what a cached run executes: all of that has the same importers and lands
+//   in one chunk. A cached run loads its entry, that chunk and esbuild's
+//   small chunk of helpers, and nothing of the SDK, yargs or prompts.
+// - It starts no ES module loader. Code splitting is an ES module output, but
+//   starting Node on an ES module costs ~15 M instructions (~6 ms) more than
+//   on a CommonJS file (10-20 % of a cached run), and each ES module file
+//   costs more than a CommonJS one. So after the build, every file is
+//   rewritten as CommonJS with esbuild's transform: the same code, its
+//   imports spelled require() and its import() a require() in a promise.
 //
 // test/integration/build.test.ts checks all of this on dist/meta.json (the
-// metafile, under the final names) and with strace. The keyring's native
-// addon stays external.
+// metafile) and with strace. The keyring's native addon stays external.
 import { build, transform } from 'esbuild';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -38,10 +35,35 @@ import { posixQuote } from '../src/shells/posix.js';
 
 const src = (path) => resolve('src', path);
 
-// Some bundled CommonJS dependencies call require(), and keychain.ts loads
-// the native addon with it. process.getBuiltinModule, not an import of
-// node:module: no module job in every chunk.
-const BANNER = "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);";
+/** Every module of src/ imports src/cli/hot.ts (see the top). Not node_modules: it would defeat their tree shaking. */
+const hotFirst = {
+  name: 'hot-first',
+  setup(b) {
+    const hot = src('cli/hot.ts');
+    b.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (!args.path.startsWith(src('')) || args.path === hot) return undefined;
+      // At the end: a module's own imports keep their order, and a #! line its place.
+      return { contents: `${readFileSync(args.path, 'utf8')}\nimport ${JSON.stringify(hot)};\n`, loader: 'ts' };
+    });
+  },
+};
+
+/**
+ * The AWS SDK's lazy imports of other packages (the default credential
+ * chain: SSO, INI, process, web identity, container and instance metadata)
+ * stay lazy and out of dist/: they are never reached, since mfa-env always
+ * passes the key in (if they were, they would load from node_modules).
+ * Bundled, they share @smithy/core's index modules with the STS client, and
+ * what they use would join the chunks a mint loads (~200 KB more).
+ */
+const sdkLazyPackages = {
+  name: 'sdk-lazy-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^.]/ }, (args) =>
+      args.kind === 'dynamic-import' && args.importer.includes('/node_modules/') && !args.path.startsWith('node:') ? { path: args.path, external: true } : undefined,
+    );
+  },
+};
 
 rmSync('dist', { recursive: true, force: true });
 const result = await build({
@@ -56,11 +78,9 @@ const result = await build({
   splitting: true,
   // Flat: keychain.ts, in whichever chunk, finds keychain-worker.js next to itself.
   chunkNames: '[name]-[hash]',
-  outExtension: { '.js': '.mjs' },
   platform: 'node',
   target: 'node20.19',
   external: ['@napi-rs/keyring'],
-  inject: [src('cli/hot.ts')],
   // The ES module builds of the AWS SDK packages: in their CommonJS builds
   // every `await import()` (the credential providers, the nested SSO/STS
   // clients of the default credential chain) is a plain require, so all of
@@ -68,51 +88,32 @@ const result = await build({
   // passed in.
   mainFields: ['module', 'main'],
   loader: { '.bash': 'text', '.zsh': 'text', '.fish': 'text', '.ps1': 'text' },
-  banner: { js: BANNER },
+  plugins: [hotFirst, sdkLazyPackages],
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
 });
-// The entries and the hot chunk become CommonJS (see the top). They may
-// import only each other statically: a require() of an ES module would bring
-// the loader back (and needs Node ≥ 20.19, 22.12).
-const outputs = result.metafile.outputs;
-const hotChunk = Object.keys(outputs).find((file) => Object.hasOwn(outputs[file].inputs, 'src/cli/hot.ts'));
-const commonjs = new Set([hotChunk, 'dist/mfa-env.mjs', 'dist/mfa-exec.mjs', 'dist/keychain-worker.mjs']);
-const renamed = (file) => (commonjs.has(file) ? file.replace(/\.mjs$/, '.js') : file);
-const base = (file) => file.slice('dist/'.length);
-for (const file of Object.keys(outputs)) {
-  if (!file.endsWith('.mjs')) continue;
-  for (const i of outputs[file].imports) {
-    if (commonjs.has(file) && i.kind === 'import-statement' && !i.external && !commonjs.has(i.path)) {
-      throw new Error(`${file} imports ${i.path} statically: a cached run would load it (list it in src/cli/hot.ts)`);
-    }
-  }
-  let code = readFileSync(file, 'utf8');
-  // The chunks name the hot chunk by its .mjs name.
-  code = code.replaceAll(`"./${base(hotChunk)}"`, `"./${base(renamed(hotChunk))}"`);
-  if (commonjs.has(file)) {
-    if (!code.includes(`${BANNER}\n`)) throw new Error(`${file}: no banner`);
-    const out = await transform(code.replace(`${BANNER}\n`, ''), {
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20.19',
-      loader: 'js',
-      supported: { 'dynamic-import': true },
+// Every file becomes CommonJS (see the top). A file with top-level await
+// cannot: the transform fails, and so does the build.
+for (const file of Object.keys(result.metafile.outputs)) {
+  const code = readFileSync(file, 'utf8');
+  const url = code.includes('import.meta.url');
+  const out = await transform(code, {
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20.19',
+    loader: 'js',
+    supported: { 'dynamic-import': false },
+    ...(url && {
       define: { 'import.meta.url': '__mfaEnvImportMetaUrl' },
       banner: "const __mfaEnvImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
-      legalComments: 'none',
-    });
-    rmSync(file);
-    writeFileSync(renamed(file), out.code);
-  } else {
-    writeFileSync(file, code);
-  }
+    }),
+    legalComments: 'none',
+  });
+  writeFileSync(file, out.code);
 }
-// Which file holds which module, under the final names: test/integration/build.test.ts reads it.
-const meta = { ...result.metafile, outputs: {} };
-for (const [file, o] of Object.entries(outputs)) meta.outputs[renamed(file)] = { ...o, imports: o.imports.map((i) => ({ ...i, path: renamed(i.path) })) };
-writeFileSync('dist/meta.json', JSON.stringify(meta));
+// Which file holds which module: test/integration/build.test.ts reads it.
+writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
 for (const bin of ['dist/mfa-env.js', 'dist/mfa-exec.js']) chmodSync(bin, 0o755);
 

@@ -12,10 +12,8 @@ const LIVENESS_MS = 2000;
 
 // require(), not import: the native addon loads in ~2 ms this way, and
 // esbuild leaves it out of the bundle (it is a .node binary per platform).
-// The bundle (scripts/build.mjs) gives every file a require already; the
-// source, run under tsx, makes one.
 function nodeRequire(): NodeJS.Require {
-  return typeof require === 'function' ? require : process.getBuiltinModule('node:module').createRequire(import.meta.url);
+  return process.getBuiltinModule('node:module').createRequire(import.meta.url);
 }
 
 let keyring: Keyring | undefined;
