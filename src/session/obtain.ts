@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMfaEnvError, StoreError } from '../errors.js';
+import { MfaEnvError, StoreError } from '../errors.js';
 import { acquireLock } from '../fs/lock.js';
 import type { SecretStore } from '../store/types.js';
 import { reusableSession, saveSession } from './cache.js';
@@ -86,7 +86,7 @@ async function lockProfile(o: ObtainOptions): Promise<() => void> {
     purpose: `minting a session for profile '${o.profile}' (it may be waiting for an MFA code)`,
     onWait: o.onWait,
   }).catch((err: unknown) => {
-    if (isMfaEnvError(err)) throw err;
+    if (err instanceof MfaEnvError) throw err;
     throw new StoreError(`cannot create ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
   });
 }
