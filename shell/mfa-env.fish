@@ -246,6 +246,7 @@ complete -c mfa-exec -s c -l code -x -d 'MFA code (default: mfa_process, else a 
 complete -c mfa-exec -s d -l duration -x -d 'session length: 12h, 90m or seconds (900–129600)'
 complete -c mfa-exec -l refresh -d 'ignore a cached session and mint a new one'
 complete -c mfa-exec -l no-cache -d 'neither read nor write the session cache'
+complete -c mfa-exec -l server -d 'a local credential endpoint for COMMAND, renewed, instead of credentials in its env'
 complete -c mfa-exec -l force -d 'with no command: start a shell even inside an mfa-exec shell for the same profile'
 complete -c mfa-exec -l debug -d 'print each decision on stderr (or MFA_ENV_DEBUG=1)'
 complete -c mfa-exec -s h -l help -d 'show help'

@@ -1,9 +1,8 @@
 // `--debug` / MFA_ENV_DEBUG=1: each decision on stderr, one line each, for a
 // bug report. Callers never pass a secret or a full key id (mask them first).
 //
-// The switch lives in process.env, not in this module: the build gives the
-// hot entry and the lazily loaded chunks each a copy of a module, and every
-// copy must see the same switch (children such as the keychain worker too).
+// The switch lives in process.env, so that child processes of mfa-env's own
+// (the keychain worker) follow it too.
 
 /** True when --debug or MFA_ENV_DEBUG (anything but empty or 0) is set. */
 export function debugEnabled(): boolean {

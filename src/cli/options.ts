@@ -77,10 +77,13 @@ export const exportOptions = {
   format: { alias: 'f', value: 'FORMAT', choices: FORMATS, describe: 'shell, json or credential-process' },
   'write-profile': { value: 'NAME', complete: 'profile', describe: 'also write the session into [NAME] of credentials' },
   force: { describe: 'with --write-profile: replace a long-term key there' },
+  // The prompt hook's (shell/*), not a person's: accepted, not offered.
+  follow: { hidden: true, describe: 'print the cached session only if newer than this shell’s ($MFA_ENV_EXPIRES); never mints or asks' },
 } as const satisfies OptionTable;
 
 export const execOptions = {
   ...sessionOptions,
+  server: { describe: 'a local credential endpoint for COMMAND, renewed, instead of credentials in its env' },
   force: { describe: 'with no command: start a shell even inside an mfa-exec shell for the same profile' },
 } as const satisfies OptionTable;
 
@@ -166,6 +169,7 @@ export interface SessionArgs {
 }
 
 export interface ExportArgs extends SessionArgs {
+  follow?: boolean;
   shell?: (typeof DIALECTS)[number];
   format?: Format;
   writeProfile?: string;
@@ -174,4 +178,5 @@ export interface ExportArgs extends SessionArgs {
 
 export interface ExecArgs extends SessionArgs {
   force?: boolean;
+  server?: boolean;
 }

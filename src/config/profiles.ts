@@ -1,9 +1,9 @@
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { statSync } from 'node:fs';
 import { debug, debugEnabled } from '../debug.js';
 import { UsageError } from '../errors.js';
 import { assertReadable } from './file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from './paths.js';
+import { readSharedFiles } from './shared-files.js';
 import { checkProfileName, parseDuration } from './validate.js';
 
 /** What mfa-env reads from one profile of ~/.aws/config and ~/.aws/credentials. */
@@ -47,12 +47,8 @@ type Section = Record<string, string | undefined>;
 
 async function loadFiles(env = process.env) {
   if (debugEnabled()) debug(`reading AWS config ${describeFile(awsConfigFile(env))} and credentials ${describeFile(awsCredentialsFile(env))}`);
-  // The SDK's own loader: the same parsing rules as every AWS tool.
-  return loadSharedConfigFiles({
-    filepath: awsCredentialsFile(env),
-    configFilepath: awsConfigFile(env),
-    ignoreCache: true,
-  });
+  // The same parsing rules as every AWS tool (see shared-files.ts).
+  return readSharedFiles(awsCredentialsFile(env), awsConfigFile(env));
 }
 
 /** `object[key]` when it is the object's own (a profile named toString is not Object.prototype's). */
