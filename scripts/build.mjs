@@ -65,6 +65,11 @@ const sdkLazyPackages = {
   },
 };
 
+// The flag lists and fish completions in shell/*, from the option tables
+// (scripts/shell-lists.ts), before the shell files are embedded below.
+const { writeShellLists } = await import('./shell-lists.ts');
+for (const file of writeShellLists(resolve('.'))) console.log(`build: ${file}: generated lists rewritten from src/cli/options.ts (commit it)`);
+
 rmSync('dist', { recursive: true, force: true });
 const result = await build({
   entryPoints: {

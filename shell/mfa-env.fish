@@ -43,14 +43,13 @@ function __mfa_env_wants_eval
             case '--shell=*' '-s*'
                 test (string replace -r -- '^(--shell=|-s=?)' '' $arg) = $self; or return 1
                 set given 1
-            case -p --profile -c --code -d --duration --write-profile
-                set -q argv[1]; and set -e argv[1]
             case '-*'
+                __mfa_env_takes_value $arg; and set -q argv[1]; and set -e argv[1]
             case '*'
                 test -n "$sub"; or set sub $arg
         end
     end
-    contains -- "$sub" '' export logout unset; or return 1
+    __mfa_env_applies "$sub"; or return 1
     test "$format" = shell; or return 1
     test $given = 1; and return 10
     return 0
@@ -172,7 +171,7 @@ if test "$MFA_ENV_PROMPT" = 1; and not set -q __mfa_env_rprompt_wrapped
     end
 end
 
-# Completions (static; `complete -e` first so loading twice adds nothing).
+# Profile names from both AWS files, for the completions below.
 function __mfa_env_profiles
     set -l config $HOME/.aws/config
     set -q AWS_CONFIG_FILE[1]; and set config $AWS_CONFIG_FILE
@@ -182,42 +181,76 @@ function __mfa_env_profiles
     test -r $credentials; and string match -rg '^\s*\[\s*([^\]\s]+)\s*\]' <$credentials
 end
 
+# >>> generated from src/cli/options.ts by npm run build (scripts/shell-lists.ts): do not edit
+# Flags that take a value: the next word is theirs, not a command.
+function __mfa_env_takes_value
+    contains -- $argv[1] -p --profile -c --code -d --duration -s --shell -f --format --write-profile --access-key-id --mfa-serial --region --credential-process
+end
+
+# Commands whose output is lines for this shell to apply (none: export).
+function __mfa_env_applies
+    contains -- "$argv[1]" '' export logout unset
+end
+
+# Completions (`complete -e` first, so loading twice adds nothing).
 complete -c mfa-env -e
 complete -c mfa-exec -e
-set -l __mfa_env_subcommands export setup status logout unset remove init credential-process doctor demo
-set -l __mfa_env_no_sub "not __fish_seen_subcommand_from $__mfa_env_subcommands"
-complete -c mfa-env -f
-complete -c mfa-env -n $__mfa_env_no_sub -a export -d 'Print export lines (default)'
-complete -c mfa-env -n $__mfa_env_no_sub -a setup -d 'Store the long-term key'
-complete -c mfa-env -n $__mfa_env_no_sub -a status -d 'Show profiles and sessions'
-complete -c mfa-env -n $__mfa_env_no_sub -a logout -d 'Forget the session, print unset lines'
-complete -c mfa-env -n $__mfa_env_no_sub -a unset -d 'Print unset lines'
-complete -c mfa-env -n $__mfa_env_no_sub -a remove -d 'Delete the long-term key'
-complete -c mfa-env -n $__mfa_env_no_sub -a init -d 'Print the shell integration'
-complete -c mfa-env -n $__mfa_env_no_sub -a credential-process -d 'credential_process JSON'
-complete -c mfa-env -n $__mfa_env_no_sub -a doctor -d 'Check the installation'
-complete -c mfa-env -n $__mfa_env_no_sub -a demo -d 'Try it against a local STS emulator'
-complete -c mfa-env -n '__fish_seen_subcommand_from init' -a 'bash zsh fish powershell'
-complete -c mfa-env -n '__fish_seen_subcommand_from logout' -l all -d 'All profiles'
-complete -c mfa-env -n '__fish_seen_subcommand_from status' -l json -d 'JSON output'
-complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l access-key-id -x -d 'Access key id'
-complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l secret-stdin -d 'Read the secret from stdin'
-complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l mfa-serial -x -d 'MFA device ARN'
-complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l region -x -d 'Region'
-complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l import -d 'Take the key from the credentials file'
-complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l remove-plaintext -d 'Then delete it there'
-for cmd in mfa-env mfa-exec
-    complete -c $cmd -s p -l profile -x -a '(__mfa_env_profiles)' -d Profile
-    complete -c $cmd -s c -l code -x -d 'MFA code'
-    complete -c $cmd -s d -l duration -x -d 'Session length (12h, 90m, 3600)'
-    complete -c $cmd -l refresh -d 'Mint a new session'
-    complete -c $cmd -l no-cache -d 'Do not use the session cache'
-    complete -c $cmd -s h -l help -d Help
-    complete -c $cmd -l version -d Version
+function __mfa_env_no_command
+    not __fish_seen_subcommand_from export setup status logout unset remove credential-process init doctor demo
 end
-complete -c mfa-env -s s -l shell -x -a 'bash zsh fish powershell' -d 'Output dialect'
-complete -c mfa-env -s f -l format -x -a 'shell json credential-process' -d 'Output format'
-complete -c mfa-env -l write-profile -x -a '(__mfa_env_profiles)' -d 'Also write the session to this profile'
+complete -c mfa-env -f
+complete -c mfa-env -n '__mfa_env_no_command' -a export -d 'print the session as export lines (the default command)'
+complete -c mfa-env -n '__mfa_env_no_command' -a setup -d 'store the long-term key (prompts for what flags omit)'
+complete -c mfa-env -n '__mfa_env_no_command' -a status -d 'show profiles, stored keys and cached sessions'
+complete -c mfa-env -n '__mfa_env_no_command' -a logout -d 'delete cached sessions and print unset lines'
+complete -c mfa-env -n '__mfa_env_no_command' -a unset -d 'print unset lines for the session variables'
+complete -c mfa-env -n '__mfa_env_no_command' -a remove -d 'delete a profile’s stored key and cached session'
+complete -c mfa-env -n '__mfa_env_no_command' -a credential-process -d 'print credential_process JSON (for ~/.aws/config)'
+complete -c mfa-env -n '__mfa_env_no_command' -a init -d 'print the shell integration: mfa, prompt, completion'
+complete -c mfa-env -n '__mfa_env_no_command' -a doctor -d 'check the store, config, shell integration and PATH'
+complete -c mfa-env -n '__mfa_env_no_command' -a demo -d 'try it against a built-in local STS (no AWS account)'
+complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else default)'
+complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -s c -l code -x -d 'MFA code (default: mfa_process, else a prompt)'
+complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -s d -l duration -x -d 'session length: 12h, 90m or seconds (900–129600)'
+complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -l refresh -d 'ignore a cached session and mint a new one'
+complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -l no-cache -d 'neither read nor write the session cache'
+complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -s s -l shell -x -a 'bash zsh fish powershell' -d 'output dialect (default: detected)'
+complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -s f -l format -x -a 'shell json credential-process' -d 'shell, json or credential-process'
+complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -l write-profile -x -a '(__mfa_env_profiles)' -d 'also write the session into [NAME] of credentials'
+complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -l force -d 'with --write-profile: replace a long-term key there'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else default)'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l access-key-id -x -d 'the IAM user’s AKIA… key id'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l secret-stdin -d 'read the secret access key from stdin'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l mfa-serial -x -d 'MFA device ARN (default: asks IAM ListMFADevices)'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l region -x -d 'region to write into the profile'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l import -d 'take the key from the plaintext credentials file'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l remove-plaintext -d 'then delete it there (keeps a redacted backup)'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l credential-process -x -d 'also write [profile NAME] using credential_process'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l force -d 'with --credential-process: replace [profile NAME]'
+complete -c mfa-env -n '__fish_seen_subcommand_from status' -l json -d 'machine-readable output'
+complete -c mfa-env -n '__fish_seen_subcommand_from logout' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else default)'
+complete -c mfa-env -n '__fish_seen_subcommand_from logout' -s s -l shell -x -a 'bash zsh fish powershell' -d 'output dialect (default: detected)'
+complete -c mfa-env -n '__fish_seen_subcommand_from logout' -l all -d 'every profile'
+complete -c mfa-env -n '__fish_seen_subcommand_from unset' -s s -l shell -x -a 'bash zsh fish powershell' -d 'output dialect (default: detected)'
+complete -c mfa-env -n '__fish_seen_subcommand_from remove' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else default)'
+complete -c mfa-env -n '__fish_seen_subcommand_from credential-process' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else default)'
+complete -c mfa-env -n '__fish_seen_subcommand_from credential-process' -s c -l code -x -d 'MFA code (default: mfa_process, else a prompt)'
+complete -c mfa-env -n '__fish_seen_subcommand_from credential-process' -s d -l duration -x -d 'session length: 12h, 90m or seconds (900–129600)'
+complete -c mfa-env -n '__fish_seen_subcommand_from credential-process' -l refresh -d 'ignore a cached session and mint a new one'
+complete -c mfa-env -n '__fish_seen_subcommand_from credential-process' -l no-cache -d 'neither read nor write the session cache'
+complete -c mfa-env -n '__fish_seen_subcommand_from init' -a 'bash zsh fish powershell' -d 'your shell'
+complete -c mfa-env -l debug -d 'print each decision on stderr (or MFA_ENV_DEBUG=1)'
+complete -c mfa-env -s h -l help -d 'show help'
+complete -c mfa-exec -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else default)'
+complete -c mfa-exec -s c -l code -x -d 'MFA code (default: mfa_process, else a prompt)'
+complete -c mfa-exec -s d -l duration -x -d 'session length: 12h, 90m or seconds (900–129600)'
+complete -c mfa-exec -l refresh -d 'ignore a cached session and mint a new one'
+complete -c mfa-exec -l no-cache -d 'neither read nor write the session cache'
+complete -c mfa-exec -l server -d 'a local credential endpoint for COMMAND, renewed, instead of credentials in its env'
+complete -c mfa-exec -l force -d 'with no command: start a shell even inside an mfa-exec shell for the same profile'
+complete -c mfa-exec -l debug -d 'print each decision on stderr (or MFA_ENV_DEBUG=1)'
+complete -c mfa-exec -s h -l help -d 'show help'
+# <<< generated
 
 # Tells `mfa-env doctor` (a child process) that this shell loaded the integration.
 set -gx MFA_ENV_SHELL_INTEGRATION "fish:$fish_pid"

@@ -10,6 +10,14 @@
 # wrapped to show the segment in front of the existing prompt.
 # Everything else is private and named __mfa_env_*. Loading twice is harmless.
 
+# >>> generated from src/cli/options.ts by npm run build (scripts/shell-lists.ts): do not edit
+# Flags that take a value: the next word is theirs, not a command.
+function global:__mfa_env_takes_value([string]$Arg) { $Arg -cin @('-p', '--profile', '-c', '--code', '-d', '--duration', '-s', '--shell', '-f', '--format', '--write-profile', '--access-key-id', '--mfa-serial', '--region', '--credential-process') }
+
+# Commands whose output is lines for this session to apply (none: export).
+function global:__mfa_env_applies([string]$Sub) { $Sub -cin @('', 'export', 'logout', 'unset') }
+# <<< generated
+
 # 'eval' when the arguments ask for export lines (no subcommand, or export,
 # logout, unset; shell format; no --help/--version), 'given' when in addition
 # --shell powershell is already there, 'pass' otherwise.
@@ -30,11 +38,11 @@ function global:__mfa_env_wants_eval([object[]]$Arguments) {
             if (($arg -creplace '^(--shell=|-s=?)', '') -cne 'powershell') { return 'pass' }
             $given = $true
         }
-        elseif ($arg -cin '-p', '--profile', '-c', '--code', '-d', '--duration', '--write-profile') { $i++ }
+        elseif (__mfa_env_takes_value $arg) { $i++ }
         elseif ($arg.StartsWith('-')) { }
         elseif ($sub -eq '') { $sub = $arg }
     }
-    if ($sub -cnotin '', 'export', 'logout', 'unset' -or $format -cne 'shell') { return 'pass' }
+    if (-not (__mfa_env_applies $sub) -or $format -cne 'shell') { return 'pass' }
     if ($given) { 'given' } else { 'eval' }
 }
 

@@ -13,6 +13,24 @@
 
 zmodload zsh/datetime 2>/dev/null
 
+# >>> generated from src/cli/options.ts by npm run build (scripts/shell-lists.ts): do not edit
+# Flags that take a value: the next word is theirs, not a command.
+__mfa_env_takes_value() {
+    case $1 in
+        (-p|--profile|-c|--code|-d|--duration|-s|--shell|-f|--format|--write-profile|--access-key-id|--mfa-serial|--region|--credential-process) return 0 ;;
+        (*) return 1 ;;
+    esac
+}
+
+# Commands whose output is lines for this shell to apply (none: export).
+__mfa_env_applies() {
+    case $1 in
+        (''|export|logout|unset) return 0 ;;
+        (*) return 1 ;;
+    esac
+}
+# <<< generated
+
 # Succeeds when the arguments ask for export lines (no subcommand, or export,
 # logout, unset; shell format; no --help/--version), i.e. output to eval.
 # $1 is this shell's name. Sets __mfa_env_shell_given when the user passed
@@ -38,18 +56,12 @@ __mfa_env_wants_eval() {
                 [[ ${arg#--shell=} == $self || ${arg#-s} == $self || ${arg#-s=} == $self ]] || return 1
                 __mfa_env_shell_given=1
                 ;;
-            (-p|--profile|-c|--code|-d|--duration|--write-profile)
-                (( $# > 1 )) && shift
-                ;;
-            (-*) ;;
+            (-*) __mfa_env_takes_value $arg && (( $# > 1 )) && shift ;;
             (*) [[ -n $sub ]] || sub=$arg ;;
         esac
         shift
     done
-    case $sub in
-        (''|export|logout|unset) [[ $format == shell ]] ;;
-        (*) return 1 ;;
-    esac
+    __mfa_env_applies $sub && [[ $format == shell ]]
 }
 
 function mfa {
@@ -186,7 +198,8 @@ __mfa_env_complete() {
         _normal
         return
     fi
-    IFS=$'\n' reply=($(COMP_CWORD=$(( CURRENT - 1 )) COMP_LINE=$BUFFER COMP_POINT=$CURSOR \
+    # word:description lines, for _describe.
+    IFS=$'\n' reply=($(MFA_ENV_COMPLETE_DESCRIPTIONS=1 \
         command $bin --get-yargs-completions $bin "${(@)words[2,CURRENT]}" 2>/dev/null))
     IFS=$si
     if (( ${#reply} )); then

@@ -10,7 +10,8 @@
 import '../commands/export.js';
 import '../aws/extra-ca.js';
 import '../os/path-search.js'; // mfa-exec's command lookup; doctor's too
-import './complete-flags.js'; // mfa-exec's completion; yargs's too
+import './complete.js'; // completion, in both programs
+import './parse.js'; // both programs' command line
 import './options.js';
 import './run.js';
 import '../exec/child.js'; // mfa-exec runs the command; so does mfa-exec --server's chunk

@@ -1,3 +1,4 @@
+import { debugEnabled } from '../debug.js';
 import { ExitCode, MfaEnvError } from '../errors.js';
 
 /** One line, no control characters: error text must never paint the terminal. */
@@ -16,8 +17,8 @@ export function reportError(prog: string, err: unknown): number {
   }
   const e = err as Error;
   process.stderr.write(`${prog}: unexpected error: ${oneLine(e?.message ?? String(err))}\n`);
-  if (process.env.MFA_ENV_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
-  else process.stderr.write(`${prog}: set MFA_ENV_DEBUG=1 for details, and please report it\n`);
+  if (debugEnabled()) process.stderr.write(`${e?.stack ?? ''}\n`);
+  else process.stderr.write(`${prog}: run it again with --debug for details, and please report it\n`);
   return ExitCode.unexpected;
 }
 

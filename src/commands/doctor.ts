@@ -9,6 +9,7 @@ import { readProcStat } from '../os/processes.js';
 import { findLongTermKey } from '../session/long-term-key.js';
 import { detectDialect } from '../shells/detect.js';
 import { openStore, type SecretStore } from '../store/index.js';
+import { traceStore } from '../session/store-trace.js';
 
 interface Check {
   name: string;
@@ -27,7 +28,7 @@ function checkNode(): Check {
 
 async function checkStore(): Promise<{ check: Check; store?: SecretStore }> {
   try {
-    const store = openStore();
+    const store = traceStore(openStore());
     await store.get('doctor:probe');
     return { check: { name: 'secret store', ok: true, detail: `${store.backend}: ${store.location} answers` }, store };
   } catch (err) {

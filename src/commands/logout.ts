@@ -6,6 +6,7 @@ import { detectDialect } from '../shells/detect.js';
 import { dialects, renderChange } from '../shells/index.js';
 import { ExitCode, MfaEnvError, StoreError } from '../errors.js';
 import { openStore } from '../store/index.js';
+import { traceStore } from '../session/store-trace.js';
 
 function printUnset(shell: Dialect | undefined): void {
   process.stdout.write(renderChange(dialects[shell ?? detectDialect()], clearedEnvironment()));
@@ -29,7 +30,7 @@ function withUnsetHint(err: unknown): never {
 }
 
 export async function logoutCommand(args: { profile?: string; all?: boolean; shell?: Dialect }): Promise<number> {
-  const store = openStore();
+  const store = traceStore(openStore());
   // --all: every session in the store, also of profiles no longer in the AWS files.
   const names = args.all ? await profilesWithSession(store).catch(withUnsetHint) : [resolveProfileName(args.profile)];
   const removed: string[] = [];

@@ -3,10 +3,11 @@ import { UsageError } from '../errors.js';
 import { forgetSession } from '../session/cache.js';
 import { deleteLongTermKey } from '../session/long-term-key.js';
 import { openStore } from '../store/index.js';
+import { traceStore } from '../session/store-trace.js';
 
 export async function removeCommand(args: { profile: string }): Promise<number> {
   const name = resolveProfileName(args.profile);
-  const store = openStore();
+  const store = traceStore(openStore());
   const session = await forgetSession(store, name);
   const key = await deleteLongTermKey(store, name);
   if (!key && !session) {

@@ -1,11 +1,13 @@
 import type { SessionArgs } from '../cli/options.js';
 import { lockDir } from '../config/paths.js';
-import { readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
+import { profileNames, readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
 import { checkCode, checkMfaSerial, DEFAULT_DURATION, parseDuration } from '../config/validate.js';
 import { UsageError } from '../errors.js';
+import { nearest } from '../nearest.js';
 import { resolveCode } from '../prompts/code.js';
 import { reusableSession } from '../session/cache.js';
 import { obtainSession, type Obtained } from '../session/obtain.js';
+import { traceStore } from '../session/store-trace.js';
 import { accountFor, openStore, readAhead } from '../store/index.js';
 
 export interface SessionResult extends Obtained {
@@ -26,6 +28,7 @@ export async function sessionFromArgs(args: SessionArgs, env = process.env, marg
   // while the AWS files are read.
   if (args.refresh !== true && args.cache !== false) readAhead(accountFor.session(name), env);
   const profile = await readProfile(name, env);
+  if (!profile.exists) await refuseUnknownProfile(name, env);
   if (!profile.mfaSerial) {
     throw new UsageError(
       profile.exists ? `profile '${name}' has no mfa_serial` : `profile '${name}' is not set up`,
@@ -35,7 +38,7 @@ export async function sessionFromArgs(args: SessionArgs, env = process.env, marg
   const mfaSerial = checkMfaSerial(profile.mfaSerial);
   const durationSeconds = requested ?? profile.durationSeconds ?? DEFAULT_DURATION;
   const region = profile.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
-  const store = openStore(env);
+  const store = traceStore(openStore(env));
   const obtained = await obtainSession({
     store,
     profile: name,
@@ -53,6 +56,22 @@ export async function sessionFromArgs(args: SessionArgs, env = process.env, marg
 }
 
 /**
+ * A profile in neither AWS file, when others are there, is most likely a
+ * typo: name the known ones and the nearest, rather than advise setting up
+ * the typo. With no profile at all, setup is the next step.
+ */
+async function refuseUnknownProfile(name: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const known = await profileNames(env);
+  if (known.length === 0) return;
+  const guess = nearest(name, known);
+  const list = known.length > 8 ? `${known.slice(0, 8).join(', ')}, …` : known.join(', ');
+  throw new UsageError(
+    `profile '${name}' is not set up: it is in neither AWS file${guess ? `; did you mean ${guess}?` : ''}`,
+    `known profiles: ${list} (a new one: mfa-env setup --profile ${name})`,
+  );
+}
+
+/**
  * `--follow`: the session cached for the profile, if it is newer than the one
  * this shell holds (`$MFA_ENV_EXPIRES`) and reusable; otherwise undefined.
  * Never mints, never waits for a lock, never asks anything (not even the
@@ -64,7 +83,7 @@ export async function newerCachedSession(args: SessionArgs, env = process.env): 
   if ((env.MFA_ENV_STORE || 'keychain').toLowerCase() === 'file' && !env.MFA_ENV_FILE_PASSPHRASE) return undefined;
   const profile = await readProfile(name, env);
   if (!profile.mfaSerial) return undefined;
-  const session = await reusableSession(openStore(env), name, checkMfaSerial(profile.mfaSerial));
+  const session = await reusableSession(traceStore(openStore(env)), name, checkMfaSerial(profile.mfaSerial));
   if (!session || session.expiration.getTime() <= held) return undefined;
   const region = profile.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
   return { session, source: 'cache', profile, region };

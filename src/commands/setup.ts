@@ -11,6 +11,7 @@ import { forgetSession } from '../session/cache.js';
 import { findLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
 import type { LongTermKey } from '../session/types.js';
 import { openStore } from '../store/index.js';
+import { traceStore } from '../session/store-trace.js';
 import { maskKeyId } from './mask.js';
 
 export interface SetupArgs {
@@ -156,7 +157,7 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
   const existing = await readProfile(profile);
   const mfaSerial = await chooseSerial(args, key, region ?? existing.region);
 
-  const store = openStore();
+  const store = traceStore(openStore());
   await saveLongTermKey(store, profile, key);
   await forgetSession(store, profile); // a new key or device invalidates the cached session
 

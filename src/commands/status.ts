@@ -3,6 +3,7 @@ import { sessionsIn } from '../session/cache.js';
 import { rfc3339 } from '../session/environment.js';
 import { longTermKeysIn } from '../session/long-term-key.js';
 import { openStore } from '../store/index.js';
+import { traceStore } from '../session/store-trace.js';
 import { maskKeyId } from './mask.js';
 
 interface ProfileStatus {
@@ -19,7 +20,7 @@ export function formatLeft(seconds: number): string {
 }
 
 export async function statusCommand(args: { json?: boolean }): Promise<number> {
-  const store = openStore();
+  const store = traceStore(openStore());
   // One read of the store for every profile, not two per profile.
   const [inFiles, entries] = await Promise.all([listProfiles(), store.entries()]);
   const keys = longTermKeysIn(entries);

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { debug, debugEnabled } from '../debug.js';
 import { UsageError } from '../errors.js';
 import { assertReadable } from './file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from './paths.js';
@@ -21,14 +23,30 @@ export interface ProfileConfig {
 export function resolveProfileName(flag: string | undefined, env = process.env): string {
   // `--profile=` or `-p ''` (an unset variable in a script): say so, rather than use another profile.
   if (flag !== undefined && flag.trim() === '') throw new UsageError('--profile needs a profile name', 'see mfa-env --help');
-  if (flag) return checkProfileName(flag);
-  if (env.AWS_PROFILE) return checkProfileName(env.AWS_PROFILE, 'AWS_PROFILE');
-  return 'default';
+  if (flag) return fromWhere(checkProfileName(flag), '--profile');
+  if (env.AWS_PROFILE) return fromWhere(checkProfileName(env.AWS_PROFILE, 'AWS_PROFILE'), 'AWS_PROFILE');
+  return fromWhere('default', 'the default');
+}
+
+function fromWhere(name: string, source: string): string {
+  debug(`profile '${name}' (from ${source})`);
+  return name;
+}
+
+/** For --debug: the file, and whether there is one to read. */
+function describeFile(path: string): string {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? `${path} (${st.size} bytes)` : `${path} (not a regular file)`;
+  } catch (err) {
+    return `${path} (${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable'})`;
+  }
 }
 
 type Section = Record<string, string | undefined>;
 
 async function loadFiles(env = process.env) {
+  if (debugEnabled()) debug(`reading AWS config ${describeFile(awsConfigFile(env))} and credentials ${describeFile(awsCredentialsFile(env))}`);
   // The same parsing rules as every AWS tool (see shared-files.ts).
   return readSharedFiles(awsCredentialsFile(env), awsConfigFile(env));
 }
@@ -85,4 +103,10 @@ export async function listProfiles(env = process.env): Promise<Omit<ProfileConfi
   const { configFile, credentialsFile } = await loadFiles(env);
   const names = new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)]);
   return [...names].sort().map((name) => toProfile(name, own(configFile, name), own(credentialsFile, name)));
+}
+
+/** The names of every profile in either file (completion, "did you mean"). */
+export async function profileNames(env = process.env): Promise<string[]> {
+  const { configFile, credentialsFile } = await loadFiles(env);
+  return [...new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)])].sort();
 }

@@ -46,6 +46,10 @@ const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 /** `from`: where the name came from when not a flag (AWS_PROFILE), for the message. */
 export function checkProfileName(name: string, from?: 'AWS_PROFILE'): string {
   const reserved = RESERVED_NAMES.has(name);
+  if (name.startsWith('-')) {
+    // Another program handed it on would read it as an option (credential_process, aws --profile).
+    throw new UsageError(`${from ? `${from} ` : ''}'${name.slice(0, 64)}' is not a usable profile name (it starts with -)`, from ? `set ${from} to a profile name` : 'see mfa-env --help');
+  }
   if (!PROFILE_NAME.test(name) || reserved) {
     const what = `${from ? `${from} ` : ''}'${name.slice(0, 64)}' is not a usable profile name`;
     throw new UsageError(

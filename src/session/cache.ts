@@ -1,3 +1,5 @@
+import { maskKeyId } from '../commands/mask.js';
+import { debug } from '../debug.js';
 import { accountFor, accountOf, entriesOfKind, type SecretStore } from '../store/types.js';
 import type { CachedSession } from './types.js';
 
@@ -73,13 +75,20 @@ export async function reusableSession(
   marginMs = REUSE_MARGIN_MS,
 ): Promise<CachedSession | undefined> {
   const s = await peekSession(store, profile);
-  if (!s || s.profile !== profile || s.mfaSerial !== mfaSerial) return undefined;
-  return s.expiration.getTime() - now > marginMs ? s : undefined;
+  if (!s || s.profile !== profile || s.mfaSerial !== mfaSerial) {
+    debug(`cache: ${s ? `the session cached for '${profile}' is for another profile or MFA device` : `no session cached for '${profile}'`}`);
+    return undefined;
+  }
+  const left = s.expiration.getTime() - now;
+  const reuse = left > marginMs;
+  debug(`cache: session ${maskKeyId(s.accessKeyId)} for '${profile}' expires ${s.expiration.toISOString()} (${Math.round(left / 60_000)} min left): ${reuse ? 'reused' : 'too close to expiry'}`);
+  return reuse ? s : undefined;
 }
 
 export async function saveSession(store: SecretStore, session: CachedSession): Promise<void> {
   const stored: Stored = { v: 1, ...session, expiration: session.expiration.toISOString() };
   await store.set(accountFor.session(session.profile), JSON.stringify(stored));
+  debug(`cache: saved session ${maskKeyId(session.accessKeyId)} for '${session.profile}', expires ${stored.expiration}`);
 }
 
 export async function forgetSession(store: SecretStore, profile: string): Promise<boolean> {

@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { maskKeyId } from '../commands/mask.js';
+import { debug } from '../debug.js';
 import { MfaEnvError, StoreError } from '../errors.js';
 import { acquireLock } from '../fs/lock.js';
 import type { SecretStore } from '../store/types.js';
@@ -65,6 +67,7 @@ export async function obtainSession(o: ObtainOptions): Promise<Obtained> {
 
 async function mint(o: ObtainOptions): Promise<CachedSession> {
   const key = await readLongTermKey(o.store, o.profile);
+  debug(`minting: long-term key ${maskKeyId(key.accessKeyId)}, MFA device ${o.mfaSerial}, ${o.durationSeconds} s, region ${o.region ?? '(none: us-east-1)'}`);
   const code = await o.getCode();
   const { getSessionToken } = await import('../aws/sts.js');
   const session = await getSessionToken({ key, mfaSerial: o.mfaSerial, code, durationSeconds: o.durationSeconds, region: o.region });
@@ -81,11 +84,20 @@ async function lockProfile(o: ObtainOptions): Promise<() => void> {
   // wait long. It keeps its lock fresh meanwhile; a dead or silent holder's
   // lock is taken over (see acquireLock).
   const path = join(o.lockDir, `${o.profile}.lock`);
+  const started = Date.now();
+  let waited = false;
   return acquireLock(path, {
     timeoutMs: MINT_LOCK_TIMEOUT_MS,
     purpose: `minting a session for profile '${o.profile}' (it may be waiting for an MFA code)`,
-    onWait: o.onWait,
-  }).catch((err: unknown) => {
+    onWait: () => {
+      waited = true;
+      debug(`lock: ${path} is held by another mfa-env; waiting`);
+      o.onWait?.();
+    },
+  }).then((release) => {
+    debug(`lock: ${path} taken${waited ? ` after waiting ${Date.now() - started} ms` : ''}`);
+    return release;
+  }, (err: unknown) => {
     if (err instanceof MfaEnvError) throw err;
     throw new StoreError(`cannot create ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
   });

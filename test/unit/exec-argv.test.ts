@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseExecArgv } from '../../src/cli/exec-argv.js';
+import { parseExec as parseExecArgv } from '../../src/cli/parse.js';
 import { UsageError } from '../../src/errors.js';
 
 test('own options end at -- or at the first word that is not an option', () => {
