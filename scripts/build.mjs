@@ -20,7 +20,7 @@
 // error classes across them with instanceof (see isMfaEnvError). The
 // keyring's native addon stays external everywhere.
 import { build } from 'esbuild';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
@@ -166,6 +166,13 @@ await build({
   plugins: [lazyBoundary, sdkReadFile],
 });
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
+
+// dist/shell/: the integration as files, byte for byte what `mfa-env init`
+// prints (esbuild embeds the same files above). install.sh's rc blocks source
+// these, so opening a terminal starts no Node process; an npm install ships
+// them too (package.json "files"), next to the bundle they belong with.
+mkdirSync('dist/shell');
+for (const ext of ['bash', 'zsh', 'fish', 'ps1']) copyFileSync(`shell/mfa-env.${ext}`, `dist/shell/mfa-env.${ext}`);
 for (const bin of ['dist/mfa-env.js', 'dist/mfa-exec.js']) chmodSync(bin, 0o755);
 
 /**

@@ -6,8 +6,10 @@
 #   mfa [ARGS...]          runs mfa-env and applies the session to this shell
 #   mfa_env_prompt [--color]
 #                          prints "aws:PROFILE 42m" for the session in this shell
-# With MFA_ENV_PROMPT=1 set before loading, the segment is also put at the
-# start of PS1, refreshed from PROMPT_COMMAND without starting any process.
+# The segment is also put at the start of PS1, refreshed from PROMPT_COMMAND
+# without starting any process; MFA_ENV_PROMPT=0 set before loading turns
+# that off. With starship (STARSHIP_SHELL set) the prompt is left to its aws
+# module unless MFA_ENV_PROMPT=1.
 # Everything else is private and named __mfa_env_*. Loading twice is harmless.
 
 # Succeeds when the arguments ask for export lines (no subcommand, or export,
@@ -124,7 +126,7 @@ __mfa_env_prompt_compute() {
 # Prints the segment for this shell's session, nothing when there is none.
 # --color adds colour (yellow under 10 minutes, red when expired) wrapped in
 # \001 \002 so it is safe inside PS1, e.g. PS1='$(mfa_env_prompt --color) \$ '
-# (a $(...) in PS1 forks; MFA_ENV_PROMPT=1 does the same with no fork).
+# (a $(...) in PS1 forks; the hook below does the same with no fork).
 function mfa_env_prompt {
     __mfa_env_prompt_compute
     if [[ ${1-} == --color ]]; then
@@ -140,6 +142,8 @@ function mfa_env_prompt {
 # every time). Keeps $? for whatever runs after it.
 __mfa_env_prompt_hook() {
     local rc=$?
+    # starship draws the prompt and has its own aws module.
+    [[ -n ${STARSHIP_SHELL-} && ${MFA_ENV_PROMPT-} != 1 ]] && return "$rc"
     if [[ ${MFA_ENV_PROFILE-}$'\037'${MFA_ENV_EXPIRES-}$'\037'${NO_COLOR-}$'\037'${TERM-} != "${__mfa_env_prompt_key-}" ]] ||
         ((${EPOCHSECONDS:-0} < ${__mfa_env_prompt_from:-1} || ${EPOCHSECONDS:-0} > ${__mfa_env_prompt_until:-0})); then
         __mfa_env_prompt_compute
@@ -176,7 +180,7 @@ __mfa_env_register_prompt() {
     esac
 }
 
-if [[ ${MFA_ENV_PROMPT-} == 1 ]]; then
+if [[ ${MFA_ENV_PROMPT-} != 0 ]]; then
     __mfa_env_register_prompt
 fi
 

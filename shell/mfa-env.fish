@@ -6,8 +6,10 @@
 #   mfa [ARGS...]          runs mfa-env and applies the session to this shell
 #   mfa_env_prompt [--color]
 #                          prints "aws:PROFILE 42m" for the session in this shell
-# With MFA_ENV_PROMPT=1 set before loading, fish_right_prompt is wrapped to
-# show the segment in front of what it printed before. Completions for
+# fish_right_prompt is wrapped to show the segment in front of what it
+# printed before; MFA_ENV_PROMPT=0 set before loading turns that off. With
+# starship (STARSHIP_SHELL set) the prompt is left to its aws module unless
+# MFA_ENV_PROMPT=1. Completions for
 # mfa-env, mfa and mfa-exec. Everything else is private and named __mfa_env_*.
 # Loading twice is harmless.
 
@@ -154,7 +156,7 @@ function __mfa_env_return
     return $argv[1]
 end
 
-if test "$MFA_ENV_PROMPT" = 1; and not set -q __mfa_env_rprompt_wrapped
+if test "$MFA_ENV_PROMPT" != 0; and not set -q __mfa_env_rprompt_wrapped
     set -g __mfa_env_rprompt_wrapped 1
     # functions -q autoloads the user's or the theme's fish_right_prompt.
     if functions -q fish_right_prompt
@@ -162,9 +164,12 @@ if test "$MFA_ENV_PROMPT" = 1; and not set -q __mfa_env_rprompt_wrapped
     end
     function fish_right_prompt
         set -l last_status $status
-        mfa_env_prompt --color
+        # starship draws the prompt and has its own aws module.
+        set -l show 1
+        set -q STARSHIP_SHELL[1]; and test "$MFA_ENV_PROMPT" != 1; and set show 0
+        test $show = 1; and mfa_env_prompt --color
         if functions -q __mfa_env_orig_fish_right_prompt
-            test -n "$__mfa_env_prompt_text"; and printf ' '
+            test $show = 1; and test -n "$__mfa_env_prompt_text"; and printf ' '
             # The original sees the status of the user's command, as before.
             __mfa_env_return $last_status
             __mfa_env_orig_fish_right_prompt

@@ -6,9 +6,10 @@
 #   mfa [ARGS...]          runs mfa-env and applies the session to this shell
 #   mfa_env_prompt [--color]
 #                          prints "aws:PROFILE 42m" for the session in this shell
-# With MFA_ENV_PROMPT=1 set before loading, a precmd hook also shows the
-# segment in RPROMPT, in front of whatever RPROMPT your theme sets, without
-# starting any process. Everything else is private and named __mfa_env_*.
+# A precmd hook also shows the segment in RPROMPT, in front of whatever
+# RPROMPT your theme sets, without starting any process; MFA_ENV_PROMPT=0 set
+# before loading turns that off. With starship (STARSHIP_SHELL set) the
+# prompt is left to its aws module unless MFA_ENV_PROMPT=1. Everything else is private and named __mfa_env_*.
 # Loading twice is harmless.
 
 zmodload zsh/datetime 2>/dev/null
@@ -126,7 +127,7 @@ __mfa_env_prompt_compute() {
 
 # Prints the segment for this shell's session, nothing when there is none.
 # --color adds prompt colour escapes, for use in a prompt with prompt_subst:
-# RPROMPT='$(mfa_env_prompt --color)' (a $(...) forks; MFA_ENV_PROMPT=1 does
+# RPROMPT='$(mfa_env_prompt --color)' (a $(...) forks; the precmd hook does
 # the same with no fork).
 function mfa_env_prompt {
     emulate -L zsh
@@ -147,6 +148,8 @@ function mfa_env_prompt {
 __mfa_env_prompt_hook() {
     local -i rc=$?
     emulate -L zsh
+    # starship draws the prompt and has its own aws module.
+    [[ -n ${STARSHIP_SHELL-} && ${MFA_ENV_PROMPT-} != 1 ]] && return rc
     if [[ ${MFA_ENV_PROFILE-}$'\037'${MFA_ENV_EXPIRES-}$'\037'${NO_COLOR-}$'\037'${TERM-} != "${__mfa_env_prompt_key-}" ]] ||
         (( ${EPOCHSECONDS:-0} < ${__mfa_env_prompt_from:-1} || ${EPOCHSECONDS:-0} > ${__mfa_env_prompt_until:-0} )); then
         __mfa_env_prompt_compute
@@ -165,7 +168,7 @@ __mfa_env_prompt_hook() {
     return rc
 }
 
-if [[ ${MFA_ENV_PROMPT-} == 1 ]]; then
+if [[ ${MFA_ENV_PROMPT-} != 0 ]]; then
     autoload -Uz add-zsh-hook
     # add-zsh-hook does not add a function twice.
     add-zsh-hook precmd __mfa_env_prompt_hook

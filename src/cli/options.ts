@@ -7,7 +7,7 @@ export const FORMATS = ['shell', 'json', 'credential-process'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export const profileOption = {
-  profile: { alias: 'p', type: 'string', describe: 'profile (default: $AWS_PROFILE, else default)', requiresArg: true },
+  profile: { alias: 'p', type: 'string', describe: 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)', requiresArg: true },
 } as const;
 
 export const shellOption = {

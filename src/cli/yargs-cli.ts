@@ -75,9 +75,9 @@ export function buildCli(argv: string[]): Argv {
     )
     .command(
       'doctor',
-      'check the secret store, config, shell integration and PATH',
-      {},
-      handle(async () => (await import('../commands/doctor.js')).doctorCommand()),
+      'check the secret store, config, every profile set up (or --profile), shell integration and PATH',
+      (y) => y.options(profileOption),
+      handle(async (a) => (await import('../commands/doctor.js')).doctorCommand(a as never)),
     )
     .command(
       'demo',

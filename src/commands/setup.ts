@@ -118,7 +118,8 @@ async function removePlaintext(profile: string, key: LongTermKey): Promise<strin
 }
 
 export async function setupCommand(args: SetupArgs): Promise<number> {
-  const profile = resolveProfileName(args.profile);
+  // Not the profile of the session this shell holds: setting up is about a key, not a session.
+  const profile = resolveProfileName(args.profile, process.env, { fromSession: false });
   if (args.removePlaintext && !args.import) throw new UsageError('--remove-plaintext goes with --import', 'see mfa-env setup --help');
   if (args.force && args.credentialProcess === undefined) throw new UsageError('--force goes with --credential-process NAME', 'see mfa-env setup --help');
   const region = args.region !== undefined ? checkRegion(args.region) : undefined;
