@@ -1,6 +1,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describeFileError } from '../config/file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import { listProfiles, readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
@@ -162,6 +163,13 @@ function integrationHere(value: string): { shell: string; here: boolean } {
   return { shell, here: false };
 }
 
+/** dist/shell/mfa-env.EXT next to this bundle: what `init` prints, as a file to source. */
+function shellFileOfThisBuild(shell: Dialect): string {
+  return fileURLToPath(new URL(`./shell/mfa-env.${shell === 'powershell' ? 'ps1' : shell}`, import.meta.url));
+}
+
+const quote = (path: string) => (/^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`);
+
 /** The startup file install.sh puts the block into, for each shell. */
 function rcFile(shell: Dialect): string {
   const home = homedir();
@@ -191,7 +199,9 @@ function diagnoseStartupFile(shell: Dialect): { detail: string; fix: string } {
   }
   const block = text !== undefined ? BLOCK.exec(text)?.[1] : undefined;
   if (block === undefined) {
-    return { detail: `no mfa-env block in ${shown}`, fix: 'run ./install.sh (docs/install.md: the line to add by hand after an npm install), then open a new shell' };
+    const own = shellFileOfThisBuild(shell);
+    const line = shell === 'fish' ? `source ${quote(own)}` : `. ${quote(own)}`;
+    return { detail: `no mfa-env block in ${shown}`, fix: `add  ${line}  to ${shown} (./install.sh does it), then open a new shell` };
   }
   const sourced = /(?:^|\s)(?:\.|source) '([^']+)'/m.exec(block)?.[1];
   if (sourced === undefined && /command -[vq] mfa-env/.test(block)) {
