@@ -125,7 +125,7 @@ true`;
     assert.match(lines[1]!, /^sub: ok\s+shell integration: loaded in this bash$/);
     assert.match(lines[2]!, /^problem\s+shell integration: not loaded in this zsh: no mfa-env block in ~\/\.zshrc \(it is loaded in an outer bash\)$/);
     assert.match(lines[3]!, /^ok\s+shell integration: loaded in this zsh$/);
-    assert.match(lines[4]!, /^problem\s+shell integration: not loaded in this fish .*outer bash/);
+    assert.match(lines[4]!, /^problem\s+shell integration: not loaded in this fish: .*outer bash/);
     s.cleanup();
   });
 
