@@ -67,9 +67,9 @@ function mfa --wraps mfa-env --description 'Run mfa-env and apply the session to
     end
     set -l out
     if test $kind -eq 10
-        set out (command mfa-env $argv)
+        set out (MFA_ENV_WRAPPER=1 command mfa-env $argv)
     else
-        set out (command mfa-env $argv --shell fish)
+        set out (MFA_ENV_WRAPPER=1 command mfa-env $argv --shell fish)
     end
     set -l rc $status
     # On failure mfa-env prints nothing on stdout; whatever it did print is

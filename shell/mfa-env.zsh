@@ -61,10 +61,12 @@ function mfa {
         command mfa-env "$@"
         return
     fi
+    # MFA_ENV_WRAPPER=1: a person typed mfa; mfa-env says which session this
+    # shell got (a bare eval "$(mfa-env)" does only when it minted).
     if [[ -n $__mfa_env_shell_given ]]; then
-        __mfa_env_out=$(command mfa-env "$@")
+        __mfa_env_out=$(MFA_ENV_WRAPPER=1 command mfa-env "$@")
     else
-        __mfa_env_out=$(command mfa-env "$@" --shell zsh)
+        __mfa_env_out=$(MFA_ENV_WRAPPER=1 command mfa-env "$@" --shell zsh)
     fi
     __mfa_env_status=$?
     # On failure mfa-env prints nothing on stdout; whatever it did print is

@@ -44,8 +44,20 @@ export async function sessionFromArgs(args: SessionArgs, env = process.env): Pro
     refresh: args.refresh === true,
     noCache: args.cache === false,
     lockDir: lockDir(env),
-    getCode: () => resolveCode({ flag: args.code, mfaProcess: profile.mfaProcess, profile: name, mfaSerial }),
+    getCode: (why) => resolveCode({ flag: args.code, mfaProcess: profile.mfaProcess, profile: name, mfaSerial }, why),
     onWait: () => process.stderr.write(`mfa-env: another mfa-env is minting a session for '${name}'; waiting for it\n`),
+    onCall: showWaiting,
   });
   return { ...obtained, profile, region };
+}
+
+/**
+ * While STS answers: one line on the terminal, cleared once the answer is
+ * in. Only when stderr is a terminal: in a log it would be noise, and the
+ * carriage return and erase sequence would be garbage.
+ */
+function showWaiting(): () => void {
+  if (!process.stderr.isTTY) return () => {};
+  process.stderr.write('mfa-env: asking STS…');
+  return () => process.stderr.write('\r\x1b[2K');
 }
