@@ -19,16 +19,33 @@ interface Colors {
   enabled: boolean;
 }
 
+/** https://no-color.org: a NO_COLOR that is set and not empty. */
+const noColor = () => Boolean(process.env.NO_COLOR);
+
+/**
+ * `prompts`, loaded with colour off under NO_COLOR: its colour library
+ * (kleur) reads NODE_DISABLE_COLORS, not NO_COLOR, once, as it loads, and
+ * `prompts` colours its symbols (?, ✔) then. The variable is put back at
+ * once, so nothing mfa-env starts later sees it changed.
+ */
+async function loadPrompts() {
+  if (!noColor() || process.env.NODE_DISABLE_COLORS !== undefined) return (await import('prompts')).default;
+  process.env.NODE_DISABLE_COLORS = '1';
+  try {
+    return (await import('prompts')).default;
+  } finally {
+    delete process.env.NODE_DISABLE_COLORS;
+  }
+}
+
 /** Asks one question on /dev/tty. Ctrl-C → InterruptedError (exit 130). */
 export async function ask<T = string>(question: Question, noTerminal: () => MfaEnvError, opts: AskOptions = {}): Promise<T> {
   const tty = openTerminal();
   if (!tty) throw noTerminal();
-  const { default: prompts } = await import('prompts');
+  const prompts = await loadPrompts();
   let cancelled = false;
-  // https://no-color.org: a NO_COLOR that is set and not empty.
-  const noColor = Boolean(process.env.NO_COLOR);
   function onRender(this: { done: boolean }, colors: Colors) {
-    if (noColor) colors.enabled = false;
+    if (noColor()) colors.enabled = false;
     if (opts.pending && this.done) this.done = false;
   }
   try {

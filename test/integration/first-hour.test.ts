@@ -60,6 +60,24 @@ describe('the shell remembers its profile: -p, then $AWS_PROFILE, then $MFA_ENV_
   });
 });
 
+describe('what a successful export says on stderr', () => {
+  test('a mint says one line; a cached eval (an rc file) says nothing; through the mfa wrapper (MFA_ENV_WRAPPER=1) a reuse says one line too', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator, 'dev', ['--region', 'eu-west-1']);
+    const minted = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']);
+    assert.equal(minted.code, 0, minted.stderr);
+    assert.match(minted.stderr, /^mfa-env: profile dev, eu-west-1, 1[12]h\d\dm left \(minted\)\n$/);
+    const cached = await s.mfaEnv(['-p', 'dev', '-s', 'bash']);
+    assert.equal(cached.code, 0, cached.stderr);
+    assert.equal(cached.stderr, '', 'eval "$(mfa-env)" in a startup file stays silent');
+    const wrapped = await s.mfaEnv(['-p', 'dev', '-s', 'bash'], { env: { MFA_ENV_WRAPPER: '1' } });
+    assert.match(wrapped.stderr, /^mfa-env: profile dev, eu-west-1, 1[12]h\d\dm left \(reused\)\n$/);
+    const json = await s.mfaEnv(['-p', 'dev', '-f', 'json'], { env: { MFA_ENV_WRAPPER: '1' } });
+    assert.equal(json.stderr, '', 'only the shell format');
+    s.cleanup();
+  });
+});
+
 describe('doctor checks every profile that is set up', () => {
   test('after setup --profile dev alone: dev is checked, default is not asked for; -p checks one', async () => {
     const s = sandbox();
