@@ -6,10 +6,10 @@
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, createServer, type Server } from 'node:http';
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
+import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
 import { emulatorSandbox, MFA_ENV_LAUNCHER, MFA_EXEC_LAUNCHER, type Sandbox } from '../helpers/cli.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
 import { saveSession } from '../../src/session/cache.js';
@@ -166,5 +166,86 @@ describe('at the terminal, in bash, zsh and fish', () => {
     assert.equal(bash.status, 0, bash.stderr);
     assert.match(bash.stdout, /^2\. eval "\$\(mfa-env -p demo\)"$/m);
     assert.match(bash.stdout, /^ {5}export AWS_ACCESS_KEY_ID='ASIA/m);
+  });
+});
+
+describe('setup checks the key with AWS before it stores it', () => {
+  const statusOf = async (s: Sandbox) => JSON.parse((await s.mfaEnv(['status', '--json'])).stdout) as { profiles: { profile: string; keyId: string | null; session: unknown }[] };
+
+  toolTest('with flags: a wrong secret or an unknown key id is exit 3 and nothing is stored; the same key again keeps the session', [], async () => {
+    const s = emulatorSandbox(emulator.url);
+    const user = makeUser();
+    emulator.addUser(user);
+    const masked = `${user.accessKeyId.slice(0, 4)}…${user.accessKeyId.slice(-4)}`;
+    const setup = (id: string, secret: string) =>
+      s.mfaEnv(['setup', '-p', 'dev', '--access-key-id', id, '--secret-stdin', '--mfa-serial', serialOf(user), '--region', 'eu-west-1'], { input: secret });
+    const typo = `${user.secretAccessKey.slice(0, 39)}${user.secretAccessKey.endsWith('x') ? 'y' : 'x'}`;
+    const wrong = await setup(user.accessKeyId, typo);
+    assert.equal(wrong.code, 3, wrong.stderr);
+    assert.equal(wrong.stderr, `mfa-env: the secret does not match ${masked}\nmfa-env: check the secret (it was shown once, when the key was created); nothing was stored\n`);
+    const unknown = await setup('AKIAAAAAAAAAAAAAAAAA', user.secretAccessKey);
+    assert.equal(unknown.code, 3, unknown.stderr);
+    assert.match(unknown.stderr, /^mfa-env: AWS does not know the access key AKIA…AAAA/);
+    assert.deepEqual((await statusOf(s)).profiles, [], 'nothing stored');
+    assert.equal(existsSync(s.configFile) ? readFileSync(s.configFile, 'utf8') : '', '', 'nothing written');
+
+    const good = await setup(user.accessKeyId, user.secretAccessKey);
+    assert.equal(good.code, 0, good.stderr);
+    const mint = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']);
+    assert.equal(mint.code, 0, mint.stderr);
+    const again = await setup(user.accessKeyId, user.secretAccessKey);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, new RegExp(`^mfa-env: profile 'dev' is set up already, with key ${masked}$`, 'm'));
+    assert.match(again.stderr, /kept key .*; its cached session stays$/m);
+    assert.notEqual((await statusOf(s)).profiles[0]!.session, null, 'the cached session survived');
+    s.cleanup();
+  });
+
+  toolTest('at the terminal: a wrong secret and a 39-character one ask only the secret again; the region has a default; setup again keeps the key with Enter', ['bash', 'tmux'], async () => {
+    const s = emulatorSandbox(emulator.url);
+    const user = makeUser();
+    emulator.addUser(user);
+    const masked = `${user.accessKeyId.slice(0, 4)}…${user.accessKeyId.slice(-4)}`;
+    const bin = join(s.dir, 'bin');
+    mkdirSync(bin);
+    symlinkSync(MFA_ENV_LAUNCHER, join(bin, 'mfa-env'));
+    const sh = terminal(s, 'bash', bin, { AWS_ENDPOINT_URL: emulator.url });
+    const rc = join(s.dir, 'rc');
+    try {
+      sh.type(`mfa-env setup -p dev; echo $? > ${shq(rc)}`);
+      await sh.waitForScreen((screen) => screen.includes('Access key id (AKIA…)'));
+      sh.type(user.accessKeyId);
+      await sh.waitForScreen((screen) => screen.includes('Secret access key (hidden)'));
+      const typo = `${user.secretAccessKey.slice(0, 39)}${user.secretAccessKey.endsWith('x') ? 'y' : 'x'}`;
+      sh.type(typo);
+      await sh.waitForScreen((screen) => screen.includes(`AWS says the secret does not match ${masked}. Secret access key again (hidden)`));
+      sh.type(user.secretAccessKey.slice(0, 39));
+      await sh.waitForScreen((screen) => screen.includes('The secret is 40 characters; that was 39. Secret access key again (hidden)'));
+      sh.type(user.secretAccessKey);
+      await sh.waitForScreen((screen) => /Region .*us-east-1/.test(screen));
+      sh.type('eu-west-1');
+      await sh.waitForFile(rc);
+      assert.equal(sh.read('rc').trim(), '0', sh.capture());
+      assert.ok(!sh.capture().includes(user.secretAccessKey.slice(0, 20)), 'the secret is never echoed');
+      assert.match(readFileSync(s.configFile, 'utf8'), /^region = eu-west-1$/m);
+      assert.match(readFileSync(s.configFile, 'utf8'), new RegExp(`^mfa_serial = ${serialOf(user)}$`, 'm'));
+
+      const mint = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']);
+      assert.equal(mint.code, 0, mint.stderr);
+      await sh.run('clear');
+      rmSync(rc);
+      sh.type(`mfa-env setup -p dev; echo $? > ${shq(rc)}`);
+      await sh.waitForScreen((screen) => screen.includes(`Profile dev has key ${masked}. Enter keeps it`));
+      sh.typeKeys('', 'Enter');
+      await sh.waitForScreen((screen) => /Region .*eu-west-1/.test(screen));
+      sh.typeKeys('', 'Enter');
+      await sh.waitForFile(rc);
+      assert.equal(sh.read('rc').trim(), '0', sh.capture());
+      assert.doesNotMatch(sh.capture(), /Secret access key/, 'a kept key asks no secret');
+      assert.notEqual((await statusOf(s)).profiles[0]!.session, null, 'the cached session survived');
+    } finally {
+      sh.close();
+      s.cleanup();
+    }
   });
 });

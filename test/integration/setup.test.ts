@@ -197,6 +197,8 @@ describe('setup on a terminal', { ...requireTool('tmux', 'dbus-daemon', 'gnome-k
       sh.type(user.accessKeyId);
       await sh.waitForScreen((screen) => /Secret access key/.test(screen));
       sh.type(user.secretAccessKey);
+      await sh.waitForScreen((screen) => /Region/.test(screen));
+      sh.typeKeys('', 'Enter'); // the default
       await sh.waitForScreen((screen) => /Which MFA device/.test(screen));
       const screen = sh.capture();
       assert.ok(!screen.includes(user.secretAccessKey), 'the secret is not echoed');
