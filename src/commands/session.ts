@@ -46,7 +46,7 @@ export async function sessionFromArgs(args: SessionArgs, env = process.env): Pro
     lockDir: lockDir(env),
     getCode: (why) => resolveCode({ flag: args.code, mfaProcess: profile.mfaProcess, profile: name, mfaSerial }, why),
     onWait: () => process.stderr.write(`mfa-env: another mfa-env is minting a session for '${name}'; waiting for it\n`),
-    onCall: showWaiting,
+    onCall: () => showWaiting(),
   });
   return { ...obtained, profile, region };
 }
@@ -56,8 +56,8 @@ export async function sessionFromArgs(args: SessionArgs, env = process.env): Pro
  * in. Only when stderr is a terminal: in a log it would be noise, and the
  * carriage return and erase sequence would be garbage.
  */
-function showWaiting(): () => void {
+export function showWaiting(what = 'asking STS…'): () => void {
   if (!process.stderr.isTTY) return () => {};
-  process.stderr.write('mfa-env: asking STS…');
+  process.stderr.write(`mfa-env: ${what}`);
   return () => process.stderr.write('\r\x1b[2K');
 }

@@ -12,6 +12,7 @@ import { hasLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
 import type { LongTermKey } from '../session/types.js';
 import { openStore } from '../store/index.js';
 import { maskKeyId } from './mask.js';
+import { showWaiting } from './session.js';
 
 export interface SetupArgs {
   profile?: string;
@@ -109,24 +110,29 @@ async function verifiedKey(gathered: GatheredKey, region: string | undefined): P
   const { getCallerIdentity } = await import('../aws/sts.js');
   let key = gathered.key;
   for (let attempt = 1; ; attempt++) {
+    const done = showWaiting('checking the key with STS…');
+    let failure: unknown;
     try {
       await getCallerIdentity(key, region);
-      return key;
     } catch (err) {
-      const awsCode = isMfaEnvError(err) ? (err as { awsCode?: string }).awsCode : undefined;
-      const masked = maskKeyId(key.accessKeyId);
-      if (awsCode === 'SignatureDoesNotMatch') {
-        if (gathered.interactive && !gathered.kept && attempt < SECRET_ATTEMPTS) {
-          key = { ...key, secretAccessKey: checkSecretAccessKey(await askSecret(`AWS says the secret does not match ${masked}. Secret access key again (hidden)`)) };
-          continue;
-        }
-        throw new AwsRefusedError(`the secret does not match ${masked}`, 'check the secret (it was shown once, when the key was created); nothing was stored', awsCode);
-      }
-      if (awsCode === 'InvalidClientTokenId') {
-        throw new AwsRefusedError(`AWS does not know the access key ${masked} (deleted, inactive, or mistyped)`, 'check the key id in the IAM console (Users → Security credentials); nothing was stored', awsCode);
-      }
-      throw err;
+      failure = err ?? new Error('GetCallerIdentity failed');
+    } finally {
+      done();
     }
+    if (failure === undefined) return key;
+    const awsCode = isMfaEnvError(failure) ? (failure as { awsCode?: string }).awsCode : undefined;
+    const masked = maskKeyId(key.accessKeyId);
+    if (awsCode === 'SignatureDoesNotMatch') {
+      if (gathered.interactive && !gathered.kept && attempt < SECRET_ATTEMPTS) {
+        key = { ...key, secretAccessKey: checkSecretAccessKey(await askSecret(`AWS says the secret does not match ${masked}. Secret access key again (hidden)`)) };
+        continue;
+      }
+      throw new AwsRefusedError(`the secret does not match ${masked}`, 'check the secret (it was shown once, when the key was created); nothing was stored', awsCode);
+    }
+    if (awsCode === 'InvalidClientTokenId') {
+      throw new AwsRefusedError(`AWS does not know the access key ${masked} (deleted, inactive, or mistyped)`, 'check the key id in the IAM console (Users → Security credentials); nothing was stored', awsCode);
+    }
+    throw failure;
   }
 }
 

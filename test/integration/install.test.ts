@@ -188,6 +188,28 @@ describe('install.sh', () => {
     assert.equal(read(join(s.prefix, 'bin', 'mfa-env')), 'mine');
   });
 
+  toolTest('the build prints only install.sh’s own lines; npm’s output shows when a step fails', ['bash'], () => {
+    const s = setup();
+    // A stand-in npm (the real build is not what this is about) as chatty as npm ci is.
+    const npmBin = join(s.dir, 'npm-bin');
+    mkdirSync(npmBin);
+    writeFileSync(
+      join(npmBin, 'npm'),
+      `#!/bin/sh\necho "added 70 packages, and audited 71 packages in 3s"\necho "12 packages are looking for funding" >&2\necho "npm notice New major version of npm available!" >&2\n[ "$1" = ci ] && [ -n "$NPM_FAIL" ] && { echo "npm error code ECONNRESET" >&2; exit 1; }\nexit 0\n`,
+      { mode: 0o755 },
+    );
+    const env = { HOME: s.home, PATH: `${npmBin}:${basePath}` };
+    const ok = run('bash', [installSh, '--prefix', s.prefix, '--no-rc'], env);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(ok.stdout, '');
+    for (const line of ok.stderr.trimEnd().split('\n')) assert.match(line, /^mfa-env install: /, ok.stderr);
+    assert.doesNotMatch(ok.stderr, /funding|notice|audited/);
+    const failed = run('bash', [installSh, '--prefix', s.prefix, '--no-rc'], { ...env, NPM_FAIL: '1' });
+    assert.equal(failed.status, 1);
+    assert.match(failed.stderr, /npm error code ECONNRESET/);
+    assert.match(failed.stderr, /^mfa-env install: the build failed \(npm's output above\)$/m);
+  });
+
   toolTest('--help and a bad option', ['bash'], () => {
     const s = setup();
     const help = run('bash', [installSh, '--help'], { HOME: s.home, PATH: basePath });
