@@ -1,6 +1,8 @@
 # mfa-env shell integration for bash (3.2 and later; from 4.2 the prompt
 # segment starts no process).
-# Load it from ~/.bashrc with:   eval "$(mfa-env init bash)"
+# install.sh's block in ~/.bashrc sources this file (dist/shell/ of the build,
+# the same text `mfa-env init bash` prints): no Node process at shell start.
+# By hand: . /path/to/dist/shell/mfa-env.bash   (or eval "$(mfa-env init bash)")
 #
 # Defines:
 #   mfa [ARGS...]          runs mfa-env and applies the session to this shell

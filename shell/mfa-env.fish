@@ -1,6 +1,7 @@
 # mfa-env shell integration for fish (>= 3.3).
-# Load it from ~/.config/fish/conf.d/mfa-env.fish with:
-#   mfa-env init fish | source
+# install.sh's ~/.config/fish/conf.d/mfa-env.fish sources this file (dist/shell/
+# of the build, the same text `mfa-env init fish` prints): no Node process at
+# shell start. By hand: source /path/to/dist/shell/mfa-env.fish
 #
 # Defines:
 #   mfa [ARGS...]          runs mfa-env and applies the session to this shell

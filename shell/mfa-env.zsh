@@ -1,6 +1,7 @@
 # mfa-env shell integration for zsh.
-# Load it from ~/.zshrc (after compinit, if you have one) with:
-#   eval "$(mfa-env init zsh)"
+# install.sh's block in ~/.zshrc sources this file (dist/shell/ of the build,
+# the same text `mfa-env init zsh` prints): no Node process at shell start.
+# By hand, after compinit if you have one: . /path/to/dist/shell/mfa-env.zsh
 #
 # Defines:
 #   mfa [ARGS...]          runs mfa-env and applies the session to this shell
