@@ -26,7 +26,10 @@ function left(expiration: Date): string {
  */
 export async function resolveCode(src: CodeSource, why: CodeRequest = {}): Promise<CodeAnswer> {
   if (src.flag !== undefined) return { code: checkCode(src.flag), canRetry: false };
-  if (src.mfaProcess) return { code: await (await import('./mfa-process.js')).runMfaProcess(src.mfaProcess), canRetry: false };
+  if (src.mfaProcess) {
+    if (why.expiring) process.stderr.write(`mfa-env: the session of '${src.profile}' has ${left(why.expiring.expiration)} left; a new one takes a code from mfa_process\n`);
+    return { code: await (await import('./mfa-process.js')).runMfaProcess(src.mfaProcess), canRetry: false };
+  }
   const device = src.mfaSerial.replace(/^arn:aws[-a-z]*:iam::\d{12}:mfa\//, '');
   const context = why.expiring ? `profile ${src.profile}; its session has ${left(why.expiring.expiration)} left, a new code starts a new one` : `profile ${src.profile}`;
   const message = why.refused

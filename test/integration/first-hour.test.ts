@@ -107,3 +107,21 @@ describe('doctor checks every profile that is set up', () => {
     s.cleanup();
   });
 });
+
+describe('a session too close to expiry', () => {
+  test('with mfa_process: one line says why a new code is taken', async () => {
+    const { saveSession } = await import('../../src/session/cache.js');
+    const { createFileStore } = await import('../../src/store/file.js');
+    const s = sandbox();
+    const user = await setUpUser(s, emulator, 'dev', ['--region', 'eu-west-1']);
+    // mfa_process prints the code the emulator accepts now.
+    writeFileSync(s.configFile, `${readFileSync(s.configFile, 'utf8')}mfa_process = printf %s ${emulator.codeFor(serialOf(user))}\n`);
+    const store = createFileStore(s.env.MFA_ENV_STORE_DIR!, async () => s.env.MFA_ENV_FILE_PASSPHRASE!);
+    await saveSession(store, { accessKeyId: 'ASIAEXPIRINGSESSION1', secretAccessKey: 'x'.repeat(40), sessionToken: 't', expiration: new Date(Date.now() + 150_000), profile: 'dev', sourceKeyId: user.accessKeyId, mfaSerial: serialOf(user) });
+    const r = await s.mfaEnv(['-p', 'dev', '-s', 'bash']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^mfa-env: the session of 'dev' has [12]m left; a new one takes a code from mfa_process$/m);
+    assert.notEqual(exportsOf(r.stdout).AWS_ACCESS_KEY_ID, 'ASIAEXPIRINGSESSION1');
+    s.cleanup();
+  });
+});
