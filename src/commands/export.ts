@@ -34,7 +34,8 @@ export async function exportCommand(args: ExportArgs): Promise<number> {
   } else {
     const dialect = dialects[args.shell ?? detectDialect()];
     process.stdout.write(renderChange(dialect, sessionEnvironment(session, profile.name, region)));
-    if (source === 'minted' || process.env[WRAPPER_VARIABLE] === '1') process.stderr.write(`${summaryLine(profile.name, region, session.expiration, source)}\n`);
+    // --write-profile says its own line about the session.
+    if (!writer && (source === 'minted' || process.env[WRAPPER_VARIABLE] === '1')) process.stderr.write(`${summaryLine(profile.name, region, session.expiration, source)}\n`);
   }
   return 0;
 }
