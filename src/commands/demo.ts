@@ -34,7 +34,7 @@ function show(dialect: ShellDialect, name: string, value: string | undefined): s
 }
 
 /**
- * The whole flow against the STS emulator from test/emulator, in this
+ * The whole flow against the STS/IAM emulator of src/demo/emulator, in this
  * process, with a throwaway encrypted file store and AWS config: no account,
  * no keychain, nothing of the user's touched.
  */
@@ -42,7 +42,7 @@ export async function demoCommand(): Promise<number> {
   const started = Date.now();
   // In the syntax of the shell it runs in (fish prints fish).
   const shell = detectDialect();
-  const { startEmulator, makeUser } = await import('../../test/emulator/server.js');
+  const { startEmulator, makeUser } = await import('../demo/emulator/server.js');
   const user = makeUser('demo');
   const emulator = await startEmulator({ users: [user] });
   const dir = mkdtempSync(join(tmpdir(), 'mfa-env-demo-'));

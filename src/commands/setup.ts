@@ -4,11 +4,11 @@ import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
 import { assertReadable, assertWritable, awsFileError } from '../config/file-errors.js';
 import { readProfile, resolveProfileName } from '../config/profiles.js';
 import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey } from '../config/validate.js';
-import { AwsRefusedError, ExitCode, isMfaEnvError, MfaEnvError, UsageError } from '../errors.js';
+import { AwsRefusedError, ExitCode, MfaEnvError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
 import { forgetSession } from '../session/cache.js';
-import { hasLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
+import { findLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
 import type { LongTermKey } from '../session/types.js';
 import { openStore } from '../store/index.js';
 import { maskKeyId } from './mask.js';
@@ -120,7 +120,7 @@ async function verifiedKey(gathered: GatheredKey, region: string | undefined): P
       done();
     }
     if (failure === undefined) return key;
-    const awsCode = isMfaEnvError(failure) ? (failure as { awsCode?: string }).awsCode : undefined;
+    const awsCode = failure instanceof MfaEnvError ? (failure as { awsCode?: string }).awsCode : undefined;
     const masked = maskKeyId(key.accessKeyId);
     if (awsCode === 'SignatureDoesNotMatch') {
       if (gathered.interactive && !gathered.kept && attempt < SECRET_ATTEMPTS) {
@@ -163,7 +163,7 @@ async function chooseSerial(args: SetupArgs, key: LongTermKey, region: string | 
   const { listMfaDevices } = await import('../aws/iam.js');
   const devices = await listMfaDevices(key, region).catch((err: unknown) => {
     // IAM said no (no iam:ListMFADevices permission, an IAM look-alike): the user can still name the device.
-    if (isMfaEnvError(err) && (err.exitCode === ExitCode.awsRefused || err.exitCode === ExitCode.unexpected)) {
+    if (err instanceof MfaEnvError && (err.exitCode === ExitCode.awsRefused || err.exitCode === ExitCode.unexpected)) {
       throw new MfaEnvError(
         `could not discover the MFA device: ${err.message}`,
         err.exitCode,
@@ -239,7 +239,7 @@ export async function setupCommand(args: SetupArgs): Promise<number> {
 /** A stored key and an mfa_serial: what export needs. */
 async function isSetUp(profile: string): Promise<boolean> {
   if (!(await readProfile(profile)).mfaSerial) return false;
-  return (await hasLongTermKey(openStore(), profile)) !== undefined;
+  return (await findLongTermKey(openStore(), profile)) !== undefined;
 }
 
 async function storeKeyAndDevice(args: SetupArgs, profile: string, region: string | undefined): Promise<void> {
@@ -252,7 +252,7 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
 
   const store = openStore();
   const existing = await readProfile(profile);
-  const stored = await hasLongTermKey(store, profile);
+  const stored = await findLongTermKey(store, profile);
   if (stored) process.stderr.write(`mfa-env: profile '${profile}' is set up already, with key ${maskKeyId(stored.accessKeyId)}\n`);
   const gathered = await gatherKey(args, profile, stored);
   const key = gathered.kept ? gathered.key : await verifiedKey(gathered, region ?? existing.region);

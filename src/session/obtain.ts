@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMfaEnvError, StoreError } from '../errors.js';
+import { AwsRefusedError, MfaEnvError, StoreError } from '../errors.js';
 import { acquireLock } from '../fs/lock.js';
 import type { SecretStore } from '../store/types.js';
 import { peekSession, reusableSession, saveSession } from './cache.js';
@@ -37,6 +37,8 @@ export interface ObtainOptions {
   refresh: boolean;
   /** Neither read nor write the cache. */
   noCache: boolean;
+  /** A cached session is reused while more than this remains (default REUSE_MARGIN_MS). */
+  marginMs?: number;
   /** Where per-profile mint locks live. */
   lockDir: string;
   /** Asked only when a session must be minted; again after a refused code when the answer said it can be. */
@@ -60,7 +62,7 @@ export interface Obtained {
 export async function obtainSession(o: ObtainOptions): Promise<Obtained> {
   const useCache = !o.noCache;
   if (useCache && !o.refresh) {
-    const cached = await reusableSession(o.store, o.profile, o.mfaSerial);
+    const cached = await reusableSession(o.store, o.profile, o.mfaSerial, Date.now(), o.marginMs);
     if (cached) return { session: cached, source: 'cache' };
   }
   if (!useCache) return { session: await mint(o, undefined), source: 'minted' };
@@ -70,7 +72,7 @@ export async function obtainSession(o: ObtainOptions): Promise<Obtained> {
     let expiring: CachedSession | undefined;
     if (!o.refresh) {
       // Someone may have minted while we waited for the lock.
-      const cached = await reusableSession(o.store, o.profile, o.mfaSerial);
+      const cached = await reusableSession(o.store, o.profile, o.mfaSerial, Date.now(), o.marginMs);
       if (cached) return { session: cached, source: 'cache' };
       expiring = await expiringSession(o);
     }
@@ -108,7 +110,7 @@ async function mint(o: ObtainOptions, expiring: CachedSession | undefined): Prom
   }
 }
 
-const isRefusedCode = (err: unknown): boolean => isMfaEnvError(err) && (err as { codeRefused?: boolean }).codeRefused === true;
+const isRefusedCode = (err: unknown): boolean => err instanceof AwsRefusedError && err.codeRefused;
 
 async function lockProfile(o: ObtainOptions): Promise<() => void> {
   try {
@@ -125,7 +127,7 @@ async function lockProfile(o: ObtainOptions): Promise<() => void> {
     purpose: `minting a session for profile '${o.profile}' (it may be waiting for an MFA code)`,
     onWait: o.onWait,
   }).catch((err: unknown) => {
-    if (isMfaEnvError(err)) throw err;
+    if (err instanceof MfaEnvError) throw err;
     throw new StoreError(`cannot create ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
   });
 }

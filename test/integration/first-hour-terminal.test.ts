@@ -9,7 +9,7 @@ import { request, createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
+import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
 import { emulatorSandbox, MFA_ENV_LAUNCHER, MFA_EXEC_LAUNCHER, type Sandbox } from '../helpers/cli.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
 import { saveSession } from '../../src/session/cache.js';

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, readFileSync } from 'node:fs';
-import { startEmulator, type Emulator } from '../emulator/server.js';
+import { startEmulator, type Emulator } from '../../src/demo/emulator/server.js';
 import { emulatorSandbox, type Sandbox } from '../helpers/cli.js';
 import { exportsOf } from '../helpers/dev-profile.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
