@@ -14,11 +14,14 @@ Usage: ./install.sh [options]
 Builds mfa-env (npm ci, npm run build), links mfa-env and mfa-exec into
 PREFIX/bin, and adds the shell integration (the `mfa` command and the prompt
 function) for each shell found on this machine:
-  bash   a marked block in ~/.bashrc        eval "$(mfa-env init bash)"
-  zsh    a marked block in ~/.zshrc         eval "$(mfa-env init zsh)"
-  fish   ~/.config/fish/conf.d/mfa-env.fish   mfa-env init fish | source
+  bash   a marked block in ~/.bashrc
+  zsh    a marked block in ~/.zshrc
+  fish   ~/.config/fish/conf.d/mfa-env.fish
   powershell  a marked block in pwsh's $PROFILE
-                                  mfa-env init powershell | Out-String | Invoke-Expression
+The block sources dist/shell/mfa-env.SHELL of this checkout (what
+`mfa-env init SHELL` prints; no Node process starts with the shell) and puts
+PREFIX/bin on PATH in interactive shells where it is missing. The prompt
+segment is on; MFA_ENV_PROMPT=0 (set before the block) turns it off.
 Every file it edits is named on stderr and backed up first (<file>.mfa-env.bak).
 
 Options:
@@ -128,27 +131,52 @@ powershell_profile() {
     printf '%s' "${p:-${XDG_CONFIG_HOME:-$HOME/.config}/powershell/Microsoft.PowerShell_profile.ps1}"
 }
 
-# The block for bash and zsh, and the whole file for fish. Interactive shells
-# only: a non-interactive bash reading ~/.bashrc (ssh host cmd) need not start
-# node. The command -v test keeps the shell starting cleanly if mfa-env is gone.
+# Quotes $1 for sh, bash and zsh: '...', a quote as '\''.
+sh_quote() {
+    local q="'\\''"
+    printf "'%s'" "${1//\'/$q}"
+}
+# For fish: '...' with \ and ' escaped by a backslash.
+fish_quote() {
+    local s=${1//\\/\\\\}
+    printf "'%s'" "${s//\'/\\\'}"
+}
+# For PowerShell: '...' with a quote doubled.
+ps_quote() {
+    local q="''"
+    printf "'%s'" "${1//\'/$q}"
+}
+
+# The block for bash and zsh, and the whole file for fish. Opening a terminal
+# starts no Node process: the block sources the shell file of this build
+# (dist/shell/, the very text `mfa-env init SHELL` prints), as nvm does. It
+# also puts $bindir on PATH when it is missing: terminals start interactive
+# non-login shells, and on Debian/Ubuntu only ~/.profile (read at login) adds
+# ~/.local/bin. Interactive shells only: `ssh host cmd` reads ~/.bashrc too.
+# A missing file (checkout moved or removed) leaves the shell starting
+# cleanly; `mfa-env doctor` says so.
 block_for() {
+    local file=$repo/dist/shell/mfa-env.$1
     case $1 in
         bash | zsh)
             cat <<EOF
 $start_marker
 # Added by mfa-env's install.sh; \`install.sh --uninstall\` removes this block.
-if [[ \$- == *i* ]] && command -v mfa-env >/dev/null 2>&1; then
-    eval "\$(mfa-env init $1)"
+if [[ \$- == *i* ]]; then
+    case ":\$PATH:" in *:$(sh_quote "$bindir"):*) ;; *) PATH=$(sh_quote "$bindir"):\$PATH ;; esac
+    if [[ -r $(sh_quote "$file") ]]; then . $(sh_quote "$file"); fi
 fi
 $end_marker
 EOF
             ;;
         powershell)
+            file=$repo/dist/shell/mfa-env.ps1
             cat <<EOF
 $start_marker
 # Added by mfa-env's install.sh; \`install.sh --uninstall\` removes this block.
-if ([Environment]::UserInteractive -and (Get-Command mfa-env -CommandType Application -ErrorAction SilentlyContinue)) {
-    mfa-env init powershell | Out-String | Invoke-Expression
+if ([Environment]::UserInteractive) {
+    if ((\$env:PATH -split [IO.Path]::PathSeparator) -notcontains $(ps_quote "$bindir")) { \$env:PATH = $(ps_quote "$bindir") + [IO.Path]::PathSeparator + \$env:PATH }
+    if (Test-Path -PathType Leaf $(ps_quote "$file")) { . $(ps_quote "$file") }
 }
 $end_marker
 EOF
@@ -157,8 +185,9 @@ EOF
             cat <<EOF
 $start_marker
 # Added by mfa-env's install.sh; \`install.sh --uninstall\` deletes this file.
-if status is-interactive; and command -q mfa-env
-    mfa-env init fish | source
+if status is-interactive
+    contains -- $(fish_quote "$bindir") \$PATH; or set -gx PATH $(fish_quote "$bindir") \$PATH
+    test -r $(fish_quote "$file"); and source $(fish_quote "$file")
 end
 $end_marker
 EOF
@@ -335,7 +364,13 @@ link_bins() {
     done
     case ":$PATH:" in
         *":$bindir:"* | *":$bindir/:"*) ;;
-        *) say "warning: $bindir is not on your PATH; add it, e.g. export PATH=\"$bindir:\$PATH\"" ;;
+        *)
+            if ((do_rc)); then
+                say "$bindir is not on this shell's PATH; the blocks below put it there in new shells"
+            else
+                say "warning: $bindir is not on your PATH; add it, e.g. export PATH=\"$bindir:\$PATH\""
+            fi
+            ;;
     esac
 }
 
@@ -359,7 +394,16 @@ build() {
              process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
         die "Node.js 20.19 or later is needed (found $(node --version))"
     say "building in $repo (npm ci, npm run build)"
-    (cd "$repo" && npm ci && npm run build) >&2
+    # npm's own chatter (funding, audit, notices, update advice) only when a step fails.
+    local log status=0
+    log=$(mktemp "${TMPDIR:-/tmp}/mfa-env-install.XXXXXX")
+    (cd "$repo" && npm ci --no-audit --no-fund --no-update-notifier && npm run build --silent --no-update-notifier) >"$log" 2>&1 || status=$?
+    if ((status != 0)); then
+        cat -- "$log" >&2
+        rm -f -- "$log"
+        die "the build failed (npm's output above)"
+    fi
+    rm -f -- "$log"
 }
 
 if ((uninstall)); then

@@ -11,10 +11,13 @@
 //   P4  1000 prompt renders in bash and zsh         ≤ 50 ms, 0 processes
 //   P5  8 concurrent mfa-exec -- true, no session   1 STS call
 //   P7  a warm fetch from mfa-exec --server          ≤ 5 ms
+//   P8  a new interactive bash, zsh, fish with the  ≤ 1.5 × the same shell
+//       install.sh block                            without it
 //
 // Writes bench/results/latest.json and latest.md; commit them with the change
 // they measure. Options: --quick (fewer runs, for iterating), --strict (exit 1
-// when a target is missed). MFA_ENV_BENCH_HARNESS=node skips hyperfine;
+// when a target is missed), --only=P8 (that figure alone; the others in
+// latest.json stay as they were). MFA_ENV_BENCH_HARNESS=node skips hyperfine;
 // MFA_ENV_BENCH_AWS=/path/to/aws picks the AWS CLI.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +30,7 @@ import { startSecretService, type SecretService } from '../test/helpers/secret-s
 import { makeServerCertificate } from '../test/helpers/tls.js';
 import { median, pickHarness, timeOnce, type Command, type Harness } from './measure.js';
 import { measurePrompt, RENDERS } from './prompt.js';
+import { measureShellStart } from './shell-start.js';
 import { randomBytes } from 'node:crypto';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -41,6 +45,7 @@ const RESULTS = join(ROOT, 'bench', 'results');
 
 const quick = process.argv.includes('--quick');
 const strict = process.argv.includes('--strict');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const plan = quick
   ? { warmup: 2, rounds: 2, runs: 5, mints: 4, promptRepeats: 3, concurrentTrials: 1, serverFetches: 50 }
   : { warmup: 3, rounds: 6, runs: 10, mints: 10, promptRepeats: 5, concurrentTrials: 3, serverFetches: 500 };
@@ -333,6 +338,19 @@ function prompts(): void {
   }
 }
 
+/** P8: a new interactive shell with install.sh's block against one without. */
+async function shellStart(harness: Harness): Promise<void> {
+  for (const r of await measureShellStart(ROOT, harness, { warmup: plan.warmup, rounds: plan.rounds, runs: plan.runs })) {
+    const what = `a new interactive ${r.shell} with the install.sh block`;
+    if (r.withBlock === undefined || r.without === undefined) {
+      figures.push({ id: `P8-${r.shell}`, what, value: null, unit: 'ms', target: '≤ 1.5×', pass: null, note: r.skipped });
+      continue;
+    }
+    const ratio = r.withBlock / r.without;
+    figures.push({ id: `P8-${r.shell}`, what, value: r.withBlock, unit: 'ms', baseline: 'no block', ratio, target: '≤ 1.5×', pass: ratio <= 1.5, note: `without the block: ${r.without.toFixed(1)} ms` });
+  }
+}
+
 /** P5: eight mfa-exec at once with no session make one STS call between them. */
 async function concurrent(f: Fixture): Promise<void> {
   let worst = 0;
@@ -387,7 +405,7 @@ function markdown(info: ReturnType<typeof machine>, harness: string): string {
   const rows = figures.map((fig) => {
     const { value, vs } = fmt(fig);
     const mark = fig.pass === null ? '' : fig.pass ? 'met' : '**missed**';
-    const label = fig.id.endsWith('-aws') ? '' : fig.id.replace(/-(bash|zsh|js)$/, '');
+    const label = fig.id.endsWith('-aws') ? '' : fig.id.replace(/-(bash|zsh|fish|js)$/, '');
     return `| ${label} | ${fig.what} | ${value}${fig.note ? ` (${fig.note})` : ''} | ${vs} | ${fig.target} | ${mark} |`;
   });
   return [
@@ -419,7 +437,10 @@ async function main(): Promise<void> {
   if (info.nodeExtraCaCerts) say('NODE_EXTRA_CA_CERTS is set: Node reads those certificates as it starts (B0 too); the launchers defer them (B1 is Node without them)');
 
   const missing = ['dbus-daemon', 'gnome-keyring-daemon'].filter((t) => !findTool(t));
-  if (missing.length > 0) {
+  if (only !== undefined && only !== 'P8') throw new Error(`--only=${only}: only P8 can be measured alone`);
+  if (only === 'P8') {
+    // nothing else: P8 below
+  } else if (missing.length > 0) {
     const note = `skipped: the keychain store needs a Secret Service (${missing.join(', ')} not installed; scripts/setup-machine.sh installs them)`;
     const skipped = [
       ['P1', 'mfa-env, cached', '≤ 1.25× B0'],
@@ -444,11 +465,17 @@ async function main(): Promise<void> {
       f.sandbox.cleanup();
     }
   }
-  say('P4: prompt renders');
-  prompts();
+  if (only === undefined) {
+    say('P4: prompt renders');
+    prompts();
+  }
+  say('P8: opening a terminal, with the block and without');
+  await shellStart(harness);
+  const previous = previousRun();
+  // --only: the other figures of the previous run stay.
+  if (only !== undefined && previous) figures.push(...previous.figures.filter((p) => !figures.some((f) => f.id === p.id)));
   figures.sort((a, b) => a.id.localeCompare(b.id));
 
-  const previous = previousRun();
   process.stdout.write('\n');
   for (const fig of figures) {
     const { value, vs } = fmt(fig);

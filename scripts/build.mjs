@@ -28,7 +28,7 @@
 // test/integration/build.test.ts checks all of this on dist/meta.json (the
 // metafile) and with strace. The keyring's native addon stays external.
 import { build, transform } from 'esbuild';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 // Run under tsx (package.json): the launchers are quoted by the product's own helper.
 import { posixQuote } from '../src/shells/posix.js';
@@ -120,6 +120,13 @@ for (const file of Object.keys(result.metafile.outputs)) {
 // Which file holds which module: test/integration/build.test.ts reads it.
 writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
+
+// dist/shell/: the integration as files, byte for byte what `mfa-env init`
+// prints (esbuild embeds the same files above). install.sh's rc blocks source
+// these, so opening a terminal starts no Node process; an npm install ships
+// them too (package.json "files"), next to the bundle they belong with.
+mkdirSync('dist/shell');
+for (const ext of ['bash', 'zsh', 'fish', 'ps1']) copyFileSync(`shell/mfa-env.${ext}`, `dist/shell/mfa-env.${ext}`);
 for (const bin of ['dist/mfa-env.js', 'dist/mfa-exec.js']) chmodSync(bin, 0o755);
 
 /**

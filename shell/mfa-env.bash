@@ -1,13 +1,17 @@
 # mfa-env shell integration for bash (3.2 and later; from 4.2 the prompt
 # segment starts no process).
-# Load it from ~/.bashrc with:   eval "$(mfa-env init bash)"
+# install.sh's block in ~/.bashrc sources this file (dist/shell/ of the build,
+# the same text `mfa-env init bash` prints): no Node process at shell start.
+# By hand: . /path/to/dist/shell/mfa-env.bash   (or eval "$(mfa-env init bash)")
 #
 # Defines:
 #   mfa [ARGS...]          runs mfa-env and applies the session to this shell
 #   mfa_env_prompt [--color]
 #                          prints "aws:PROFILE 42m" for the session in this shell
-# With MFA_ENV_PROMPT=1 set before loading, the segment is also put at the
-# start of PS1, refreshed from PROMPT_COMMAND without starting any process.
+# The segment is also put at the start of PS1, refreshed from PROMPT_COMMAND
+# without starting any process; MFA_ENV_PROMPT=0 set before loading turns
+# that off. With starship (STARSHIP_SHELL set) the prompt is left to its aws
+# module unless MFA_ENV_PROMPT=1.
 # Everything else is private and named __mfa_env_*. Loading twice is harmless.
 
 # >>> generated from src/cli/options.ts by npm run build (scripts/shell-lists.ts): do not edit
@@ -66,10 +70,12 @@ function mfa {
         command mfa-env "$@"
         return
     fi
+    # MFA_ENV_WRAPPER=1: a person typed mfa; mfa-env says which session this
+    # shell got (a bare eval "$(mfa-env)" does only when it minted).
     if [[ -n $__mfa_env_shell_given ]]; then
-        __mfa_env_out=$(command mfa-env "$@")
+        __mfa_env_out=$(MFA_ENV_WRAPPER=1 command mfa-env "$@")
     else
-        __mfa_env_out=$(command mfa-env "$@" --shell bash)
+        __mfa_env_out=$(MFA_ENV_WRAPPER=1 command mfa-env "$@" --shell bash)
     fi
     __mfa_env_status=$?
     # On failure mfa-env prints nothing on stdout; whatever it did print is
@@ -136,7 +142,7 @@ __mfa_env_prompt_compute() {
 # Prints the segment for this shell's session, nothing when there is none.
 # --color adds colour (yellow under 10 minutes, red when expired) wrapped in
 # \001 \002 so it is safe inside PS1, e.g. PS1='$(mfa_env_prompt --color) \$ '
-# (a $(...) in PS1 forks; MFA_ENV_PROMPT=1 does the same with no fork).
+# (a $(...) in PS1 forks; the hook below does the same with no fork).
 function mfa_env_prompt {
     __mfa_env_prompt_compute
     if [[ ${1-} == --color ]]; then
@@ -152,6 +158,8 @@ function mfa_env_prompt {
 # every time). Keeps $? for whatever runs after it.
 __mfa_env_prompt_hook() {
     local rc=$?
+    # starship draws the prompt and has its own aws module.
+    [[ -n ${STARSHIP_SHELL-} && ${MFA_ENV_PROMPT-} != 1 ]] && return "$rc"
     if [[ ${MFA_ENV_PROFILE-}$'\037'${MFA_ENV_EXPIRES-}$'\037'${NO_COLOR-}$'\037'${TERM-} != "${__mfa_env_prompt_key-}" ]] ||
         ((${EPOCHSECONDS:-0} < ${__mfa_env_prompt_from:-1} || ${EPOCHSECONDS:-0} > ${__mfa_env_prompt_until:-0})); then
         __mfa_env_prompt_compute
@@ -188,7 +196,7 @@ __mfa_env_register_prompt() {
     esac
 }
 
-if [[ ${MFA_ENV_PROMPT-} == 1 ]]; then
+if [[ ${MFA_ENV_PROMPT-} != 0 ]]; then
     __mfa_env_register_prompt
 fi
 

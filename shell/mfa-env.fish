@@ -1,13 +1,16 @@
 # mfa-env shell integration for fish (>= 3.3).
-# Load it from ~/.config/fish/conf.d/mfa-env.fish with:
-#   mfa-env init fish | source
+# install.sh's ~/.config/fish/conf.d/mfa-env.fish sources this file (dist/shell/
+# of the build, the same text `mfa-env init fish` prints): no Node process at
+# shell start. By hand: source /path/to/dist/shell/mfa-env.fish
 #
 # Defines:
 #   mfa [ARGS...]          runs mfa-env and applies the session to this shell
 #   mfa_env_prompt [--color]
 #                          prints "aws:PROFILE 42m" for the session in this shell
-# With MFA_ENV_PROMPT=1 set before loading, fish_right_prompt is wrapped to
-# show the segment in front of what it printed before. Completions for
+# fish_right_prompt is wrapped to show the segment in front of what it
+# printed before; MFA_ENV_PROMPT=0 set before loading turns that off. With
+# starship (STARSHIP_SHELL set) the prompt is left to its aws module unless
+# MFA_ENV_PROMPT=1. Completions for
 # mfa-env, mfa and mfa-exec. Everything else is private and named __mfa_env_*.
 # Loading twice is harmless.
 
@@ -64,9 +67,9 @@ function mfa --wraps mfa-env --description 'Run mfa-env and apply the session to
     end
     set -l out
     if test $kind -eq 10
-        set out (command mfa-env $argv)
+        set out (MFA_ENV_WRAPPER=1 command mfa-env $argv)
     else
-        set out (command mfa-env $argv --shell fish)
+        set out (MFA_ENV_WRAPPER=1 command mfa-env $argv --shell fish)
     end
     set -l rc $status
     # On failure mfa-env prints nothing on stdout; whatever it did print is
@@ -153,7 +156,7 @@ function __mfa_env_return
     return $argv[1]
 end
 
-if test "$MFA_ENV_PROMPT" = 1; and not set -q __mfa_env_rprompt_wrapped
+if test "$MFA_ENV_PROMPT" != 0; and not set -q __mfa_env_rprompt_wrapped
     set -g __mfa_env_rprompt_wrapped 1
     # functions -q autoloads the user's or the theme's fish_right_prompt.
     if functions -q fish_right_prompt
@@ -161,9 +164,12 @@ if test "$MFA_ENV_PROMPT" = 1; and not set -q __mfa_env_rprompt_wrapped
     end
     function fish_right_prompt
         set -l last_status $status
-        mfa_env_prompt --color
+        # starship draws the prompt and has its own aws module.
+        set -l show 1
+        set -q STARSHIP_SHELL[1]; and test "$MFA_ENV_PROMPT" != 1; and set show 0
+        test $show = 1; and mfa_env_prompt --color
         if functions -q __mfa_env_orig_fish_right_prompt
-            test -n "$__mfa_env_prompt_text"; and printf ' '
+            test $show = 1; and test -n "$__mfa_env_prompt_text"; and printf ' '
             # The original sees the status of the user's command, as before.
             __mfa_env_return $last_status
             __mfa_env_orig_fish_right_prompt
@@ -207,9 +213,9 @@ complete -c mfa-env -n '__mfa_env_no_command' -a unset -d 'print unset lines for
 complete -c mfa-env -n '__mfa_env_no_command' -a remove -d 'delete a profile’s stored key and cached session'
 complete -c mfa-env -n '__mfa_env_no_command' -a credential-process -d 'print credential_process JSON (for ~/.aws/config)'
 complete -c mfa-env -n '__mfa_env_no_command' -a init -d 'print the shell integration: mfa, prompt, completion'
-complete -c mfa-env -n '__mfa_env_no_command' -a doctor -d 'check the store, config, shell integration and PATH'
+complete -c mfa-env -n '__mfa_env_no_command' -a doctor -d 'check the store, AWS files, profiles, integration, PATH'
 complete -c mfa-env -n '__mfa_env_no_command' -a demo -d 'try it against a built-in local STS (no AWS account)'
-complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else default)'
+complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)'
 complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -s c -l code -x -d 'MFA code (default: mfa_process, else a prompt)'
 complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -s d -l duration -x -d 'session length: 12h, 90m or seconds (900–129600)'
 complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -l refresh -d 'ignore a cached session and mint a new one'
@@ -218,7 +224,7 @@ complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from exp
 complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -s f -l format -x -a 'shell json credential-process' -d 'shell, json or credential-process'
 complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -l write-profile -x -a '(__mfa_env_profiles)' -d 'also write the session into [NAME] of credentials'
 complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -l force -d 'with --write-profile: replace a long-term key there'
-complete -c mfa-env -n '__fish_seen_subcommand_from setup' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else default)'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)'
 complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l access-key-id -x -d 'the IAM user’s AKIA… key id'
 complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l secret-stdin -d 'read the secret access key from stdin'
 complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l mfa-serial -x -d 'MFA device ARN (default: asks IAM ListMFADevices)'
@@ -228,20 +234,21 @@ complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l remove-plaintext -
 complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l credential-process -x -d 'also write [profile NAME] using credential_process'
 complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l force -d 'with --credential-process: replace [profile NAME]'
 complete -c mfa-env -n '__fish_seen_subcommand_from status' -l json -d 'machine-readable output'
-complete -c mfa-env -n '__fish_seen_subcommand_from logout' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else default)'
+complete -c mfa-env -n '__fish_seen_subcommand_from logout' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)'
 complete -c mfa-env -n '__fish_seen_subcommand_from logout' -s s -l shell -x -a 'bash zsh fish powershell' -d 'output dialect (default: detected)'
 complete -c mfa-env -n '__fish_seen_subcommand_from logout' -l all -d 'every profile'
 complete -c mfa-env -n '__fish_seen_subcommand_from unset' -s s -l shell -x -a 'bash zsh fish powershell' -d 'output dialect (default: detected)'
-complete -c mfa-env -n '__fish_seen_subcommand_from remove' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else default)'
-complete -c mfa-env -n '__fish_seen_subcommand_from credential-process' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else default)'
+complete -c mfa-env -n '__fish_seen_subcommand_from remove' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)'
+complete -c mfa-env -n '__fish_seen_subcommand_from credential-process' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)'
 complete -c mfa-env -n '__fish_seen_subcommand_from credential-process' -s c -l code -x -d 'MFA code (default: mfa_process, else a prompt)'
 complete -c mfa-env -n '__fish_seen_subcommand_from credential-process' -s d -l duration -x -d 'session length: 12h, 90m or seconds (900–129600)'
 complete -c mfa-env -n '__fish_seen_subcommand_from credential-process' -l refresh -d 'ignore a cached session and mint a new one'
 complete -c mfa-env -n '__fish_seen_subcommand_from credential-process' -l no-cache -d 'neither read nor write the session cache'
 complete -c mfa-env -n '__fish_seen_subcommand_from init' -a 'bash zsh fish powershell' -d 'your shell'
+complete -c mfa-env -n '__fish_seen_subcommand_from doctor' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)'
 complete -c mfa-env -l debug -d 'print each decision on stderr (or MFA_ENV_DEBUG=1)'
 complete -c mfa-env -s h -l help -d 'show help'
-complete -c mfa-exec -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else default)'
+complete -c mfa-exec -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)'
 complete -c mfa-exec -s c -l code -x -d 'MFA code (default: mfa_process, else a prompt)'
 complete -c mfa-exec -s d -l duration -x -d 'session length: 12h, 90m or seconds (900–129600)'
 complete -c mfa-exec -l refresh -d 'ignore a cached session and mint a new one'

@@ -60,10 +60,16 @@ function global:mfa {
         & mfa-env @mfaArgs
         return
     }
-    if ($kind -eq 'given') {
-        $out = & mfa-env @mfaArgs
-    } else {
-        $out = & mfa-env @mfaArgs --shell powershell
+    # Tells mfa-env a person typed mfa: it says which session this shell got.
+    $env:MFA_ENV_WRAPPER = '1'
+    try {
+        if ($kind -eq 'given') {
+            $out = & mfa-env @mfaArgs
+        } else {
+            $out = & mfa-env @mfaArgs --shell powershell
+        }
+    } finally {
+        Remove-Item Env:MFA_ENV_WRAPPER -ErrorAction SilentlyContinue
     }
     $status = $LASTEXITCODE
     # On failure mfa-env prints nothing on stdout; whatever it did print is

@@ -1,14 +1,16 @@
 # mfa-env shell integration for zsh.
-# Load it from ~/.zshrc (after compinit, if you have one) with:
-#   eval "$(mfa-env init zsh)"
+# install.sh's block in ~/.zshrc sources this file (dist/shell/ of the build,
+# the same text `mfa-env init zsh` prints): no Node process at shell start.
+# By hand, after compinit if you have one: . /path/to/dist/shell/mfa-env.zsh
 #
 # Defines:
 #   mfa [ARGS...]          runs mfa-env and applies the session to this shell
 #   mfa_env_prompt [--color]
 #                          prints "aws:PROFILE 42m" for the session in this shell
-# With MFA_ENV_PROMPT=1 set before loading, a precmd hook also shows the
-# segment in RPROMPT, in front of whatever RPROMPT your theme sets, without
-# starting any process. Everything else is private and named __mfa_env_*.
+# A precmd hook also shows the segment in RPROMPT, in front of whatever
+# RPROMPT your theme sets, without starting any process; MFA_ENV_PROMPT=0 set
+# before loading turns that off. With starship (STARSHIP_SHELL set) the
+# prompt is left to its aws module unless MFA_ENV_PROMPT=1. Everything else is private and named __mfa_env_*.
 # Loading twice is harmless.
 
 zmodload zsh/datetime 2>/dev/null
@@ -72,10 +74,12 @@ function mfa {
         command mfa-env "$@"
         return
     fi
+    # MFA_ENV_WRAPPER=1: a person typed mfa; mfa-env says which session this
+    # shell got (a bare eval "$(mfa-env)" does only when it minted).
     if [[ -n $__mfa_env_shell_given ]]; then
-        __mfa_env_out=$(command mfa-env "$@")
+        __mfa_env_out=$(MFA_ENV_WRAPPER=1 command mfa-env "$@")
     else
-        __mfa_env_out=$(command mfa-env "$@" --shell zsh)
+        __mfa_env_out=$(MFA_ENV_WRAPPER=1 command mfa-env "$@" --shell zsh)
     fi
     __mfa_env_status=$?
     # On failure mfa-env prints nothing on stdout; whatever it did print is
@@ -138,7 +142,7 @@ __mfa_env_prompt_compute() {
 
 # Prints the segment for this shell's session, nothing when there is none.
 # --color adds prompt colour escapes, for use in a prompt with prompt_subst:
-# RPROMPT='$(mfa_env_prompt --color)' (a $(...) forks; MFA_ENV_PROMPT=1 does
+# RPROMPT='$(mfa_env_prompt --color)' (a $(...) forks; the precmd hook does
 # the same with no fork).
 function mfa_env_prompt {
     emulate -L zsh
@@ -159,6 +163,8 @@ function mfa_env_prompt {
 __mfa_env_prompt_hook() {
     local -i rc=$?
     emulate -L zsh
+    # starship draws the prompt and has its own aws module.
+    [[ -n ${STARSHIP_SHELL-} && ${MFA_ENV_PROMPT-} != 1 ]] && return rc
     if [[ ${MFA_ENV_PROFILE-}$'\037'${MFA_ENV_EXPIRES-}$'\037'${NO_COLOR-}$'\037'${TERM-} != "${__mfa_env_prompt_key-}" ]] ||
         (( ${EPOCHSECONDS:-0} < ${__mfa_env_prompt_from:-1} || ${EPOCHSECONDS:-0} > ${__mfa_env_prompt_until:-0} )); then
         __mfa_env_prompt_compute
@@ -177,7 +183,7 @@ __mfa_env_prompt_hook() {
     return rc
 }
 
-if [[ ${MFA_ENV_PROMPT-} == 1 ]]; then
+if [[ ${MFA_ENV_PROMPT-} != 0 ]]; then
     autoload -Uz add-zsh-hook
     # add-zsh-hook does not add a function twice.
     add-zsh-hook precmd __mfa_env_prompt_hook

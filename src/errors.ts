@@ -37,7 +37,13 @@ export class UsageError extends MfaEnvError {
 
 /** AWS answered and said no: wrong or used code, wrong serial, bad key. Exit 3. */
 export class AwsRefusedError extends MfaEnvError {
-  constructor(message: string, hint?: string, readonly awsCode?: string) {
+  constructor(
+    message: string,
+    hint?: string,
+    readonly awsCode?: string,
+    /** AWS refused the MFA code itself (wrong or already used): another code may work. */
+    readonly codeRefused = false,
+  ) {
     super(message, ExitCode.awsRefused, hint);
   }
 }

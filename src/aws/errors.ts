@@ -39,7 +39,7 @@ export function mapAwsError(err: unknown, service: 'STS' | 'IAM', endpoint: stri
     return new NetworkError(`${where} answered HTTP ${status}${name && name !== 'Error' ? ` (${name})` : ''}, not an ${service} response`, 'AWS or a proxy in between is failing; try again later, or check AWS_ENDPOINT_URL');
   }
   if (name === 'AccessDenied' && /invalid MFA one time pass code/i.test(message)) {
-    return new AwsRefusedError('AWS refused the MFA code: wrong or already used', 'wait for the next code and try again', name);
+    return new AwsRefusedError('AWS refused the MFA code: wrong or already used', 'wait for the next code and try again', name, true);
   }
   if (name === 'AccessDenied' && /unable to validate MFA code|serial/i.test(message)) {
     return new AwsRefusedError('AWS could not validate the MFA code against this device', 'check mfa_serial in the profile (mfa-env setup can discover it)', name);

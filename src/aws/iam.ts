@@ -16,7 +16,7 @@ export async function listMfaDevices(key: LongTermKey, region: string | undefine
   const endpoint = iamEndpoint();
   const client = new IAMClient(clientConfig(key, region, endpoint));
   try {
-    const out = await withAwsDeadline('IAM', endpoint, (abortSignal) => client.send(new ListMFADevicesCommand({}), { abortSignal }), 'ListMFADevices');
+    const out = await withAwsDeadline('IAM', endpoint, (abortSignal) => client.send(new ListMFADevicesCommand({}), { abortSignal }), { operation: 'ListMFADevices' });
     return (out.MFADevices ?? []).map((d) => ({ serialNumber: d.SerialNumber!, userName: d.UserName, enableDate: d.EnableDate }));
   } catch (err) {
     throw mapAwsError(err, 'IAM', endpoint ?? '');

@@ -23,7 +23,12 @@ export async function getSessionToken(input: GetSessionTokenInput): Promise<Sess
   // instead of what happened (the network, exit 5).
   const client = new STSClient(clientConfig(input.key, input.region, endpoint, 1));
   try {
-    const out = await withAwsDeadline('STS', endpoint, (abortSignal) => client.send(new GetSessionTokenCommand({ SerialNumber: input.mfaSerial, TokenCode: input.code, DurationSeconds: input.durationSeconds }), { abortSignal }), 'GetSessionToken');
+    const out = await withAwsDeadline(
+      'STS',
+      endpoint,
+      (abortSignal) => client.send(new GetSessionTokenCommand({ SerialNumber: input.mfaSerial, TokenCode: input.code, DurationSeconds: input.durationSeconds }), { abortSignal }),
+      { operation: 'GetSessionToken', sentMayHave: { message: 'AWS may have used the MFA code', hint: 'wait for the next code, then try again' } },
+    );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
       // A 200 that is not STS's XML (a captive portal's page parses to nothing): not an STS answer.
@@ -48,7 +53,7 @@ export async function getCallerIdentity(creds: { accessKeyId: string; secretAcce
   const endpoint = stsEndpoint();
   const client = new STSClient({ ...clientConfig({ accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey }, region, endpoint), credentials: creds });
   try {
-    const out = await withAwsDeadline('STS', endpoint, (abortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal }), 'GetCallerIdentity');
+    const out = await withAwsDeadline('STS', endpoint, (abortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal }), { operation: 'GetCallerIdentity' });
     return { arn: out.Arn ?? '', account: out.Account ?? '', userId: out.UserId ?? '' };
   } catch (err) {
     throw mapAwsError(err, 'STS', endpoint ?? '');

@@ -21,7 +21,7 @@ const RUN: Record<Parsed['command'], (args: Args) => Promise<number | void>> = {
   remove: async (a) => (await import('../commands/remove.js')).removeCommand(as(a)),
   'credential-process': async (a) => (await import('../commands/export.js')).exportCommand({ ...as<ExportArgs>(a), format: 'credential-process' }),
   init: async (a) => (await import('../commands/init.js')).initCommand(as<{ shell: Dialect }>(a)),
-  doctor: async () => (await import('../commands/doctor.js')).doctorCommand(),
+  doctor: async (a) => (await import('../commands/doctor.js')).doctorCommand(as(a)),
   demo: async () => (await import('../commands/demo.js')).demoCommand(),
 };
 

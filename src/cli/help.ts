@@ -44,7 +44,8 @@ function flagRows(table: OptionTable): [string, string][] {
 
 export function mfaEnvHelp(): string {
   const commands = (Object.entries(COMMANDS) as [CommandName, CommandSpec][]).filter(([name]) => name !== 'export');
-  const flags: OptionTable = { ...COMMANDS.export.options, debug: commonOptions.debug };
+  // --debug is named in the FLAGS heading: every command takes it.
+  const flags: OptionTable = COMMANDS.export.options;
   return [
     'USAGE',
     '  mfa-env [COMMAND] [FLAGS]      no COMMAND: export, as in eval "$(mfa-env)"',

@@ -56,7 +56,7 @@ export const commonOptions = {
 } as const satisfies OptionTable;
 
 export const profileOption = {
-  profile: { alias: 'p', value: 'NAME', complete: 'profile', describe: 'profile (default: $AWS_PROFILE, else default)' },
+  profile: { alias: 'p', value: 'NAME', complete: 'profile', describe: 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)' },
 } as const satisfies OptionTable;
 
 export const shellOption = {
@@ -139,8 +139,8 @@ export const COMMANDS = {
     positionals: [{ name: 'shell', choices: DIALECTS, describe: 'your shell' }],
   },
   doctor: {
-    summary: 'check the store, config, shell integration and PATH',
-    options: {},
+    summary: 'check the store, AWS files, profiles, integration, PATH',
+    options: { ...profileOption },
   },
   demo: {
     summary: 'try it against a built-in local STS (no AWS account)',

@@ -7,19 +7,30 @@ import { updateAwsFile } from '../config/edit-files.js';
 import { sessionEnvironment } from '../session/environment.js';
 import { saveLongTermKey } from '../session/long-term-key.js';
 import { openStore } from '../store/index.js';
-import { posix } from '../shells/posix.js';
+import { detectDialect } from '../shells/detect.js';
+import { dialects } from '../shells/index.js';
+import type { Dialect, ShellDialect } from '../shells/types.js';
 import { maskKeyId } from './mask.js';
 import { sessionFromArgs } from './session.js';
 
 const PROFILE = 'demo';
 const SECRET_NAMES = new Set(['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']);
 
-function show(name: string, value: string | undefined): string {
-  if (value === undefined) return `     unset ${name}`;
+/** How the user's shell evaluates mfa-env's output. */
+const evalLine = (dialect: Dialect, args: string) =>
+  ({
+    bash: `eval "$(mfa-env${args})"`,
+    zsh: `eval "$(mfa-env${args})"`,
+    fish: `mfa-env${args} | source`,
+    powershell: `mfa-env${args} | Out-String | Invoke-Expression`,
+  })[dialect];
+
+function show(dialect: ShellDialect, name: string, value: string | undefined): string {
+  if (value === undefined) return `     ${dialect.unset(name)}`;
   // Throwaway credentials from a local emulator, but a demo still teaches
   // the habit: secrets are never printed whole.
   const shown = SECRET_NAMES.has(name) ? `${value.slice(0, 6)}…(${value.length} characters)` : value;
-  return `     ${posix.set(name, shown)}`;
+  return `     ${dialect.set(name, shown)}`;
 }
 
 /**
@@ -29,6 +40,8 @@ function show(name: string, value: string | undefined): string {
  */
 export async function demoCommand(): Promise<number> {
   const started = Date.now();
+  // In the syntax of the shell it runs in (fish prints fish).
+  const shell = detectDialect();
   const { startEmulator, makeUser } = await import('../demo/emulator/server.js');
   const user = makeUser('demo');
   const emulator = await startEmulator({ users: [user] });
@@ -63,14 +76,14 @@ export async function demoCommand(): Promise<number> {
     say();
 
     const code = emulator.codeFor(device!.serialNumber);
-    say(`2. eval "$(mfa-env -p ${PROFILE})"`);
+    say(`2. ${evalLine(shell, ` -p ${PROFILE}`)}`);
     say(`   the demo authenticator shows ${code}; mfa-env sends it with GetSessionToken`);
     const first = await sessionFromArgs({ profile: PROFILE, code });
     say(`   STS issued a session until ${first.session.expiration.toISOString()}; your shell would run:`);
-    for (const [name, value] of sessionEnvironment(first.session, PROFILE, first.region)) say(show(name, value));
+    for (const [name, value] of sessionEnvironment(first.session, PROFILE, first.region)) say(show(dialects[shell], name, value));
     say();
 
-    say(`3. eval "$(mfa-env -p ${PROFILE})" again, in another shell`);
+    say(`3. ${evalLine(shell, ` -p ${PROFILE}`)} again, in another shell`);
     const second = await sessionFromArgs({ profile: PROFILE });
     say(`   ${second.source === 'cache' ? 'reused the cached session: no code asked' : 'minted again (unexpected)'}; STS GetSessionToken calls so far: ${emulator.count('GetSessionToken', 'ok')}`);
     say();
@@ -80,7 +93,7 @@ export async function demoCommand(): Promise<number> {
     const id = await getCallerIdentity(second.session, 'us-east-1');
     say(`   ${id.arn}`);
     say();
-    say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. For your own account: mfa-env setup, then eval "$(mfa-env)".`);
+    say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. For your own account: mfa-env setup, then ${evalLine(shell, '')} (or mfa).`);
     return 0;
   } finally {
     await emulator.close();

@@ -1,15 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describeFileError } from '../config/file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
-import { readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
+import { listProfiles, readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
 import { checkMfaSerial } from '../config/validate.js';
 import { MfaEnvError } from '../errors.js';
 import { findOnPath } from '../os/path-search.js';
 import { readProcStat } from '../os/processes.js';
-import { findLongTermKey } from '../session/long-term-key.js';
+import { findLongTermKey, longTermKeysIn } from '../session/long-term-key.js';
 import { detectDialect } from '../shells/detect.js';
+import type { Dialect } from '../shells/types.js';
 import { openStore, type SecretStore } from '../store/index.js';
 import { traceStore } from '../session/store-trace.js';
+import { maskKeyId } from './mask.js';
 
 interface Check {
   name: string;
@@ -58,13 +63,38 @@ function checkAwsFiles(): Check[] {
   ];
 }
 
-/** $AWS_PROFILE, else default; a name mfa-env refuses is a problem of its own, not the end of the checks. */
-function currentProfile(): { name: string; problem?: undefined } | { name?: undefined; problem: Check } {
-  try {
-    return { name: resolveProfileName(undefined) };
-  } catch (err) {
-    return { problem: { name: 'profile', ok: false, detail: message(err), fix: 'set AWS_PROFILE to a profile whose name mfa-env accepts, or unset it' } };
+/**
+ * The profiles to check: `-p NAME` alone; else every profile that is set up
+ * (an mfa_serial in the AWS files, or a key in the store) and the one the
+ * environment names ($AWS_PROFILE, $MFA_ENV_PROFILE) even when it is not;
+ * with none of those, `default`. A name mfa-env refuses is a problem of its
+ * own, not the end of the checks.
+ */
+async function profilesToCheck(flag: string | undefined, configReadable: boolean, store: SecretStore | undefined): Promise<{ names: string[]; problems: Check[] }> {
+  const problems: Check[] = [];
+  if (flag !== undefined) return { names: [resolveProfileName(flag)], problems };
+  const names = new Set<string>();
+  if (configReadable) {
+    try {
+      for (const p of await listProfiles()) if (p.mfaSerial) names.add(p.name);
+    } catch {
+      // the AWS file checks say what is wrong with the files
+    }
   }
+  if (store) {
+    try {
+      for (const name of longTermKeysIn(await store.entries()).keys()) names.add(name);
+    } catch {
+      // the secret store check says so
+    }
+  }
+  try {
+    const current = resolveProfileName(undefined);
+    if (current !== 'default' || names.size === 0) names.add(current);
+  } catch (err) {
+    problems.push({ name: 'profile', ok: false, detail: message(err), fix: 'set AWS_PROFILE to a profile whose name mfa-env accepts, or unset it' });
+  }
+  return { names: [...names].sort(), problems };
 }
 
 /**
@@ -95,9 +125,9 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
   if (store) {
     try {
       const key = await findLongTermKey(store, name);
-      checks.push(key ? { name: 'long-term key', ok: true, detail: `stored for ${name}` } : { name: 'long-term key', ok: false, detail: `none stored for ${name}`, fix: setup });
+      checks.push(key ? { name: `key ${name}`, ok: true, detail: `stored (${maskKeyId(key.accessKeyId)})` } : { name: `key ${name}`, ok: false, detail: 'none stored', fix: setup });
     } catch (err) {
-      checks.push({ name: 'long-term key', ok: false, detail: message(err) });
+      checks.push({ name: `key ${name}`, ok: false, detail: message(err) });
     }
   }
   return checks;
@@ -125,19 +155,71 @@ function integrationHere(value: string): { shell: string; here: boolean } {
   return { shell, here: false };
 }
 
+/** dist/shell/mfa-env.EXT next to this bundle: what `init` prints, as a file to source. */
+function shellFileOfThisBuild(shell: Dialect): string {
+  return fileURLToPath(new URL(`./shell/mfa-env.${shell === 'powershell' ? 'ps1' : shell}`, import.meta.url));
+}
+
+const quote = (path: string) => (/^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`);
+
+/** The startup file install.sh puts the block into, for each shell. */
+function rcFile(shell: Dialect): string {
+  const home = homedir();
+  if (shell === 'bash') return join(home, '.bashrc');
+  if (shell === 'zsh') return join(process.env.ZDOTDIR || home, '.zshrc');
+  if (shell === 'fish') return join(process.env.XDG_CONFIG_HOME || join(home, '.config'), 'fish', 'conf.d', 'mfa-env.fish');
+  return '$PROFILE';
+}
+
+const BLOCK = /^# >>> mfa-env >>>\n([\s\S]*?)^# <<< mfa-env <<<$/m;
+
+/**
+ * Why the integration is not loaded, from the shell's startup file: no
+ * block at all; a block of an earlier install.sh, which loaded it only when
+ * mfa-env was on PATH as the file ran (not so in a terminal's non-login
+ * shell when only ~/.profile adds ~/.local/bin); or a block whose file is
+ * gone (the checkout moved).
+ */
+function diagnoseStartupFile(shell: Dialect): { detail: string; fix: string } {
+  const file = rcFile(shell);
+  const shown = file.startsWith(homedir() + '/') ? `~${file.slice(homedir().length)}` : file;
+  let text: string | undefined;
+  try {
+    text = shell === 'powershell' ? undefined : readFileSync(file, 'utf8');
+  } catch {
+    text = undefined;
+  }
+  const block = text !== undefined ? BLOCK.exec(text)?.[1] : undefined;
+  if (block === undefined) {
+    const own = shellFileOfThisBuild(shell);
+    const line = shell === 'fish' ? `source ${quote(own)}` : `. ${quote(own)}`;
+    return { detail: `no mfa-env block in ${shown}`, fix: `add  ${line}  to ${shown} (./install.sh does it), then open a new shell` };
+  }
+  const sourced = /(?:^|\s)(?:\.|source) '([^']+)'/m.exec(block)?.[1];
+  if (sourced === undefined && /command -[vq] mfa-env/.test(block)) {
+    return {
+      detail: `the mfa-env block is in ${shown}, but mfa-env was not on PATH when it ran, so it did nothing`,
+      fix: 'run ./install.sh again: its block now puts the bin directory on PATH itself; then open a new shell',
+    };
+  }
+  if (sourced !== undefined) {
+    try {
+      accessSync(sourced, constants.R_OK);
+    } catch {
+      return { detail: `the mfa-env block in ${shown} loads ${sourced}, which is not there (checkout moved?)`, fix: 'run ./install.sh again from the checkout, then open a new shell' };
+    }
+  }
+  return { detail: `the mfa-env block is in ${shown} but did not run in this shell (started with --norc, or not interactive?)`, fix: 'open a new terminal; or load it here: eval "$(mfa-env init ' + shell + ')"' };
+}
+
 function checkIntegration(): Check {
   const loaded = process.env.MFA_ENV_SHELL_INTEGRATION;
   const found = loaded ? integrationHere(loaded) : undefined;
   if (found?.here) return { name: 'shell integration', ok: true, detail: `loaded in this ${found.shell}` };
   const shell = detectDialect();
-  const line = {
-    bash: 'eval "$(mfa-env init bash)"  in ~/.bashrc',
-    zsh: 'eval "$(mfa-env init zsh)"  in ~/.zshrc',
-    fish: 'mfa-env init fish | source  in ~/.config/fish/conf.d/mfa-env.fish',
-    powershell: 'mfa-env init powershell | Out-String | Invoke-Expression  in $PROFILE',
-  }[shell];
-  const outer = found ? `; it is loaded in an outer ${found.shell}` : '';
-  return { name: 'shell integration', ok: false, detail: `not loaded in this ${shell} (no mfa wrapper, no prompt segment${outer})`, fix: `add  ${line}  (./install.sh does it), then open a new shell` };
+  const outer = found ? ` (it is loaded in an outer ${found.shell})` : '';
+  const why = diagnoseStartupFile(shell);
+  return { name: 'shell integration', ok: false, detail: `not loaded in this ${shell}: ${why.detail}${outer}`, fix: why.fix };
 }
 
 /**
@@ -180,11 +262,13 @@ function checkPath(): Check[] {
   });
 }
 
-export async function doctorCommand(): Promise<number> {
-  const current = currentProfile();
+export async function doctorCommand(args: { profile?: string } = {}): Promise<number> {
   const { check: storeCheck, store } = await checkStore();
   const files = checkAwsFiles();
-  const profileChecks = current.name !== undefined ? await checkProfile(current.name, files[0]!.ok, store) : [current.problem];
+  const toCheck = await profilesToCheck(args.profile, files[0]!.ok, store);
+  const profileChecks = [...toCheck.problems];
+  const names = toCheck.names;
+  for (const name of names) profileChecks.push(...(await checkProfile(name, files[0]!.ok, store)));
   const checks: Check[] = [checkNode(), storeCheck, ...files, ...profileChecks, checkIntegration(), ...checkPath(), ...checkExtraCa()];
   for (const c of checks) {
     process.stdout.write(`${c.ok ? 'ok     ' : 'problem'}  ${c.name}: ${c.detail}\n`);

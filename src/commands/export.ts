@@ -30,13 +30,17 @@ export async function exportCommand(args: ExportArgs): Promise<number> {
   }
   const writer = args.writeProfile !== undefined ? await import('./write-profile.js') : undefined;
   await writer?.checkWriteProfile(args.writeProfile!, resolveProfileName(args.profile), args.force === true);
-  const { session, profile, region } = await sessionFromArgs(args);
+  const { session, profile, region, source } = await sessionFromArgs(args);
   if (writer) {
     await writer.writeSessionProfile({ target: args.writeProfile!, sourceProfile: profile.name, session, force: args.force === true });
     // Writing the profile was the point; a terminal gets no credentials printed on it.
     if (format === 'shell' && process.stdout.isTTY) return 0;
   }
   printSession(args, session, profile.name, region);
+  // --write-profile says its own line about the session; --follow (the prompt hook) returned above, silent.
+  if (format === 'shell' && !writer && (source === 'minted' || process.env[WRAPPER_VARIABLE] === '1')) {
+    process.stderr.write(`${summaryLine(profile.name, region, session.expiration, source)}\n`);
+  }
   return 0;
 }
 
@@ -50,4 +54,19 @@ function printSession(args: ExportArgs, session: Session, profile: string, regio
     const dialect = dialects[args.shell ?? detectDialect()];
     process.stdout.write(renderChange(dialect, sessionEnvironment(session, profile, region)));
   }
+}
+
+/**
+ * Set by the `mfa` shell function (shell/) for the mfa-env it runs: the
+ * person typed `mfa` and wants to know what they got, reused or not. A
+ * plain `eval "$(mfa-env)"` says so only when it minted (a code was just
+ * spent), so one in a startup file stays silent while the session lasts.
+ */
+const WRAPPER_VARIABLE = 'MFA_ENV_WRAPPER';
+
+/** "mfa-env: profile dev, eu-west-1, 11h59m left (minted)" */
+function summaryLine(profile: string, region: string | undefined, expiration: Date, source: 'cache' | 'minted'): string {
+  const minutes = Math.max(0, Math.floor((expiration.getTime() - Date.now()) / 60_000));
+  const left = minutes >= 60 ? `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m` : `${minutes}m`;
+  return `mfa-env: profile ${profile}, ${region ?? 'no region'}, ${left} left (${source === 'minted' ? 'minted' : 'reused'})`;
 }

@@ -49,8 +49,9 @@ export async function sessionFromArgs(args: SessionArgs, env = process.env, marg
     noCache: args.cache === false,
     marginMs,
     lockDir: lockDir(env),
-    getCode: () => resolveCode({ flag: args.code, mfaProcess: profile.mfaProcess, profile: name, mfaSerial }),
+    getCode: (why) => resolveCode({ flag: args.code, mfaProcess: profile.mfaProcess, profile: name, mfaSerial }, why),
     onWait: () => process.stderr.write(`mfa-env: another mfa-env is minting a session for '${name}'; waiting for it\n`),
+    onCall: () => showWaiting(),
   });
   return { ...obtained, profile, region };
 }
@@ -87,4 +88,15 @@ export async function newerCachedSession(args: SessionArgs, env = process.env): 
   if (!session || session.expiration.getTime() <= held) return undefined;
   const region = profile.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
   return { session, source: 'cache', profile, region };
+}
+
+/**
+ * While STS answers: one line on the terminal, cleared once the answer is
+ * in. Only when stderr is a terminal: in a log it would be noise, and the
+ * carriage return and erase sequence would be garbage.
+ */
+export function showWaiting(what = 'asking STS…'): () => void {
+  if (!process.stderr.isTTY) return () => {};
+  process.stderr.write(`mfa-env: ${what}`);
+  return () => process.stderr.write('\r\x1b[2K');
 }

@@ -4,7 +4,7 @@ import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
 import { assertReadable, assertWritable, awsFileError } from '../config/file-errors.js';
 import { readProfile, resolveProfileName } from '../config/profiles.js';
 import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey } from '../config/validate.js';
-import { ExitCode, MfaEnvError, UsageError } from '../errors.js';
+import { AwsRefusedError, ExitCode, MfaEnvError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
 import { forgetSession } from '../session/cache.js';
@@ -13,6 +13,7 @@ import type { LongTermKey } from '../session/types.js';
 import { openStore } from '../store/index.js';
 import { traceStore } from '../session/store-trace.js';
 import { maskKeyId } from './mask.js';
+import { showWaiting } from './session.js';
 
 export interface SetupArgs {
   profile?: string;
@@ -38,8 +39,36 @@ function readStdin(): string {
   }
 }
 
+/** How many times a person at the terminal may type a secret that AWS does not accept. */
+const SECRET_ATTEMPTS = 3;
+
+/** The key to store, and how it was come by. */
+interface GatheredKey {
+  key: LongTermKey;
+  /** Typed at the terminal: a wrong secret can be asked again, and the region is asked too. */
+  interactive: boolean;
+  /** The key already stored for the profile, kept (Enter at the key id question). */
+  kept: boolean;
+}
+
+const SECRET_LENGTH = 40;
+
+/**
+ * The secret, hidden, asked again (a new, empty question) while it is not
+ * 40 characters: a 39-character paste asks for the secret again rather than
+ * failing the whole setup. (Not `prompts`' validate: after its error the
+ * hidden input keeps the old text and puts new keys in front of it.)
+ */
+async function askSecret(message: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const secret = (await ask<string>({ type: 'invisible', message }, noTerminal('the secret access key'))).trim();
+    if (secret.length === SECRET_LENGTH || attempt === SECRET_ATTEMPTS) return secret; // checkSecretAccessKey says what is wrong
+    message = `The secret is ${SECRET_LENGTH} characters; that was ${secret.length}. Secret access key again (hidden)`;
+  }
+}
+
 /** Everything checked before anything is written: a bad input changes nothing. */
-async function gatherKey(args: SetupArgs, profile: string): Promise<LongTermKey> {
+async function gatherKey(args: SetupArgs, profile: string, stored: LongTermKey | undefined): Promise<GatheredKey> {
   if (args.import) {
     if (args.accessKeyId || args.secretStdin) throw new UsageError('--import takes the key from the credentials file; drop --access-key-id/--secret-stdin', 'see mfa-env setup --help');
     const p = await readProfile(profile);
@@ -49,17 +78,85 @@ async function gatherKey(args: SetupArgs, profile: string): Promise<LongTermKey>
     if (p.plaintext.sessionToken) {
       throw new UsageError(`[${profile}] in ${pathOf('credentials')} holds a temporary session, not a long-term key`, 'import the profile that has the AKIA… key');
     }
-    return { accessKeyId: checkAccessKeyId(p.plaintext.accessKeyId), secretAccessKey: checkSecretAccessKey(p.plaintext.secretAccessKey) };
+    return { key: { accessKeyId: checkAccessKeyId(p.plaintext.accessKeyId), secretAccessKey: checkSecretAccessKey(p.plaintext.secretAccessKey) }, interactive: false, kept: false };
   }
   if (args.secretStdin && !args.accessKeyId) throw new UsageError('--secret-stdin needs --access-key-id', 'see mfa-env setup --help');
-  const accessKeyId = checkAccessKeyId(
-    args.accessKeyId ??
-      (await ask<string>({ type: 'text', message: 'Access key id (AKIA…)', validate: (v: string) => /^\s*AKIA[A-Z0-9]{16}\s*$/.test(v) || 'AKIA followed by 16 letters or digits' }, noTerminal('an access key id'))),
+  if (args.accessKeyId !== undefined) {
+    const accessKeyId = checkAccessKeyId(args.accessKeyId);
+    const secret = args.secretStdin ? readStdin() : await askSecret('Secret access key (hidden)');
+    return { key: { accessKeyId, secretAccessKey: checkSecretAccessKey(secret) }, interactive: !args.secretStdin, kept: false };
+  }
+  const typed = (
+    await ask<string>(
+      {
+        type: 'text',
+        message: stored ? `Profile ${profile} has key ${maskKeyId(stored.accessKeyId)}. Enter keeps it, or a new access key id (AKIA…)` : 'Access key id (AKIA…)',
+        validate: (v: string) => (/^\s*AKIA[A-Z0-9]{16}\s*$/.test(v) || (stored && v.trim() === '') ? true : 'AKIA followed by 16 letters or digits'),
+      },
+      noTerminal('an access key id'),
+    )
+  ).trim();
+  if (stored && typed === '') return { key: stored, interactive: true, kept: true };
+  const accessKeyId = checkAccessKeyId(typed);
+  return { key: { accessKeyId, secretAccessKey: checkSecretAccessKey(await askSecret('Secret access key (hidden)')) }, interactive: true, kept: false };
+}
+
+/**
+ * Asks STS whether the key works (GetCallerIdentity needs no permission and
+ * no MFA) before anything is stored: a secret with a typo must fail here,
+ * not after an MFA code was spent. At the terminal a secret AWS does not
+ * accept is asked again (SECRET_ATTEMPTS in all); otherwise exit 3.
+ */
+async function verifiedKey(gathered: GatheredKey, region: string | undefined): Promise<LongTermKey> {
+  const { getCallerIdentity } = await import('../aws/sts.js');
+  let key = gathered.key;
+  for (let attempt = 1; ; attempt++) {
+    const done = showWaiting('checking the key with STS…');
+    let failure: unknown;
+    try {
+      await getCallerIdentity(key, region);
+    } catch (err) {
+      failure = err ?? new Error('GetCallerIdentity failed');
+    } finally {
+      done();
+    }
+    if (failure === undefined) return key;
+    const awsCode = failure instanceof MfaEnvError ? (failure as { awsCode?: string }).awsCode : undefined;
+    const masked = maskKeyId(key.accessKeyId);
+    if (awsCode === 'SignatureDoesNotMatch') {
+      if (gathered.interactive && !gathered.kept && attempt < SECRET_ATTEMPTS) {
+        key = { ...key, secretAccessKey: checkSecretAccessKey(await askSecret(`AWS says the secret does not match ${masked}. Secret access key again (hidden)`)) };
+        continue;
+      }
+      throw new AwsRefusedError(`the secret does not match ${masked}`, 'check the secret (it was shown once, when the key was created); nothing was stored', awsCode);
+    }
+    if (awsCode === 'InvalidClientTokenId') {
+      throw new AwsRefusedError(`AWS does not know the access key ${masked} (deleted, inactive, or mistyped)`, 'check the key id in the IAM console (Users → Security credentials); nothing was stored', awsCode);
+    }
+    throw failure;
+  }
+}
+
+/** Interactive setup asks for the region: the profile's, else $AWS_REGION, else us-east-1, as the default. */
+async function askRegion(existing: string | undefined): Promise<string> {
+  const initial = existing || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
+  const answer = await ask<string>(
+    {
+      type: 'text',
+      message: 'Region',
+      initial,
+      validate: (v: string) => {
+        try {
+          checkRegion(v.trim());
+          return true;
+        } catch {
+          return 'a region name like eu-west-1';
+        }
+      },
+    },
+    noTerminal('a region'),
   );
-  const secret = args.secretStdin
-    ? readStdin()
-    : await ask<string>({ type: 'invisible', message: 'Secret access key (hidden)' }, noTerminal('the secret access key'));
-  return { accessKeyId, secretAccessKey: checkSecretAccessKey(secret) };
+  return checkRegion(answer.trim());
 }
 
 async function chooseSerial(args: SetupArgs, key: LongTermKey, region: string | undefined): Promise<string> {
@@ -119,7 +216,8 @@ async function removePlaintext(profile: string, key: LongTermKey): Promise<strin
 }
 
 export async function setupCommand(args: SetupArgs): Promise<number> {
-  const profile = resolveProfileName(args.profile);
+  // Not the profile of the session this shell holds: setting up is about a key, not a session.
+  const profile = resolveProfileName(args.profile, process.env, { fromSession: false });
   if (args.removePlaintext && !args.import) throw new UsageError('--remove-plaintext goes with --import', 'see mfa-env setup --help');
   if (args.force && args.credentialProcess === undefined) throw new UsageError('--force goes with --credential-process NAME', 'see mfa-env setup --help');
   const region = args.region !== undefined ? checkRegion(args.region) : undefined;
@@ -153,18 +251,29 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
   assertWritable(configPath, 'AWS_CONFIG_FILE');
   if (args.removePlaintext) assertWritable(pathOf('credentials'), 'AWS_SHARED_CREDENTIALS_FILE');
 
-  const key = await gatherKey(args, profile);
+  const store = traceStore(openStore());
   const existing = await readProfile(profile);
+  const stored = await findLongTermKey(store, profile);
+  if (stored) process.stderr.write(`mfa-env: profile '${profile}' is set up already, with key ${maskKeyId(stored.accessKeyId)}\n`);
+  const gathered = await gatherKey(args, profile, stored);
+  const key = gathered.kept ? gathered.key : await verifiedKey(gathered, region ?? existing.region);
+  if (gathered.interactive && region === undefined) region = await askRegion(existing.region);
   const mfaSerial = await chooseSerial(args, key, region ?? existing.region);
 
-  const store = traceStore(openStore());
-  await saveLongTermKey(store, profile, key);
-  await forgetSession(store, profile); // a new key or device invalidates the cached session
+  const sameKey = stored !== undefined && stored.accessKeyId === key.accessKeyId && stored.secretAccessKey === key.secretAccessKey;
+  if (!gathered.kept) await saveLongTermKey(store, profile, key);
+  // A new key or device invalidates the cached session; the same ones keep it.
+  const sessionKept = sameKey && existing.mfaSerial === mfaSerial;
+  if (!sessionKept) await forgetSession(store, profile);
 
   await updateAwsFile(configPath, (text) =>
     editSection(text, sectionFor(profile, 'config'), { mfa_serial: mfaSerial, ...(region ? { region } : {}) }),
   );
-  process.stderr.write(`mfa-env: stored key ${maskKeyId(key.accessKeyId)} for profile '${profile}' in the ${store.location}\n`);
+  process.stderr.write(
+    gathered.kept || sameKey
+      ? `mfa-env: kept key ${maskKeyId(key.accessKeyId)} for profile '${profile}' in the ${store.location}${sessionKept ? '; its cached session stays' : ''}\n`
+      : `mfa-env: stored key ${maskKeyId(key.accessKeyId)} for profile '${profile}' in the ${store.location}\n`,
+  );
   process.stderr.write(`mfa-env: wrote mfa_serial${region ? ' and region' : ''} to [${sectionFor(profile, 'config')}] in ${configPath}\n`);
   if (args.removePlaintext) {
     const backup = await removePlaintext(profile, key);

@@ -19,12 +19,18 @@ export interface ProfileConfig {
   plaintext?: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string };
 }
 
-/** `--profile`, else `$AWS_PROFILE`, else `default`. */
-export function resolveProfileName(flag: string | undefined, env = process.env): string {
+/**
+ * `--profile`, else `$AWS_PROFILE`, else the profile of the session this
+ * shell holds (`$MFA_ENV_PROFILE`: an export removes AWS_PROFILE, and the
+ * next `mfa` or `mfa logout` in that shell means the same profile), else
+ * `default`.
+ */
+export function resolveProfileName(flag: string | undefined, env = process.env, { fromSession = true } = {}): string {
   // `--profile=` or `-p ''` (an unset variable in a script): say so, rather than use another profile.
   if (flag !== undefined && flag.trim() === '') throw new UsageError('--profile needs a profile name', 'see mfa-env --help');
   if (flag) return fromWhere(checkProfileName(flag), '--profile');
   if (env.AWS_PROFILE) return fromWhere(checkProfileName(env.AWS_PROFILE, 'AWS_PROFILE'), 'AWS_PROFILE');
+  if (fromSession && env.MFA_ENV_PROFILE) return fromWhere(checkProfileName(env.MFA_ENV_PROFILE, 'MFA_ENV_PROFILE'), 'MFA_ENV_PROFILE, the session this shell holds');
   return fromWhere('default', 'the default');
 }
 

@@ -43,8 +43,8 @@ export function checkMfaSerial(serial: string): string {
 /** Names of every object's own machinery: as a key into the parsed AWS files they would find that, not a profile. */
 const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** `from`: where the name came from when not a flag (AWS_PROFILE), for the message. */
-export function checkProfileName(name: string, from?: 'AWS_PROFILE'): string {
+/** `from`: where the name came from when not a flag (a variable), for the message. */
+export function checkProfileName(name: string, from?: 'AWS_PROFILE' | 'MFA_ENV_PROFILE'): string {
   const reserved = RESERVED_NAMES.has(name);
   if (name.startsWith('-')) {
     // Another program handed it on would read it as an option (credential_process, aws --profile).

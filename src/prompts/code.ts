@@ -1,5 +1,6 @@
 import { checkCode } from '../config/validate.js';
 import { UsageError } from '../errors.js';
+import type { CodeAnswer, CodeRequest } from '../session/obtain.js';
 
 export interface CodeSource {
   /** `--code` */
@@ -10,23 +11,44 @@ export interface CodeSource {
   mfaSerial: string;
 }
 
+/** "3m", "<1m": how long an expiring session has left. */
+function left(expiration: Date): string {
+  const minutes = Math.floor((expiration.getTime() - Date.now()) / 60_000);
+  return minutes < 1 ? '<1m' : `${minutes}m`;
+}
+
 /**
  * `--code`, else the profile's `mfa_process`, else a prompt on the terminal.
  * The last two are loaded only when asked for (child processes, the terminal
- * and `prompts` are not what a cached session needs).
+ * and `prompts` are not what a cached session needs). A code typed at the
+ * terminal may be asked again when AWS refuses it (see obtainSession); the
+ * prompt then says so and takes only a different code.
  */
-export async function resolveCode(src: CodeSource): Promise<string> {
-  if (src.flag !== undefined) return checkCode(src.flag);
-  if (src.mfaProcess) return (await import('./mfa-process.js')).runMfaProcess(src.mfaProcess);
+export async function resolveCode(src: CodeSource, why: CodeRequest = {}): Promise<CodeAnswer> {
+  if (src.flag !== undefined) return { code: checkCode(src.flag), canRetry: false };
+  if (src.mfaProcess) {
+    if (why.expiring) process.stderr.write(`mfa-env: the session of '${src.profile}' has ${left(why.expiring.expiration)} left; a new one takes a code from mfa_process\n`);
+    return { code: await (await import('./mfa-process.js')).runMfaProcess(src.mfaProcess), canRetry: false };
+  }
   const device = src.mfaSerial.replace(/^arn:aws[-a-z]*:iam::\d{12}:mfa\//, '');
+  const context = why.expiring ? `profile ${src.profile}; its session has ${left(why.expiring.expiration)} left, a new code starts a new one` : `profile ${src.profile}`;
+  const message = why.refused
+    ? `AWS refused ${why.refused} (wrong or already used). Next MFA code for ${device} (${context})`
+    : `MFA code for ${device} (${context})`;
   const { ask } = await import('./ask.js');
   const code = await ask<string>(
     {
       type: 'text',
-      message: `MFA code for ${device} (profile ${src.profile})`,
-      validate: (v: string) => (/^\s*\d{6}\s*$/.test(v) ? true : 'enter the 6 digits from your authenticator'),
+      message,
+      validate: (v: string) => {
+        if (!/^\s*\d{6}\s*$/.test(v)) return 'enter the 6 digits from your authenticator';
+        if (why.refused && v.trim() === why.refused) return 'AWS refused that code; wait for the next one';
+        return true;
+      },
     },
     () => new UsageError('an MFA code is needed and there is no terminal to ask on', 'pass --code 123456, or set mfa_process in the profile'),
+    // No ✔ next to a code AWS has not accepted yet.
+    { pending: true },
   );
-  return checkCode(code);
+  return { code: checkCode(code), canRetry: true };
 }

@@ -2,15 +2,32 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { maskKeyId } from '../commands/mask.js';
 import { debug } from '../debug.js';
-import { MfaEnvError, StoreError } from '../errors.js';
+import { AwsRefusedError, MfaEnvError, StoreError } from '../errors.js';
 import { acquireLock } from '../fs/lock.js';
 import type { SecretStore } from '../store/types.js';
-import { reusableSession, saveSession } from './cache.js';
+import { peekSession, reusableSession, saveSession } from './cache.js';
 import { readLongTermKey } from './long-term-key.js';
 import type { CachedSession } from './types.js';
 
 /** How long to wait for another process minting the same profile's session. */
 const MINT_LOCK_TIMEOUT_MS = 5 * 60_000;
+
+/** How many codes a person at a terminal may try when AWS refuses one. */
+export const CODE_ATTEMPTS = 3;
+
+/** Why a code is asked for, for the one asking. */
+export interface CodeRequest {
+  /** The previous code, which AWS refused (wrong or already used). */
+  refused?: string;
+  /** A cached session that was not reused because it has 5 minutes or less left. */
+  expiring?: CachedSession;
+}
+
+export interface CodeAnswer {
+  code: string;
+  /** A person typed it: when AWS refuses it, asking again may help. */
+  canRetry: boolean;
+}
 
 export interface ObtainOptions {
   store: SecretStore;
@@ -26,10 +43,12 @@ export interface ObtainOptions {
   marginMs?: number;
   /** Where per-profile mint locks live. */
   lockDir: string;
-  /** Asked only when a session must be minted. */
-  getCode: () => Promise<string>;
+  /** Asked only when a session must be minted; again after a refused code when the answer said it can be. */
+  getCode: (why: CodeRequest) => Promise<CodeAnswer>;
   /** Told once when another process holds the profile's mint lock. */
   onWait?: () => void;
+  /** Told when the STS request goes out; what it returns is called when the answer is in. */
+  onCall?: () => () => void;
 }
 
 export interface Obtained {
@@ -48,16 +67,18 @@ export async function obtainSession(o: ObtainOptions): Promise<Obtained> {
     const cached = await reusableSession(o.store, o.profile, o.mfaSerial, Date.now(), o.marginMs);
     if (cached) return { session: cached, source: 'cache' };
   }
-  if (!useCache) return { session: await mint(o), source: 'minted' };
+  if (!useCache) return { session: await mint(o, undefined), source: 'minted' };
 
   const release = await lockProfile(o);
   try {
+    let expiring: CachedSession | undefined;
     if (!o.refresh) {
       // Someone may have minted while we waited for the lock.
       const cached = await reusableSession(o.store, o.profile, o.mfaSerial, Date.now(), o.marginMs);
       if (cached) return { session: cached, source: 'cache' };
+      expiring = await expiringSession(o);
     }
-    const session = await mint(o);
+    const session = await mint(o, expiring);
     await saveSession(o.store, session);
     return { session, source: 'minted' };
   } finally {
@@ -65,14 +86,34 @@ export async function obtainSession(o: ObtainOptions): Promise<Obtained> {
   }
 }
 
-async function mint(o: ObtainOptions): Promise<CachedSession> {
+/** The profile's cached session when it is still valid but inside the reuse margin. */
+async function expiringSession(o: ObtainOptions): Promise<CachedSession | undefined> {
+  const s = await peekSession(o.store, o.profile).catch(() => undefined);
+  if (!s || s.profile !== o.profile || s.mfaSerial !== o.mfaSerial) return undefined;
+  return s.expiration.getTime() > Date.now() ? s : undefined;
+}
+
+async function mint(o: ObtainOptions, expiring: CachedSession | undefined): Promise<CachedSession> {
   const key = await readLongTermKey(o.store, o.profile);
   debug(`minting: long-term key ${maskKeyId(key.accessKeyId)}, MFA device ${o.mfaSerial}, ${o.durationSeconds} s, region ${o.region ?? '(none: us-east-1)'}`);
-  const code = await o.getCode();
-  const { getSessionToken } = await import('../aws/sts.js');
-  const session = await getSessionToken({ key, mfaSerial: o.mfaSerial, code, durationSeconds: o.durationSeconds, region: o.region });
-  return { ...session, profile: o.profile, sourceKeyId: key.accessKeyId, mfaSerial: o.mfaSerial };
+  let refused: string | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const answer = await o.getCode({ refused, expiring });
+    const { getSessionToken } = await import('../aws/sts.js');
+    const done = o.onCall?.();
+    try {
+      const session = await getSessionToken({ key, mfaSerial: o.mfaSerial, code: answer.code, durationSeconds: o.durationSeconds, region: o.region });
+      return { ...session, profile: o.profile, sourceKeyId: key.accessKeyId, mfaSerial: o.mfaSerial };
+    } catch (err) {
+      if (!(answer.canRetry && attempt < CODE_ATTEMPTS && isRefusedCode(err))) throw err;
+      refused = answer.code;
+    } finally {
+      done?.();
+    }
+  }
 }
+
+const isRefusedCode = (err: unknown): boolean => err instanceof AwsRefusedError && err.codeRefused;
 
 async function lockProfile(o: ObtainOptions): Promise<() => void> {
   try {

@@ -208,17 +208,20 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     s.cleanup();
   });
 
-  test('STS that accepts and never answers → 5, not a hang', async () => {
+  test('STS that accepts and never answers → 5 after the 12 s the README names, saying the code may have been used', async () => {
     const s = sandbox();
     const user = await setUpUser(s, emulator);
     const sockets: Socket[] = [];
     const silent: TcpServer = createTcpServer((sock) => sockets.push(sock));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as AddressInfo).port;
+    const started = Date.now();
     const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], { env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` } });
+    const took = Date.now() - started;
     for (const sock of sockets) sock.destroy();
     silent.close();
-    expectFailure(r, 5, /could not reach/);
+    expectFailure(r, 5, /^mfa-env: no answer from http:\/\/127\.0\.0\.1:\d+ within 12 s after the request was sent; AWS may have used the MFA code\nmfa-env: wait for the next code, then try again\n$/);
+    assert.ok(took >= 11_500 && took < 16_000, `gave up after ${took} ms, not at 12 s`);
     s.cleanup();
   });
 

@@ -64,7 +64,7 @@ describe('install.sh', () => {
 
     const first = install(s, '--shell', 'bash,zsh,fish');
     for (const file of [s.bashrc, s.zshrc, s.fishFile]) assert.match(first.stderr, new RegExp(`(edited|wrote) ${file}`), file);
-    assert.match(first.stderr, /is not on your PATH/);
+    assert.match(first.stderr, /is not on this shell's PATH; the blocks below put it there in new shells/);
     assert.equal(read(`${s.bashrc}.mfa-env.bak`), bashOriginal, 'backup before the first edit');
     assert.equal(read(`${s.zshrc}.mfa-env.bak`), zshOriginal);
     const afterFirst = [read(s.bashrc), read(s.zshrc), read(s.fishFile)];
@@ -77,12 +77,13 @@ describe('install.sh', () => {
     assert.ok(bashrc.startsWith(`${bashOriginal}\n${START}\n`), bashrc);
     assert.equal(count(bashrc, START), 1);
     assert.equal(count(bashrc, END), 1);
-    assert.match(bashrc, /eval "\$\(mfa-env init bash\)"/);
+    assert.ok(bashrc.includes(`. '${join(repoRoot, 'dist', 'shell', 'mfa-env.bash')}'`), bashrc);
+    assert.doesNotMatch(bashrc, /mfa-env init/, 'no Node process at shell start');
     const zshrc = read(s.zshrc);
     assert.ok(zshrc.startsWith(`${zshOriginal}\n${START}\n`), 'a blank line before the block');
     assert.equal(count(zshrc, START), 1);
-    assert.match(zshrc, /eval "\$\(mfa-env init zsh\)"/);
-    assert.match(read(s.fishFile), /mfa-env init fish \| source/);
+    assert.ok(zshrc.includes(`. '${join(repoRoot, 'dist', 'shell', 'mfa-env.zsh')}'`), zshrc);
+    assert.ok(read(s.fishFile).includes(`source '${join(repoRoot, 'dist', 'shell', 'mfa-env.fish')}'`), read(s.fishFile));
 
     for (const name of ['mfa-env', 'mfa-exec']) {
       const link = join(s.prefix, 'bin', name);
@@ -187,6 +188,28 @@ describe('install.sh', () => {
     assert.equal(read(join(s.prefix, 'bin', 'mfa-env')), 'mine');
   });
 
+  toolTest('the build prints only install.sh’s own lines; npm’s output shows when a step fails', ['bash'], () => {
+    const s = setup();
+    // A stand-in npm (the real build is not what this is about) as chatty as npm ci is.
+    const npmBin = join(s.dir, 'npm-bin');
+    mkdirSync(npmBin);
+    writeFileSync(
+      join(npmBin, 'npm'),
+      `#!/bin/sh\necho "added 70 packages, and audited 71 packages in 3s"\necho "12 packages are looking for funding" >&2\necho "npm notice New major version of npm available!" >&2\n[ "$1" = ci ] && [ -n "$NPM_FAIL" ] && { echo "npm error code ECONNRESET" >&2; exit 1; }\nexit 0\n`,
+      { mode: 0o755 },
+    );
+    const env = { HOME: s.home, PATH: `${npmBin}:${basePath}` };
+    const ok = run('bash', [installSh, '--prefix', s.prefix, '--no-rc'], env);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(ok.stdout, '');
+    for (const line of ok.stderr.trimEnd().split('\n')) assert.match(line, /^mfa-env install: /, ok.stderr);
+    assert.doesNotMatch(ok.stderr, /funding|notice|audited/);
+    const failed = run('bash', [installSh, '--prefix', s.prefix, '--no-rc'], { ...env, NPM_FAIL: '1' });
+    assert.equal(failed.status, 1);
+    assert.match(failed.stderr, /npm error code ECONNRESET/);
+    assert.match(failed.stderr, /^mfa-env install: the build failed \(npm's output above\)$/m);
+  });
+
   toolTest('--help and a bad option', ['bash'], () => {
     const s = setup();
     const help = run('bash', [installSh, '--help'], { HOME: s.home, PATH: basePath });
@@ -243,7 +266,7 @@ describe('install.sh', () => {
     }
     const text = read(profile);
     assert.equal(count(text, '# >>> mfa-env >>>'), 1, 'one block after two runs');
-    assert.match(text, /^    mfa-env init powershell \| Out-String \| Invoke-Expression$/m);
+    assert.ok(text.includes(`. '${join(repoRoot, 'dist', 'shell', 'mfa-env.ps1')}'`), text);
     // pwsh gone: --uninstall still finds the profile where PowerShell keeps it.
     const r = run('bash', [installSh, '--uninstall', '--prefix', s.prefix], { HOME: s.home, PATH: basePath });
     assert.equal(r.status, 0, r.stderr);

@@ -193,10 +193,12 @@ describe('setup on a terminal', { ...requireTool('tmux', 'dbus-daemon', 'gnome-k
     const sh = TmuxShell.start(dir, 'bash', process.env.PATH ?? '/usr/bin:/bin', { ...env, HOME: s.home });
     try {
       sh.type(`${shq(process.execPath)} ${shq(MFA_ENV)} setup -p dev; echo $? > ${shq(join(dir, 'rc'))}`);
-      await sh.waitForScreen((screen) => /Access key id/.test(screen));
+      await sh.waitForScreen((screen) => /access key id/i.test(screen)); // (a new one, when an earlier test stored dev in this keychain)
       sh.type(user.accessKeyId);
       await sh.waitForScreen((screen) => /Secret access key/.test(screen));
       sh.type(user.secretAccessKey);
+      await sh.waitForScreen((screen) => /Region/.test(screen));
+      sh.typeKeys('', 'Enter'); // the default
       await sh.waitForScreen((screen) => /Which MFA device/.test(screen));
       const screen = sh.capture();
       assert.ok(!screen.includes(user.secretAccessKey), 'the secret is not echoed');

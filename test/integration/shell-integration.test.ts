@@ -103,7 +103,7 @@ for (const shell of shells) {
       const sh = TmuxShell.start(dir, shell, `${fake.bin}:${basePath}`);
       try {
         await sh.run(`${d.promptState} > ${f('prompt-before')}`);
-        await sh.run(`${d.init}; ${d.exportVar('AWS_PROFILE', 'longterm')}`);
+        await sh.run(`${d.exportVar('MFA_ENV_PROMPT', '0')}; ${d.init}; ${d.exportVar('AWS_PROFILE', 'longterm')}`);
         await sh.run(`${d.promptState} > ${f('prompt-after')}`);
 
         // The export form: evaluated in this shell.
@@ -163,7 +163,7 @@ for (const shell of shells) {
         assert.deepEqual(fake.calls().at(-1), [`-s${shell}`, 'unset'], '-s<this shell> is not repeated');
         assert.equal(parseEnv(sh.read('e8')).has('AWS_ACCESS_KEY_ID'), false);
 
-        // Without MFA_ENV_PROMPT=1 the prompt is not touched.
+        // MFA_ENV_PROMPT=0: the prompt is not touched.
         assert.equal(sh.read('prompt-after'), sh.read('prompt-before'));
       } finally {
         sh.close();
