@@ -42,6 +42,11 @@ export function runCommand(file: string, args: string[], env: Record<string, str
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+    // A command that exits without reading its stdin (a usage error, say)
+    // closes the pipe under us: EPIPE here is its business, not a failure.
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') reject(err);
+    });
     child.stdin.end(opts.input ?? '');
   });
 }
