@@ -20,9 +20,9 @@ export async function execCommand(args: ExecArgs, command: string[], env: NodeJS
 
   // Before the session: a mistyped command must not cost an MFA code.
   const file = resolveCommand(name, env);
-  const { session, profile, region } = await sessionFromArgs(args, env);
+  const { session, profile, region, mfaExpiration } = await sessionFromArgs(args, env);
 
-  const change = sessionEnvironment(session, profile.name, region);
+  const change = sessionEnvironment(session, profile.name, region, mfaExpiration);
   if (subshell) change.set(EXEC_SHELL_VARIABLE, profile.name);
   return runChild({ file, argv0: name, args: rest, env: applyEnvironment(env, change) });
 }

@@ -21,7 +21,9 @@ export async function exportCommand(args: ExportArgs): Promise<number> {
   }
   const writer = args.writeProfile !== undefined ? await import('./write-profile.js') : undefined;
   await writer?.checkWriteProfile(args.writeProfile!, resolveProfileName(args.profile), args.force === true);
-  const { session, profile, region } = await sessionFromArgs(args);
+  // What goes to an SDK is replaced 15 minutes before it runs out, when SDKs refresh (SPEC "Margins").
+  const marginSeconds = format === 'credential-process' ? 900 : 300;
+  const { session, profile, region, mfaExpiration } = await sessionFromArgs(args, process.env, { marginSeconds });
   if (writer) {
     await writer.writeSessionProfile({ target: args.writeProfile!, sourceProfile: profile.name, session, force: args.force === true });
     // Writing the profile was the point; a terminal gets no credentials printed on it.
@@ -33,7 +35,7 @@ export async function exportCommand(args: ExportArgs): Promise<number> {
     process.stdout.write(credentialProcessJson(session));
   } else {
     const dialect = dialects[args.shell ?? detectDialect()];
-    process.stdout.write(renderChange(dialect, sessionEnvironment(session, profile.name, region)));
+    process.stdout.write(renderChange(dialect, sessionEnvironment(session, profile.name, region, mfaExpiration)));
   }
   return 0;
 }

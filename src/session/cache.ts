@@ -4,6 +4,9 @@ import type { CachedSession } from './types.js';
 /** A cached session is reused while more than this remains. */
 export const REUSE_MARGIN_MS = 5 * 60 * 1000;
 
+/** What goes to an SDK (credential_process, the credential server) is reused while more than this remains: SDKs refresh at 15 minutes. */
+export const SDK_MARGIN_MS = 15 * 60 * 1000;
+
 interface Stored {
   v: 1;
   accessKeyId: string;
@@ -62,11 +65,12 @@ export async function reusableSession(
   store: SecretStore,
   profile: string,
   mfaSerial: string,
+  marginMs = REUSE_MARGIN_MS,
   now = Date.now(),
 ): Promise<CachedSession | undefined> {
   const s = await peekSession(store, profile);
   if (!s || s.profile !== profile || s.mfaSerial !== mfaSerial) return undefined;
-  return s.expiration.getTime() - now > REUSE_MARGIN_MS ? s : undefined;
+  return s.expiration.getTime() - now > marginMs ? s : undefined;
 }
 
 export async function saveSession(store: SecretStore, session: CachedSession): Promise<void> {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isMfaEnvError, StoreError } from '../errors.js';
 import { acquireLock } from '../fs/lock.js';
 import type { SecretStore } from '../store/types.js';
-import { reusableSession, saveSession } from './cache.js';
+import { REUSE_MARGIN_MS, reusableSession, saveSession } from './cache.js';
 import { readLongTermKey } from './long-term-key.js';
 import type { CachedSession } from './types.js';
 
@@ -26,6 +26,8 @@ export interface ObtainOptions {
   getCode: () => Promise<string>;
   /** Told once when another process holds the profile's mint lock. */
   onWait?: () => void;
+  /** Reuse a cached session while more than this remains (default REUSE_MARGIN_MS, 5 minutes). */
+  marginMs?: number;
 }
 
 export interface Obtained {
@@ -41,16 +43,16 @@ export interface Obtained {
 export async function obtainSession(o: ObtainOptions): Promise<Obtained> {
   const useCache = !o.noCache;
   if (useCache && !o.refresh) {
-    const cached = await reusableSession(o.store, o.profile, o.mfaSerial);
+    const cached = await reusableSession(o.store, o.profile, o.mfaSerial, o.marginMs);
     if (cached) return { session: cached, source: 'cache' };
   }
   if (!useCache) return { session: await mint(o), source: 'minted' };
 
-  const release = await lockProfile(o);
+  const release = await lockProfile(o.lockDir, `${o.profile}.lock`, `minting a session for profile '${o.profile}' (it may be waiting for an MFA code)`, o.onWait);
   try {
     if (!o.refresh) {
       // Someone may have minted while we waited for the lock.
-      const cached = await reusableSession(o.store, o.profile, o.mfaSerial);
+      const cached = await reusableSession(o.store, o.profile, o.mfaSerial, o.marginMs);
       if (cached) return { session: cached, source: 'cache' };
     }
     const session = await mint(o);
@@ -69,20 +71,21 @@ async function mint(o: ObtainOptions): Promise<CachedSession> {
   return { ...session, profile: o.profile, sourceKeyId: key.accessKeyId, mfaSerial: o.mfaSerial };
 }
 
-async function lockProfile(o: ObtainOptions): Promise<() => void> {
+/** Takes `dir/file`, waiting for another process that holds it (role-credentials.ts shares this). */
+export async function lockProfile(dir: string, file: string, purpose: string, onWait?: () => void): Promise<() => void> {
   try {
-    mkdirSync(o.lockDir, { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new StoreError(`cannot create ${o.lockDir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
+    throw new StoreError(`cannot create ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
   }
   // The holder may be waiting for a person to type a code or touch a key:
   // wait long. It keeps its lock fresh meanwhile; a dead or silent holder's
   // lock is taken over (see acquireLock).
-  const path = join(o.lockDir, `${o.profile}.lock`);
+  const path = join(dir, file);
   return acquireLock(path, {
     timeoutMs: MINT_LOCK_TIMEOUT_MS,
-    purpose: `minting a session for profile '${o.profile}' (it may be waiting for an MFA code)`,
-    onWait: o.onWait,
+    purpose,
+    onWait,
   }).catch((err: unknown) => {
     if (isMfaEnvError(err)) throw err;
     throw new StoreError(`cannot create ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
