@@ -17,6 +17,10 @@ export const setupOptions = {
     requiresArg: true,
   },
   force: { type: 'boolean', describe: 'with --credential-process: replace an existing, different [profile NAME]' },
+  'role-arn': { type: 'string', describe: 'make --profile a role profile: the role to assume (no key is stored for it)', requiresArg: true },
+  'source-profile': { type: 'string', describe: 'with --role-arn: the profile whose key and MFA session assume the role', requiresArg: true },
+  'external-id': { type: 'string', describe: 'with --role-arn: the external id the role’s trust policy asks for', requiresArg: true },
+  duration: { type: 'string', describe: 'with --role-arn: duration_seconds of the role (default 1h; more needs its own code)', requiresArg: true },
 } as const;
 
 export const statusOptions = {

@@ -24,6 +24,10 @@ export interface SetupArgs {
   /** Also write `[profile NAME]` with credential_process (alone when the profile is already set up). */
   credentialProcess?: string;
   force?: boolean;
+  roleArn?: string;
+  sourceProfile?: string;
+  externalId?: string;
+  duration?: string;
 }
 
 const noTerminal = (what: string) => () =>
@@ -119,6 +123,10 @@ async function removePlaintext(profile: string, key: LongTermKey): Promise<strin
 
 export async function setupCommand(args: SetupArgs): Promise<number> {
   const profile = resolveProfileName(args.profile);
+  if (args.roleArn !== undefined || args.sourceProfile !== undefined) return (await import('./setup-role.js')).setupRole(profile, args);
+  for (const [flag, value] of [['--external-id', args.externalId], ['--duration', args.duration]] as const) {
+    if (value !== undefined) throw new UsageError(`${flag} goes with --role-arn`, 'see mfa-env setup --help');
+  }
   if (args.removePlaintext && !args.import) throw new UsageError('--remove-plaintext goes with --import', 'see mfa-env setup --help');
   if (args.force && args.credentialProcess === undefined) throw new UsageError('--force goes with --credential-process NAME', 'see mfa-env setup --help');
   const region = args.region !== undefined ? checkRegion(args.region) : undefined;

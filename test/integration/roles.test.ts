@@ -285,3 +285,56 @@ describe('role profiles', () => {
     }
   });
 });
+
+describe('setup of a role profile', () => {
+  test('writes the role profile, everything else in the file byte for byte; no key stored; the profile then works', async () => {
+    const d = (dev = await devProfile());
+    const prod: EmulatorRole = { accountId: randomAccountId(), roleName: 'admin', trust: [d.user.accountId], requireMfa: true, maxSessionDuration: 7200 };
+    d.emulator.addRole(prod);
+    const s = d.sandbox;
+    appendFileSync(s.configFile, '\n# keep me\n[profile other]\nregion = us-east-2 ; odd   spacing\n');
+    const before = readFileSync(s.configFile, 'utf8');
+    const r = await s.mfaEnv(['setup', '--profile', 'prod', '--role-arn', roleArn(prod), '--source-profile', 'dev', '--external-id', 'x-42', '--region', 'eu-central-1', '--duration', '2h']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /wrote role_arn, source_profile, external_id, region, duration_seconds to \[profile prod\] in .*; a role profile stores no key/);
+    const after = readFileSync(s.configFile, 'utf8');
+    assert.ok(after.startsWith(before), 'the rest of the file is untouched');
+    assert.equal(after.slice(before.length), `\n[profile prod]\nrole_arn = ${roleArn(prod)}\nsource_profile = dev\nexternal_id = x-42\nregion = eu-central-1\nduration_seconds = 7200\n`);
+    const status = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout) as { profiles: { profile: string; keyId: string | null; role?: { arn: string } }[] };
+    const row = status.profiles.find((p) => p.profile === 'prod')!;
+    assert.equal(row.keyId, null);
+    assert.equal(row.role?.arn, roleArn(prod));
+
+    // 2 h: the long-term path, with its code.
+    const use = await s.mfaEnv(['-p', 'prod', '-s', 'bash', '-c', d.code()]);
+    assert.equal(use.code, 0, use.stderr);
+    assert.equal(exportsOf(use.stdout).AWS_CREDENTIAL_EXPIRATION, d.expiryFor(7200));
+    assert.equal(exportsOf(use.stdout).AWS_REGION, 'eu-central-1');
+  });
+
+  test('bad role setups change nothing: exit 2', async () => {
+    const d = (dev = await devProfile());
+    const s = d.sandbox;
+    appendFileSync(s.configFile, '\n[profile other]\nregion = eu-west-1\n');
+    const before = readFileSync(s.configFile, 'utf8');
+    const arn = 'arn:aws:iam::123456789012:role/admin';
+    const cases: [string[], RegExp][] = [
+      [['--role-arn', arn], /needs both --role-arn and --source-profile \(--source-profile is missing\)/],
+      [['--role-arn', 'arn:aws:iam::123456789012:user/x', '--source-profile', 'dev'], /is not an IAM role ARN/],
+      [['--role-arn', arn, '--source-profile', 'nobody'], /--source-profile nobody does not exist/],
+      [['--role-arn', arn, '--source-profile', 'prod'], /is the role profile itself/],
+      [['--role-arn', arn, '--source-profile', 'dev', '--duration', '13h'], /a role lasts at most 12h/],
+      [['--role-arn', arn, '--source-profile', 'dev', '--access-key-id', d.user.accessKeyId], /--access-key-id does not go with --role-arn/],
+      [['--external-id', 'x-42'], /--external-id goes with --role-arn/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await s.mfaEnv(['setup', '--profile', 'prod', ...args]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(lines(r.stderr)[0]!, message);
+    }
+    const onKey = await s.mfaEnv(['setup', '--profile', 'dev', '--role-arn', arn, '--source-profile', 'other']);
+    assert.equal(onKey.code, 2);
+    assert.match(onKey.stderr, /profile 'dev' holds a long-term key in the secret store; a role profile has none/);
+    assert.equal(readFileSync(s.configFile, 'utf8'), before);
+  });
+});
