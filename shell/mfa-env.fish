@@ -121,6 +121,18 @@ function __mfa_env_prompt_compute
         set -g __mfa_env_prompt_text (printf 'aws:%s %dh%02dm' $profile \
             (math --scale 0 "floor($left / 3600)") (math --scale 0 "floor($left % 3600 / 60)"))
     end
+    # A role's credentials: the MFA session behind them too, when it differs ("aws:prod 42m mfa 11h05m").
+    if string match -qr '^\d{1,15}$' -- "$MFA_ENV_MFA_EXPIRES"; and test "$MFA_ENV_MFA_EXPIRES" != "$MFA_ENV_EXPIRES"
+        set -l mfa_left (math --scale 0 "$MFA_ENV_MFA_EXPIRES - $now")
+        if test $mfa_left -le 0
+            set -g __mfa_env_prompt_text "$__mfa_env_prompt_text mfa expired"
+        else if test $mfa_left -lt 3600
+            set -g __mfa_env_prompt_text "$__mfa_env_prompt_text mfa "(math --scale 0 "floor($mfa_left / 60)")m
+        else
+            set -g __mfa_env_prompt_text "$__mfa_env_prompt_text "(printf 'mfa %dh%02dm' \
+                (math --scale 0 "floor($mfa_left / 3600)") (math --scale 0 "floor($mfa_left % 3600 / 60)"))
+        end
+    end
     if test $left -lt 600
         set -g __mfa_env_prompt_level warn
     else
