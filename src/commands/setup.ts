@@ -134,7 +134,8 @@ export async function setupCommand(args: SetupArgs): Promise<number> {
   const cpTarget = cp?.checkCredentialProcessProfile(args.credentialProcess!, profile, args.force === true);
 
   const keyFlags = args.accessKeyId !== undefined || args.secretStdin || args.import || args.mfaSerial !== undefined || args.removePlaintext;
-  if (cpTarget && !keyFlags && (await isSetUp(profile))) {
+  // A role profile needs no key of its own: its credential_process profile is all there is to write.
+  if (cpTarget && !keyFlags && ((await readProfile(profile)).roleArn !== undefined || (await isSetUp(profile)))) {
     // Only the credential_process profile: the key and device are already in place.
     await cp!.writeCredentialProcessProfile(cpTarget, { explicit: region, inherited: (await readProfile(profile)).region });
     return 0;
