@@ -3,6 +3,7 @@ import { delimiter, join } from 'node:path';
 import { describeFileError } from '../config/file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import { readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
+import { isRoleProfile, readProfileChain } from '../config/roles.js';
 import { checkMfaSerial } from '../config/validate.js';
 import { isMfaEnvError } from '../errors.js';
 import { hasLongTermKey } from '../session/long-term-key.js';
@@ -80,6 +81,7 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
       checks.push({ name: `profile ${name}`, ok: false, detail: message(err), fix: isMfaEnvError(err) ? err.hint : undefined });
     }
   }
+  if (profile && isRoleProfile(profile)) return [...checks, ...(await checkRoleProfile(profile, configReadable, store))];
   if (profile && !profile.mfaSerial) {
     checks.push({ name: `profile ${name}`, ok: false, detail: profile.exists ? 'no mfa_serial' : 'not in the AWS config or credentials file', fix: setup });
   } else if (profile?.mfaSerial) {
@@ -99,6 +101,21 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
     }
   }
   return checks;
+}
+
+/**
+ * A role profile: its chain (valid role ARNs, every source there, no loop,
+ * no credential_source), then the base profile's own checks (mfa_serial, key).
+ */
+async function checkRoleProfile(profile: ProfileConfig, configReadable: boolean, store: SecretStore | undefined): Promise<Check[]> {
+  try {
+    const chain = await readProfileChain(profile.name);
+    const path = [...chain.hops].reverse().map((h) => h.profile).concat(chain.base.name);
+    const check: Check = { name: `profile ${profile.name}`, ok: true, detail: `role ${profile.roleArn} (${path.join(' → ')})` };
+    return [check, ...(await checkProfile(chain.base.name, configReadable, store))];
+  } catch (err) {
+    return [{ name: `profile ${profile.name}`, ok: false, detail: message(err), fix: isMfaEnvError(err) ? err.hint : undefined }];
+  }
 }
 
 /** (Linux) The parent of `pid` and its program name, from /proc; undefined elsewhere or when it is gone. */

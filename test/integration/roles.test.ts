@@ -338,3 +338,16 @@ describe('setup of a role profile', () => {
     assert.equal(readFileSync(s.configFile, 'utf8'), before);
   });
 });
+
+describe('doctor with a role profile', () => {
+  test('checks the chain and the base; a loop is a problem', async () => {
+    const { dev: d } = await withRoles((prod) => `\n[profile loop1]\nrole_arn = ${roleArn(prod)}\nsource_profile = loop2\n\n[profile loop2]\nrole_arn = ${roleArn(prod)}\nsource_profile = loop1\n`);
+    const ok = await d.sandbox.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'deep' } });
+    assert.match(ok.stdout, /^ok +profile deep: role arn:aws:iam::\d{12}:role\/deep \(deep → prod → dev\)$/m);
+    assert.match(ok.stdout, /^ok +profile dev: mfa_serial arn:aws:iam::/m);
+    assert.match(ok.stdout, /^ok +long-term key: stored for dev$/m);
+    const bad = await d.sandbox.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'loop1' } });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /^problem +profile loop1: source_profile loops: loop1 → loop2 → loop1$/m);
+  });
+});
