@@ -5,11 +5,15 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { roleArn, type EmulatorRole } from '../emulator/server.js';
 import { randomAccountId } from '../emulator/users.js';
-import { devProfile, exportsOf, lines, type Dev } from '../helpers/dev-profile.js';
+import { assertOk, devProfile, exportsOf, lines, type Dev } from '../helpers/dev-profile.js';
+import { MFA_ENV, ROOT, runCommand } from '../helpers/cli.js';
+import { findTool } from '../helpers/require-tool.js';
+import { requireTool } from '../helpers/tools.js';
 
 let dev: Dev | undefined;
 afterEach(async () => {
@@ -349,5 +353,25 @@ describe('doctor with a role profile', () => {
     const bad = await d.sandbox.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'loop1' } });
     assert.equal(bad.code, 1);
     assert.match(bad.stdout, /^problem +profile loop1: source_profile loops: loop1 → loop2 → loop1$/m);
+  });
+});
+
+describe('the cached role path stays light', () => {
+  test('a cached role export opens no chunk of the AWS SDK, yargs or prompts (strace)', async (t) => {
+    const strace = findTool('strace');
+    if (!requireTool(t, strace, 'strace')) return;
+    const { dev: d } = await withRoles();
+    assertOk(await d.sandbox.mfaEnv(['-p', 'deep', '-s', 'bash', '-c', d.code()]), 'first export');
+    const trace = join(d.sandbox.dir, 'trace');
+    const r = await runCommand(strace!, ['-f', '-e', 'trace=openat', '-o', trace, process.execPath, MFA_ENV, '-p', 'deep', '-s', 'bash'], d.sandbox.env);
+    assertOk(r, 'cached export under strace');
+    const opened = new Set([...readFileSync(trace, 'utf8').matchAll(/openat\([^"]*"([^"]*\/dist\/[^"]+\.mjs)"/g)].map((m) => m[1]!));
+    const heavy = readdirSync(join(ROOT, 'dist'))
+      .filter((f) => f.endsWith('.mjs'))
+      .filter((f) => /STSClient|YError|yargs-parser|sisteransi/.test(readFileSync(join(ROOT, 'dist', f), 'utf8')));
+    assert.ok(heavy.length >= 2, `the heavy chunks were found: ${heavy.join(' ')}`);
+    assert.ok(opened.size > 0, 'the trace saw the chunks the export did open');
+    assert.deepEqual([...opened].filter((p) => heavy.some((h) => p.endsWith(`/${h}`))), []);
+    assert.equal(d.emulator.count('AssumeRole'), 2, 'the first export assumed prod and deep; the traced one nothing');
   });
 });
