@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
 import { forgetSession } from '../session/cache.js';
 import { hasLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
+import { forgetRole, profilesWithRole } from '../session/role-cache.js';
 import type { LongTermKey } from '../session/types.js';
 import { openStore } from '../store/index.js';
 import { maskKeyId } from './mask.js';
@@ -168,6 +169,7 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
   const store = openStore();
   await saveLongTermKey(store, profile, key);
   await forgetSession(store, profile); // a new key or device invalidates the cached session
+  for (const role of await profilesWithRole(store, profile)) await forgetRole(store, role); // and the roles assumed with it
 
   await updateAwsFile(configPath, (text) =>
     editSection(text, sectionFor(profile, 'config'), { mfa_serial: mfaSerial, ...(region ? { region } : {}) }),

@@ -375,3 +375,16 @@ describe('the cached role path stays light', () => {
     assert.equal(d.emulator.count('AssumeRole'), 2, 'the first export assumed prod and deep; the traced one nothing');
   });
 });
+
+describe('remove and the roles of a key', () => {
+  test('remove --profile BASE also forgets the role credentials made from its key', async () => {
+    const { dev: d } = await withRoles();
+    assertOk(await d.sandbox.mfaEnv(['-p', 'prod', '-s', 'bash', '-c', d.code()]), 'export prod');
+    const r = await d.sandbox.mfaEnv(['remove', '--profile', 'dev']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /removed the long-term key and cached session of 'dev', and the role credentials made from it \('prod'\) from the /);
+    const after = await d.sandbox.mfaEnv(['-p', 'prod', '-s', 'bash']);
+    assert.equal(after.code, 2);
+    assert.match(after.stderr, /no long-term key is stored for profile 'dev'/);
+  });
+});
