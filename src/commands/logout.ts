@@ -42,7 +42,8 @@ export async function logoutCommand(args: { profile?: string; all?: boolean; she
   const sessions: string[] = [];
   const roles: string[] = [];
   const name = args.all ? undefined : resolveProfileName(args.profile);
-  const isRole = name !== undefined && (await readProfile(name)).roleArn !== undefined;
+  // A bad line elsewhere in the profile (duration_seconds) must not stop a logout.
+  const isRole = name !== undefined && (await readProfile(name).then((p) => p.roleArn !== undefined, () => false));
   const sessionNames = args.all ? await profilesWithSession(store).catch(withUnsetHint) : isRole ? [] : [name!];
   const roleNames = args.all ? await profilesWithRole(store).catch(withUnsetHint) : isRole ? [name!] : await profilesWithRole(store, name).catch(withUnsetHint);
   for (const n of sessionNames) {
