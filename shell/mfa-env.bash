@@ -80,9 +80,9 @@ function mfa {
 # has to run date.
 __mfa_env_prompt_compute() {
     local profile=${MFA_ENV_PROFILE-} expires=${MFA_ENV_EXPIRES-} now=${EPOCHSECONDS-} left
-    local mfa=${MFA_ENV_MFA_EXPIRES-} mfa_left
+    local mfa_expires=${MFA_ENV_MFA_EXPIRES-} mfa_left
     __mfa_env_prompt_text='' __mfa_env_prompt_segment=''
-    __mfa_env_prompt_key=$profile$'\037'$expires$'\037'$mfa$'\037'${NO_COLOR-}$'\037'${TERM-}
+    __mfa_env_prompt_key=$profile$'\037'$expires$'\037'$mfa_expires$'\037'${NO_COLOR-}$'\037'${TERM-}
     # Without $EPOCHSECONDS the hook has no cheap clock: never reuse.
     __mfa_env_prompt_from=1 __mfa_env_prompt_until=0
     [[ -n $now ]] && __mfa_env_prompt_from=$now __mfa_env_prompt_until=9999999999999999
@@ -113,8 +113,8 @@ __mfa_env_prompt_compute() {
         __mfa_env_prompt_until=$((now + left % 60))
     fi
     # A role's credentials: the MFA session behind them too, when it differs ("aws:prod 42m mfa 11h05m").
-    if [[ -n $mfa && $mfa != "$expires" && $mfa != *[!0-9]* && ${#mfa} -le 15 ]]; then
-        mfa_left=$((10#$mfa - now))
+    if [[ -n $mfa_expires && $mfa_expires != "$expires" && $mfa_expires != *[!0-9]* && ${#mfa_expires} -le 15 ]]; then
+        mfa_left=$((10#$mfa_expires - now))
         if ((mfa_left <= 0)); then
             __mfa_env_prompt_text+=" mfa expired"
         else
@@ -123,7 +123,9 @@ __mfa_env_prompt_compute() {
             else
                 __mfa_env_prompt_text+=" mfa $((mfa_left / 3600))h$((mfa_left / 600 % 6))$((mfa_left / 60 % 10))m"
             fi
-            ((now + mfa_left % 60 < __mfa_env_prompt_until)) && __mfa_env_prompt_until=$((now + mfa_left % 60))
+            if ((now + mfa_left % 60 < __mfa_env_prompt_until)); then
+                __mfa_env_prompt_until=$((now + mfa_left % 60))
+            fi
         fi
     fi
     if ((left >= 600)) || [[ -n ${NO_COLOR-} || -z ${TERM-} || $TERM == dumb ]]; then

@@ -83,10 +83,10 @@ function mfa {
 # No processes: the clock is $EPOCHSECONDS from zsh/datetime (or the prompt
 # escape %D{%s}). Callers run it under `emulate -L zsh`.
 __mfa_env_prompt_compute() {
-    local profile=${MFA_ENV_PROFILE-} expires=${MFA_ENV_EXPIRES-} mfa=${MFA_ENV_MFA_EXPIRES-}
+    local profile=${MFA_ENV_PROFILE-} expires=${MFA_ENV_EXPIRES-} mfa_expires=${MFA_ENV_MFA_EXPIRES-}
     local -i now left mfa_left
     typeset -g __mfa_env_prompt_text='' __mfa_env_prompt_segment=''
-    typeset -g __mfa_env_prompt_key=$profile$'\037'$expires$'\037'$mfa$'\037'${NO_COLOR-}$'\037'${TERM-}
+    typeset -g __mfa_env_prompt_key=$profile$'\037'$expires$'\037'$mfa_expires$'\037'${NO_COLOR-}$'\037'${TERM-}
     # Without $EPOCHSECONDS the hook has no cheap clock: never reuse.
     typeset -gi __mfa_env_prompt_from=1 __mfa_env_prompt_until=0
     if (( ${+EPOCHSECONDS} )); then
@@ -115,8 +115,8 @@ __mfa_env_prompt_compute() {
         (( __mfa_env_prompt_until = now + left % 60 ))
     fi
     # A role's credentials: the MFA session behind them too, when it differs ("aws:prod 42m mfa 11h05m").
-    if [[ -n $mfa && $mfa != $expires && $mfa != *[^0-9]* && ${#mfa} -le 15 ]]; then
-        mfa_left=$(( 10#$mfa - now ))
+    if [[ -n $mfa_expires && $mfa_expires != $expires && $mfa_expires != *[^0-9]* && ${#mfa_expires} -le 15 ]]; then
+        mfa_left=$(( 10#$mfa_expires - now ))
         if (( mfa_left <= 0 )); then
             __mfa_env_prompt_text+=" mfa expired"
         else
