@@ -35,6 +35,7 @@ const COLD = {
   ask: src('prompts/ask.ts'),
   'mfa-process': src('prompts/mfa-process.ts'),
   'file-store': src('store/file.ts'),
+  'exec-server': src('server/exec-server.ts'),
   // Run as a child process for keychain writes (src/store/keychain.ts).
   'keychain-worker': src('store/keychain-worker.ts'),
 };

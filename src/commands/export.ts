@@ -1,11 +1,13 @@
 import type { ExportArgs } from '../cli/options.js';
 import { resolveProfileName } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
+import { REUSE_MARGIN_MS, SDK_MARGIN_MS } from '../session/cache.js';
 import { sessionEnvironment } from '../session/environment.js';
+import type { Session } from '../session/types.js';
 import { credentialProcessJson, sessionJson } from '../session/formats.js';
 import { detectDialect } from '../shells/detect.js';
 import { dialects, renderChange } from '../shells/index.js';
-import { sessionFromArgs } from './session.js';
+import { newerCachedSession, sessionFromArgs } from './session.js';
 
 export async function exportCommand(args: ExportArgs): Promise<number> {
   const format = args.format ?? 'shell';
@@ -19,23 +21,36 @@ export async function exportCommand(args: ExportArgs): Promise<number> {
   if (args.force && args.writeProfile === undefined) {
     throw new UsageError('--force goes with --write-profile NAME', 'see mfa-env --help');
   }
+  if (args.follow) {
+    if (args.writeProfile !== undefined || args.refresh || args.code !== undefined || args.cache === false) {
+      throw new UsageError('--follow only reads the cache: it goes with none of --write-profile, --refresh, --code, --no-cache', 'see mfa-env --help');
+    }
+    const newer = await newerCachedSession(args);
+    if (newer) printSession(args, newer.session, newer.profile.name, newer.region, newer.mfaExpiration);
+    return 0;
+  }
   const writer = args.writeProfile !== undefined ? await import('./write-profile.js') : undefined;
   await writer?.checkWriteProfile(args.writeProfile!, resolveProfileName(args.profile), args.force === true);
   // What goes to an SDK is replaced 15 minutes before it runs out, when SDKs refresh (SPEC "Margins").
-  const marginSeconds = format === 'credential-process' ? 900 : 300;
-  const { session, profile, region, mfaExpiration } = await sessionFromArgs(args, process.env, { marginSeconds });
+  const margin = format === 'credential-process' ? SDK_MARGIN_MS : REUSE_MARGIN_MS;
+  const { session, profile, region, mfaExpiration } = await sessionFromArgs(args, process.env, margin);
   if (writer) {
     await writer.writeSessionProfile({ target: args.writeProfile!, sourceProfile: profile.name, session, force: args.force === true });
     // Writing the profile was the point; a terminal gets no credentials printed on it.
     if (format === 'shell' && process.stdout.isTTY) return 0;
   }
+  printSession(args, session, profile.name, region, mfaExpiration);
+  return 0;
+}
+
+function printSession(args: ExportArgs, session: Session, profile: string, region: string | undefined, mfaExpiration: Date): void {
+  const format = args.format ?? 'shell';
   if (format === 'json') {
     process.stdout.write(sessionJson(session));
   } else if (format === 'credential-process') {
     process.stdout.write(credentialProcessJson(session));
   } else {
     const dialect = dialects[args.shell ?? detectDialect()];
-    process.stdout.write(renderChange(dialect, sessionEnvironment(session, profile.name, region, mfaExpiration)));
+    process.stdout.write(renderChange(dialect, sessionEnvironment(session, profile, region, mfaExpiration)));
   }
-  return 0;
 }

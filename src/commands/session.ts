@@ -1,8 +1,10 @@
 import type { SessionArgs } from '../cli/options.js';
 import { lockDir } from '../config/paths.js';
-import { resolveProfileName, type ProfileConfig } from '../config/profiles.js';
+import { readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
 import { readProfileChain } from '../config/roles.js';
 import { checkCode, checkMfaSerial, parseDuration } from '../config/validate.js';
+import { REUSE_MARGIN_MS, reusableSession } from '../session/cache.js';
+import { reusableRole } from '../session/role-cache.js';
 import { UsageError } from '../errors.js';
 import { resolveCode } from '../prompts/code.js';
 import { obtainCredentials, type ObtainedCredentials } from '../session/credentials.js';
@@ -19,17 +21,17 @@ export interface SessionResult {
   region: string | undefined;
 }
 
-export interface SessionNeeds {
-  /** Reuse cached credentials while more than this remains: 300 for a shell, 900 for an SDK (SPEC "Margins"). */
-  marginSeconds: number;
-}
-
 /**
  * The defaults of every session option, resolved in one place, checked
  * before anything is asked or sent: shared by export, credential-process and
  * mfa-exec.
  */
-export async function sessionFromArgs(args: SessionArgs, env = process.env, needs: SessionNeeds = { marginSeconds: 300 }): Promise<SessionResult> {
+export async function sessionFromArgs(
+  args: SessionArgs,
+  env = process.env,
+  /** Reuse cached credentials while more than this remains: REUSE_MARGIN_MS for a shell, SDK_MARGIN_MS for an SDK (SPEC "Margins"). */
+  marginMs = REUSE_MARGIN_MS,
+): Promise<SessionResult> {
   const name = resolveProfileName(args.profile, env);
   if (args.code !== undefined) checkCode(args.code);
   const requested = args.duration !== undefined ? parseDuration(args.duration) : undefined;
@@ -57,7 +59,7 @@ export async function sessionFromArgs(args: SessionArgs, env = process.env, need
     lockDir: lockDir(env),
     chain: { ...chain, mfaSerial },
     durationSeconds: requested,
-    marginSeconds: needs.marginSeconds,
+    marginSeconds: marginMs / 1000,
     refresh: args.refresh === true,
     noCache: args.cache === false,
     region: region ?? base.region,
@@ -66,4 +68,32 @@ export async function sessionFromArgs(args: SessionArgs, env = process.env, need
     notify: (line) => process.stderr.write(`mfa-env: ${line}\n`),
   });
   return { session: obtained.credentials, source: obtained.source, mfaExpiration: obtained.mfaExpiration, profile: target, region };
+}
+
+/**
+ * `--follow`: the session cached for the profile, if it is newer than the one
+ * this shell holds (`$MFA_ENV_EXPIRES`) and reusable; otherwise undefined.
+ * Never mints, never waits for a lock, never asks anything (not even the
+ * file store's passphrase): the prompt hook runs it between two commands.
+ */
+export async function newerCachedSession(args: SessionArgs, env = process.env): Promise<SessionResult | undefined> {
+  const name = resolveProfileName(args.profile, env);
+  const held = /^\d{1,15}$/.test(env.MFA_ENV_EXPIRES ?? '') ? Number(env.MFA_ENV_EXPIRES) * 1000 : 0;
+  if ((env.MFA_ENV_STORE || 'keychain').toLowerCase() === 'file' && !env.MFA_ENV_FILE_PASSPHRASE) return undefined;
+  const profile = await readProfile(name, env);
+  const region = profile.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+  if (profile.roleArn !== undefined) {
+    // A role profile: its cached credentials, when newer (a bad chain: nothing to follow; export says why).
+    const chain = await readProfileChain(name, env).catch(() => undefined);
+    const hop = chain?.hops.at(-1);
+    if (!chain || !hop) return undefined;
+    const sourceProfile = chain.hops.length > 1 ? chain.hops.at(-2)!.profile : chain.base.name;
+    const role = await reusableRole(openStore(env), { profile: name, roleArn: hop.roleArn, sourceProfile }, REUSE_MARGIN_MS);
+    if (!role || role.expiration.getTime() <= held) return undefined;
+    return { session: role, source: 'cache', mfaExpiration: role.mfaExpiration, profile, region };
+  }
+  if (!profile.mfaSerial) return undefined;
+  const session = await reusableSession(openStore(env), name, checkMfaSerial(profile.mfaSerial));
+  if (!session || session.expiration.getTime() <= held) return undefined;
+  return { session, source: 'cache', mfaExpiration: session.expiration, profile, region };
 }

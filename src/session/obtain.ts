@@ -20,14 +20,14 @@ export interface ObtainOptions {
   refresh: boolean;
   /** Neither read nor write the cache. */
   noCache: boolean;
+  /** A cached session is reused while more than this remains (default REUSE_MARGIN_MS). */
+  marginMs?: number;
   /** Where per-profile mint locks live. */
   lockDir: string;
   /** Asked only when a session must be minted. */
   getCode: () => Promise<string>;
   /** Told once when another process holds the profile's mint lock. */
   onWait?: () => void;
-  /** Reuse a cached session while more than this remains (default REUSE_MARGIN_MS, 5 minutes). */
-  marginMs?: number;
 }
 
 export interface Obtained {
@@ -43,7 +43,7 @@ export interface Obtained {
 export async function obtainSession(o: ObtainOptions): Promise<Obtained> {
   const useCache = !o.noCache;
   if (useCache && !o.refresh) {
-    const cached = await reusableSession(o.store, o.profile, o.mfaSerial, o.marginMs);
+    const cached = await reusableSession(o.store, o.profile, o.mfaSerial, Date.now(), o.marginMs);
     if (cached) return { session: cached, source: 'cache' };
   }
   if (!useCache) return { session: await mint(o), source: 'minted' };
@@ -52,7 +52,7 @@ export async function obtainSession(o: ObtainOptions): Promise<Obtained> {
   try {
     if (!o.refresh) {
       // Someone may have minted while we waited for the lock.
-      const cached = await reusableSession(o.store, o.profile, o.mfaSerial, o.marginMs);
+      const cached = await reusableSession(o.store, o.profile, o.mfaSerial, Date.now(), o.marginMs);
       if (cached) return { session: cached, source: 'cache' };
     }
     const session = await mint(o);
