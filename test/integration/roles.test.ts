@@ -388,3 +388,37 @@ describe('remove and the roles of a key', () => {
     assert.match(after.stderr, /no long-term key is stored for profile 'dev'/);
   });
 });
+
+describe('role profiles with --follow and mfa-exec --server', () => {
+  test('--follow prints a role profile\'s cached credentials only when newer than the shell\'s', async () => {
+    const { dev: d } = await withRoles();
+    const first = await d.sandbox.mfaEnv(['-p', 'prod', '-s', 'bash', '-c', d.code()]);
+    assertOk(first, 'export prod');
+    const expires = Number(exportsOf(first.stdout).MFA_ENV_EXPIRES);
+    d.emulator.resetCalls();
+    const same = await d.sandbox.mfaEnv(['--follow', '-p', 'prod', '-s', 'bash'], { env: { MFA_ENV_EXPIRES: String(expires) } });
+    assert.deepEqual([same.code, same.stdout, same.stderr], [0, '', '']);
+    const older = await d.sandbox.mfaEnv(['--follow', '-p', 'prod', '-s', 'bash'], { env: { MFA_ENV_EXPIRES: String(expires - 600) } });
+    assert.equal(older.stdout, first.stdout, 'the role credentials, as the export printed them');
+    assert.equal(d.emulator.calls.length, 0);
+  });
+
+  test('mfa-exec --server renews role credentials from the cached MFA session, with no code', async () => {
+    const { dev: d } = await withRoles();
+    // Role credentials that live 6 s from now (the emulator's clock stands still at d.now).
+    d.emulator.setLifetime(({ action, durationSeconds }) => (action === 'AssumeRole' ? Math.ceil((Date.now() - d.now) / 1000) + 6 : durationSeconds));
+    const script = [
+      'const get = async () => (await fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } })).json();',
+      'const a = await get(); await new Promise((r) => setTimeout(r, 4500)); const b = await get();',
+      'console.log(JSON.stringify({ keys: [a.AccessKeyId, b.AccessKeyId], leaked: Object.keys(process.env).filter((n) => /^AWS_(ACCESS|SECRET|SESSION)/.test(n)) }));',
+    ].join('\n');
+    const r = await d.sandbox.mfaExec(['--server', '-p', 'prod', '-c', d.code(), '--', process.execPath, '--input-type=module', '-e', script]);
+    assert.equal(r.code, 0, r.stderr);
+    const seen = JSON.parse(r.stdout) as { keys: string[]; leaked: string[] };
+    assert.notEqual(seen.keys[0], seen.keys[1], 'renewed before they ran out');
+    assert.deepEqual(seen.leaked, []);
+    assert.equal(d.emulator.count('GetSessionToken'), 1, 'one MFA session, one code');
+    assert.ok(d.emulator.count('AssumeRole', 'ok') >= 2);
+    assert.ok(d.emulator.calls.filter((c) => c.action === 'AssumeRole').every((c) => c.accessKeyId !== d.user.accessKeyId), 'from the MFA session, not the key');
+  });
+});
