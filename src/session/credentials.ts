@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { CHAINED_ROLE_LIMIT, DEFAULT_ROLE_DURATION, MAX_ROLE_DURATION, type ProfileChain, type RoleHop } from '../config/roles.js';
 import { DEFAULT_DURATION } from '../config/validate.js';
-import { UsageError } from '../errors.js';
+import { AwsRefusedError, UsageError } from '../errors.js';
 import type { SecretStore } from '../store/types.js';
 import { REUSE_MARGIN_MS } from './cache.js';
 import { readLongTermKey } from './long-term-key.js';
@@ -161,6 +161,19 @@ async function assume(o: CredentialsOptions, index: number): Promise<CachedRole>
     const s = await call(key, { serialNumber: o.chain.mfaSerial!, code });
     return made(s, s.expiration);
   }
-  const { session } = await baseSession(o, REUSE_MARGIN_MS, undefined, false);
-  return made(await call(session), session.expiration);
+  const { session, source } = await baseSession(o, REUSE_MARGIN_MS, undefined, false);
+  try {
+    return made(await call(session), session.expiration);
+  } catch (err) {
+    // A cached MFA session AWS no longer takes (revoked, or a clock far off): say which one to renew.
+    const code = (err as { awsCode?: string }).awsCode;
+    if (source === 'cache' && (code === 'ExpiredToken' || code === 'InvalidClientTokenId')) {
+      throw new AwsRefusedError(
+        `AWS refused the cached MFA session of '${o.chain.base.name}' (${code}) when assuming the role of '${hop.profile}'`,
+        `run: mfa-env -p ${o.chain.base.name} --refresh (then this role again)`,
+        code,
+      );
+    }
+    throw err;
+  }
 }

@@ -60,6 +60,8 @@ export interface Emulator {
   addRole(r: EmulatorRole): void;
   /** Replaces the lifetime rule for what is issued from now on. */
   setLifetime(l: Lifetime | undefined): void;
+  /** Ends issued credentials now, as revocation would (all of them without an id): AWS then answers ExpiredToken. */
+  expire(accessKeyId?: string): void;
   calls: EmulatorCall[];
   count(action?: string, outcome?: 'ok' | 'error'): number;
   resetCalls(): void;
@@ -201,6 +203,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     roles: state.roles,
     addRole: (r) => void state.roles.push(r),
     setLifetime: (l) => void (state.lifetime = l ?? askedLifetime),
+    expire(accessKeyId) {
+      for (const [id, session] of state.sessions) if (accessKeyId === undefined || id === accessKeyId) session.expiresAt = now();
+    },
     calls,
     count: (a, outcome) =>
       calls.filter((c) => (a === undefined || c.action === a) && (outcome === undefined || c.ok === (outcome === 'ok'))).length,

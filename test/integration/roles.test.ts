@@ -422,3 +422,19 @@ describe('role profiles with --follow and mfa-exec --server', () => {
     assert.ok(d.emulator.calls.filter((c) => c.action === 'AssumeRole').every((c) => c.accessKeyId !== d.user.accessKeyId), 'from the MFA session, not the key');
   });
 });
+
+describe('a cached MFA session AWS no longer takes', () => {
+  test('ExpiredToken on AssumeRole names the base session to renew: exit 3, nothing cached', async () => {
+    const { dev: d } = await withRoles();
+    assertOk(await d.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '-c', d.code()]), 'export dev');
+    d.emulator.expire(); // cached by mfa-env for 12 h, ended on AWS's side
+    const r = await d.sandbox.mfaEnv(['-p', 'prod', '-s', 'bash']);
+    assert.equal(r.code, 3, r.stderr);
+    assert.deepEqual(lines(r.stderr), [
+      "mfa-env: AWS refused the cached MFA session of 'dev' (ExpiredToken) when assuming the role of 'prod'",
+      'mfa-env: run: mfa-env -p dev --refresh (then this role again)',
+    ]);
+    assertOk(await d.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--refresh', '-c', d.code()]), 'refresh dev');
+    assertOk(await d.sandbox.mfaEnv(['-p', 'prod', '-s', 'bash']), 'then the role, with no code');
+  });
+});
