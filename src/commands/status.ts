@@ -114,7 +114,8 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
   if (rows.length === 0) {
     out.push('no profile is set up; run: mfa-env setup');
   } else {
-    const table = [['PROFILE', 'KEY', 'MFA DEVICE', 'SESSION']];
+    // A role row shows its role ARN where a user shows its device, and its credentials and MFA session where a user shows its session.
+    const table = [rows.some((r) => r.role) ? ['PROFILE', 'KEY', 'MFA DEVICE / ROLE', 'SESSION'] : ['PROFILE', 'KEY', 'MFA DEVICE', 'SESSION']];
     for (const r of rows) {
       if (r.role) {
         const c = r.role.credentials;

@@ -254,6 +254,7 @@ describe('role profiles', () => {
     await s.mfaEnv(['-p', 'audit', '-s', 'bash']);
     const status = await s.mfaEnv(['status']);
     assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /^PROFILE +KEY +MFA DEVICE \/ ROLE +SESSION$/m);
     const row = status.stdout.split('\n').find((l) => l.startsWith('prod '));
     assert.match(row ?? '', new RegExp(`^prod +role of dev +${roleArn(prod).replace(/\//g, '\\/')} +59m left \\(MFA 11h59m\\)$`));
     type Left = { expiration: string; secondsLeft: number } | null;
