@@ -22,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, tmpdir, type } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { startEmulator, makeUser, roleArn, type Emulator, type EmulatorUser } from '../test/emulator/server.js';
+import { startEmulator, makeUser, roleArn, type Emulator, type EmulatorUser } from '../src/demo/emulator/server.js';
 import { appendFileSync } from 'node:fs';
 import { makeSandbox, type Sandbox } from '../test/helpers/cli.js';
 import { findTool } from '../test/helpers/require-tool.js';

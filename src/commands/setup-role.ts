@@ -8,7 +8,7 @@ import { readProfile } from '../config/profiles.js';
 import { checkExternalId, checkRoleArn, MAX_ROLE_DURATION, readProfileChain } from '../config/roles.js';
 import { checkMfaSerial, checkProfileName, checkRegion, parseDuration } from '../config/validate.js';
 import { UsageError } from '../errors.js';
-import { hasLongTermKey } from '../session/long-term-key.js';
+import { findLongTermKey } from '../session/long-term-key.js';
 import { forgetRole } from '../session/role-cache.js';
 import { openStore } from '../store/index.js';
 
@@ -46,7 +46,7 @@ export async function setupRole(profile: string, args: SetupRoleArgs): Promise<n
   const chain = await readProfileChain(source);
   if (!chain.target.exists) throw new UsageError(`--source-profile ${source} does not exist`, `set it up first: mfa-env setup --profile ${source}`);
   const store = openStore();
-  if (await hasLongTermKey(store, profile)) {
+  if (await findLongTermKey(store, profile)) {
     throw new UsageError(`profile '${profile}' holds a long-term key in the secret store; a role profile has none`, `pick another name, or first: mfa-env remove --profile ${profile}`);
   }
   const existing = await readProfile(profile);
@@ -69,7 +69,7 @@ export async function setupRole(profile: string, args: SetupRoleArgs): Promise<n
   await forgetRole(store, profile); // cached credentials of the old settings
   process.stderr.write(`mfa-env: wrote ${Object.keys(values).join(', ')} to [${sectionFor(profile, 'config')}] in ${path}; a role profile stores no key\n`);
   const base = chain.base.name;
-  const ready = chain.mfaSerial !== undefined && (await hasLongTermKey(store, base)) !== undefined;
+  const ready = chain.mfaSerial !== undefined && (await findLongTermKey(store, base)) !== undefined;
   process.stderr.write(
     ready
       ? `mfa-env: next: eval "$(mfa-env -p ${profile})"  (the MFA session of '${base}' signs it)\n`

@@ -1,7 +1,7 @@
 import { sessionFromArgs } from '../commands/session.js';
 import type { ExecArgs } from '../cli/options.js';
 import { runChild, type ChildCommand } from '../exec/child.js';
-import { isMfaEnvError } from '../errors.js';
+import { MfaEnvError } from '../errors.js';
 import { applyEnvironment, type EnvChange } from '../session/environment.js';
 import { SDK_MARGIN_MS } from '../session/cache.js';
 import type { Session } from '../session/types.js';
@@ -51,9 +51,9 @@ export async function execWithServer(
   };
   const server = await startCredentialServer(source, {
     onError: (err) => {
-      const what = isMfaEnvError(err) ? err.message : (err as Error)?.message ?? String(err);
+      const what = err instanceof Error ? err.message : String(err);
       process.stderr.write(`mfa-exec: could not renew the credentials for the command: ${what.replace(/[\u0000-\u001f\u007f]+/g, ' ')}\n`);
-      const hint = isMfaEnvError(err) ? err.hint : undefined;
+      const hint = err instanceof MfaEnvError ? err.hint : undefined;
       process.stderr.write(`mfa-exec: ${hint ?? 'set mfa_process in the profile, or run mfa-exec --server from a terminal, so a code can be asked'}\n`);
     },
   });

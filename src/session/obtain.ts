@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMfaEnvError, StoreError } from '../errors.js';
+import { MfaEnvError, StoreError } from '../errors.js';
 import { acquireLock } from '../fs/lock.js';
 import type { SecretStore } from '../store/types.js';
 import { REUSE_MARGIN_MS, reusableSession, saveSession } from './cache.js';
@@ -87,7 +87,7 @@ export async function lockProfile(dir: string, file: string, purpose: string, on
     purpose,
     onWait,
   }).catch((err: unknown) => {
-    if (isMfaEnvError(err)) throw err;
+    if (err instanceof MfaEnvError) throw err;
     throw new StoreError(`cannot create ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
   });
 }

@@ -4,7 +4,7 @@
 // a prompt, or a wait. (The shells' side is in the shell tests.)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type Emulator } from '../emulator/server.js';
+import { startEmulator, type Emulator } from '../../src/demo/emulator/server.js';
 import { emulatorSandbox, type Sandbox } from '../helpers/cli.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
 

@@ -7,8 +7,8 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { MFA_ENV, runCommand, type RunResult } from '../helpers/cli.js';
 import { assertOk, devProfile, exportsOf, type Dev } from '../helpers/dev-profile.js';
 import { findAwsCli, requireTool, type AwsCli } from '../helpers/tools.js';
-import { roleArn, type EmulatorRole } from '../emulator/server.js';
-import { randomAccountId } from '../emulator/users.js';
+import { roleArn, type EmulatorRole } from '../../src/demo/emulator/server.js';
+import { randomAccountId } from '../../src/demo/emulator/users.js';
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const iso = (s: string) => new Date(s).toISOString().replace(/\.\d{3}Z$/, 'Z');

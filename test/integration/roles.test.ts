@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { roleArn, type EmulatorRole } from '../emulator/server.js';
-import { randomAccountId } from '../emulator/users.js';
+import { roleArn, type EmulatorRole } from '../../src/demo/emulator/server.js';
+import { randomAccountId } from '../../src/demo/emulator/users.js';
 import { assertOk, devProfile, exportsOf, lines, type Dev } from '../helpers/dev-profile.js';
 import { MFA_ENV, ROOT, runCommand } from '../helpers/cli.js';
 import { findTool } from '../helpers/require-tool.js';
@@ -366,9 +366,9 @@ describe('the cached role path stays light', () => {
     const trace = join(d.sandbox.dir, 'trace');
     const r = await runCommand(strace!, ['-f', '-e', 'trace=openat', '-o', trace, process.execPath, MFA_ENV, '-p', 'deep', '-s', 'bash'], d.sandbox.env);
     assertOk(r, 'cached export under strace');
-    const opened = new Set([...readFileSync(trace, 'utf8').matchAll(/openat\([^"]*"([^"]*\/dist\/[^"]+\.mjs)"/g)].map((m) => m[1]!));
+    const opened = new Set([...readFileSync(trace, 'utf8').matchAll(/openat\([^"]*"([^"]*\/dist\/[^"]+\.m?js)"/g)].map((m) => m[1]!));
     const heavy = readdirSync(join(ROOT, 'dist'))
-      .filter((f) => f.endsWith('.mjs'))
+      .filter((f) => /\.m?js$/.test(f) && !/^mfa-e(nv|xec)\.js$/.test(f))
       .filter((f) => /STSClient|YError|yargs-parser|sisteransi/.test(readFileSync(join(ROOT, 'dist', f), 'utf8')));
     assert.ok(heavy.length >= 2, `the heavy chunks were found: ${heavy.join(' ')}`);
     assert.ok(opened.size > 0, 'the trace saw the chunks the export did open');

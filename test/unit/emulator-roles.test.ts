@@ -7,9 +7,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, type Credentials } from '@aws-sdk/client-sts';
-import { makeUser, roleArn, startEmulator } from '../emulator/server.js';
-import type { Emulator, EmulatorRole, EmulatorUser } from '../emulator/server.js';
-import { randomAccountId } from '../emulator/users.js';
+import { makeUser, roleArn, startEmulator } from '../../src/demo/emulator/server.js';
+import type { Emulator, EmulatorRole, EmulatorUser } from '../../src/demo/emulator/server.js';
+import { randomAccountId } from '../../src/demo/emulator/users.js';
 
 interface Creds {
   accessKeyId: string;

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isMfaEnvError } from '../../src/errors.js';
+import { MfaEnvError } from '../../src/errors.js';
 import { MFA_PROCESS_TIMEOUT_MS, runMfaProcess } from '../../src/prompts/mfa-process.js';
 
 let dir: string;
@@ -74,7 +74,7 @@ function sleeper(file: string, prefix = ''): string {
 }
 
 const timeoutError = (e: unknown) =>
-  isMfaEnvError(e) &&
+  e instanceof MfaEnvError &&
   e.exitCode === 2 &&
   e.message === 'mfa_process gave no code within 0.5 s and was stopped; run it by hand to see why, or pass --code' &&
   e.hint === undefined;
