@@ -10,6 +10,7 @@
 //   P3  mfa-exec -- true, cached session            ≤ 1.4 × B0
 //   P4  1000 prompt renders in bash and zsh         ≤ 50 ms, 0 processes
 //   P5  8 concurrent mfa-exec -- true, no session   1 STS call
+//   P6  mfa-env -p ROLE, cached role credentials     ≤ 1.1 × P1
 //   P7  a warm fetch from mfa-exec --server          ≤ 5 ms
 //   P8  a new interactive bash, zsh, fish with the  ≤ 1.5 × the same shell
 //       install.sh block                            without it
@@ -17,13 +18,16 @@
 // Writes bench/results/latest.json and latest.md; commit them with the change
 // they measure. Options: --quick (fewer runs, for iterating), --strict (exit 1
 // when a target is missed), --only=P8 (that figure alone; the others in
-// latest.json stay as they were). MFA_ENV_BENCH_HARNESS=node skips hyperfine;
+// latest.json stay as they were), --roles (B0, P1 and P6 only, printed,
+// nothing written: for a loaded machine, where only their ratio means
+// anything). MFA_ENV_BENCH_HARNESS=node skips hyperfine;
 // MFA_ENV_BENCH_AWS=/path/to/aws picks the AWS CLI.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, tmpdir, type } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { startEmulator, makeUser, type Emulator, type EmulatorUser } from '../src/demo/emulator/server.js';
+import { startEmulator, makeUser, roleArn, type Emulator, type EmulatorUser } from '../src/demo/emulator/server.js';
+import { appendFileSync } from 'node:fs';
 import { makeSandbox, type Sandbox } from '../test/helpers/cli.js';
 import { findTool } from '../test/helpers/require-tool.js';
 import { startSecretService, type SecretService } from '../test/helpers/secret-service.js';
@@ -46,6 +50,7 @@ const RESULTS = join(ROOT, 'bench', 'results');
 const quick = process.argv.includes('--quick');
 const strict = process.argv.includes('--strict');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const rolesOnly = process.argv.includes('--roles');
 const plan = quick
   ? { warmup: 2, rounds: 2, runs: 5, mints: 4, promptRepeats: 3, concurrentTrials: 1, serverFetches: 50 }
   : { warmup: 3, rounds: 6, runs: 10, mints: 10, promptRepeats: 5, concurrentTrials: 3, serverFetches: 500 };
@@ -160,21 +165,37 @@ async function cachedPaths(f: Fixture, harness: Harness): Promise<void> {
   const serial = await setUp(f, 'bench');
   const mint = await f.sandbox.mfaEnv(['-p', 'bench', '--code', f.emulator.codeFor(serial)]);
   if (mint.code !== 0 || !mint.stdout.includes('AWS_SESSION_TOKEN')) throw new Error(`the first mint failed: ${mint.stderr}`);
-  const calls = f.emulator.count('GetSessionToken');
+  // P6: a role profile whose credentials are cached (assumed once, from the cached MFA session).
+  const role = { accountId: f.user.accountId, roleName: 'bench-role' };
+  f.emulator.addRole(role);
+  appendFileSync(f.sandbox.configFile, `\n[profile bench-role]\nrole_arn = ${roleArn(role)}\nsource_profile = bench\n`);
+  const assumed = await f.sandbox.mfaEnv(['-p', 'bench-role']);
+  if (assumed.code !== 0 || !assumed.stdout.includes('AWS_SESSION_TOKEN')) throw new Error(`the first AssumeRole failed: ${assumed.stderr}`);
+  const calls = f.emulator.count('GetSessionToken') + f.emulator.count('AssumeRole');
 
-  const commands: Command[] = [
+  const all: Command[] = [
     { name: 'B0', argv: [process.execPath, '-e', '0'] },
     { name: 'B1', argv: withoutExtraCa([process.execPath, '-e', '0']) },
     { name: 'K0', argv: withoutExtraCa([process.execPath, join(ROOT, 'bench', 'keyring-read.cjs'), 'session:bench']) },
     { name: 'P1', argv: [MFA_ENV, '-p', 'bench'] },
     { name: 'P1-js', argv: [process.execPath, MFA_ENV_JS, '-p', 'bench'] },
     { name: 'P3', argv: [MFA_EXEC, '-p', 'bench', '--', 'true'] },
+    { name: 'P6', argv: [MFA_ENV, '-p', 'bench-role'] },
   ];
-  say(`B0/P1/P3: ${plan.rounds} rounds × ${plan.runs} runs each (${harness.name})`);
+  const commands = rolesOnly ? all.filter((c) => ['B0', 'P1', 'P6'].includes(c.name)) : all;
+  say(`${commands.map((c) => c.name).join('/')}: ${plan.rounds} rounds × ${plan.runs} runs each (${harness.name})`);
   const timings = await harness.time(commands, { env: f.env, warmup: plan.warmup, rounds: plan.rounds, runs: plan.runs });
-  if (f.emulator.count('GetSessionToken') !== calls) throw new Error('a cached run called STS: the cache was not used');
+  if (f.emulator.count('GetSessionToken') + f.emulator.count('AssumeRole') !== calls) throw new Error('a cached run called STS: the cache was not used');
 
-  const [b0, b1, k0, p1, p1js, p3] = timings.map((t) => ms(t.times)) as [number, number, number, number, number, number];
+  const timed = new Map(commands.map((c, i) => [c.name, ms(timings[i]!.times)]));
+  const p6 = timed.get('P6')!;
+  figures.push({ id: 'P6', what: '`mfa-env -p ROLE`, cached role credentials', value: p6, unit: 'ms', baseline: 'P1', ratio: p6 / timed.get('P1')!, target: '≤ 1.1×', pass: p6 / timed.get('P1')! <= 1.1 });
+  if (rolesOnly) {
+    figures.push({ id: 'B0', what: '`node -e 0`', value: timed.get('B0')!, unit: 'ms', target: 'baseline', pass: null });
+    figures.push({ id: 'P1', what: '`mfa-env` export, cached session, keychain store', value: timed.get('P1')!, unit: 'ms', baseline: 'B0', ratio: timed.get('P1')! / timed.get('B0')!, target: '≤ 1.25×', pass: timed.get('P1')! / timed.get('B0')! <= 1.25 });
+    return;
+  }
+  const [b0, b1, k0, p1, p1js, p3] = ['B0', 'B1', 'K0', 'P1', 'P1-js', 'P3'].map((n) => timed.get(n)!) as [number, number, number, number, number, number];
   figures.push({ id: 'B0', what: '`node -e 0`', value: b0, unit: 'ms', target: 'baseline', pass: null });
   if (process.env.NODE_EXTRA_CA_CERTS) {
     figures.push({
@@ -454,23 +475,27 @@ async function main(): Promise<void> {
     const f = await startFixture();
     try {
       await cachedPaths(f, harness);
-      await coldMint(f, harness, false);
-      await coldMint(f, harness, true);
-      await concurrent(f);
-      say('P7: mfa-exec --server fetches');
-      await serverFetch(f);
+      if (!rolesOnly) {
+        await coldMint(f, harness, false);
+        await coldMint(f, harness, true);
+        await concurrent(f);
+        say('P7: mfa-exec --server fetches');
+        await serverFetch(f);
+      }
     } finally {
       await f.emulator.close();
       await f.ss.stop();
       f.sandbox.cleanup();
     }
   }
-  if (only === undefined) {
+  if (only === undefined && !rolesOnly) {
     say('P4: prompt renders');
     prompts();
   }
-  say('P8: opening a terminal, with the block and without');
-  await shellStart(harness);
+  if (!rolesOnly) {
+    say('P8: opening a terminal, with the block and without');
+    await shellStart(harness);
+  }
   const previous = previousRun();
   // --only: the other figures of the previous run stay.
   if (only !== undefined && previous) figures.push(...previous.figures.filter((p) => !figures.some((f) => f.id === p.id)));
@@ -488,6 +513,7 @@ async function main(): Promise<void> {
   }
   if (previous) process.stdout.write(`\n(was: the previous latest.json, commit ${previous.commit ?? '?'} of ${previous.date})\n`);
 
+  if (rolesOnly) return; // a partial run: the results files keep the last full one
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, 'latest.json'), JSON.stringify({ ...info, harness: harness.name, quick, figures }, null, 2) + '\n');
   writeFileSync(join(RESULTS, 'latest.md'), markdown(info, harness.name));

@@ -123,6 +123,18 @@ function __mfa_env_prompt_compute
         set -g __mfa_env_prompt_text (printf 'aws:%s %dh%02dm' $profile \
             (math --scale 0 "floor($left / 3600)") (math --scale 0 "floor($left % 3600 / 60)"))
     end
+    # A role's credentials: the MFA session behind them too, when it differs ("aws:prod 42m mfa 11h05m").
+    if string match -qr '^\d{1,15}$' -- "$MFA_ENV_MFA_EXPIRES"; and test "$MFA_ENV_MFA_EXPIRES" != "$MFA_ENV_EXPIRES"
+        set -l mfa_left (math --scale 0 "$MFA_ENV_MFA_EXPIRES - $now")
+        if test $mfa_left -le 0
+            set -g __mfa_env_prompt_text "$__mfa_env_prompt_text mfa expired"
+        else if test $mfa_left -lt 3600
+            set -g __mfa_env_prompt_text "$__mfa_env_prompt_text mfa "(math --scale 0 "floor($mfa_left / 60)")m
+        else
+            set -g __mfa_env_prompt_text "$__mfa_env_prompt_text "(printf 'mfa %dh%02dm' \
+                (math --scale 0 "floor($mfa_left / 3600)") (math --scale 0 "floor($mfa_left % 3600 / 60)"))
+        end
+    end
     if test $left -lt 600
         set -g __mfa_env_prompt_level warn
     else
@@ -190,7 +202,7 @@ end
 # >>> generated from src/cli/options.ts by npm run build (scripts/shell-lists.ts): do not edit
 # Flags that take a value: the next word is theirs, not a command.
 function __mfa_env_takes_value
-    contains -- $argv[1] -p --profile -c --code -d --duration -s --shell -f --format --write-profile --access-key-id --mfa-serial --region --credential-process
+    contains -- $argv[1] -p --profile -c --code -d --duration -s --shell -f --format --write-profile --access-key-id --mfa-serial --region --credential-process --role-arn --source-profile --external-id
 end
 
 # Commands whose output is lines for this shell to apply (none: export).
@@ -233,6 +245,10 @@ complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l import -d 'take th
 complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l remove-plaintext -d 'then delete it there (keeps a redacted backup)'
 complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l credential-process -x -d 'also write [profile NAME] using credential_process'
 complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l force -d 'with --credential-process: replace [profile NAME]'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l role-arn -x -d 'make --profile a role profile: the role to assume'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l source-profile -x -a '(__mfa_env_profiles)' -d 'with --role-arn: the profile whose MFA session assumes it'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l external-id -x -d 'with --role-arn: the external id its trust policy asks for'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l duration -x -d 'with --role-arn: its duration_seconds (default 1h)'
 complete -c mfa-env -n '__fish_seen_subcommand_from status' -l json -d 'machine-readable output'
 complete -c mfa-env -n '__fish_seen_subcommand_from logout' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)'
 complete -c mfa-env -n '__fish_seen_subcommand_from logout' -s s -l shell -x -a 'bash zsh fish powershell' -d 'output dialect (default: detected)'

@@ -12,7 +12,7 @@
 
 # >>> generated from src/cli/options.ts by npm run build (scripts/shell-lists.ts): do not edit
 # Flags that take a value: the next word is theirs, not a command.
-function global:__mfa_env_takes_value([string]$Arg) { $Arg -cin @('-p', '--profile', '-c', '--code', '-d', '--duration', '-s', '--shell', '-f', '--format', '--write-profile', '--access-key-id', '--mfa-serial', '--region', '--credential-process') }
+function global:__mfa_env_takes_value([string]$Arg) { $Arg -cin @('-p', '--profile', '-c', '--code', '-d', '--duration', '-s', '--shell', '-f', '--format', '--write-profile', '--access-key-id', '--mfa-serial', '--region', '--credential-process', '--role-arn', '--source-profile', '--external-id') }
 
 # Commands whose output is lines for this session to apply (none: export).
 function global:__mfa_env_applies([string]$Sub) { $Sub -cin @('', 'export', 'logout', 'unset') }
@@ -96,6 +96,17 @@ function global:__mfa_env_prompt_compute {
     else {
         $mins = [math]::Floor($left / 60)
         $text = 'aws:{0} {1}h{2:D2}m' -f $name, [long][math]::Floor($mins / 60), [long]($mins % 60)
+    }
+    # A role's credentials: the MFA session behind them too, when it differs ("aws:prod 42m mfa 11h05m").
+    $mfa = $env:MFA_ENV_MFA_EXPIRES
+    if ($mfa -and $mfa -match '^\d{1,15}$' -and $mfa -ne $expires) {
+        $mfaLeft = [long]$mfa - [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+        if ($mfaLeft -le 0) { $text += ' mfa expired' }
+        elseif ($mfaLeft -lt 3600) { $text += " mfa $([math]::Floor($mfaLeft / 60))m" }
+        else {
+            $mfaMins = [math]::Floor($mfaLeft / 60)
+            $text += ' mfa {0}h{1:D2}m' -f [long][math]::Floor($mfaMins / 60), [long]($mfaMins % 60)
+        }
     }
     if ($left -lt 600) { @($text, 'warn') } else { @($text, 'ok') }
 }

@@ -19,7 +19,7 @@ zmodload zsh/datetime 2>/dev/null
 # Flags that take a value: the next word is theirs, not a command.
 __mfa_env_takes_value() {
     case $1 in
-        (-p|--profile|-c|--code|-d|--duration|-s|--shell|-f|--format|--write-profile|--access-key-id|--mfa-serial|--region|--credential-process) return 0 ;;
+        (-p|--profile|-c|--code|-d|--duration|-s|--shell|-f|--format|--write-profile|--access-key-id|--mfa-serial|--region|--credential-process|--role-arn|--source-profile|--external-id) return 0 ;;
         (*) return 1 ;;
     esac
 }
@@ -99,10 +99,10 @@ function mfa {
 # No processes: the clock is $EPOCHSECONDS from zsh/datetime (or the prompt
 # escape %D{%s}). Callers run it under `emulate -L zsh`.
 __mfa_env_prompt_compute() {
-    local profile=${MFA_ENV_PROFILE-} expires=${MFA_ENV_EXPIRES-}
-    local -i now left
+    local profile=${MFA_ENV_PROFILE-} expires=${MFA_ENV_EXPIRES-} mfa_expires=${MFA_ENV_MFA_EXPIRES-}
+    local -i now left mfa_left
     typeset -g __mfa_env_prompt_text='' __mfa_env_prompt_segment=''
-    typeset -g __mfa_env_prompt_key=$profile$'\037'$expires$'\037'${NO_COLOR-}$'\037'${TERM-}
+    typeset -g __mfa_env_prompt_key=$profile$'\037'$expires$'\037'$mfa_expires$'\037'${NO_COLOR-}$'\037'${TERM-}
     # Without $EPOCHSECONDS the hook has no cheap clock: never reuse.
     typeset -gi __mfa_env_prompt_from=1 __mfa_env_prompt_until=0
     if (( ${+EPOCHSECONDS} )); then
@@ -129,6 +129,20 @@ __mfa_env_prompt_compute() {
         # Hours, then the minutes as two digits.
         __mfa_env_prompt_text="aws:$profile $(( left / 3600 ))h$(( left / 600 % 6 ))$(( left / 60 % 10 ))m"
         (( __mfa_env_prompt_until = now + left % 60 ))
+    fi
+    # A role's credentials: the MFA session behind them too, when it differs ("aws:prod 42m mfa 11h05m").
+    if [[ -n $mfa_expires && $mfa_expires != $expires && $mfa_expires != *[^0-9]* && ${#mfa_expires} -le 15 ]]; then
+        mfa_left=$(( 10#$mfa_expires - now ))
+        if (( mfa_left <= 0 )); then
+            __mfa_env_prompt_text+=" mfa expired"
+        else
+            if (( mfa_left < 3600 )); then
+                __mfa_env_prompt_text+=" mfa $(( mfa_left / 60 ))m"
+            else
+                __mfa_env_prompt_text+=" mfa $(( mfa_left / 3600 ))h$(( mfa_left / 600 % 6 ))$(( mfa_left / 60 % 10 ))m"
+            fi
+            (( now + mfa_left % 60 < __mfa_env_prompt_until )) && (( __mfa_env_prompt_until = now + mfa_left % 60 ))
+        fi
     fi
     if (( left >= 600 )) || [[ -n ${NO_COLOR-} || -z ${TERM-} || $TERM == dumb ]]; then
         __mfa_env_prompt_segment=$__mfa_env_prompt_text
@@ -165,7 +179,7 @@ __mfa_env_prompt_hook() {
     emulate -L zsh
     # starship draws the prompt and has its own aws module.
     [[ -n ${STARSHIP_SHELL-} && ${MFA_ENV_PROMPT-} != 1 ]] && return rc
-    if [[ ${MFA_ENV_PROFILE-}$'\037'${MFA_ENV_EXPIRES-}$'\037'${NO_COLOR-}$'\037'${TERM-} != "${__mfa_env_prompt_key-}" ]] ||
+    if [[ ${MFA_ENV_PROFILE-}$'\037'${MFA_ENV_EXPIRES-}$'\037'${MFA_ENV_MFA_EXPIRES-}$'\037'${NO_COLOR-}$'\037'${TERM-} != "${__mfa_env_prompt_key-}" ]] ||
         (( ${EPOCHSECONDS:-0} < ${__mfa_env_prompt_from:-1} || ${EPOCHSECONDS:-0} > ${__mfa_env_prompt_until:-0} )); then
         __mfa_env_prompt_compute
     elif [[ ${RPROMPT-} == "${__mfa_env_rprompt_last-}" ]]; then

@@ -55,3 +55,39 @@ export function mapAwsError(err: unknown, service: 'STS' | 'IAM', endpoint: stri
   }
   return new UnexpectedAwsError(`${service} error ${name || 'unknown'}: ${message}`, name);
 }
+
+/**
+ * AssumeRole's own refusals, named after the role and who asked; undefined
+ * for anything else (the network, a wrong code, a bad key: mapAwsError).
+ * AWS's wording ("is not authorized to perform: sts:AssumeRole", "the 1 hour
+ * session limit for roles assumed by role chaining") never reaches a user raw.
+ */
+export function mapAssumeRoleError(err: unknown, ctx: { roleArn: string; asker: string; durationSeconds: number }): MfaEnvError | undefined {
+  if (err instanceof MfaEnvError) return err;
+  const e = (err ?? {}) as SdkError;
+  const name = e.name ?? '';
+  const message = (e.message ?? '').split('\n')[0]!.trim();
+  if (name === 'AccessDenied' && /not authorized to perform: sts:AssumeRole/i.test(message)) {
+    const who = /^User: (\S+) is not authorized/.exec(message)?.[1] ?? `profile '${ctx.asker}'`;
+    return new AwsRefusedError(
+      `AWS refused to let ${who} (for profile '${ctx.asker}') assume ${ctx.roleArn}`,
+      "check the role's trust policy: it must trust this user or account, its MFA condition needs an MFA session, and its sts:ExternalId must match external_id; nothing was cached",
+      name,
+    );
+  }
+  if (name === 'ValidationError' && /role chaining/i.test(message)) {
+    return new AwsRefusedError(
+      `AWS limits ${ctx.roleArn} to 1 hour when it is assumed with another role's credentials (asked for ${ctx.durationSeconds} s)`,
+      'ask for 1h or less (-d or duration_seconds); nothing was cached',
+      name,
+    );
+  }
+  if (name === 'ValidationError' && /MaxSessionDuration/i.test(message)) {
+    return new AwsRefusedError(
+      `${ctx.roleArn} allows shorter sessions than the ${ctx.durationSeconds} s asked for (its maximum session duration)`,
+      "ask for less (-d or duration_seconds), or raise the role's maximum session duration in IAM; nothing was cached",
+      name,
+    );
+  }
+  return undefined;
+}

@@ -1,11 +1,11 @@
 // The only module that loads @aws-sdk/client-sts. Import it dynamically, on
 // the path that calls AWS: the cached path must not pay for the SDK.
-import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, type AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
 import type { LongTermKey, Session } from '../session/types.js';
 import { clientConfig } from './client-config.js';
 import { stsEndpoint } from './endpoints.js';
 import { withAwsDeadline } from './deadline.js';
-import { mapAwsError } from './errors.js';
+import { mapAssumeRoleError, mapAwsError } from './errors.js';
 
 export interface GetSessionTokenInput {
   key: LongTermKey;
@@ -60,4 +60,56 @@ export async function getCallerIdentity(creds: { accessKeyId: string; secretAcce
   } finally {
     client.destroy();
   }
+}
+
+export interface AssumeRoleInput {
+  /** The caller: the base's MFA session, another role's credentials, or the base's long-term key (with mfa). */
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  roleArn: string;
+  roleSessionName: string;
+  externalId?: string;
+  durationSeconds: number;
+  /** SerialNumber/TokenCode: when the caller signs with the long-term key and the role wants MFA. */
+  mfa?: { serialNumber: string; code: string };
+  region: string | undefined;
+  /** Who asks (a profile name), for the refusal message. */
+  asker: string;
+}
+
+export async function assumeRole(input: AssumeRoleInput): Promise<Session> {
+  const endpoint = stsEndpoint();
+  // One attempt when a code goes with it, for the reason getSessionToken gives.
+  const c = input.credentials;
+  const client = new STSClient({
+    ...clientConfig({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }, input.region, endpoint, input.mfa ? 1 : undefined),
+    credentials: c,
+  });
+  try {
+    const out = await withAwsDeadline('STS', endpoint, (abortSignal) =>
+      client.send(
+        new AssumeRoleCommand({
+          RoleArn: input.roleArn,
+          RoleSessionName: input.roleSessionName,
+          DurationSeconds: input.durationSeconds,
+          ...(input.externalId !== undefined ? { ExternalId: input.externalId } : {}),
+          ...(input.mfa ? { SerialNumber: input.mfa.serialNumber, TokenCode: input.mfa.code } : {}),
+        }),
+        { abortSignal },
+      ),
+    );
+    return assumeRoleCredentials(out);
+  } catch (err) {
+    throw mapAssumeRoleError(err, { roleArn: input.roleArn, asker: input.asker, durationSeconds: input.durationSeconds }) ?? mapAwsError(err, 'STS', endpoint ?? '');
+  } finally {
+    client.destroy();
+  }
+}
+
+/** AssumeRole's answer → the credentials: the one place it is read (a sanity check plugs in here). */
+export function assumeRoleCredentials(out: Pick<AssumeRoleCommandOutput, 'Credentials' | '$metadata'>): Session {
+  const c = out.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+    throw Object.assign(new Error('AssumeRole answered without credentials'), { name: '', $metadata: out.$metadata });
+  }
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
 }

@@ -97,7 +97,7 @@ export const COMMANDS = {
   setup: {
     summary: 'store the long-term key (prompts for what flags omit)',
     details:
-      'Prompts on the terminal for whatever the flags leave out (key id, secret,\nMFA device). Without --mfa-serial the device is found with IAM\nListMFADevices. --credential-process NAME writes [profile NAME] with\ncredential_process = mfa-env credential-process --profile P.',
+      'Prompts on the terminal for whatever the flags leave out (key id, secret,\nMFA device). Without --mfa-serial the device is found with IAM\nListMFADevices. --credential-process NAME writes [profile NAME] with\ncredential_process = mfa-env credential-process --profile P.\n--role-arn ARN --source-profile NAME writes a role profile (no key stored).',
     options: {
       ...profileOption,
       'access-key-id': { value: 'ID', describe: 'the IAM user’s AKIA… key id' },
@@ -108,6 +108,10 @@ export const COMMANDS = {
       'remove-plaintext': { describe: 'then delete it there (keeps a redacted backup)' },
       'credential-process': { value: 'NAME', describe: 'also write [profile NAME] using credential_process' },
       force: { describe: 'with --credential-process: replace [profile NAME]' },
+      'role-arn': { value: 'ARN', describe: 'make --profile a role profile: the role to assume' },
+      'source-profile': { value: 'NAME', complete: 'profile', describe: 'with --role-arn: the profile whose MFA session assumes it' },
+      'external-id': { value: 'ID', describe: 'with --role-arn: the external id its trust policy asks for' },
+      duration: { value: 'TIME', describe: 'with --role-arn: its duration_seconds (default 1h)' },
     },
   },
   status: {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describeFileError } from '../config/file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import { listProfiles, readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
+import { isRoleProfile, readProfileChain } from '../config/roles.js';
 import { checkMfaSerial } from '../config/validate.js';
 import { MfaEnvError } from '../errors.js';
 import { findOnPath } from '../os/path-search.js';
@@ -112,6 +113,7 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
       checks.push({ name: `profile ${name}`, ok: false, detail: message(err), fix: err instanceof MfaEnvError ? err.hint : undefined });
     }
   }
+  if (profile && isRoleProfile(profile)) return [...checks, ...(await checkRoleProfile(profile, configReadable, store))];
   if (profile && !profile.mfaSerial) {
     checks.push({ name: `profile ${name}`, ok: false, detail: profile.exists ? 'no mfa_serial' : 'not in the AWS config or credentials file', fix: setup });
   } else if (profile?.mfaSerial) {
@@ -131,6 +133,21 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
     }
   }
   return checks;
+}
+
+/**
+ * A role profile: its chain (valid role ARNs, every source there, no loop,
+ * no credential_source), then the base profile's own checks (mfa_serial, key).
+ */
+async function checkRoleProfile(profile: ProfileConfig, configReadable: boolean, store: SecretStore | undefined): Promise<Check[]> {
+  try {
+    const chain = await readProfileChain(profile.name);
+    const path = [...chain.hops].reverse().map((h) => h.profile).concat(chain.base.name);
+    const check: Check = { name: `profile ${profile.name}`, ok: true, detail: `role ${profile.roleArn} (${path.join(' → ')})` };
+    return [check, ...(await checkProfile(chain.base.name, configReadable, store))];
+  } catch (err) {
+    return [{ name: `profile ${profile.name}`, ok: false, detail: message(err), fix: err instanceof MfaEnvError ? err.hint : undefined }];
+  }
 }
 
 /**

@@ -24,9 +24,9 @@ export async function execCommand(args: ExecArgs, command: string[], env: NodeJS
     const extra = new Map(subshell ? [[EXEC_SHELL_VARIABLE, resolveProfileName(args.profile, env)]] : []);
     return (await import('../server/exec-server.js')).execWithServer(args, { file, argv0: name, args: rest }, env, extra);
   }
-  const { session, profile, region } = await sessionFromArgs(args, env);
+  const { session, profile, region, mfaExpiration } = await sessionFromArgs(args, env);
 
-  const change = sessionEnvironment(session, profile.name, region);
+  const change = sessionEnvironment(session, profile.name, region, mfaExpiration);
   if (subshell) change.set(EXEC_SHELL_VARIABLE, profile.name);
   return runChild({ file, argv0: name, args: rest, env: applyEnvironment(env, change) });
 }

@@ -1,6 +1,7 @@
 import type { ExportArgs } from '../cli/options.js';
 import { resolveProfileName } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
+import { REUSE_MARGIN_MS, SDK_MARGIN_MS } from '../session/cache.js';
 import { sessionEnvironment } from '../session/environment.js';
 import type { Session } from '../session/types.js';
 import { credentialProcessJson, sessionJson } from '../session/formats.js';
@@ -25,18 +26,20 @@ export async function exportCommand(args: ExportArgs): Promise<number> {
       throw new UsageError('--follow only reads the cache: it goes with none of --write-profile, --refresh, --code, --no-cache', 'see mfa-env --help');
     }
     const newer = await newerCachedSession(args);
-    if (newer) printSession(args, newer.session, newer.profile.name, newer.region);
+    if (newer) printSession(args, newer.session, newer.profile.name, newer.region, newer.mfaExpiration);
     return 0;
   }
   const writer = args.writeProfile !== undefined ? await import('./write-profile.js') : undefined;
   await writer?.checkWriteProfile(args.writeProfile!, resolveProfileName(args.profile), args.force === true);
-  const { session, profile, region, source } = await sessionFromArgs(args);
+  // What goes to an SDK is replaced 15 minutes before it runs out, when SDKs refresh (SPEC "Margins").
+  const margin = format === 'credential-process' ? SDK_MARGIN_MS : REUSE_MARGIN_MS;
+  const { session, profile, region, source, mfaExpiration } = await sessionFromArgs(args, process.env, margin);
   if (writer) {
     await writer.writeSessionProfile({ target: args.writeProfile!, sourceProfile: profile.name, session, force: args.force === true });
     // Writing the profile was the point; a terminal gets no credentials printed on it.
     if (format === 'shell' && process.stdout.isTTY) return 0;
   }
-  printSession(args, session, profile.name, region);
+  printSession(args, session, profile.name, region, mfaExpiration);
   // --write-profile says its own line about the session; --follow (the prompt hook) returned above, silent.
   if (format === 'shell' && !writer && (source === 'minted' || process.env[WRAPPER_VARIABLE] === '1')) {
     process.stderr.write(`${summaryLine(profile.name, region, session.expiration, source)}\n`);
@@ -44,7 +47,7 @@ export async function exportCommand(args: ExportArgs): Promise<number> {
   return 0;
 }
 
-function printSession(args: ExportArgs, session: Session, profile: string, region: string | undefined): void {
+function printSession(args: ExportArgs, session: Session, profile: string, region: string | undefined, mfaExpiration: Date): void {
   const format = args.format ?? 'shell';
   if (format === 'json') {
     process.stdout.write(sessionJson(session));
@@ -52,7 +55,7 @@ function printSession(args: ExportArgs, session: Session, profile: string, regio
     process.stdout.write(credentialProcessJson(session));
   } else {
     const dialect = dialects[args.shell ?? detectDialect()];
-    process.stdout.write(renderChange(dialect, sessionEnvironment(session, profile, region)));
+    process.stdout.write(renderChange(dialect, sessionEnvironment(session, profile, region, mfaExpiration)));
   }
 }
 

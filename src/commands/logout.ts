@@ -1,7 +1,8 @@
-import { resolveProfileName } from '../config/profiles.js';
+import { readProfile, resolveProfileName } from '../config/profiles.js';
 import type { Dialect } from '../shells/types.js';
 import { clearedEnvironment } from '../session/environment.js';
 import { forgetSession, profilesWithSession } from '../session/cache.js';
+import { forgetRole, profilesWithRole } from '../session/role-cache.js';
 import { detectDialect } from '../shells/detect.js';
 import { dialects, renderChange } from '../shells/index.js';
 import { ExitCode, MfaEnvError, StoreError } from '../errors.js';
@@ -29,19 +30,34 @@ function withUnsetHint(err: unknown): never {
   throw err;
 }
 
+const quoted = (names: string[]) => names.map((n) => `'${n}'`).join(', ');
+
+/**
+ * A role profile: its credentials. Any other profile: its session, and the
+ * role credentials made from it (they would outlive the logout otherwise).
+ * --all: every session and every role's credentials in the store, also of
+ * profiles no longer in the AWS files.
+ */
 export async function logoutCommand(args: { profile?: string; all?: boolean; shell?: Dialect }): Promise<number> {
   const store = traceStore(openStore());
-  // --all: every session in the store, also of profiles no longer in the AWS files.
-  const names = args.all ? await profilesWithSession(store).catch(withUnsetHint) : [resolveProfileName(args.profile)];
-  const removed: string[] = [];
-  for (const name of names) {
-    if (await forgetSession(store, name).catch(withUnsetHint)) removed.push(name);
+  const sessions: string[] = [];
+  const roles: string[] = [];
+  const name = args.all ? undefined : resolveProfileName(args.profile);
+  // A bad line elsewhere in the profile (duration_seconds) must not stop a logout.
+  const isRole = name !== undefined && (await readProfile(name).then((p) => p.roleArn !== undefined, () => false));
+  const sessionNames = args.all ? await profilesWithSession(store).catch(withUnsetHint) : isRole ? [] : [name!];
+  const roleNames = args.all ? await profilesWithRole(store).catch(withUnsetHint) : isRole ? [name!] : await profilesWithRole(store, name).catch(withUnsetHint);
+  for (const n of sessionNames) {
+    if (await forgetSession(store, n).catch(withUnsetHint)) sessions.push(n);
   }
-  process.stderr.write(
-    removed.length
-      ? `mfa-env: deleted the cached session of ${removed.map((n) => `'${n}'`).join(', ')}\n`
-      : `mfa-env: no cached session to delete\n`,
-  );
+  for (const n of roleNames) {
+    if (await forgetRole(store, n).catch(withUnsetHint)) roles.push(n);
+  }
+  const parts: string[] = [];
+  if (sessions.length) parts.push(`the cached session of ${quoted(sessions)}`);
+  if (roles.length) parts.push(args.all || isRole ? `the cached credentials of ${quoted(roles)}` : `the role credentials made from '${name}': ${quoted(roles)}`);
+  const said = parts.length ? `deleted ${parts.join(' and ')}` : isRole ? `no cached credentials to delete` : 'no cached session to delete';
+  process.stderr.write(`mfa-env: ${said}\n`);
   printUnset(args.shell);
   return 0;
 }

@@ -1,16 +1,24 @@
 import type { SessionArgs } from '../cli/options.js';
 import { lockDir } from '../config/paths.js';
 import { profileNames, readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
-import { checkCode, checkMfaSerial, DEFAULT_DURATION, parseDuration } from '../config/validate.js';
+import { readProfileChain } from '../config/roles.js';
+import { checkCode, checkMfaSerial, parseDuration } from '../config/validate.js';
+import { REUSE_MARGIN_MS, reusableSession } from '../session/cache.js';
+import { reusableRole } from '../session/role-cache.js';
 import { UsageError } from '../errors.js';
 import { nearest } from '../nearest.js';
 import { resolveCode } from '../prompts/code.js';
-import { reusableSession } from '../session/cache.js';
-import { obtainSession, type Obtained } from '../session/obtain.js';
+import { obtainCredentials, type ObtainedCredentials } from '../session/credentials.js';
 import { traceStore } from '../session/store-trace.js';
+import type { Session } from '../session/types.js';
 import { accountFor, openStore, readAhead } from '../store/index.js';
 
-export interface SessionResult extends Obtained {
+export interface SessionResult {
+  /** The credentials to hand out: the profile's MFA session, or the role's. */
+  session: Session;
+  source: ObtainedCredentials['source'];
+  /** The MFA session's expiry behind them (MFA_ENV_MFA_EXPIRES). */
+  mfaExpiration: Date;
   profile: ProfileConfig;
   region: string | undefined;
 }
@@ -20,40 +28,50 @@ export interface SessionResult extends Obtained {
  * before anything is asked or sent: shared by export, credential-process and
  * mfa-exec.
  */
-export async function sessionFromArgs(args: SessionArgs, env = process.env, marginMs?: number): Promise<SessionResult> {
+export async function sessionFromArgs(
+  args: SessionArgs,
+  env = process.env,
+  /** Reuse cached credentials while more than this remains: REUSE_MARGIN_MS for a shell, SDK_MARGIN_MS for an SDK (SPEC "Margins"). */
+  marginMs = REUSE_MARGIN_MS,
+): Promise<SessionResult> {
   const name = resolveProfileName(args.profile, env);
   if (args.code !== undefined) checkCode(args.code);
   const requested = args.duration !== undefined ? parseDuration(args.duration) : undefined;
-  // Most runs end at the cached session: the store starts looking for it
-  // while the AWS files are read.
-  if (args.refresh !== true && args.cache !== false) readAhead(accountFor.session(name), env);
-  const profile = await readProfile(name, env);
-  if (!profile.exists) await refuseUnknownProfile(name, env);
-  if (!profile.mfaSerial) {
+  // Most runs end at the cached credentials: the store starts looking for
+  // them while the AWS files are read (a plain profile's session, or a role's).
+  if (args.refresh !== true && args.cache !== false) {
+    readAhead(accountFor.session(name), env);
+    readAhead(accountFor.role(name), env);
+  }
+  const chain = await readProfileChain(name, env);
+  const { target, base } = chain;
+  if (!target.exists) await refuseUnknownProfile(name, env);
+  if (!chain.mfaSerial) {
     throw new UsageError(
-      profile.exists ? `profile '${name}' has no mfa_serial` : `profile '${name}' is not set up`,
-      `run: mfa-env setup --profile ${name}`,
+      base.exists ? `profile '${base.name}' has no mfa_serial` : `profile '${base.name}' is not set up`,
+      `run: mfa-env setup --profile ${base.name}`,
     );
   }
-  const mfaSerial = checkMfaSerial(profile.mfaSerial);
-  const durationSeconds = requested ?? profile.durationSeconds ?? DEFAULT_DURATION;
-  const region = profile.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+  const mfaSerial = checkMfaSerial(chain.mfaSerial);
+  // A role's region is the role profile's own, as the AWS CLI reads it.
+  const region = target.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+  const mfaProcess = target.mfaProcess ?? base.mfaProcess;
   const store = traceStore(openStore(env));
-  const obtained = await obtainSession({
+  const obtained = await obtainCredentials({
     store,
-    profile: name,
-    mfaSerial,
-    region,
-    durationSeconds,
+    lockDir: lockDir(env),
+    chain: { ...chain, mfaSerial },
+    durationSeconds: requested,
+    marginSeconds: marginMs / 1000,
     refresh: args.refresh === true,
     noCache: args.cache === false,
-    marginMs,
-    lockDir: lockDir(env),
-    getCode: (why) => resolveCode({ flag: args.code, mfaProcess: profile.mfaProcess, profile: name, mfaSerial }, why),
-    onWait: () => process.stderr.write(`mfa-env: another mfa-env is minting a session for '${name}'; waiting for it\n`),
+    region: region ?? base.region,
+    getCode: (why) => resolveCode({ flag: args.code, mfaProcess, profile: name, mfaSerial }, why),
+    onWait: (what) => process.stderr.write(`mfa-env: another mfa-env is ${what}; waiting for it\n`),
     onCall: () => showWaiting(),
+    notify: (line) => process.stderr.write(`mfa-env: ${line}\n`),
   });
-  return { ...obtained, profile, region };
+  return { session: obtained.credentials, source: obtained.source, mfaExpiration: obtained.mfaExpiration, profile: target, region };
 }
 
 /**
@@ -83,11 +101,21 @@ export async function newerCachedSession(args: SessionArgs, env = process.env): 
   const held = /^\d{1,15}$/.test(env.MFA_ENV_EXPIRES ?? '') ? Number(env.MFA_ENV_EXPIRES) * 1000 : 0;
   if ((env.MFA_ENV_STORE || 'keychain').toLowerCase() === 'file' && !env.MFA_ENV_FILE_PASSPHRASE) return undefined;
   const profile = await readProfile(name, env);
+  const region = profile.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+  if (profile.roleArn !== undefined) {
+    // A role profile: its cached credentials, when newer (a bad chain: nothing to follow; export says why).
+    const chain = await readProfileChain(name, env).catch(() => undefined);
+    const hop = chain?.hops.at(-1);
+    if (!chain || !hop) return undefined;
+    const sourceProfile = chain.hops.length > 1 ? chain.hops.at(-2)!.profile : chain.base.name;
+    const role = await reusableRole(openStore(env), { profile: name, roleArn: hop.roleArn, sourceProfile }, REUSE_MARGIN_MS);
+    if (!role || role.expiration.getTime() <= held) return undefined;
+    return { session: role, source: 'cache', mfaExpiration: role.mfaExpiration, profile, region };
+  }
   if (!profile.mfaSerial) return undefined;
   const session = await reusableSession(traceStore(openStore(env)), name, checkMfaSerial(profile.mfaSerial));
   if (!session || session.expiration.getTime() <= held) return undefined;
-  const region = profile.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
-  return { session, source: 'cache', profile, region };
+  return { session, source: 'cache', mfaExpiration: session.expiration, profile, region };
 }
 
 /**

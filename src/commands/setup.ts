@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
 import { forgetSession } from '../session/cache.js';
 import { findLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
+import { forgetRole, profilesWithRole } from '../session/role-cache.js';
 import type { LongTermKey } from '../session/types.js';
 import { openStore } from '../store/index.js';
 import { traceStore } from '../session/store-trace.js';
@@ -26,6 +27,10 @@ export interface SetupArgs {
   /** Also write `[profile NAME]` with credential_process (alone when the profile is already set up). */
   credentialProcess?: string;
   force?: boolean;
+  roleArn?: string;
+  sourceProfile?: string;
+  externalId?: string;
+  duration?: string;
 }
 
 const noTerminal = (what: string) => () =>
@@ -218,6 +223,10 @@ async function removePlaintext(profile: string, key: LongTermKey): Promise<strin
 export async function setupCommand(args: SetupArgs): Promise<number> {
   // Not the profile of the session this shell holds: setting up is about a key, not a session.
   const profile = resolveProfileName(args.profile, process.env, { fromSession: false });
+  if (args.roleArn !== undefined || args.sourceProfile !== undefined) return (await import('./setup-role.js')).setupRole(profile, args);
+  for (const [flag, value] of [['--external-id', args.externalId], ['--duration', args.duration]] as const) {
+    if (value !== undefined) throw new UsageError(`${flag} goes with --role-arn`, 'see mfa-env setup --help');
+  }
   if (args.removePlaintext && !args.import) throw new UsageError('--remove-plaintext goes with --import', 'see mfa-env setup --help');
   if (args.force && args.credentialProcess === undefined) throw new UsageError('--force goes with --credential-process NAME', 'see mfa-env setup --help');
   const region = args.region !== undefined ? checkRegion(args.region) : undefined;
@@ -225,7 +234,8 @@ export async function setupCommand(args: SetupArgs): Promise<number> {
   const cpTarget = cp?.checkCredentialProcessProfile(args.credentialProcess!, profile, args.force === true);
 
   const keyFlags = args.accessKeyId !== undefined || args.secretStdin || args.import || args.mfaSerial !== undefined || args.removePlaintext;
-  if (cpTarget && !keyFlags && (await isSetUp(profile))) {
+  // A role profile needs no key of its own: its credential_process profile is all there is to write.
+  if (cpTarget && !keyFlags && ((await readProfile(profile)).roleArn !== undefined || (await isSetUp(profile)))) {
     // Only the credential_process profile: the key and device are already in place.
     await cp!.writeCredentialProcessProfile(cpTarget, { explicit: region, inherited: (await readProfile(profile)).region });
     return 0;
@@ -265,6 +275,7 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
   // A new key or device invalidates the cached session; the same ones keep it.
   const sessionKept = sameKey && existing.mfaSerial === mfaSerial;
   if (!sessionKept) await forgetSession(store, profile);
+  if (!sessionKept) for (const role of await profilesWithRole(store, profile)) await forgetRole(store, role); // and the roles assumed with it
 
   await updateAwsFile(configPath, (text) =>
     editSection(text, sectionFor(profile, 'config'), { mfa_serial: mfaSerial, ...(region ? { region } : {}) }),

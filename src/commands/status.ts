@@ -2,15 +2,37 @@ import { listProfiles } from '../config/profiles.js';
 import { sessionsIn } from '../session/cache.js';
 import { rfc3339 } from '../session/environment.js';
 import { longTermKeysIn } from '../session/long-term-key.js';
+import { rolesIn } from '../session/role-cache.js';
 import { openStore } from '../store/index.js';
 import { traceStore } from '../session/store-trace.js';
 import { maskKeyId } from './mask.js';
+
+interface Left {
+  expiration: string;
+  secondsLeft: number;
+}
 
 interface ProfileStatus {
   profile: string;
   keyId: string | null;
   mfaSerial: string | null;
-  session: { expiration: string; secondsLeft: number; inThisShell: boolean } | null;
+  session: (Left & { inThisShell: boolean }) | null;
+  /** A role profile: its role, where it comes from, its credentials and the MFA session behind them. */
+  role?: { arn: string; sourceProfile: string | null; baseProfile: string | null; credentials: (Left & { inThisShell: boolean }) | null; mfaSession: Left | null };
+}
+
+/** Follows source_profile to the profile that holds the key; null on a loop or a gap (doctor says which). */
+function baseOf(name: string, byName: Map<string, { sourceProfile?: string; roleArn?: string }>): string | null {
+  const seen = new Set<string>();
+  let current = name;
+  while (byName.get(current)?.roleArn !== undefined) {
+    if (seen.has(current)) return null;
+    seen.add(current);
+    const next = byName.get(current)!.sourceProfile;
+    if (next === undefined || !byName.has(next)) return null;
+    current = next;
+  }
+  return current;
 }
 
 export function formatLeft(seconds: number): string {
@@ -25,12 +47,35 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
   const [inFiles, entries] = await Promise.all([listProfiles(), store.entries()]);
   const keys = longTermKeysIn(entries);
   const sessions = sessionsIn(entries);
+  const roles = rolesIn(entries);
   const serials = new Map(inFiles.map((p) => [p.name, p.mfaSerial]));
+  const byName = new Map(inFiles.map((p) => [p.name, p]));
+  const roleProfiles = new Set(inFiles.filter((p) => p.roleArn !== undefined).map((p) => p.name));
   // A profile set up in the AWS files, and one with something stored even if
   // it has left the AWS files since.
-  const names = [...new Set([...inFiles.filter((p) => p.mfaSerial).map((p) => p.name), ...keys.keys(), ...sessions.keys()])].sort();
+  const names = [...new Set([...inFiles.filter((p) => p.mfaSerial || p.roleArn).map((p) => p.name), ...keys.keys(), ...sessions.keys(), ...roles.keys()])].sort();
   const now = Date.now();
+  const left = (d: Date): Left => ({ expiration: rfc3339(d), secondsLeft: Math.max(0, Math.floor((d.getTime() - now) / 1000)) });
   const rows: ProfileStatus[] = names.map((name) => {
+    if (roleProfiles.has(name)) {
+      const p = byName.get(name)!;
+      const base = baseOf(name, byName);
+      const r = roles.get(name);
+      const mfa = base === null ? undefined : sessions.get(base);
+      return {
+        profile: name,
+        keyId: null,
+        mfaSerial: p.mfaSerial ?? (base === null ? null : (serials.get(base) ?? null)),
+        session: null,
+        role: {
+          arn: p.roleArn!,
+          sourceProfile: p.sourceProfile ?? null,
+          baseProfile: base,
+          credentials: r ? { ...left(r.expiration), inThisShell: process.env.MFA_ENV_PROFILE === name && process.env.AWS_ACCESS_KEY_ID === r.accessKeyId } : null,
+          mfaSession: mfa ? left(mfa.expiration) : null,
+        },
+      };
+    }
     const key = keys.get(name);
     const s = sessions.get(name);
     return {
@@ -47,6 +92,12 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
     };
   });
   const gone = names.filter((name) => !serials.has(name));
+  // A role's credentials left in the store after its profile left the files: listed with the others.
+  for (const [name, r] of roles) {
+    if (roleProfiles.has(name) || !gone.includes(name)) continue;
+    const row = rows.find((x) => x.profile === name)!;
+    row.role = { arn: r.roleArn, sourceProfile: r.sourceProfile, baseProfile: r.baseProfile, credentials: { ...left(r.expiration), inThisShell: false }, mfaSession: null };
+  }
   const shell = process.env.MFA_ENV_PROFILE
     ? { profile: process.env.MFA_ENV_PROFILE, expires: Number(process.env.MFA_ENV_EXPIRES) || null }
     : null;
@@ -64,8 +115,17 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
   if (rows.length === 0) {
     out.push('no profile is set up; run: mfa-env setup');
   } else {
-    const table = [['PROFILE', 'KEY', 'MFA DEVICE', 'SESSION']];
+    // A role row shows its role ARN where a user shows its device, and its credentials and MFA session where a user shows its session.
+    const table = [rows.some((r) => r.role) ? ['PROFILE', 'KEY', 'MFA DEVICE / ROLE', 'SESSION'] : ['PROFILE', 'KEY', 'MFA DEVICE', 'SESSION']];
     for (const r of rows) {
+      if (r.role) {
+        const c = r.role.credentials;
+        const mfa = r.role.mfaSession;
+        const creds = c ? `${c.secondsLeft > 0 ? `${formatLeft(c.secondsLeft)} left` : 'expired'}${c.inThisShell ? ' (this shell)' : ''}` : 'none';
+        const mfaLeft = mfa && mfa.secondsLeft > 0 ? ` (MFA ${formatLeft(mfa.secondsLeft)})` : ' (MFA none)';
+        table.push([r.profile, r.role.sourceProfile ? `role of ${r.role.sourceProfile}` : 'role', r.role.arn, `${creds}${mfaLeft}`]);
+        continue;
+      }
       const session = r.session
         ? `${r.session.secondsLeft > 0 ? `${formatLeft(r.session.secondsLeft)} left` : 'expired'}${r.session.inThisShell ? ' (this shell)' : ''}`
         : 'none';

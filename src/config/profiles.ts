@@ -15,6 +15,12 @@ export interface ProfileConfig {
   region?: string;
   durationSeconds?: number;
   mfaProcess?: string;
+  /** A role profile's settings (src/config/roles.ts reads the chain). */
+  roleArn?: string;
+  sourceProfile?: string;
+  credentialSource?: string;
+  externalId?: string;
+  roleSessionName?: string;
   /** Plaintext keys in the credentials file (what `setup --import` takes). */
   plaintext?: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string };
 }
@@ -69,6 +75,13 @@ function toProfile(name: string, config: Section | undefined, creds: Section | u
   profile.mfaSerial = pick('mfa_serial')?.trim() || undefined;
   profile.region = pick('region')?.trim() || undefined;
   profile.mfaProcess = pick('mfa_process')?.trim() || undefined;
+  // The AWS CLI reads the role settings from the config file only.
+  const fromConfig = (key: string) => own(config, key)?.trim() || undefined;
+  profile.roleArn = fromConfig('role_arn');
+  profile.sourceProfile = fromConfig('source_profile');
+  profile.credentialSource = fromConfig('credential_source');
+  profile.externalId = fromConfig('external_id');
+  profile.roleSessionName = fromConfig('role_session_name');
   const keyId = own(creds, 'aws_access_key_id');
   const secret = own(creds, 'aws_secret_access_key');
   if (keyId || secret) {
@@ -77,9 +90,20 @@ function toProfile(name: string, config: Section | undefined, creds: Section | u
   return profile;
 }
 
+export type AwsFiles = Awaited<ReturnType<typeof loadFiles>>;
+
 /** One profile, all of it: a bad duration_seconds in it is a usage error (exit 2). */
 export async function readProfile(name: string, env = process.env): Promise<ProfileConfig> {
-  const { configFile, credentialsFile } = await loadFiles(env);
+  return profileIn(await loadFiles(env), name, env);
+}
+
+/** The two AWS files, parsed once (src/config/roles.ts follows a chain through them). */
+export async function readAwsFiles(env = process.env): Promise<AwsFiles> {
+  return loadFiles(env);
+}
+
+/** `readProfile` on files already read. */
+export function profileIn({ configFile, credentialsFile }: AwsFiles, name: string, env = process.env): ProfileConfig {
   const config = own(configFile, name);
   const creds = own(credentialsFile, name);
   // The SDK's reader takes a file it cannot read for an empty one: when the

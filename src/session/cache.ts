@@ -7,9 +7,10 @@ import type { CachedSession } from './types.js';
 export const REUSE_MARGIN_MS = 5 * 60 * 1000;
 
 /**
- * What goes to an SDK (the credential server) is reused only while more than
- * this remains: botocore and the other SDKs refresh 15 minutes before expiry
- * and would otherwise ask again on every call.
+ * What goes to an SDK (credential_process, -f credential-process, the
+ * credential server) is reused only while more than this remains: botocore
+ * and the other SDKs refresh 15 minutes before expiry and would otherwise
+ * ask again on every call.
  */
 export const SDK_MARGIN_MS = 15 * 60 * 1000;
 

@@ -18,6 +18,7 @@ export const STALE_VARIABLES = [
   'AWS_SESSION_EXPIRATION',
   'MFA_ENV_PROFILE',
   'MFA_ENV_EXPIRES',
+  'MFA_ENV_MFA_EXPIRES',
 ] as const;
 
 /** RFC 3339, UTC, `Z`, whole seconds: what botocore, the JS SDK and starship parse. */
@@ -25,7 +26,14 @@ export function rfc3339(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function sessionEnvironment(session: Session, profile: string, region: string | undefined): EnvChange {
+/** Epoch seconds, what a prompt compares with its own clock. */
+const epoch = (date: Date) => String(Math.floor(date.getTime() / 1000));
+
+/**
+ * `mfaExpiration`: the MFA session behind the credentials (a role's base
+ * session); for a plain profile, the session itself.
+ */
+export function sessionEnvironment(session: Session, profile: string, region: string | undefined, mfaExpiration = session.expiration): EnvChange {
   const expiry = rfc3339(session.expiration);
   const change: EnvChange = new Map<string, string | undefined>([
     ['AWS_ACCESS_KEY_ID', session.accessKeyId],
@@ -39,7 +47,8 @@ export function sessionEnvironment(session: Session, profile: string, region: st
     change.set('AWS_DEFAULT_REGION', region);
   }
   change.set('MFA_ENV_PROFILE', profile);
-  change.set('MFA_ENV_EXPIRES', String(Math.floor(session.expiration.getTime() / 1000)));
+  change.set('MFA_ENV_EXPIRES', epoch(session.expiration));
+  change.set('MFA_ENV_MFA_EXPIRES', epoch(mfaExpiration));
   // AWS_PROFILE would point SDKs back at the long-term profile.
   change.set('AWS_PROFILE', undefined);
   change.set('AWS_SECURITY_TOKEN', undefined);

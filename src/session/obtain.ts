@@ -69,7 +69,7 @@ export async function obtainSession(o: ObtainOptions): Promise<Obtained> {
   }
   if (!useCache) return { session: await mint(o, undefined), source: 'minted' };
 
-  const release = await lockProfile(o);
+  const release = await lockProfile(o.lockDir, `${o.profile}.lock`, `minting a session for profile '${o.profile}' (it may be waiting for an MFA code)`, o.onWait);
   try {
     let expiring: CachedSession | undefined;
     if (!o.refresh) {
@@ -115,25 +115,26 @@ async function mint(o: ObtainOptions, expiring: CachedSession | undefined): Prom
 
 const isRefusedCode = (err: unknown): boolean => err instanceof AwsRefusedError && err.codeRefused;
 
-async function lockProfile(o: ObtainOptions): Promise<() => void> {
+/** Takes `dir/file`, waiting for another process that holds it (role-credentials.ts shares this). */
+export async function lockProfile(dir: string, file: string, purpose: string, onWait?: () => void): Promise<() => void> {
   try {
-    mkdirSync(o.lockDir, { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new StoreError(`cannot create ${o.lockDir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
+    throw new StoreError(`cannot create ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
   }
   // The holder may be waiting for a person to type a code or touch a key:
   // wait long. It keeps its lock fresh meanwhile; a dead or silent holder's
   // lock is taken over (see acquireLock).
-  const path = join(o.lockDir, `${o.profile}.lock`);
+  const path = join(dir, file);
   const started = Date.now();
   let waited = false;
   return acquireLock(path, {
     timeoutMs: MINT_LOCK_TIMEOUT_MS,
-    purpose: `minting a session for profile '${o.profile}' (it may be waiting for an MFA code)`,
+    purpose,
     onWait: () => {
       waited = true;
       debug(`lock: ${path} is held by another mfa-env; waiting`);
-      o.onWait?.();
+      onWait?.();
     },
   }).then((release) => {
     debug(`lock: ${path} taken${waited ? ` after waiting ${Date.now() - started} ms` : ''}`);

@@ -7,6 +7,7 @@ import type { Caller } from './auth.js';
 import type { EmulatorState } from './state.js';
 import type { Service } from './xml.js';
 import { userArn, userId } from './users.js';
+import { assumeRole, callerPrincipal } from './roles.js';
 
 export interface ActionContext {
   state: EmulatorState;
@@ -74,7 +75,7 @@ const getSessionToken: Action = ({ state, caller, params }) => {
 
   const creds = state.issueCredentials({ user: caller.user, durationSeconds });
   // Whole seconds, like STS: Expiration is printed without a fraction.
-  const expiresAt = Math.floor(nowMs / 1000) * 1000 + durationSeconds * 1000;
+  const expiresAt = Math.floor(nowMs / 1000) * 1000 + state.lifetime({ action: 'GetSessionToken', durationSeconds }) * 1000;
   state.sessions.set(creds.accessKeyId, { ...creds, user: caller.user, expiresAt, mfaAuthenticated: serial !== null });
   return indent(2, [
     '<Credentials>',
@@ -86,9 +87,14 @@ const getSessionToken: Action = ({ state, caller, params }) => {
   ]);
 };
 
-/** A GetSessionToken session is the user itself, so the identity is the same. */
-const getCallerIdentity: Action = ({ caller }) =>
-  indent(2, [el('Arn', userArn(caller.user)), el('UserId', userId(caller.user)), el('Account', caller.user.accountId)]);
+/** A GetSessionToken session is the user itself, so the identity is the same; a role session is the assumed role. */
+const getCallerIdentity: Action = ({ caller }) => {
+  if (caller.session?.assumedRole) {
+    const p = callerPrincipal(caller);
+    return indent(2, [el('Arn', p.arn), el('UserId', p.userId), el('Account', p.account)]);
+  }
+  return indent(2, [el('Arn', userArn(caller.user)), el('UserId', userId(caller.user)), el('Account', caller.user.accountId)]);
+};
 
 const listMfaDevices: Action = ({ state, caller, params }) => {
   // IAM only accepts temporary credentials that were minted with MFA.
@@ -114,6 +120,6 @@ const listMfaDevices: Action = ({ state, caller, params }) => {
 };
 
 export const ACTIONS: Record<Service, Record<string, Action>> = {
-  sts: { GetSessionToken: getSessionToken, GetCallerIdentity: getCallerIdentity },
+  sts: { GetSessionToken: getSessionToken, GetCallerIdentity: getCallerIdentity, AssumeRole: assumeRole },
   iam: { ListMFADevices: listMfaDevices },
 };

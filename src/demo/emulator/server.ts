@@ -18,11 +18,14 @@ import { API_VERSIONS, errorDocument, resultDocument } from './xml.js';
 import type { Service } from './xml.js';
 import { randomAccessKeyId, randomSecretAccessKey, randomSessionToken } from './users.js';
 import type { EmulatorUser } from './users.js';
-import type { EmulatorState, IssueCredentials } from './state.js';
+import type { EmulatorState, IssueCredentials, Lifetime } from './state.js';
+import type { EmulatorRole } from './roles.js';
 
 export type { EmulatorUser, MfaDevice } from './users.js';
-export type { IssueCredentials, IssuedCredentials } from './state.js';
+export type { IssueCredentials, IssuedCredentials, Lifetime } from './state.js';
+export type { EmulatorRole } from './roles.js';
 export { makeUser } from './users.js';
+export { roleArn, assumedRoleArn } from './roles.js';
 
 export interface EmulatorCall {
   action: string;
@@ -40,6 +43,10 @@ export interface EmulatorOptions {
   /** The emulator's clock; drives TOTP windows, signature age and session expiry. */
   now?: () => number;
   issueCredentials?: IssueCredentials;
+  /** Roles AssumeRole can assume. */
+  roles?: EmulatorRole[];
+  /** Real lifetime of issued credentials (default: what was asked). */
+  lifetime?: Lifetime;
   /** Serve HTTPS with this PEM key and certificate (the URL is then https://127.0.0.1:PORT). */
   tls?: { key: string; cert: string };
 }
@@ -50,6 +57,12 @@ export interface Emulator {
   port: number;
   users: EmulatorUser[];
   addUser(u: EmulatorUser): void;
+  roles: EmulatorRole[];
+  addRole(r: EmulatorRole): void;
+  /** Replaces the lifetime rule for what is issued from now on. */
+  setLifetime(l: Lifetime | undefined): void;
+  /** Ends issued credentials now, as revocation would (all of them without an id): AWS then answers ExpiredToken. */
+  expire(accessKeyId?: string): void;
   calls: EmulatorCall[];
   count(action?: string, outcome?: 'ok' | 'error'): number;
   resetCalls(): void;
@@ -69,6 +82,8 @@ const defaultCredentials: IssueCredentials = () => ({
   secretAccessKey: randomSecretAccessKey(),
   sessionToken: randomSessionToken(),
 });
+
+const askedLifetime: Lifetime = ({ durationSeconds }) => durationSeconds;
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -120,6 +135,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     usedCodes: new Set(),
     now,
     issueCredentials: opts.issueCredentials ?? defaultCredentials,
+    roles: opts.roles ? [...opts.roles] : [],
+    lifetime: opts.lifetime ?? askedLifetime,
     startedAt: now(),
   };
   const calls: EmulatorCall[] = [];
@@ -184,6 +201,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     port,
     users: state.users,
     addUser: (u) => void state.users.push(u),
+    roles: state.roles,
+    addRole: (r) => void state.roles.push(r),
+    setLifetime: (l) => void (state.lifetime = l ?? askedLifetime),
+    expire(accessKeyId) {
+      for (const [id, session] of state.sessions) if (accessKeyId === undefined || id === accessKeyId) session.expiresAt = now();
+    },
     calls,
     count: (a, outcome) =>
       calls.filter((c) => (a === undefined || c.action === a) && (outcome === undefined || c.ok === (outcome === 'ok'))).length,
