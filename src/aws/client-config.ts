@@ -1,6 +1,6 @@
 import type { LongTermKey } from '../session/types.js';
 import { signingRegion } from './endpoints.js';
-import { extraCaOption } from './extra-ca.js';
+import { requestHandler } from './http-handler.js';
 
 /**
  * Shared client settings. Credentials are always the stored long-term key,
@@ -12,8 +12,8 @@ export function clientConfig(key: LongTermKey, region: string | undefined, endpo
     region: signingRegion(region),
     credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
     maxAttempts,
-    // The HTTPS agent only where HTTPS is spoken: making it parses every CA certificate.
-    requestHandler: { connectionTimeout: 3000, requestTimeout: 5000, throwOnRequestTimeout: true, ...(/^http:\/\//i.test(endpoint ?? '') ? {} : extraCaOption()) },
+    // The proxy from the environment, the extra CA certificates, and a cap on the answer's size.
+    requestHandler: requestHandler({ connectionTimeout: 3000, requestTimeout: 5000 }),
     // stderr belongs to our one-line messages, not to SDK warnings.
     logger: { debug() {}, info() {}, warn() {}, error() {} },
     ...(endpoint ? { endpoint } : {}),

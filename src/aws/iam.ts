@@ -4,7 +4,7 @@ import type { LongTermKey } from '../session/types.js';
 import { clientConfig } from './client-config.js';
 import { iamEndpoint } from './endpoints.js';
 import { withDeadline } from './deadline.js';
-import { mapAwsError } from './errors.js';
+import { mapAwsError, retryThrottled } from './errors.js';
 
 export interface MfaDevice {
   serialNumber: string;
@@ -16,7 +16,7 @@ export async function listMfaDevices(key: LongTermKey, region: string | undefine
   const endpoint = iamEndpoint();
   const client = new IAMClient(clientConfig(key, region, endpoint));
   try {
-    const out = await withDeadline('IAM', endpoint, (abortSignal) => client.send(new ListMFADevicesCommand({}), { abortSignal }));
+    const out = await withDeadline('IAM', endpoint, (abortSignal) => retryThrottled(abortSignal, () => client.send(new ListMFADevicesCommand({}), { abortSignal })));
     return (out.MFADevices ?? []).map((d) => ({ serialNumber: d.SerialNumber!, userName: d.UserName, enableDate: d.EnableDate }));
   } catch (err) {
     throw mapAwsError(err, 'IAM', endpoint ?? '');

@@ -3,9 +3,10 @@
 import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import type { LongTermKey, Session } from '../session/types.js';
 import { clientConfig } from './client-config.js';
-import { stsEndpoint } from './endpoints.js';
+import { redactUrl, stsEndpoint } from './endpoints.js';
+import { checkStsCredentials } from './sts-answer.js';
 import { withDeadline } from './deadline.js';
-import { mapAwsError } from './errors.js';
+import { mapAwsError, retryThrottled } from './errors.js';
 
 export interface GetSessionTokenInput {
   key: LongTermKey;
@@ -23,13 +24,13 @@ export async function getSessionToken(input: GetSessionTokenInput): Promise<Sess
   // instead of what happened (the network, exit 5).
   const client = new STSClient(clientConfig(input.key, input.region, endpoint, 1));
   try {
-    const out = await withDeadline('STS', endpoint, (abortSignal) => client.send(new GetSessionTokenCommand({ SerialNumber: input.mfaSerial, TokenCode: input.code, DurationSeconds: input.durationSeconds }), { abortSignal }));
+    const out = await withDeadline('STS', endpoint, (abortSignal) => retryThrottled(abortSignal, () => client.send(new GetSessionTokenCommand({ SerialNumber: input.mfaSerial, TokenCode: input.code, DurationSeconds: input.durationSeconds }), { abortSignal })));
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
       // A 200 that is not STS's XML (a captive portal's page parses to nothing): not an STS answer.
       throw Object.assign(new Error('GetSessionToken answered without credentials'), { name: '', $metadata: out.$metadata });
     }
-    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
+    return checkStsCredentials(c, endpoint ? `STS at ${redactUrl(endpoint)}` : 'STS');
   } catch (err) {
     throw mapAwsError(err, 'STS', endpoint ?? '');
   } finally {

@@ -1,0 +1,130 @@
+// How mfa-env's AWS calls reach AWS: the SDK's own Node handler, through
+// the proxy the environment names (as the AWS CLI does), and with a cap on
+// what an answer may weigh.
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import { Transform, type Readable } from 'node:stream';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { NetworkError } from '../errors.js';
+import { extraCaOption } from './extra-ca.js';
+import { redactUrl } from './endpoints.js';
+
+/**
+ * The most an STS or IAM answer may weigh. Real ones are 1–3 KB (a
+ * ListMFADevices of a user with many devices, ~10 KB); a 30 MB error body is
+ * not AWS, and reading it whole only to print a line of it is not worth it.
+ */
+export const MAX_RESPONSE_BYTES = 256 * 1024;
+
+type HandlerOptions = ConstructorParameters<typeof NodeHttpHandler>[0] & object;
+type Request = Parameters<NodeHttpHandler['handle']>[0];
+type Handled = Awaited<ReturnType<NodeHttpHandler['handle']>>;
+
+/**
+ * NO_PROXY as the AWS CLI reads it (botocore, through Python's urllib): `*`
+ * is every host; otherwise a comma-separated list of names, each matching
+ * the host itself or any name under it (a leading dot changes nothing), with
+ * or without `:port`.
+ */
+export function bypassesProxy(hostname: string, port: string, noProxy: string | undefined): boolean {
+  if (!noProxy) return false;
+  if (noProxy.trim() === '*') return true;
+  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const hostPort = port ? `${host}:${port}` : host;
+  return noProxy.split(',').some((raw) => {
+    const name = raw.trim().replace(/^\.+/, '').toLowerCase().replace(/^\[(.*)\](:\d+)?$/, '$1$2');
+    if (!name) return false;
+    return host === name || hostPort === name || host.endsWith(`.${name}`) || hostPort.endsWith(`.${name}`);
+  });
+}
+
+/**
+ * The proxy for a request to `target`, as the AWS CLI picks it: https_proxy
+ * or HTTPS_PROXY for https, http_proxy or HTTP_PROXY for http (lower case
+ * first), unless NO_PROXY (no_proxy first) names the host. A proxy without
+ * a scheme is http://.
+ */
+export function proxyFor(target: { protocol: string; hostname: string; port?: number | string }, env: NodeJS.ProcessEnv = process.env): URL | undefined {
+  const https = target.protocol.replace(/:$/, '').toLowerCase() === 'https';
+  const raw = (https ? env.https_proxy || env.HTTPS_PROXY : env.http_proxy || env.HTTP_PROXY)?.trim();
+  if (!raw) return undefined;
+  const port = target.port === undefined || target.port === '' ? (https ? '443' : '80') : String(target.port);
+  if (bypassesProxy(target.hostname, port, env.no_proxy || env.NO_PROXY)) return undefined;
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+  } catch {
+    throw new NetworkError(`${https ? 'HTTPS_PROXY' : 'HTTP_PROXY'} is not a URL: ${redactUrl(raw)}`, 'set it to http://HOST:PORT (or unset it)');
+  }
+}
+
+function tooLarge(bytes?: number): NetworkError {
+  const what = bytes === undefined ? `more than ${MAX_RESPONSE_BYTES / 1024} KB` : `${Math.round(bytes / 1024)} KB`;
+  // $metadata: the SDK then passes the error on as it is, without adding a line to its message.
+  return Object.assign(new NetworkError(`the answer was ${what}, far more than any AWS answer: not an AWS response`, 'check AWS_ENDPOINT_URL and any proxy in between, then try again'), {
+    $metadata: {},
+  });
+}
+
+/** The response with its body cut off, as an error, past MAX_RESPONSE_BYTES. */
+function capped(handled: Handled): Handled {
+  const { response } = handled;
+  const declared = Number(response.headers['content-length'] ?? response.headers['Content-Length']);
+  const body = response.body as Readable | undefined;
+  if (declared > MAX_RESPONSE_BYTES) {
+    body?.destroy?.();
+    throw tooLarge(declared);
+  }
+  if (!body || typeof body.pipe !== 'function') return handled;
+  let seen = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > MAX_RESPONSE_BYTES) {
+        body.destroy();
+        done(tooLarge());
+      } else done(null, chunk);
+    },
+  });
+  body.on('error', (err) => limit.destroy(err));
+  response.body = body.pipe(limit);
+  return handled;
+}
+
+/**
+ * The request handler for the STS and IAM clients: NodeHttpHandler with
+ * mfa-env's timeouts, the deferred NODE_EXTRA_CA_CERTS (src/aws/extra-ca.ts)
+ * and, per request, the proxy the environment names for its URL.
+ */
+export function requestHandler(timeouts: { connectionTimeout: number; requestTimeout: number }, env: NodeJS.ProcessEnv = process.env) {
+  const handlers = new Map<string, NodeHttpHandler>();
+  const handlerFor = (request: Request): NodeHttpHandler => {
+    const proxy = proxyFor(request, env);
+    const https = request.protocol.replace(/:$/, '').toLowerCase() === 'https';
+    const id = `${https ? 'https' : 'http'} ${proxy?.href ?? 'direct'}`;
+    let handler = handlers.get(id);
+    if (!handler) {
+      // The HTTPS agent's options only where HTTPS is spoken: making them parses every CA certificate.
+      const tls = https ? extraCaOption()?.httpsAgent : undefined;
+      const options: HandlerOptions = { ...timeouts, throwOnRequestTimeout: true };
+      if (proxy && https) options.httpsAgent = new HttpsProxyAgent(proxy, { ...tls, keepAlive: true }) as unknown as HttpsAgent;
+      else if (proxy) options.httpAgent = new HttpProxyAgent(proxy, { keepAlive: true }) as unknown as HttpAgent;
+      else if (tls) options.httpsAgent = tls;
+      handler = new NodeHttpHandler(options);
+      handlers.set(id, handler);
+    }
+    return handler;
+  };
+  return {
+    metadata: { handlerProtocol: 'http/1.1' },
+    async handle(request: Request, options?: Parameters<NodeHttpHandler['handle']>[1]): Promise<Handled> {
+      return capped(await handlerFor(request).handle(request, options));
+    },
+    updateHttpClientConfig() {},
+    httpHandlerConfigs: () => ({}),
+    destroy() {
+      for (const h of handlers.values()) h.destroy();
+    },
+  };
+}
