@@ -1,4 +1,5 @@
 import { NetworkError } from '../errors.js';
+import { redactUrl } from './endpoints.js';
 
 /** Whatever the SDK's own timeouts do, an AWS call never takes longer than this. */
 export const CALL_DEADLINE_MS = 12_000;
@@ -14,7 +15,7 @@ export async function withDeadline<T>(service: string, endpoint: string | undefi
     return await call(ctl.signal);
   } catch (err) {
     if (ctl.signal.aborted) {
-      throw new NetworkError(`could not reach ${endpoint || service}: no answer within ${CALL_DEADLINE_MS / 1000} s`, 'check your network or AWS_ENDPOINT_URL, then try again');
+      throw new NetworkError(`could not reach ${endpoint ? redactUrl(endpoint) : service}: no answer within ${CALL_DEADLINE_MS / 1000} s`, 'check your network or AWS_ENDPOINT_URL, then try again');
     }
     throw err;
   } finally {
