@@ -1,9 +1,10 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { describeFileError } from '../config/file-errors.js';
+import { describeFileError, refusedSectionProblem, sdkRefusedSection } from '../config/file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import { readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
 import { checkMfaSerial } from '../config/validate.js';
+import { visible } from '../cli/printable.js';
 import { isMfaEnvError } from '../errors.js';
 import { hasLongTermKey } from '../session/long-term-key.js';
 import { detectDialect } from '../shells/detect.js';
@@ -41,7 +42,8 @@ async function checkStore(): Promise<{ check: Check; store?: SecretStore }> {
  */
 function checkAwsFile(name: string, path: string, variable: string, whenMissing: string): Check {
   try {
-    readFileSync(path);
+    const section = sdkRefusedSection(readFileSync(path, 'utf8'));
+    if (section) return { name, ok: false, ...refusedSectionProblem(path, section) };
     return { name, ok: true, detail: `${path} readable` };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { name, ok: true, detail: `${path} not there (fine: ${whenMissing})` };
@@ -209,8 +211,9 @@ export async function doctorCommand(): Promise<number> {
   const profileChecks = current.name !== undefined ? await checkProfile(current.name, files[0]!.ok, store) : [current.problem];
   const checks: Check[] = [checkNode(), storeCheck, ...files, ...profileChecks, checkIntegration(), ...checkPath(), ...checkExtraCa()];
   for (const c of checks) {
-    process.stdout.write(`${c.ok ? 'ok     ' : 'problem'}  ${c.name}: ${c.detail}\n`);
-    if (!c.ok && c.fix) process.stdout.write(`         fix: ${c.fix}\n`);
+    // Names, serials and paths come from the AWS files and the environment: shown, never sent to the terminal.
+    process.stdout.write(`${c.ok ? 'ok     ' : 'problem'}  ${visible(c.name)}: ${visible(c.detail)}\n`);
+    if (!c.ok && c.fix) process.stdout.write(`         fix: ${visible(c.fix)}\n`);
   }
   const problems = checks.filter((c) => !c.ok).length;
   process.stdout.write(problems ? `${problems} problem${problems > 1 ? 's' : ''} found\n` : 'all good\n');

@@ -8,7 +8,7 @@ import { ExitCode, isMfaEnvError, MfaEnvError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
 import { forgetSession } from '../session/cache.js';
-import { hasLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
+import { deleteLongTermKey, hasLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
 import type { LongTermKey } from '../session/types.js';
 import { openStore } from '../store/index.js';
 import { maskKeyId } from './mask.js';
@@ -157,12 +157,18 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
   const mfaSerial = await chooseSerial(args, key, region ?? existing.region);
 
   const store = openStore();
+  const previous = await hasLongTermKey(store, profile);
   await saveLongTermKey(store, profile, key);
+  try {
+    await updateAwsFile(configPath, (text) =>
+      editSection(text, sectionFor(profile, 'config'), { mfa_serial: mfaSerial, ...(region ? { region } : {}) }),
+    );
+  } catch (err) {
+    // A key with no mfa_serial is a setup half done: the store goes back to how it was.
+    await (previous ? saveLongTermKey(store, profile, previous) : deleteLongTermKey(store, profile)).catch(() => {});
+    throw err;
+  }
   await forgetSession(store, profile); // a new key or device invalidates the cached session
-
-  await updateAwsFile(configPath, (text) =>
-    editSection(text, sectionFor(profile, 'config'), { mfa_serial: mfaSerial, ...(region ? { region } : {}) }),
-  );
   process.stderr.write(`mfa-env: stored key ${maskKeyId(key.accessKeyId)} for profile '${profile}' in the ${store.location}\n`);
   process.stderr.write(`mfa-env: wrote mfa_serial${region ? ' and region' : ''} to [${sectionFor(profile, 'config')}] in ${configPath}\n`);
   if (args.removePlaintext) {

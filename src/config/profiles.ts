@@ -1,6 +1,6 @@
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { UsageError } from '../errors.js';
-import { assertReadable } from './file-errors.js';
+import { assertNoRefusedSection, assertReadable } from './file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from './paths.js';
 import { checkProfileName, parseDuration } from './validate.js';
 
@@ -67,6 +67,8 @@ export async function readProfile(name: string, env = process.env): Promise<Prof
   if (config === undefined && creds === undefined) {
     assertReadable(awsConfigFile(env), 'AWS_CONFIG_FILE');
     assertReadable(awsCredentialsFile(env), 'AWS_SHARED_CREDENTIALS_FILE');
+    assertNoRefusedSection(awsConfigFile(env));
+    assertNoRefusedSection(awsCredentialsFile(env));
   }
   const profile: ProfileConfig = toProfile(name, config, creds);
   const duration = own(config, 'duration_seconds') ?? own(creds, 'duration_seconds');
@@ -87,6 +89,8 @@ export async function readProfile(name: string, env = process.env): Promise<Prof
  */
 export async function listProfiles(env = process.env): Promise<Omit<ProfileConfig, 'durationSeconds'>[]> {
   const { configFile, credentialsFile } = await loadFiles(env);
+  assertNoRefusedSection(awsConfigFile(env));
+  assertNoRefusedSection(awsCredentialsFile(env));
   const names = new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)]);
   return [...names].sort().map((name) => toProfile(name, own(configFile, name), own(credentialsFile, name)));
 }

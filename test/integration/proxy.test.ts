@@ -216,7 +216,7 @@ describe('credentials in a proxy or endpoint URL', () => {
     assert.equal(r.code, 5, r.stderr);
     assert.match(r.stderr, /127\.0\.0\.1:9/);
     assert.ok(!r.stderr.includes('hunter2-endpoint-pw') && !r.stderr.includes('admin:'), `credentials reached stderr: ${r.stderr}`);
-    const doctor = await s.mfaEnv(['doctor', '-p', 'dev']);
+    const doctor = await s.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'dev' } });
     assert.ok(!(doctor.stdout + doctor.stderr).includes('hunter2-endpoint-pw'), 'doctor printed the password');
   });
 });
