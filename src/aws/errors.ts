@@ -88,7 +88,7 @@ export function mapAwsError(err: unknown, service: 'STS' | 'IAM', endpoint: stri
   }
   // The SDK could not read a timestamp in a 200: whatever answered is not STS.
   if (name === 'TypeError' && /RFC-?3339|date-?time|timestamp|Invalid date/i.test(message)) {
-    return new NetworkError(`${where} answered a time that is not a time: not an ${service} response`, 'check AWS_ENDPOINT_URL and any proxy in between, then try again');
+    return new NetworkError(`${where} answered an expiry that is not a time: not an ${service} response`, 'check AWS_ENDPOINT_URL and any proxy in between, then try again');
   }
   // A request signed at a time AWS does not believe: this machine's clock, not the key.
   if (name === 'RequestExpired' || name === 'RequestTimeTooSkewed' || (name === 'SignatureDoesNotMatch' && /Signature (expired|not yet current)/i.test(message)) || (name === 'InvalidSignatureException' && /Signature (expired|not yet current)/i.test(message))) {
