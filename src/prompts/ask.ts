@@ -26,7 +26,8 @@ function restoreTerminalOnSignal(tty: Terminal): () => void {
       } catch {
         // the terminal is gone (a real hangup): nothing left to restore
       }
-      process.kill(process.pid, signal);
+      // Nobody else listening: the signal's own default ends the process, as without this handler.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
     };
     process.on(signal, handler);
     return [signal, handler] as const;
