@@ -99,7 +99,10 @@ async function stop(subprocess: ResultPromise, cancel: AbortController): Promise
   try {
     const pids = subprocess.pid === undefined ? [] : descendantsOf(subprocess.pid, await parentsByPid());
     signal(pids, 'SIGTERM');
-    const kill = () => signal(pids, 'SIGKILL');
+    // Later, a pid may belong to another process (the one we saw exited, the
+    // number was reused): only the same process, by its start time, is killed.
+    const seen = new Map(pids.map((pid) => [pid, startTimeOf(pid)]));
+    const kill = () => signal([...seen].filter(([pid, start]) => startTimeOf(pid) === start).map(([pid]) => pid), 'SIGKILL');
     setTimeout(() => {
       process.off('exit', kill);
       kill();
@@ -108,6 +111,18 @@ async function stop(subprocess: ResultPromise, cancel: AbortController): Promise
   } finally {
     cancel.abort(); // the shell: SIGTERM, then SIGKILL after forceKillAfterDelay
     subprocess.stdout?.destroy();
+  }
+}
+
+/** (Linux) When `pid` started, in clock ticks since boot, from /proc; undefined elsewhere or when it is gone. */
+function startTimeOf(pid: number): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "pid (comm) ": state is field 3, starttime field 22.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
   }
 }
 
