@@ -309,9 +309,13 @@ async function inWorker(req: WorkerRequest): Promise<WorkerReply> {
     const { NODE_EXTRA_CA_CERTS: _unused, ...env } = process.env;
     const child = spawn(process.execPath, workerCommand(), { stdio: ['pipe', 'pipe', 'ignore'], env });
     let out = '';
+    // mfa-env may exit before the worker's own deadline (the caller's came first): the worker goes with it.
+    const killWorker = () => child.kill('SIGKILL'); // a worker whose call is stuck cannot exit by itself
+    process.once('exit', killWorker);
     const finish = (settle: () => void) => {
       clearTimeout(timer);
-      child.kill('SIGKILL'); // a worker whose call is stuck on a prompt cannot exit by itself
+      process.off('exit', killWorker);
+      killWorker();
       settle();
     };
     const timer = setTimeout(

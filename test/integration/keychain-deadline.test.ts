@@ -5,8 +5,8 @@
 // keyring and keeps the deadline.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, makeUser, type Emulator } from '../emulator/server.js';
@@ -74,6 +74,51 @@ describe('a session bus that accepts connections and never answers', { timeout: 
   test('with MFA_ENV_KEYCHAIN_PROBE=0 too: the bus is still pinged before any native call', async () => {
     const res = await timed(() => sandbox.mfaEnv(['-p', 'dev', '-c', '123456'], { env: { MFA_ENV_KEYCHAIN_PROBE: '0' } }));
     assertStoreFailure(res, 'export with the probe off');
+  });
+});
+
+/** Keychain workers still running with `marker` in their environment (Linux /proc). */
+function workersWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (!readFileSync(`/proc/${name}/cmdline`, 'utf8').includes('keychain-worker')) continue;
+      if (readFileSync(`/proc/${name}/environ`, 'utf8').includes(marker)) found.push(Number(name));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+describe('a bus address JavaScript does not speak (tcp:) that accepts and never answers', { timeout: 60_000 }, () => {
+  let server: Server;
+  let sandbox: Sandbox;
+  let address: string;
+  const sockets = new Set<Socket>();
+  before(async () => {
+    server = createServer((s) => {
+      sockets.add(s);
+      s.on('data', () => {});
+      s.on('close', () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    address = `tcp:host=127.0.0.1,port=${(server.address() as AddressInfo).port}`;
+    sandbox = makeSandbox({ env: { DBUS_SESSION_BUS_ADDRESS: address, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
+    writeFileSync(sandbox.configFile, `[profile dev]\nmfa_serial = ${SERIAL}\n`);
+  });
+  after(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    sandbox.cleanup();
+  });
+
+  test('the read runs in the worker process: exit 4 within about 3 s, and the stuck worker does not outlive mfa-env', async () => {
+    const res = await timed(() => sandbox.mfaEnv(['-p', 'dev', '-c', '123456']));
+    assertStoreFailure(res, 'export');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(workersWith(address), [], 'a keychain worker is still running');
   });
 });
 
