@@ -24,7 +24,8 @@ function errorXml(code: string, message: string): string {
   return `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>r</RequestId></ErrorResponse>`;
 }
 
-type Answer = { status: number; body: string | Buffer };
+/** `chunked`: no Content-Length, the body streamed in pieces (the cap must hold while it streams). */
+type Answer = { status: number; body: string | Buffer; chunked?: boolean };
 let answers: Answer[] = [];
 let requests = 0;
 let server: Server;
@@ -41,8 +42,22 @@ before(async () => {
     req.on('end', () => {
       const a = answers[Math.min(requests, answers.length - 1)]!;
       requests++;
-      res.writeHead(a.status, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(a.body) });
-      res.end(a.body);
+      if (!a.chunked) {
+        res.writeHead(a.status, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(a.body) });
+        return void res.end(a.body);
+      }
+      res.writeHead(a.status, { 'Content-Type': 'text/xml' });
+      const body = Buffer.from(a.body);
+      let at = 0;
+      const more = () => {
+        while (at < body.length && !res.destroyed) {
+          const ok = res.write(body.subarray(at, (at += 64 * 1024)));
+          if (!ok) return void res.once('drain', more);
+        }
+        if (!res.destroyed) res.end();
+      };
+      res.on('error', () => {});
+      more();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -116,6 +131,11 @@ describe('answers too big to be STS', () => {
   test('a 30 MB error message is refused without reading it whole, in one short line', async () => {
     answerWith({ status: 400, body: errorXml('AccessDenied', 'x'.repeat(30 << 20)) });
     await assertRefused(await mint(), /not an AWS response/);
+  });
+
+  test('the same streamed without a Content-Length: cut off while it streams', async () => {
+    answerWith({ status: 400, body: errorXml('AccessDenied', 'x'.repeat(30 << 20)), chunked: true });
+    await assertRefused(await mint(), /more than 256 KB, far more than any AWS answer: not an AWS response/);
   });
 
   test('a long error message with terminal escapes is cut to one printable line', async () => {
