@@ -1,5 +1,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { redactUrl, signingRegion, stsEndpoint } from '../aws/endpoints.js';
+import { proxyFor } from '../aws/proxy-env.js';
 import { describeFileError, refusedSectionProblem, sdkRefusedSection } from '../config/file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import { readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
@@ -195,6 +197,27 @@ function checkExtraCa(): Check[] {
   return [{ name, ok: true, detail: `${file}: ${blocks.length} certificate${blocks.length > 1 ? 's' : ''}` }];
 }
 
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY'];
+
+/** With a proxy variable set: which way STS is reached, as the calls will pick it (a password never shown). */
+function checkProxy(): Check[] {
+  if (!PROXY_VARIABLES.some((name) => process.env[name])) return [];
+  const endpoint = stsEndpoint() ?? `https://sts.${signingRegion(undefined)}.amazonaws.com`;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return [{ name: 'proxy', ok: false, detail: `the STS endpoint ${redactUrl(endpoint)} is not a URL`, fix: 'fix AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL' }];
+  }
+  try {
+    const proxy = proxyFor(url);
+    const scheme = url.protocol.replace(/:$/, '');
+    return [{ name: 'proxy', ok: true, detail: proxy ? `STS (${url.host}) through ${redactUrl(proxy.href)}` : `STS (${url.host}) direct: NO_PROXY names it, or no ${scheme} proxy is set` }];
+  } catch (err) {
+    return [{ name: 'proxy', ok: false, detail: message(err), fix: isMfaEnvError(err) ? err.hint : undefined }];
+  }
+}
+
 function checkPath(): Check[] {
   return ['mfa-env', 'mfa-exec'].map((bin) => {
     const found = onPath(bin);
@@ -209,7 +232,7 @@ export async function doctorCommand(): Promise<number> {
   const { check: storeCheck, store } = await checkStore();
   const files = checkAwsFiles();
   const profileChecks = current.name !== undefined ? await checkProfile(current.name, files[0]!.ok, store) : [current.problem];
-  const checks: Check[] = [checkNode(), storeCheck, ...files, ...profileChecks, checkIntegration(), ...checkPath(), ...checkExtraCa()];
+  const checks: Check[] = [checkNode(), storeCheck, ...files, ...profileChecks, checkIntegration(), ...checkPath(), ...checkExtraCa(), ...checkProxy()];
   for (const c of checks) {
     // Names, serials and paths come from the AWS files and the environment: shown, never sent to the terminal.
     process.stdout.write(`${c.ok ? 'ok     ' : 'problem'}  ${visible(c.name)}: ${visible(c.detail)}\n`);

@@ -202,6 +202,10 @@ describe('credentials in a proxy or endpoint URL', () => {
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(authProxy.seen.length, 1);
 
+    const doctor = await s.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'dev' } });
+    assert.match(doctor.stdout, new RegExp(`ok +proxy: STS \\(${HOST}:${emulator.port}\\) through http://\\*\\*\\*@127\\.0\\.0\\.1:${authProxy.port}/`));
+    assert.ok(!doctor.stdout.includes(PROXY_PASSWORD), 'doctor printed the proxy password');
+
     const wrong = sandbox(`http://elsewhere.invalid:1`, { HTTP_PROXY: withAuth });
     const user2 = await setUpUser(wrong, emulator);
     const r = await wrong.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user2))]);

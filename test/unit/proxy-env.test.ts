@@ -2,7 +2,7 @@
 // picks it: src/aws/http-handler.ts. The CLI side is test/integration/proxy.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bypassesProxy, proxyFor } from '../../src/aws/http-handler.js';
+import { bypassesProxy, proxyFor } from '../../src/aws/proxy-env.js';
 
 const sts = { protocol: 'https:', hostname: 'sts.eu-west-1.amazonaws.com' };
 
