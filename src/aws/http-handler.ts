@@ -9,6 +9,7 @@ import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { NetworkError } from '../errors.js';
 import { extraCaOption } from './extra-ca.js';
+import { redactUrl } from './endpoints.js';
 import { proxyFor } from './proxy-env.js';
 
 /**
@@ -28,6 +29,21 @@ function tooLarge(bytes?: number): NetworkError {
   return Object.assign(new NetworkError(`the answer was ${what}, far more than any AWS answer: not an AWS response`, 'check AWS_ENDPOINT_URL and any proxy in between, then try again'), {
     $metadata: {},
   });
+}
+
+/** Codes of a connection that failed: with a proxy in the way, it is the proxy that could not be reached or refused the tunnel. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+
+/** A connection error through a proxy names the proxy (without its password), not only the endpoint. */
+function throughProxy(err: unknown, proxy: URL, request: Request): unknown {
+  const code = (err as NodeJS.ErrnoException)?.code ?? '';
+  const name = (err as Error)?.name ?? '';
+  if (!CONNECTION_CODES.has(code) && name !== 'TimeoutError') return err;
+  const variable = request.protocol.replace(/:$/, '').toLowerCase() === 'https' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+  return Object.assign(
+    new NetworkError(`could not reach ${request.hostname} through the proxy ${redactUrl(proxy.href)} (${variable}): ${code || name}`, `check ${variable} and NO_PROXY, then try again`),
+    { $metadata: {} },
+  );
 }
 
 /** The response with its body cut off, as an error, past MAX_RESPONSE_BYTES. */
@@ -82,7 +98,12 @@ export function requestHandler(timeouts: { connectionTimeout: number; requestTim
   return {
     metadata: { handlerProtocol: 'http/1.1' },
     async handle(request: Request, options?: Parameters<NodeHttpHandler['handle']>[1]): Promise<Handled> {
-      return capped(await handlerFor(request).handle(request, options));
+      const proxy = proxyFor(request, env);
+      try {
+        return capped(await handlerFor(request).handle(request, options));
+      } catch (err) {
+        throw proxy ? throughProxy(err, proxy, request) : err;
+      }
     },
     updateHttpClientConfig() {},
     httpHandlerConfigs: () => ({}),

@@ -132,6 +132,15 @@ describe('plain HTTP through HTTP_PROXY', () => {
     assert.equal(proxy.seen.length, 2);
   });
 
+  test('a proxy that cannot be reached is named (without its password) in the exit-5 message', async () => {
+    const s = sandbox(undefined, { HTTP_PROXY: 'http://someone:pw-123@127.0.0.1:9' });
+    const user = await setUpUser(s, emulator);
+    const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user))]);
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, new RegExp(`could not reach ${HOST.replaceAll('.', '\\.')} through the proxy http://\\*\\*\\*@127\\.0\\.0\\.1:9/ \\(HTTP_PROXY\\): ECONNREFUSED\nmfa-env: check HTTP_PROXY and NO_PROXY`));
+    assert.ok(!r.stderr.includes('pw-123'));
+  });
+
   test('lower-case http_proxy is honoured too, and wins over HTTP_PROXY', async () => {
     const s = sandbox(undefined, { http_proxy: proxy.url, HTTP_PROXY: 'http://127.0.0.1:9' });
     const user = await setUpUser(s, emulator);
