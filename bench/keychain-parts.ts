@@ -12,7 +12,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { makeUser, startEmulator } from '../test/emulator/server.js';
+import { makeUser, startEmulator } from '../src/demo/emulator/server.js';
 import { makeSandbox } from '../test/helpers/cli.js';
 import { runStoreOp } from '../test/helpers/run.js';
 import { startSecretService } from '../test/helpers/secret-service.js';
@@ -84,7 +84,7 @@ try {
   const worker = execFileSync(
     'hyperfine',
     ['-N', '--warmup', '3', '--runs', String(RUNS * 2), '--style', 'basic',
-      `env -i ${envArgs.join(' ')} sh -c '${process.execPath} ${join(ROOT, 'dist', 'keychain-worker.mjs')} < ${request}'`],
+      `env -i ${envArgs.join(' ')} sh -c '${process.execPath} ${join(ROOT, 'dist', 'keychain-worker.js')} < ${request}'`],
     { encoding: 'utf8' },
   );
   console.log('\nthe write worker, one set, end to end (hyperfine):');

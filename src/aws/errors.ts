@@ -1,4 +1,4 @@
-import { AwsRefusedError, isMfaEnvError, type MfaEnvError, NetworkError, UnexpectedAwsError } from '../errors.js';
+import { AwsRefusedError, MfaEnvError, NetworkError, UnexpectedAwsError } from '../errors.js';
 import { redactUrl } from './endpoints.js';
 
 /** The longest piece of an AWS message that goes into ours: a 30 MB error body is still one short line. */
@@ -62,7 +62,7 @@ interface SdkError {
 
 /** Turns what the AWS SDK threw into one of our typed errors, with what to do next. */
 export function mapAwsError(err: unknown, service: 'STS' | 'IAM', endpoint: string): MfaEnvError {
-  if (isMfaEnvError(err)) return err;
+  if (err instanceof MfaEnvError) return err;
   const e = (err ?? {}) as SdkError;
   const name = e.name ?? '';
   const message = awsMessageLine((e.message ?? String(err)).split('\n')[0]!);

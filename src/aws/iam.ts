@@ -5,7 +5,7 @@ import { clientConfig } from './client-config.js';
 import { iamEndpoint, redactUrl } from './endpoints.js';
 import { isMfaSerial } from '../config/validate.js';
 import { NetworkError } from '../errors.js';
-import { withDeadline } from './deadline.js';
+import { withAwsDeadline } from './deadline.js';
 import { mapAwsError, retryThrottled } from './errors.js';
 
 export interface MfaDevice {
@@ -35,7 +35,7 @@ export async function listMfaDevices(key: LongTermKey, region: string | undefine
   const endpoint = iamEndpoint();
   const client = new IAMClient(clientConfig(key, region, endpoint));
   try {
-    const out = await withDeadline('IAM', endpoint, (abortSignal) => retryThrottled(abortSignal, () => client.send(new ListMFADevicesCommand({}), { abortSignal })));
+    const out = await withAwsDeadline('IAM', endpoint, (abortSignal) => retryThrottled(abortSignal, () => client.send(new ListMFADevicesCommand({}), { abortSignal })));
     return (out.MFADevices ?? []).map((d) => ({ serialNumber: checkedSerial(d.SerialNumber, endpoint), userName: d.UserName, enableDate: d.EnableDate }));
   } catch (err) {
     throw mapAwsError(err, 'IAM', endpoint ?? '');

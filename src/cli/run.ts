@@ -1,4 +1,4 @@
-import { ExitCode, isMfaEnvError } from '../errors.js';
+import { ExitCode, MfaEnvError } from '../errors.js';
 
 /** The longest line an error may print: whatever a message quotes, it stays a line. */
 const MAX_LINE_CHARS = 400;
@@ -14,7 +14,7 @@ export function oneLine(text: string): string {
 
 /** Prints an error as one or two lines on stderr and returns its exit code. */
 export function reportError(prog: string, err: unknown): number {
-  if (isMfaEnvError(err)) {
+  if (err instanceof MfaEnvError) {
     process.stderr.write(`${prog}: ${oneLine(err.message)}\n`);
     // Checks shared by both programs point at mfa-env's help; mfa-exec's own is the one to read.
     const hint = prog === 'mfa-exec' ? err.hint?.replace('see mfa-env --help', 'see mfa-exec --help') : err.hint;

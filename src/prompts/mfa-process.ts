@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { UsageError } from '../errors.js';
+import { readProcStat } from '../os/processes.js';
 import { childEnvironment } from '../session/environment.js';
 
 /** A hardware key may be waiting for a touch, a password manager for its password: a minute, then give up. */
@@ -114,16 +115,9 @@ async function stop(subprocess: ResultPromise, cancel: AbortController): Promise
   }
 }
 
-/** (Linux) When `pid` started, in clock ticks since boot, from /proc; undefined elsewhere or when it is gone. */
+/** (Linux) When `pid` started; undefined elsewhere or when it is gone. */
 function startTimeOf(pid: number): string | undefined {
-  if (process.platform !== 'linux') return undefined;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after "pid (comm) ": state is field 3, starttime field 22.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
+  return process.platform === 'linux' ? readProcStat(pid)?.startTime : undefined;
 }
 
 function signal(pids: number[], name: NodeJS.Signals): void {
@@ -157,14 +151,8 @@ async function parentsByPid(): Promise<Map<number, number>> {
     // /proc is always there; ps is not (slim containers).
     for (const name of safeReaddir('/proc')) {
       if (!/^\d+$/.test(name)) continue;
-      try {
-        // "pid (comm) state ppid …", and comm may hold spaces and parentheses.
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        const ppid = Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
-        if (Number.isInteger(ppid)) parents.set(Number(name), ppid);
-      } catch {
-        // exited while we looked
-      }
+      const ppid = readProcStat(name)?.ppid; // undefined: exited while we looked
+      if (Number.isInteger(ppid)) parents.set(Number(name), ppid!);
     }
     return parents;
   }

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, makeUser, type Emulator } from '../emulator/server.js';
+import { startEmulator, makeUser, type Emulator } from '../../src/demo/emulator/server.js';
 import { makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { assertOk, exportsOf } from '../helpers/dev-profile.js';
 import { requireTool } from '../helpers/require-tool.js';

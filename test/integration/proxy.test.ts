@@ -11,7 +11,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeUser, startEmulator, type Emulator } from '../emulator/server.js';
+import { makeUser, startEmulator, type Emulator } from '../../src/demo/emulator/server.js';
 import { emulatorSandbox, type Sandbox } from '../helpers/cli.js';
 import { exportsOf } from '../helpers/dev-profile.js';
 import { requireTool } from '../helpers/require-tool.js';
