@@ -155,6 +155,10 @@ if [ ! -f ${script} ]; then
     printf '%s\\n' ${sh(`${name}: ${resolve(`dist/${name}.js`)} is gone (checkout moved?): run npm run build, or ./install.sh, where it is now`)} >&2
     exit 1
 fi
+# No core dump of a process that holds the long-term key and sessions (Node
+# has no setrlimit; a shell builtin costs nothing measurable). Soft limit only:
+# mfa-exec's command inherits it and may raise it again.
+ulimit -S -c 0 2>/dev/null
 unset MFA_ENV_NODE_EXTRA_CA_CERTS
 if [ -n "\${NODE_EXTRA_CA_CERTS-}" ]; then
     MFA_ENV_NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS

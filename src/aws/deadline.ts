@@ -1,5 +1,6 @@
 import { debug } from '../debug.js';
 import { NetworkError } from '../errors.js';
+import { redactUrl } from './endpoints.js';
 
 /**
  * An AWS call never takes longer than this (the README says 12 s). The SDK
@@ -33,7 +34,7 @@ export async function withAwsDeadline<T>(service: string, endpoint: string | und
     const outcome = ctl.signal.aborted ? 'timed out' : `failed (${(err as Error)?.name || 'error'})`;
     debug(`aws: ${service} ${operation} at ${where}: ${outcome} after ${Date.now() - started} ms`);
     if (ctl.signal.aborted) {
-      const target = endpoint || service;
+      const target = endpoint ? redactUrl(endpoint) : service;
       if (opts.sentMayHave) throw new NetworkError(`no answer from ${target} within ${CALL_DEADLINE_MS / 1000} s after the request was sent; ${opts.sentMayHave.message}`, opts.sentMayHave.hint);
       throw new NetworkError(`no answer from ${target} within ${CALL_DEADLINE_MS / 1000} s`, 'check your network or AWS_ENDPOINT_URL, then try again');
     }

@@ -1,4 +1,51 @@
 import { AwsRefusedError, MfaEnvError, NetworkError, UnexpectedAwsError } from '../errors.js';
+import { redactUrl } from './endpoints.js';
+
+/** The longest piece of an AWS message that goes into ours: a 30 MB error body is still one short line. */
+const MAX_MESSAGE_CHARS = 200;
+
+/** AWS's codes for "too many requests, slow down": the request was not acted on, so it can be sent again. */
+const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestLimitExceeded', 'TooManyRequestsException', 'RequestThrottled', 'RequestThrottledException', 'SlowDown']);
+
+/** Waits before each retry of a throttled call: about 0.3, 0.6, 1.2 s, with jitter (AWS's advice: back off, exponentially). */
+const THROTTLE_BACKOFF_MS = [300, 600, 1200];
+
+function isThrottled(err: unknown): boolean {
+  const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  return THROTTLING.has(e?.name ?? '') || THROTTLING.has(e?.Code ?? '');
+}
+
+/**
+ * Runs an AWS call again while AWS answers that it is throttling, backing
+ * off between tries; the last refusal is thrown as it came, and named by
+ * mapAwsError. A throttled request was not acted on: even a GetSessionToken
+ * with an MFA code can be sent again.
+ */
+export async function retryThrottled<T>(signal: AbortSignal, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!isThrottled(err) || attempt >= THROTTLE_BACKOFF_MS.length || signal.aborted) {
+        if (isThrottled(err)) Object.assign(err as object, { mfaEnvAttempts: attempt + 1 });
+        throw err;
+      }
+      const wait = THROTTLE_BACKOFF_MS[attempt]! * (0.75 + Math.random() / 2);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
+/** An AWS message as one line of printable text, cut to a sane length. */
+export function awsMessageLine(text: string): string {
+  const line = text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return line.length > MAX_MESSAGE_CHARS ? `${line.slice(0, MAX_MESSAGE_CHARS - 3)}...` : line;
+}
+
+const CLOCK_HINT = "is this machine's clock right? Compare it with a time server (timedatectl, or sntp), then try again";
 
 // Certificate and TLS failures: the endpoint was reached but cannot be trusted (a proxy, a wrong URL).
 const TLS_CODE = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_|EPROTO$)/;
@@ -8,6 +55,7 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTF
 interface SdkError {
   name?: string;
   code?: string;
+  Code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
 }
@@ -17,8 +65,8 @@ export function mapAwsError(err: unknown, service: 'STS' | 'IAM', endpoint: stri
   if (err instanceof MfaEnvError) return err;
   const e = (err ?? {}) as SdkError;
   const name = e.name ?? '';
-  const message = (e.message ?? String(err)).split('\n')[0]!.trim();
-  const where = endpoint || `${service} (default endpoint)`;
+  const message = awsMessageLine((e.message ?? String(err)).split('\n')[0]!);
+  const where = endpoint ? redactUrl(endpoint) : `${service} (default endpoint)`;
 
   const status = e.$metadata?.httpStatusCode;
   if (NETWORK_CODES.has(e.code ?? '') || name === 'TimeoutError' || name === 'RequestTimeout' || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|socket hang up|timed? ?out/i.test(message)) {
@@ -37,6 +85,18 @@ export function mapAwsError(err: unknown, service: 'STS' | 'IAM', endpoint: stri
     /Deserialization error|char '.' is not expected|Unexpected end|not valid XML/i.test(message);
   if ((status !== undefined && status >= 500) || (notAws && status !== undefined)) {
     return new NetworkError(`${where} answered HTTP ${status}${name && name !== 'Error' ? ` (${name})` : ''}, not an ${service} response`, 'AWS or a proxy in between is failing; try again later, or check AWS_ENDPOINT_URL');
+  }
+  // The SDK could not read a timestamp in a 200: whatever answered is not STS.
+  if (name === 'TypeError' && /RFC-?3339|date-?time|timestamp|Invalid date/i.test(message)) {
+    return new NetworkError(`${where} answered an expiry that is not a time: not an ${service} response`, 'check AWS_ENDPOINT_URL and any proxy in between, then try again');
+  }
+  // A request signed at a time AWS does not believe: this machine's clock, not the key.
+  if (name === 'RequestExpired' || name === 'RequestTimeTooSkewed' || (name === 'SignatureDoesNotMatch' && /Signature (expired|not yet current)/i.test(message)) || (name === 'InvalidSignatureException' && /Signature (expired|not yet current)/i.test(message))) {
+    return new NetworkError(`${service} refused the request as signed at the wrong time (${name}): this machine's clock is off`, CLOCK_HINT);
+  }
+  if (isThrottled(err)) {
+    const attempts = (err as { mfaEnvAttempts?: number }).mfaEnvAttempts ?? 1;
+    return new NetworkError(`${service} is throttling requests (${name || e.Code}); gave up after ${attempts} ${attempts === 1 ? 'try' : 'tries'}`, 'too many calls to AWS from this account right now: wait a minute and try again');
   }
   if (name === 'AccessDenied' && /invalid MFA one time pass code/i.test(message)) {
     return new AwsRefusedError('AWS refused the MFA code: wrong or already used', 'wait for the next code and try again', name, true);

@@ -3,9 +3,10 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, type AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
 import type { LongTermKey, Session } from '../session/types.js';
 import { clientConfig } from './client-config.js';
-import { stsEndpoint } from './endpoints.js';
+import { redactUrl, stsEndpoint } from './endpoints.js';
+import { checkStsCredentials } from './sts-answer.js';
 import { withAwsDeadline } from './deadline.js';
-import { mapAssumeRoleError, mapAwsError } from './errors.js';
+import { mapAssumeRoleError, mapAwsError, retryThrottled } from './errors.js';
 
 export interface GetSessionTokenInput {
   key: LongTermKey;
@@ -26,7 +27,7 @@ export async function getSessionToken(input: GetSessionTokenInput): Promise<Sess
     const out = await withAwsDeadline(
       'STS',
       endpoint,
-      (abortSignal) => client.send(new GetSessionTokenCommand({ SerialNumber: input.mfaSerial, TokenCode: input.code, DurationSeconds: input.durationSeconds }), { abortSignal }),
+      (abortSignal) => retryThrottled(abortSignal, () => client.send(new GetSessionTokenCommand({ SerialNumber: input.mfaSerial, TokenCode: input.code, DurationSeconds: input.durationSeconds }), { abortSignal })),
       { operation: 'GetSessionToken', sentMayHave: { message: 'AWS may have used the MFA code', hint: 'wait for the next code, then try again' } },
     );
     const c = out.Credentials;
@@ -34,7 +35,7 @@ export async function getSessionToken(input: GetSessionTokenInput): Promise<Sess
       // A 200 that is not STS's XML (a captive portal's page parses to nothing): not an STS answer.
       throw Object.assign(new Error('GetSessionToken answered without credentials'), { name: '', $metadata: out.$metadata });
     }
-    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
+    return checkStsCredentials(c, endpoint ? `STS at ${redactUrl(endpoint)}` : 'STS');
   } catch (err) {
     throw mapAwsError(err, 'STS', endpoint ?? '');
   } finally {
@@ -85,7 +86,7 @@ export async function assumeRole(input: AssumeRoleInput): Promise<Session> {
     credentials: c,
   });
   try {
-    const out = await withAwsDeadline('STS', endpoint, (abortSignal) =>
+    const send = (abortSignal: AbortSignal) =>
       client.send(
         new AssumeRoleCommand({
           RoleArn: input.roleArn,
@@ -95,9 +96,13 @@ export async function assumeRole(input: AssumeRoleInput): Promise<Session> {
           ...(input.mfa ? { SerialNumber: input.mfa.serialNumber, TokenCode: input.mfa.code } : {}),
         }),
         { abortSignal },
-      ),
-    );
-    return assumeRoleCredentials(out);
+      );
+    // A code goes once (see getSessionToken); without one, Throttling is retried.
+    const out = await withAwsDeadline('STS', endpoint, (abortSignal) => (input.mfa ? send(abortSignal) : retryThrottled(abortSignal, () => send(abortSignal))), {
+      operation: 'AssumeRole',
+      ...(input.mfa ? { sentMayHave: { message: 'AWS may have used the MFA code', hint: 'wait for the next code, then try again' } } : {}),
+    });
+    return assumeRoleCredentials(out, endpoint);
   } catch (err) {
     throw mapAssumeRoleError(err, { roleArn: input.roleArn, asker: input.asker, durationSeconds: input.durationSeconds }) ?? mapAwsError(err, 'STS', endpoint ?? '');
   } finally {
@@ -106,10 +111,10 @@ export async function assumeRole(input: AssumeRoleInput): Promise<Session> {
 }
 
 /** AssumeRole's answer → the credentials: the one place it is read (a sanity check plugs in here). */
-export function assumeRoleCredentials(out: Pick<AssumeRoleCommandOutput, 'Credentials' | '$metadata'>): Session {
+export function assumeRoleCredentials(out: Pick<AssumeRoleCommandOutput, 'Credentials' | '$metadata'>, endpoint?: string): Session {
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
     throw Object.assign(new Error('AssumeRole answered without credentials'), { name: '', $metadata: out.$metadata });
   }
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(c.Expiration) };
+  return checkStsCredentials(c, endpoint ? `STS at ${redactUrl(endpoint)}` : 'STS');
 }

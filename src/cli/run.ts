@@ -1,9 +1,16 @@
 import { debugEnabled } from '../debug.js';
 import { ExitCode, MfaEnvError } from '../errors.js';
 
-/** One line, no control characters: error text must never paint the terminal. */
-function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+/** The longest line an error may print: whatever a message quotes, it stays a line. */
+const MAX_LINE_CHARS = 400;
+
+/**
+ * One line, no control characters (C0, DEL, C1: a lone 0x9b is a CSI to
+ * some terminals): error text must never paint the terminal.
+ */
+export function oneLine(text: string): string {
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS - 3)}...` : line;
 }
 
 /** Prints an error as one or two lines on stderr and returns its exit code. */

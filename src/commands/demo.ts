@@ -57,7 +57,8 @@ export async function demoCommand(): Promise<number> {
       AWS_ENDPOINT_URL: emulator.url,
       AWS_REGION: 'us-east-1',
     });
-    for (const name of ['AWS_PROFILE', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_IAM', 'AWS_DEFAULT_REGION']) delete process.env[name];
+    // The emulator is on this machine's loopback: a proxy from the environment is not the way to it.
+    for (const name of ['AWS_PROFILE', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_IAM', 'AWS_DEFAULT_REGION', 'http_proxy', 'HTTP_PROXY']) delete process.env[name];
 
     say(`mfa-env demo: a local STS/IAM emulator listens on ${emulator.url}; no AWS account is involved.`);
     say(`Everything lives in ${dir} and is deleted at the end.`);

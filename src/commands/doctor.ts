@@ -2,7 +2,10 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeFileError } from '../config/file-errors.js';
+import { redactUrl, signingRegion, stsEndpoint } from '../aws/endpoints.js';
+import { proxyFor } from '../aws/proxy-env.js';
+import { visible } from '../cli/printable.js';
+import { describeFileError, refusedSectionProblem, sdkRefusedSection } from '../config/file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import { listProfiles, readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
 import { isRoleProfile, readProfileChain } from '../config/roles.js';
@@ -49,7 +52,8 @@ async function checkStore(): Promise<{ check: Check; store?: SecretStore }> {
  */
 function checkAwsFile(name: string, path: string, variable: string, whenMissing: string): Check {
   try {
-    readFileSync(path);
+    const section = sdkRefusedSection(readFileSync(path, 'utf8'));
+    if (section) return { name, ok: false, ...refusedSectionProblem(path, section) };
     return { name, ok: true, detail: `${path} readable` };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { name, ok: true, detail: `${path} not there (fine: ${whenMissing})` };
@@ -270,6 +274,27 @@ function checkExtraCa(): Check[] {
   return [{ name, ok: true, detail: `${file}: ${blocks.length} certificate${blocks.length > 1 ? 's' : ''}` }];
 }
 
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY'];
+
+/** With a proxy variable set: which way STS is reached, as the calls will pick it (a password never shown). */
+function checkProxy(): Check[] {
+  if (!PROXY_VARIABLES.some((name) => process.env[name])) return [];
+  const endpoint = stsEndpoint() ?? `https://sts.${signingRegion(undefined)}.amazonaws.com`;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return [{ name: 'proxy', ok: false, detail: `the STS endpoint ${redactUrl(endpoint)} is not a URL`, fix: 'fix AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL' }];
+  }
+  try {
+    const proxy = proxyFor(url);
+    const scheme = url.protocol.replace(/:$/, '');
+    return [{ name: 'proxy', ok: true, detail: proxy ? `STS (${url.host}) through ${redactUrl(proxy.href)}` : `STS (${url.host}) direct: NO_PROXY names it, or no ${scheme} proxy is set` }];
+  } catch (err) {
+    return [{ name: 'proxy', ok: false, detail: message(err), fix: err instanceof MfaEnvError ? err.hint : undefined }];
+  }
+}
+
 function checkPath(): Check[] {
   return ['mfa-env', 'mfa-exec'].map((bin) => {
     const found = findOnPath(bin);
@@ -286,10 +311,11 @@ export async function doctorCommand(args: { profile?: string } = {}): Promise<nu
   const profileChecks = [...toCheck.problems];
   const names = toCheck.names;
   for (const name of names) profileChecks.push(...(await checkProfile(name, files[0]!.ok, store)));
-  const checks: Check[] = [checkNode(), storeCheck, ...files, ...profileChecks, checkIntegration(), ...checkPath(), ...checkExtraCa()];
+  const checks: Check[] = [checkNode(), storeCheck, ...files, ...profileChecks, checkIntegration(), ...checkPath(), ...checkExtraCa(), ...checkProxy()];
   for (const c of checks) {
-    process.stdout.write(`${c.ok ? 'ok     ' : 'problem'}  ${c.name}: ${c.detail}\n`);
-    if (!c.ok && c.fix) process.stdout.write(`         fix: ${c.fix}\n`);
+    // Names, serials and paths come from the AWS files and the environment: shown, never sent to the terminal.
+    process.stdout.write(`${c.ok ? 'ok     ' : 'problem'}  ${visible(c.name)}: ${visible(c.detail)}\n`);
+    if (!c.ok && c.fix) process.stdout.write(`         fix: ${visible(c.fix)}\n`);
   }
   const problems = checks.filter((c) => !c.ok).length;
   process.stdout.write(problems ? `${problems} problem${problems > 1 ? 's' : ''} found\n` : 'all good\n');

@@ -8,7 +8,7 @@ import { AwsRefusedError, ExitCode, MfaEnvError, UsageError } from '../errors.js
 import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
 import { forgetSession } from '../session/cache.js';
-import { findLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
+import { deleteLongTermKey, findLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
 import { forgetRole, profilesWithRole } from '../session/role-cache.js';
 import type { LongTermKey } from '../session/types.js';
 import { openStore } from '../store/index.js';
@@ -272,14 +272,19 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
 
   const sameKey = stored !== undefined && stored.accessKeyId === key.accessKeyId && stored.secretAccessKey === key.secretAccessKey;
   if (!gathered.kept) await saveLongTermKey(store, profile, key);
+  try {
+    await updateAwsFile(configPath, (text) =>
+      editSection(text, sectionFor(profile, 'config'), { mfa_serial: mfaSerial, ...(region ? { region } : {}) }),
+    );
+  } catch (err) {
+    // A key with no mfa_serial is a setup half done: the store goes back to how it was.
+    if (!gathered.kept) await (stored ? saveLongTermKey(store, profile, stored) : deleteLongTermKey(store, profile)).catch(() => {});
+    throw err;
+  }
   // A new key or device invalidates the cached session; the same ones keep it.
   const sessionKept = sameKey && existing.mfaSerial === mfaSerial;
   if (!sessionKept) await forgetSession(store, profile);
   if (!sessionKept) for (const role of await profilesWithRole(store, profile)) await forgetRole(store, role); // and the roles assumed with it
-
-  await updateAwsFile(configPath, (text) =>
-    editSection(text, sectionFor(profile, 'config'), { mfa_serial: mfaSerial, ...(region ? { region } : {}) }),
-  );
   process.stderr.write(
     gathered.kept || sameKey
       ? `mfa-env: kept key ${maskKeyId(key.accessKeyId)} for profile '${profile}' in the ${store.location}${sessionKept ? '; its cached session stays' : ''}\n`

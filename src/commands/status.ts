@@ -5,6 +5,7 @@ import { longTermKeysIn } from '../session/long-term-key.js';
 import { rolesIn } from '../session/role-cache.js';
 import { openStore } from '../store/index.js';
 import { traceStore } from '../session/store-trace.js';
+import { terminalJson, visible } from '../cli/printable.js';
 import { maskKeyId } from './mask.js';
 
 interface Left {
@@ -102,13 +103,13 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
     ? { profile: process.env.MFA_ENV_PROFILE, expires: Number(process.env.MFA_ENV_EXPIRES) || null }
     : null;
   if (args.json) {
-    process.stdout.write(JSON.stringify({ store: { backend: store.backend, location: store.location }, shell, profiles: rows }, null, 2) + '\n');
+    process.stdout.write(terminalJson({ store: { backend: store.backend, location: store.location }, shell, profiles: rows }, 2) + '\n');
     return 0;
   }
-  const out: string[] = [`store: ${store.backend} (${store.location})`];
+  const out: string[] = [`store: ${store.backend} (${visible(store.location)})`];
   if (shell) {
     const left = shell.expires ? formatLeft(Math.floor((shell.expires * 1000 - now) / 1000)) : 'unknown';
-    out.push(`this shell: session of '${shell.profile}', ${left === 'expired' ? 'expired' : `${left} left`}`);
+    out.push(`this shell: session of '${visible(shell.profile)}', ${left === 'expired' ? 'expired' : `${left} left`}`);
   } else {
     out.push('this shell: no mfa-env session');
   }
@@ -129,11 +130,11 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
       const session = r.session
         ? `${r.session.secondsLeft > 0 ? `${formatLeft(r.session.secondsLeft)} left` : 'expired'}${r.session.inThisShell ? ' (this shell)' : ''}`
         : 'none';
-      table.push([r.profile, r.keyId ?? 'not stored', r.mfaSerial ?? 'none', session]);
+      table.push([visible(r.profile), visible(r.keyId ?? 'not stored'), visible(r.mfaSerial ?? 'none'), session]);
     }
     const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
     for (const row of table) out.push(row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
-    if (gone.length) out.push(`not in the AWS files: ${gone.map((n) => `'${n}'`).join(', ')} (mfa-env remove --profile NAME deletes what is stored)`);
+    if (gone.length) out.push(`not in the AWS files: ${gone.map((n) => `'${visible(n)}'`).join(', ')} (mfa-env remove --profile NAME deletes what is stored)`);
   }
   process.stdout.write(out.join('\n') + '\n');
   return 0;

@@ -34,6 +34,42 @@ export function awsFileError(err: unknown, path: string, action: 'read' | 'write
   return new UsageError(p.detail, p.fix);
 }
 
+/**
+ * The sections the AWS SDKs' parser refuses: one of them anywhere in a file
+ * and the SDK (and so every AWS tool in JavaScript, and mfa-env's reader)
+ * takes the whole file for empty, so every profile in it looks "not set up".
+ */
+const SDK_REFUSED_SECTIONS = new Set(['__proto__', 'profile __proto__']);
+
+/** `[profile __proto__]` or `[__proto__]` when `text` has one, the way the SDK's parser reads a line. */
+export function sdkRefusedSection(text: string): string | undefined {
+  for (const line of text.split(/\r?\n/)) {
+    const t = line.split(/(^|\s)[;#]/)[0]!.trim();
+    if (t.startsWith('[') && t.endsWith(']') && SDK_REFUSED_SECTIONS.has(t.slice(1, -1))) return t;
+  }
+  return undefined;
+}
+
+/** What a refused section means, with the fix. */
+export function refusedSectionProblem(path: string, section: string): FileProblem {
+  return { detail: `${path} has a section ${section}, which makes the AWS SDKs ignore the whole file`, fix: `rename or delete ${section} in ${path}` };
+}
+
+/** The typed error when `path` has a section the SDK refuses (a missing or unreadable file: none). */
+export function assertNoRefusedSection(path: string): void {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return;
+  }
+  const section = sdkRefusedSection(text);
+  if (section) {
+    const p = refusedSectionProblem(path, section);
+    throw new UsageError(p.detail, p.fix);
+  }
+}
+
 /** A file that exists but cannot be read is the typed error; a missing one is fine. */
 export function assertReadable(path: string, variable: string): void {
   try {

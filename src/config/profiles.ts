@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { debug, debugEnabled } from '../debug.js';
 import { UsageError } from '../errors.js';
-import { assertReadable } from './file-errors.js';
+import { assertNoRefusedSection, assertReadable } from './file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from './paths.js';
 import { readSharedFiles } from './shared-files.js';
 import { checkProfileName, parseDuration } from './validate.js';
@@ -111,6 +111,8 @@ export function profileIn({ configFile, credentialsFile }: AwsFiles, name: strin
   if (config === undefined && creds === undefined) {
     assertReadable(awsConfigFile(env), 'AWS_CONFIG_FILE');
     assertReadable(awsCredentialsFile(env), 'AWS_SHARED_CREDENTIALS_FILE');
+    assertNoRefusedSection(awsConfigFile(env));
+    assertNoRefusedSection(awsCredentialsFile(env));
   }
   const profile: ProfileConfig = toProfile(name, config, creds);
   const duration = own(config, 'duration_seconds') ?? own(creds, 'duration_seconds');
@@ -131,6 +133,8 @@ export function profileIn({ configFile, credentialsFile }: AwsFiles, name: strin
  */
 export async function listProfiles(env = process.env): Promise<Omit<ProfileConfig, 'durationSeconds'>[]> {
   const { configFile, credentialsFile } = await loadFiles(env);
+  assertNoRefusedSection(awsConfigFile(env));
+  assertNoRefusedSection(awsCredentialsFile(env));
   const names = new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)]);
   return [...names].sort().map((name) => toProfile(name, own(configFile, name), own(credentialsFile, name)));
 }

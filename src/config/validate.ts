@@ -27,6 +27,11 @@ export function checkSecretAccessKey(secret: string): string {
   return trimmed;
 }
 
+/** An MFA device ARN or a hardware token's serial, exactly (no spaces around it). */
+export function isMfaSerial(serial: string): boolean {
+  return MFA_ARN.test(serial) || HARDWARE_SERIAL.test(serial);
+}
+
 export function checkMfaSerial(serial: string): string {
   const trimmed = serial.trim();
   if (!MFA_ARN.test(trimmed) && !HARDWARE_SERIAL.test(trimmed)) {

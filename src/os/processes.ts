@@ -9,6 +9,8 @@ export interface ProcStat {
   pgrp: number;
   /** The foreground process group of its controlling terminal; ≤ 0 when it has none. */
   tpgid: number;
+  /** When it started, in clock ticks after boot: with the pid, names one process (a pid is reused). */
+  startTime: string;
 }
 
 /**
@@ -25,7 +27,7 @@ export function readProcStat(pid: number | string): ProcStat | undefined {
   }
   const close = stat.lastIndexOf(')');
   const fields = stat.slice(close + 2).split(' ');
-  return { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), pgrp: Number(fields[2]), tpgid: Number(fields[5]) };
+  return { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), pgrp: Number(fields[2]), tpgid: Number(fields[5]), startTime: fields[19] ?? '' };
 }
 
 /** Whether a process with this pid exists (EPERM: it does, and is someone else's). */

@@ -4,6 +4,8 @@ import { ReadStream, WriteStream } from 'node:tty';
 export interface Terminal {
   input: ReadStream;
   output: WriteStream;
+  /** The output's file descriptor, for a last synchronous write. */
+  outputFd: number;
   close(): void;
 }
 
@@ -31,6 +33,7 @@ export function openTerminal(): Terminal | undefined {
   return {
     input,
     output,
+    outputFd: outFd,
     close() {
       if (input.isRaw) input.setRawMode(false);
       input.destroy();

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { StoreError } from '../errors.js';
-import { askSecretService, BusTimeout, BusUnreachable, defaultCollectionLocked, searchItems } from './secret-service-bus.js';
+import { askSecretService, BusNotSpoken, BusTimeout, BusUnreachable, defaultCollectionLocked, pingSecretService, searchItems } from './secret-service-bus.js';
 import type { SecretStore } from './types.js';
 
 type Keyring = typeof import('@napi-rs/keyring');
@@ -81,7 +81,14 @@ async function withKeyringDeadline<T>(what: string, run: (signal: AbortSignal) =
   }
 }
 
-type Seen = 'locked' | 'absent' | 'present' | 'unsure';
+/**
+ * What a look at the Secret Service (Linux, from JavaScript) found:
+ * 'unsure' is a look that answered without judging (MFA_ENV_KEYCHAIN_PROBE=0,
+ * an item stored twice, an answer of another shape), or no look (another OS);
+ * 'unchecked' is a bus this process cannot speak to from JavaScript, so not
+ * even known to answer.
+ */
+type Seen = 'locked' | 'absent' | 'present' | 'unsure' | 'unchecked';
 
 /** A look that failed in a way the keyring would too: the same words, so cause() says the same. */
 function asKeyringError(err: unknown): Error | undefined {
@@ -90,24 +97,37 @@ function asKeyringError(err: unknown): Error | undefined {
   return undefined;
 }
 
+/** A look's failure: a dead or frozen bus fails the call, a bus we cannot speak is 'unchecked', anything else answered. */
+function lookFailed(err: unknown): Seen {
+  const same = asKeyringError(err);
+  if (same) throw same;
+  return err instanceof BusNotSpoken ? 'unchecked' : 'unsure';
+}
+
+/**
+ * MFA_ENV_KEYCHAIN_PROBE=0: for a Secret Service the look misjudges. Reads
+ * then search (which never raises an unlock prompt) and writes go to the
+ * worker; the bus is still pinged first, a check that judges nothing.
+ */
+function probing(env = process.env): boolean {
+  return env.MFA_ENV_KEYCHAIN_PROBE !== '0';
+}
+
 /**
  * Before a read (Linux): is any item of ours locked, and is the account
  * there, once? `sent` settles when the question is on its way.
  */
 function lookFirst(account: string): { sent: Promise<void>; look: Promise<Seen> } {
+  if (!probing()) {
+    const bus = askSecretService([pingSecretService()], process.env, LIVENESS_MS);
+    return { sent: bus.sent, look: bus.answers.then((): Seen => 'unsure', lookFailed) };
+  }
   const bus = askSecretService([searchItems({ service: KEYCHAIN_SERVICE }), searchItems({ service: KEYCHAIN_SERVICE, username: account })], process.env, LIVENESS_MS);
-  const look = bus.answers.then(
-    ([service, entry]): Seen => {
-      if (service.locked.length > 0) return 'locked';
-      if (entry.unlocked.length === 0 && entry.locked.length === 0) return 'absent';
-      return entry.unlocked.length === 1 && entry.locked.length === 0 ? 'present' : 'unsure';
-    },
-    (err: unknown): Seen => {
-      const same = asKeyringError(err);
-      if (same) throw same;
-      return 'unsure';
-    },
-  );
+  const look = bus.answers.then(([service, entry]): Seen => {
+    if (service.locked.length > 0) return 'locked';
+    if (entry.unlocked.length === 0 && entry.locked.length === 0) return 'absent';
+    return entry.unlocked.length === 1 && entry.locked.length === 0 ? 'present' : 'unsure';
+  }, lookFailed);
   return { sent: bus.sent, look };
 }
 
@@ -119,6 +139,7 @@ function lookFirst(account: string): { sent: Promise<void>; look: Promise<Seen> 
  * a bus that is not there or does not answer fails the write as the keyring would.
  */
 async function writableHere(account: string): Promise<boolean> {
+  if (!probing()) return false;
   const bus = askSecretService([searchItems({ service: KEYCHAIN_SERVICE, username: account }), defaultCollectionLocked()], process.env, LIVENESS_MS);
   try {
     const [entry, defaultLocked] = await bus.answers;
@@ -136,20 +157,16 @@ async function writableHere(account: string): Promise<boolean> {
  * search lacks (on a frozen daemon it would wait ~25 s).
  */
 async function lookAtService(): Promise<Seen> {
-  const bus = askSecretService([searchItems({ service: KEYCHAIN_SERVICE })], process.env, LIVENESS_MS);
+  const bus = askSecretService([probing() ? searchItems({ service: KEYCHAIN_SERVICE }) : pingSecretService()], process.env, LIVENESS_MS);
   try {
     const [service] = await bus.answers;
+    if (service === true) return 'unsure';
     if (service.locked.length > 0) return 'locked';
     return service.unlocked.length === 0 ? 'absent' : 'present';
   } catch (err) {
-    const same = asKeyringError(err);
-    if (same) throw same;
-    return 'unsure';
+    return lookFailed(err);
   }
 }
-
-/** Any account name: opening an entry connects, whatever it names. */
-const LIVENESS_ACCOUNT = 'liveness';
 
 const lookedAhead = new Map<string, ReturnType<typeof lookFirst>>();
 
@@ -179,46 +196,49 @@ function takeLook(account: string): ReturnType<typeof lookFirst> | undefined {
   return first;
 }
 
-/** Keychain calls made from this process (the worker makes the writes). */
-export function keychainInProcess() {
+/**
+ * Keychain calls made from this process. `direct`: no look first, every
+ * call native (the worker, whose parent looked and can kill it).
+ */
+export function keychainInProcess(direct = false) {
   // On Linux, pin to the Secret Service: the kernel keyring fallback would
   // silently lose the long-term key at the next reboot.
   const options = process.platform === 'linux' ? { linux: { store: 'secret-service' as const } } : undefined;
   const entry = (account: string) => new (load().AsyncEntry)(KEYCHAIN_SERVICE, account, options);
+  const looks = process.platform === 'linux' && !direct;
+  const search = async (signal: AbortSignal) => load().findCredentialsAsync(KEYCHAIN_SERVICE, null, signal);
   return {
     /**
      * A read must never raise an unlock prompt (nobody may see it, and an
      * abandoned native call waiting for it keeps this process from exiting)
-     * and must give up within seconds when the daemon is frozen.
+     * and must give up within seconds when the bus or the daemon is frozen.
      *
-     * Opening an entry is the liveness check: it connects and sets up an
-     * encrypted session synchronously, and gives up after the library's ~2 s
-     * D-Bus timeout when the daemon is frozen (a search alone would wait
-     * ~25 s). It asks nothing to be unlocked.
+     * On Linux the look from JavaScript (lookFirst) goes first and has its
+     * own timeout; no native call starts before it answered. That is the
+     * deadline that holds: opening a native entry connects to the bus
+     * synchronously, on this thread, and against a bus that accepts and
+     * never answers (a stopped dbus-daemon) it would wait for ever, which no
+     * timer can interrupt. A locked item of ours means "locked" (behind a
+     * lock we cannot know what is stored), no item means nothing is stored,
+     * and only a present, unlocked item is read, with the entry's own read,
+     * which has nothing to unlock: the keyring's cheapest read.
      *
-     * On Linux, before that, a look from JavaScript (lookFirst) is sent, and
-     * its answer arrives while the entry is being opened: a locked item of
-     * ours means "locked" (behind a lock we cannot know what is stored), no
-     * item means nothing is stored, and only a present, unlocked item is
-     * read, with the entry's own read, which has nothing to unlock — the
-     * keyring's cheapest read.
-     *
-     * Otherwise (another OS, a bus address we do not speak, an item stored
-     * twice) it searches the service's items: a search never asks to unlock
-     * (it fails at once, and we say "unlock it"), but it opens a second
-     * encrypted session and reads every item of the service.
+     * Otherwise (another OS, MFA_ENV_KEYCHAIN_PROBE=0, an item stored twice)
+     * it searches the service's items: a search never asks to unlock (it
+     * fails at once, and we say "unlock it"), but it opens a second encrypted
+     * session and reads every item of the service. A bus address JavaScript
+     * cannot speak (not a unix socket) is read in the worker, which is killed
+     * at the deadline.
      */
     async get(account: string): Promise<string | undefined> {
       return withKeyringDeadline('read', async (signal) => {
-        const first = process.platform === 'linux' ? (takeLook(account) ?? lookFirst(account)) : undefined;
-        first?.look.catch(() => {}); // awaited below, unless opening the entry throws first
-        await first?.sent;
-        const opened = entry(account);
+        const first = looks ? (takeLook(account) ?? lookFirst(account)) : undefined;
         const seen = first ? await first.look : 'unsure';
+        if (seen === 'unchecked') return (await viaWorker({ op: 'get', account })).value ?? undefined;
         if (seen === 'locked') throw new Error('the collection is locked');
         if (seen === 'absent') return undefined;
-        if (seen === 'present') return (await opened.getPassword(signal)) ?? undefined;
-        const items = await load().findCredentialsAsync(KEYCHAIN_SERVICE, null, signal);
+        if (seen === 'present') return (await entry(account).getPassword(signal)) ?? undefined;
+        const items = await search(signal);
         return items.find((c) => c.account === account)?.password;
       });
     },
@@ -227,16 +247,15 @@ export function keychainInProcess() {
      * never raises an unlock prompt, and reads each item once. On Linux the
      * look goes first, as for get(): a locked item of ours is "locked" (the
      * search would fail on it anyway), no item is an empty store with no
-     * native call, and a look we cannot make opens an entry first, the
-     * liveness check.
+     * native call.
      */
     async entries(): Promise<Map<string, string>> {
       return withKeyringDeadline('read', async (signal) => {
-        const seen = process.platform === 'linux' ? await lookAtService() : 'unsure';
+        const seen = looks ? await lookAtService() : 'unsure';
+        if (seen === 'unchecked') return new Map((await viaWorker({ op: 'entries', account: '' })).entries ?? []);
         if (seen === 'locked') throw new Error('the collection is locked');
         if (seen === 'absent') return new Map<string, string>();
-        if (seen === 'unsure') entry(LIVENESS_ACCOUNT);
-        const items = await load().findCredentialsAsync(KEYCHAIN_SERVICE, null, signal);
+        const items = await search(signal);
         return new Map(items.map((c) => [c.account, c.password]));
       });
     },
@@ -245,7 +264,7 @@ export function keychainInProcess() {
     },
     /** A write that cannot raise an unlock prompt (see writableHere); false: not tried, use the worker. */
     async setIfNothingToUnlock(account: string, value: string): Promise<boolean> {
-      if (process.platform !== 'linux') return false;
+      if (!looks) return false;
       return withKeyringDeadline('write', async (signal) => {
         if (!(await writableHere(account))) return false;
         await entry(account).setPassword(value, signal);
@@ -259,11 +278,13 @@ export function keychainInProcess() {
 }
 
 export interface WorkerRequest {
-  op: 'set' | 'delete';
+  op: 'get' | 'entries' | 'set' | 'delete';
   account: string;
   value?: string;
 }
-export type WorkerReply = { ok: true; deleted?: boolean } | { ok: false; message: string; hint?: string };
+export type WorkerReply =
+  | { ok: true; deleted?: boolean; value?: string | null; entries?: [string, string][] }
+  | { ok: false; message: string; hint?: string };
 
 /** How to start the worker: the bundled file next to this one (dist/keychain-worker.js, see scripts/build.mjs), or the source under tsx. */
 function workerCommand(): string[] {
@@ -286,13 +307,17 @@ async function inWorker(req: WorkerRequest): Promise<WorkerReply> {
     const { NODE_EXTRA_CA_CERTS: _unused, ...env } = process.env;
     const child = spawn(process.execPath, workerCommand(), { stdio: ['pipe', 'pipe', 'ignore'], env });
     let out = '';
+    // mfa-env may exit before the worker's own deadline (the caller's came first): the worker goes with it.
+    const killWorker = () => child.kill('SIGKILL'); // a worker whose call is stuck cannot exit by itself
+    process.once('exit', killWorker);
     const finish = (settle: () => void) => {
       clearTimeout(timer);
-      child.kill('SIGKILL'); // a worker whose call is stuck on a prompt cannot exit by itself
+      process.off('exit', killWorker);
+      killWorker();
       settle();
     };
     const timer = setTimeout(
-      () => finish(() => reject(new StoreError(`the ${platformName()} did not answer within ${TIMEOUT_MS / 1000} s (${req.op === 'set' ? 'write' : 'delete'})`, unavailableHint))),
+      () => finish(() => reject(new StoreError(`the ${platformName()} did not answer within ${TIMEOUT_MS / 1000} s (${OP_WORDS[req.op]})`, unavailableHint))),
       TIMEOUT_MS + 500,
     );
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -313,10 +338,12 @@ async function inWorker(req: WorkerRequest): Promise<WorkerReply> {
   });
 }
 
-async function viaWorker(req: WorkerRequest): Promise<boolean | undefined> {
+const OP_WORDS = { get: 'read', entries: 'read', set: 'write', delete: 'delete' } as const;
+
+async function viaWorker(req: WorkerRequest): Promise<Extract<WorkerReply, { ok: true }>> {
   const reply = await inWorker(req);
   if (!reply.ok) throw new StoreError(reply.message, reply.hint);
-  return reply.deleted;
+  return reply;
 }
 
 export function createKeychainStore(): SecretStore {
@@ -334,7 +361,7 @@ export function createKeychainStore(): SecretStore {
       await viaWorker({ op: 'set', account, value });
     },
     async delete(account) {
-      return (await viaWorker({ op: 'delete', account })) === true;
+      return (await viaWorker({ op: 'delete', account })).deleted === true;
     },
   };
 }

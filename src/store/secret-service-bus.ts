@@ -20,8 +20,10 @@ export interface SearchResult {
   locked: string[];
 }
 
-/** The bus could not be asked this way (an address we do not speak, an error reply): read the usual way. */
+/** The bus could not be asked this way (an error reply, an answer of another shape): read the usual way. */
 export class BusUnsupported extends Error {}
+/** No bus address this module speaks (not a unix socket): nothing was asked, so nothing is known of the bus, not even that it answers. */
+export class BusNotSpoken extends BusUnsupported {}
 /** Nothing listens at the bus address. */
 export class BusUnreachable extends Error {}
 /** The bus or the Secret Service did not answer in time (a frozen daemon). */
@@ -268,6 +270,19 @@ export function defaultCollectionLocked(): Question<boolean | 'unknown'> {
   };
 }
 
+/**
+ * Whether the Secret Service answers at all (org.freedesktop.DBus.Peer.Ping,
+ * which every D-Bus library answers by itself): a liveness check that judges
+ * nothing. Any reply, an error too, is an answer.
+ */
+export function pingSecretService(): Question<true> {
+  return {
+    call: { path: '/org/freedesktop/secrets', interface: 'org.freedesktop.DBus.Peer', member: 'Ping', signature: '', args: () => {} },
+    answer: () => true,
+    onError: () => true,
+  };
+}
+
 type Answers<Q extends readonly Question<unknown>[]> = { [K in keyof Q]: Q[K] extends Question<infer T> ? T : never };
 
 export interface Look<T> {
@@ -286,7 +301,7 @@ export interface Look<T> {
 export function askSecretService<const Q extends readonly Question<unknown>[]>(questions: Q, env: NodeJS.ProcessEnv, timeoutMs: number): Look<Answers<Q>> {
   const socketPath = sessionBusSocket(env);
   if (!socketPath || typeof process.getuid !== 'function') {
-    return { sent: Promise.resolve(), answers: Promise.reject(new BusUnsupported('no unix session bus address')) };
+    return { sent: Promise.resolve(), answers: Promise.reject(new BusNotSpoken('no unix session bus address')) };
   }
   const uid = process.getuid();
   let markSent!: () => void;

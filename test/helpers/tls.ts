@@ -18,11 +18,11 @@ export function makeCa(dir: string, name: string): string {
   return join(dir, `${name}.pem`);
 }
 
-/** A CA (DIR/ca.pem), and a key and certificate for 127.0.0.1 that it signed, as PEM text. */
-export function makeServerCertificate(dir: string): { ca: string; key: string; cert: string } {
+/** A CA (DIR/ca.pem), and a key and certificate for 127.0.0.1 (and `dnsNames`) that it signed, as PEM text. */
+export function makeServerCertificate(dir: string, dnsNames: string[] = []): { ca: string; key: string; cert: string } {
   const ca = makeCa(dir, 'ca');
   openssl(dir, 'req', ...EC, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+  writeFileSync(join(dir, 'server.ext'), `subjectAltName=${['IP:127.0.0.1', ...dnsNames.map((n) => `DNS:${n}`)].join(',')}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
   openssl(dir, 'x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'server.ext');
   const read = (f: string) => readFileSync(join(dir, f), 'utf8');
   return { ca, key: read('server.key'), cert: read('server.pem') };

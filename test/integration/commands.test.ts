@@ -50,6 +50,13 @@ describe('demo', () => {
     assert.doesNotMatch(r.stdout, /AWS_SECRET_ACCESS_KEY='[A-Za-z0-9/+]{40}'/, 'secrets are shortened');
     s.cleanup();
   });
+
+  test('an HTTP_PROXY in the environment (one that cannot be reached) does not stand between the demo and its loopback emulator', async () => {
+    const s = makeSandbox({ env: { HTTP_PROXY: 'http://127.0.0.1:9', http_proxy: 'http://127.0.0.1:9' } });
+    const r = await s.mfaEnv(['demo']);
+    assert.equal(r.code, 0, r.stderr);
+    s.cleanup();
+  });
 });
 
 describe('doctor', () => {

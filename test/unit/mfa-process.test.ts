@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MfaEnvError } from '../../src/errors.js';
-import { MFA_PROCESS_TIMEOUT_MS, runMfaProcess } from '../../src/prompts/mfa-process.js';
+import { MFA_PROCESS_GRACE_MS, MFA_PROCESS_TIMEOUT_MS, runMfaProcess } from '../../src/prompts/mfa-process.js';
 
 let dir: string;
 /** Processes a test left behind, with their start time: see after(). */
@@ -123,4 +123,22 @@ test('the code is the first 6-digit group of its stdout; stdin is not its to rea
   assert.equal(await runMfaProcess('echo "AWS:me  1234567 042424 999999"'), '042424');
   // stdin is /dev/null: `read` gets end of file at once instead of waiting.
   assert.equal(await runMfaProcess('read line; echo "${line:-nothing} 135790"'), '135790');
+});
+
+test('the code is taken as soon as its line is complete, though the helper keeps stdout open; what it left running gets SIGKILL after the grace period', { timeout: 20_000 }, async () => {
+  const pidFile = join(dir, 'lingering.pid');
+  const t0 = performance.now();
+  // The sleep holds our stdout pipe and ignores SIGTERM: only SIGKILL ends it.
+  const code = await runMfaProcess(`trap '' TERM; sh -c 'echo $$ > ${pidFile}; echo "code: 246810"; exec sleep 30'`, 10_000);
+  const took = performance.now() - t0;
+  assert.equal(code, '246810');
+  assert.ok(took < 1500, `the code came after ${Math.round(took)} ms`);
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  remember(pid);
+  assert.equal(gone(pid), false, 'stopped before the grace period (it ignores SIGTERM)');
+  assert.ok(await goneWithin(pid, MFA_PROCESS_GRACE_MS + 2000), 'still running after the grace period');
+});
+
+test('a code without a newline is taken when the output ends', async () => {
+  assert.equal(await runMfaProcess('printf 135791'), '135791');
 });
