@@ -6,7 +6,7 @@
 import { accessSync, constants, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { editSection, readSection, sectionFor } from './ini-edit.js';
+import { editSection, inFile, readSection, sectionFor } from './ini-edit.js';
 
 /** One word for sh and shlex: bare when it is safe, else single-quoted. */
 export function shellWord(word: string): string {
@@ -69,7 +69,12 @@ function sameSource(existing: string, line: string): boolean {
  * --force.
  */
 export function planCredentialProcessProfile(text: string, name: string, line: string, path: string, force: boolean): CredentialProcessPlan {
-  const existing = readSection(text, sectionFor(name, 'config'));
+  let existing: Record<string, string> | undefined;
+  try {
+    existing = readSection(text, sectionFor(name, 'config'));
+  } catch (err) {
+    throw inFile(err, path);
+  }
   if (existing === undefined) return 'create';
   if (existing.credential_process === line) return 'unchanged';
   if (existing.credential_process !== undefined && sameSource(existing.credential_process, line)) return 'update';

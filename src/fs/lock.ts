@@ -1,4 +1,4 @@
-import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmSync, utimesSync, writeSync } from 'node:fs';
 import { ExitCode, MfaEnvError } from '../errors.js';
 import { randomHex } from './random.js';
 
@@ -33,10 +33,10 @@ export class LockTimeoutError extends MfaEnvError {
     const waited = duration(waitedMs);
     super(
       ownerPid === undefined
-        ? `${path} is locked by a process that left it unreadable; gave up waiting after ${waited}`
+        ? `${path} is locked by a process whose lock file mfa-env cannot read (another user's?), and it keeps it fresh; gave up waiting after ${waited}`
         : `${path} is locked by another mfa-env (pid ${ownerPid})${purpose ? `, ${purpose}` : ''}; gave up waiting after ${waited}`,
       ExitCode.store,
-      ownerPid === undefined ? `if no mfa-env is running, delete ${path}` : `let that one finish or stop it (kill ${ownerPid}), then run this again`,
+      ownerPid === undefined ? `if no mfa-env of any user is running, delete ${path}` : `let that one finish or stop it (kill ${ownerPid}), then run this again`,
     );
   }
 }
@@ -70,19 +70,25 @@ function ownerAlive(content: string): boolean {
 interface Snapshot {
   ino: number;
   mtimeMs: number;
-  content: string;
+  /** undefined: there, but not readable (another user's file, a dangling link): judged by its age alone. */
+  content: string | undefined;
 }
 
 function snapshot(path: string): Snapshot | undefined {
   try {
-    const before = statSync(path);
-    const content = readFileSync(path, 'utf8');
-    const after = statSync(path);
+    const before = lstatSync(path);
+    let content: string | undefined;
+    try {
+      content = readFileSync(path, 'utf8');
+    } catch {
+      content = undefined;
+    }
+    const after = lstatSync(path);
     // Replaced or written while we read: no consistent view.
     if (before.ino !== after.ino || before.mtimeMs !== after.mtimeMs) return undefined;
     return { ino: after.ino, mtimeMs: after.mtimeMs, content };
   } catch {
-    return undefined;
+    return undefined; // gone: released meanwhile
   }
 }
 
@@ -166,13 +172,15 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<() =
   let owner: number | undefined;
   for (;;) {
     if (tryCreate(path, token)) return holdFresh(path, token, staleMs / 4);
-    // undefined: released or replaced while we looked (try again soon), or
-    // unreadable (someone else's file: wait, and time out like any holder).
+    // undefined: released or replaced while we looked (try again soon).
     const held = snapshot(path);
-    if (held) owner = Number.parseInt(held.content, 10);
+    if (held?.content !== undefined) owner = Number.parseInt(held.content, 10);
     const age = held ? Date.now() - held.mtimeMs : 0;
-    // A lock younger than 50 ms may not have its pid written yet.
-    if (held && age > 50 && (!ownerAlive(held.content) || age > staleMs)) {
+    // A lock younger than 50 ms may not have its pid written yet. One we
+    // cannot read (left by root's mfa-env, say) has no pid to look at: its
+    // age alone says whether an owner still keeps it fresh.
+    const ownerGone = held?.content !== undefined && !ownerAlive(held.content);
+    if (held && age > 50 && (ownerGone || age > staleMs)) {
       removeIfStill(path, held);
       continue;
     }

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isMfaEnvError, StoreError } from '../errors.js';
 import { acquireLock } from '../fs/lock.js';
+import { privateDir } from '../fs/private-dir.js';
 import type { SecretStore } from '../store/types.js';
 import { reusableSession, saveSession } from './cache.js';
 import { readLongTermKey } from './long-term-key.js';
@@ -70,11 +70,8 @@ async function mint(o: ObtainOptions): Promise<CachedSession> {
 }
 
 async function lockProfile(o: ObtainOptions): Promise<() => void> {
-  try {
-    mkdirSync(o.lockDir, { recursive: true, mode: 0o700 });
-  } catch (err) {
-    throw new StoreError(`cannot create ${o.lockDir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
-  }
+  privateDir(dirname(o.lockDir), { allowLink: true });
+  privateDir(o.lockDir, { allowLink: false });
   // The holder may be waiting for a person to type a code or touch a key:
   // wait long. It keeps its lock fresh meanwhile; a dead or silent holder's
   // lock is taken over (see acquireLock).
