@@ -93,14 +93,17 @@ async function chooseSerial(args: SetupArgs, key: LongTermKey, region: string | 
   );
 }
 
-/** `[section]` per line where `needle` occurs in `text`, for "what is left where". */
-function whereIs(text: string, needle: string): string[] {
-  let section = '(before any section)';
+/**
+ * "line N ([section])" for each line of `text` holding `needle`, except the
+ * lines `skip` says go anyway: for "what is left where".
+ */
+function whereIs(text: string, needle: string, skip: (section: string, line: string) => boolean = () => false): string[] {
+  let section = '';
   const found: string[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     const header = /^\s*\[([^\]]*)\]/.exec(line);
-    if (header) section = `[${header[1]!.trim()}]`;
-    if (line.includes(needle)) found.push(`line ${i + 1} (${section})`);
+    if (header) section = header[1]!.trim().replace(/\s+/g, ' ');
+    if (line.includes(needle) && !skip(section, line)) found.push(`line ${i + 1} (${section ? `[${section}]` : 'before any section'})`);
   });
   return found;
 }
@@ -129,8 +132,10 @@ function withoutPlaintext(text: string, name: string, key: LongTermKey, path: st
     aws_secret_access_key: '(moved to the mfa-env secret store; mfa-env remove deletes it)',
   });
   const after = editSection(text, name, { aws_access_key_id: null, aws_secret_access_key: null });
-  const left = whereIs(after, key.secretAccessKey);
-  if (left.length > 0) throw secretLeft(path, left);
+  if (after.includes(key.secretAccessKey)) {
+    // Named by their lines in the file as it is: all but the one that goes.
+    throw secretLeft(path, whereIs(text, key.secretAccessKey, (section, line) => section === name && /^aws_secret_access_key\s*[=:]/i.test(line)));
+  }
   return { after, redacted };
 }
 
