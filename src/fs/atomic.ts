@@ -22,7 +22,7 @@ export class FileChangedError extends Error {
  * the old file or the new one, never half of either: write a temp file in the
  * same directory (same filesystem, so rename is atomic), fsync, rename.
  * The mode, owner and group are the existing file's when there is one, else
- * `mode` (see ownerFor). A symlink (a dotfiles checkout) is followed: its
+ * `mode` (see keepOwner). A symlink (a dotfiles checkout) is followed: its
  * target is replaced, the link kept. Only a regular file is ever replaced
  * (NotRegularFileError). With `expected`, the file must still be that
  * version right before the rename (FileChangedError otherwise).

@@ -77,6 +77,7 @@ interface Snapshot {
 function snapshot(path: string): Snapshot | undefined {
   try {
     const before = lstatSync(path);
+    if (before.isDirectory()) return undefined; // not a lock file of ours: never removed, waited on
     let content: string | undefined;
     try {
       content = readFileSync(path, 'utf8');
