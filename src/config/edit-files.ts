@@ -57,7 +57,7 @@ export async function updateAwsFile(path: string, change: (text: string) => stri
     throw awsFileError(err, (err as NodeJS.ErrnoException).code === 'ENOTREG' ? path : dirname(path), 'write', variableOf(path));
   }
   for (let attempt = 1; ; attempt++) {
-    const release = await acquireLock(`${path}.mfa-env.lock`, { timeoutMs: FILE_LOCK_TIMEOUT_MS, purpose: `editing ${basename(path)}` }).catch((err: unknown) => {
+    const release = await acquireLock(`${path}.mfa-env.lock`, { timeoutMs: FILE_LOCK_TIMEOUT_MS, purpose: `editing ${basename(path)}`, liveOwnerKeeps: true }).catch((err: unknown) => {
       throw isMfaEnvError(err) ? err : awsFileError(err, dirname(path), 'write', variableOf(path));
     });
     try {

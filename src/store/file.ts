@@ -163,7 +163,7 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
     // Ask before locking: a passphrase prompt must not hold the others up.
     await passphrase(!existsSync(path));
     for (let attempt = 1; ; attempt++) {
-      const release = await acquireLock(`${path}.lock`, { timeoutMs: FILE_LOCK_TIMEOUT_MS, purpose: 'writing the file store' }).catch((err: unknown) => {
+      const release = await acquireLock(`${path}.lock`, { timeoutMs: FILE_LOCK_TIMEOUT_MS, purpose: 'writing the file store', liveOwnerKeeps: true }).catch((err: unknown) => {
         if (isMfaEnvError(err)) throw err;
         throw new StoreError(`cannot lock ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'check the permissions of its directory');
       });

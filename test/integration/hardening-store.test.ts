@@ -55,8 +55,10 @@ async function tempAppears(dir: string, name: string, timeoutMs = 20_000): Promi
 
 /**
  * Setup of profile `a` is stopped (SIGSTOP) holding the lock of `file`, just
- * before its rename; setup of `b` runs meanwhile, takes the lock over once it
- * is stale (10 s), writes and succeeds; then `a` resumes and finishes.
+ * before its rename; setup of `b` starts meanwhile and waits for the lock.
+ * Past the 10 s after which a silent lock is stale, `a` resumes; both finish.
+ * (Taking a stopped holder's lock would let it rename its older copy over
+ * b's write when it resumes.)
  */
 async function stoppedHolder(s: Sandbox, dir: string, file: string): Promise<{ a: RunResult; b: RunResult }> {
   const a = setupArgs('a');
@@ -66,12 +68,13 @@ async function stoppedHolder(s: Sandbox, dir: string, file: string): Promise<{ a
     await tempAppears(dir, file);
     process.kill(holder.pid, 'SIGSTOP');
     const b = setupArgs('b');
-    const other = await start(s, b.args, { input: b.input }).done;
-    assertOk(other, 'setup of b while a is stopped');
+    const other = start(s, b.args, { input: b.input }).done;
+    await sleep(12_000);
     process.kill(holder.pid, 'SIGCONT');
-    const first = await holder.done;
+    const [first, second] = await Promise.all([holder.done, other]);
     assertOk(first, 'setup of a, resumed');
-    return { a: first, b: other };
+    assertOk(second, 'setup of b, which waited');
+    return { a: first, b: second };
   } finally {
     try {
       process.kill(holder.pid, 'SIGCONT');
