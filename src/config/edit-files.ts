@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { readWithIdentity } from '../fs/file-identity.js';
+import { makeDir } from '../fs/make-dir.js';
 import { acquireLock, FILE_LOCK_TIMEOUT_MS } from '../fs/lock.js';
 import { writeTarget } from '../fs/write-target.js';
 import { isMfaEnvError, MfaEnvError, ExitCode } from '../errors.js';
@@ -52,7 +53,7 @@ const WRITE_ATTEMPTS = 5;
 export async function updateAwsFile(path: string, change: (text: string) => string): Promise<void> {
   try {
     writeTarget(path);
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    makeDir(dirname(path), 0o700);
   } catch (err) {
     throw awsFileError(err, (err as NodeJS.ErrnoException).code === 'ENOTREG' ? path : dirname(path), 'write', variableOf(path));
   }

@@ -1,5 +1,6 @@
-import { lstatSync, mkdirSync, statSync, type Stats } from 'node:fs';
+import { lstatSync, statSync, type Stats } from 'node:fs';
 import { StoreError } from '../errors.js';
+import { makeDir } from './make-dir.js';
 
 export interface PrivateDirOptions {
   /**
@@ -25,7 +26,7 @@ export function privateDir(dir: string, opts: PrivateDirOptions): void {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw cannot(dir, err);
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      makeDir(dir, 0o700);
       return;
     } catch (err2) {
       throw cannot(dir, err2);

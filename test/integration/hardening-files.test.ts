@@ -143,6 +143,16 @@ test('root editing a user\'s AWS files leaves them the user\'s (owner and group)
     }
     assert.match(readFileSync(dev.sandbox.credentialsFile, 'utf8'), /\[mfa\]/);
     assert.match(readFileSync(dev.sandbox.configFile, 'utf8'), /\[profile other\]/);
+
+    // Its directory not there yet: root makes it, and the file in it, the home's owner's.
+    chownSync(dev.sandbox.home, uid, gid);
+    const fresh = join(dev.sandbox.home, 'aws', 'credentials');
+    const r = await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa', '--refresh'], { env: { AWS_SHARED_CREDENTIALS_FILE: fresh } });
+    assertOk(r, 'write-profile into a new directory');
+    for (const path of [join(dev.sandbox.home, 'aws'), fresh]) {
+      const st = statSync(path);
+      assert.deepEqual([st.uid, st.gid], [uid, gid], path);
+    }
   } finally {
     await dev.close();
   }
