@@ -5,11 +5,11 @@ import { encodeText } from '../config/file-text.js';
 import { assertReadable, assertWritable, awsFileError } from '../config/file-errors.js';
 import { readProfile, resolveProfileName } from '../config/profiles.js';
 import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey } from '../config/validate.js';
-import { ExitCode, isMfaEnvError, MfaEnvError, UsageError } from '../errors.js';
+import { ExitCode, MfaEnvError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
 import { forgetSession } from '../session/cache.js';
-import { hasLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
+import { findLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
 import type { LongTermKey } from '../session/types.js';
 import { openStore } from '../store/index.js';
 import { maskKeyId } from './mask.js';
@@ -67,7 +67,7 @@ async function chooseSerial(args: SetupArgs, key: LongTermKey, region: string | 
   const { listMfaDevices } = await import('../aws/iam.js');
   const devices = await listMfaDevices(key, region).catch((err: unknown) => {
     // IAM said no (no iam:ListMFADevices permission, an IAM look-alike): the user can still name the device.
-    if (isMfaEnvError(err) && (err.exitCode === ExitCode.awsRefused || err.exitCode === ExitCode.unexpected)) {
+    if (err instanceof MfaEnvError && (err.exitCode === ExitCode.awsRefused || err.exitCode === ExitCode.unexpected)) {
       throw new MfaEnvError(
         `could not discover the MFA device: ${err.message}`,
         err.exitCode,
@@ -216,7 +216,7 @@ export async function setupCommand(args: SetupArgs): Promise<number> {
 /** A stored key and an mfa_serial: what export needs. */
 async function isSetUp(profile: string): Promise<boolean> {
   if (!(await readProfile(profile)).mfaSerial) return false;
-  return (await hasLongTermKey(openStore(), profile)) !== undefined;
+  return (await findLongTermKey(openStore(), profile)) !== undefined;
 }
 
 /** A section that appears twice cannot be edited (DuplicateSectionError): say so before anything is stored. */

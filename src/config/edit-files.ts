@@ -5,7 +5,7 @@ import { readWithIdentity } from '../fs/file-identity.js';
 import { makeDir } from '../fs/make-dir.js';
 import { acquireLock, FILE_LOCK_TIMEOUT_MS } from '../fs/lock.js';
 import { writeTarget } from '../fs/write-target.js';
-import { isMfaEnvError, MfaEnvError, ExitCode } from '../errors.js';
+import { ExitCode, MfaEnvError } from '../errors.js';
 import { awsFileError } from './file-errors.js';
 import { decodeText, encodeText } from './file-text.js';
 import { inFile } from './ini-edit.js';
@@ -59,7 +59,7 @@ export async function updateAwsFile(path: string, change: (text: string) => stri
   }
   for (let attempt = 1; ; attempt++) {
     const release = await acquireLock(`${path}.mfa-env.lock`, { timeoutMs: FILE_LOCK_TIMEOUT_MS, purpose: `editing ${basename(path)}`, liveOwnerKeeps: true }).catch((err: unknown) => {
-      throw isMfaEnvError(err) ? err : awsFileError(err, dirname(path), 'write', variableOf(path));
+      throw err instanceof MfaEnvError ? err : awsFileError(err, dirname(path), 'write', variableOf(path));
     });
     try {
       let read: ReturnType<typeof readWithIdentity>;

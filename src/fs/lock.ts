@@ -1,5 +1,6 @@
 import { closeSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmSync, utimesSync, writeSync } from 'node:fs';
 import { ExitCode, MfaEnvError } from '../errors.js';
+import { isPidAlive, readProcStat } from '../os/processes.js';
 import { randomHex } from './random.js';
 
 /** An owner that has not touched its lock for this long is gone (see acquireLock). */
@@ -81,24 +82,14 @@ function readOwner(path: string): string | undefined {
   }
 }
 
-/** (Linux) /proc/PID/stat's fields after the command name: [state, ppid, …]; undefined without one. */
-function procStat(pid: number | 'self'): string[] | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Stopped by a signal or a tracer: state T or t. */
+/** Stopped by a signal or a tracer (Linux; elsewhere never said). */
 function isStopped(pid: number): boolean {
-  return /^[Tt]$/.test(procStat(pid)?.[0] ?? '');
+  return /^[Tt]$/.test(readProcStat(pid)?.state ?? '');
 }
 
-/** When the process started (clock ticks since boot), which tells it from a later one with its pid. */
+/** (Linux) When the process started, which tells it from a later one with its pid. */
 function startTime(pid: number | 'self'): string | undefined {
-  return procStat(pid)?.[19];
+  return readProcStat(pid)?.startTime || undefined;
 }
 
 /**
@@ -118,14 +109,7 @@ function ownerOf(content: string): { pid: number; state: 'gone' | 'same' | 'unkn
 
 function ownerAlive(content: string): boolean {
   const pid = Number.parseInt(content, 10);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return Number.isInteger(pid) && pid > 0 && isPidAlive(pid);
 }
 
 interface Snapshot {

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMfaEnvError, StoreError } from '../errors.js';
+import { MfaEnvError, StoreError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { readWithIdentity, type FileIdentity } from '../fs/file-identity.js';
 import { acquireLock, FILE_LOCK_TIMEOUT_MS } from '../fs/lock.js';
@@ -164,7 +164,7 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
     await passphrase(!existsSync(path));
     for (let attempt = 1; ; attempt++) {
       const release = await acquireLock(`${path}.lock`, { timeoutMs: FILE_LOCK_TIMEOUT_MS, purpose: 'writing the file store', liveOwnerKeeps: true }).catch((err: unknown) => {
-        if (isMfaEnvError(err)) throw err;
+        if (err instanceof MfaEnvError) throw err;
         throw new StoreError(`cannot lock ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'check the permissions of its directory');
       });
       try {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { chownSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeUser } from '../emulator/server.js';
+import { makeUser } from '../../src/demo/emulator/server.js';
 import { fileStoreEnv, makeSandbox, MFA_ENV, type Sandbox } from '../helpers/cli.js';
 import { assertOk, devProfile, lines } from '../helpers/dev-profile.js';
 

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeUser } from '../emulator/server.js';
-import { fileStoreEnv, makeSandbox, MFA_ENV, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { makeUser } from '../../src/demo/emulator/server.js';
+import { fileStoreEnv, harnessEnv, makeSandbox, MFA_ENV, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { assertOk, devProfile, lines } from '../helpers/dev-profile.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -63,7 +63,7 @@ async function tempAppears(dir: string, name: string, timeoutMs = 20_000): Promi
 async function stoppedHolder(s: Sandbox, dir: string, file: string): Promise<{ a: RunResult; b: RunResult }> {
   const a = setupArgs('a');
   // The harness's delay before the rename: the window in which the holder is stopped.
-  const holder = start(s, a.args, { input: a.input, env: { MFA_ENV_TEST_DELAY_BEFORE_RENAME_MS: '1500' } });
+  const holder = start(s, a.args, { input: a.input, env: harnessEnv({ delayBeforeRenameMs: 1500 }, s.env) });
   try {
     await tempAppears(dir, file);
     process.kill(holder.pid, 'SIGSTOP');
