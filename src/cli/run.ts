@@ -29,9 +29,26 @@ export function reportError(prog: string, err: unknown): number {
   return ExitCode.unexpected;
 }
 
+/**
+ * The product went nowhere (`> /dev/full`, a full disk, a closed pipe): a
+ * script that goes on as if the export or the JSON had been written would
+ * run without credentials, or with a file holding half of them. Exit 1, and
+ * say why unless the reader simply left (EPIPE: `| head`).
+ */
+function outputLost(prog: string, err: NodeJS.ErrnoException): number {
+  if (err.code !== 'EPIPE') {
+    const why = err.code === 'ENOSPC' ? 'no space left on device' : err.code ?? oneLine(err.message);
+    process.stderr.write(`${prog}: could not write the output to stdout: ${why}\n`);
+  }
+  return ExitCode.unexpected;
+}
+
 /** The single place where errors become messages and exit codes. */
 export async function run(prog: string, main: () => Promise<number | void>): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  // A failed write to stdout is an 'error' event: looked at below, never a crash.
+  let stdoutError: NodeJS.ErrnoException | undefined;
+  process.stdout.on('error', (err) => (stdoutError ??= err));
   let code: number;
   try {
     code = (await main()) ?? 0;
@@ -41,7 +58,11 @@ export async function run(prog: string, main: () => Promise<number | void>): Pro
   process.exitCode = code;
   // Do not wait for stray handles (an aborted keychain call, a keep-alive
   // socket): flush stdout/stderr, then leave.
-  const exit = () => process.exit(code);
+  const exit = () => {
+    // `errored` is set at once by a synchronous write (a file, a device); the event comes later.
+    const lost = stdoutError ?? (process.stdout.errored as NodeJS.ErrnoException | null) ?? undefined;
+    process.exit(lost && code === ExitCode.ok ? outputLost(prog, lost) : code);
+  };
   if (process.stdout.writableLength || process.stderr.writableLength) {
     let pending = 2;
     const done = () => --pending === 0 && exit();

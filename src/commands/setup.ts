@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { editSection, readSection, sectionFor } from '../config/ini-edit.js';
+import { readFileSync, rmSync } from 'node:fs';
+import { editSection, inFile, readSection, sectionFor } from '../config/ini-edit.js';
 import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
+import { encodeText } from '../config/file-text.js';
 import { assertReadable, assertWritable, awsFileError } from '../config/file-errors.js';
 import { readProfile, resolveProfileName } from '../config/profiles.js';
 import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey } from '../config/validate.js';
@@ -195,29 +196,103 @@ async function chooseSerial(args: SetupArgs, key: LongTermKey, region: string | 
   );
 }
 
-/** Deletes the plaintext key lines, after a backup that has the secret redacted. */
+/**
+ * "line N ([section])" for each line of `text` holding `needle`, except the
+ * lines `skip` says go anyway: for "what is left where".
+ */
+function whereIs(text: string, needle: string, skip: (section: string, line: string) => boolean = () => false): string[] {
+  let section = '';
+  const found: string[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    const header = /^\s*\[([^\]]*)\]/.exec(line);
+    if (header) section = header[1]!.trim().replace(/\s+/g, ' ');
+    if (line.includes(needle) && !skip(section, line)) found.push(`line ${i + 1} (${section ? `[${section}]` : 'before any section'})`);
+  });
+  return found;
+}
+
+/**
+ * The secret is still in a text we would leave behind: a second copy of the
+ * key (another profile, a comment, an indented line the SDK reads but the line
+ * editor keeps). Reporting "removed" would be a lie: remove nothing.
+ */
+function secretLeft(file: string, where: string[]): UsageError {
+  return new UsageError(
+    `--remove-plaintext: the secret access key would still be in ${file} at ${where.join(', ')}; removed nothing`,
+    'delete it there by hand (mfa-env does not need the plaintext), then run this again',
+  );
+}
+
+/**
+ * The credentials text without the key lines of section `name`, and the
+ * backup's text (the secret redacted); secretLeft when the secret would
+ * remain in either.
+ */
+function withoutPlaintext(text: string, name: string, key: LongTermKey, path: string): { after: string; redacted: string } {
+  // The backup keeps everything but the secret itself: a plaintext copy
+  // would undo the point of moving the key into the secret store.
+  const redacted = editSection(text, name, {
+    aws_secret_access_key: '(moved to the mfa-env secret store; mfa-env remove deletes it)',
+  });
+  const after = editSection(text, name, { aws_access_key_id: null, aws_secret_access_key: null });
+  if (after.includes(key.secretAccessKey)) {
+    // Named by their lines in the file as it is: all but the one that goes.
+    throw secretLeft(path, whereIs(text, key.secretAccessKey, (section, line) => section === name && /^aws_secret_access_key\s*[=:]/i.test(line)));
+  }
+  return { after, redacted };
+}
+
+/**
+ * Deletes the plaintext key lines, after a backup that has the secret
+ * redacted, and checks the result the way the SDK reads it: the secret in
+ * neither the file nor the backup, the profile with no key left. Otherwise
+ * nothing stays changed and the error says where the secret is.
+ */
 async function removePlaintext(profile: string, key: LongTermKey): Promise<string> {
   const path = pathOf('credentials');
-  const section = readSection(readText(path), sectionFor(profile, 'credentials'));
+  const name = sectionFor(profile, 'credentials');
+  let section: Record<string, string> | undefined;
+  try {
+    section = readSection(readText(path), name);
+  } catch (err) {
+    throw inFile(err, path);
+  }
   if (!section?.aws_access_key_id) throw new UsageError(`no plaintext key in [${profile}] of ${path}`, 'nothing to remove');
   if (section.aws_access_key_id !== key.accessKeyId) {
     throw new UsageError(`[${profile}] in ${path} holds a different key than the one stored; left it alone`, 'edit the file by hand');
   }
   const backup = `${path}.mfa-env-backup`;
+  let original = '';
+  let edited = '';
   await updateAwsFile(path, (text) => {
-    // The backup keeps everything but the secret itself: a plaintext copy
-    // would undo the point of moving the key into the secret store.
-    const redacted = editSection(text, sectionFor(profile, 'credentials'), {
-      aws_secret_access_key: '(moved to the mfa-env secret store; mfa-env remove deletes it)',
-    });
+    const { after, redacted } = withoutPlaintext(text, name, key, path);
     try {
-      writeFileAtomic(backup, redacted, 0o600);
+      writeFileAtomic(backup, encodeText(redacted), 0o600);
     } catch (err) {
       throw awsFileError(err, backup, 'write', 'AWS_SHARED_CREDENTIALS_FILE');
     }
-    return editSection(text, sectionFor(profile, 'credentials'), { aws_access_key_id: null, aws_secret_access_key: null });
+    original = text;
+    edited = after;
+    return after;
   });
+  await verifyRemoved(profile, key, path, backup, original, edited);
   return backup;
+}
+
+/** Read back as the SDK reads it; on any doubt, put the file back as it was and say so. */
+async function verifyRemoved(profile: string, key: LongTermKey, path: string, backup: string, original: string, edited: string): Promise<void> {
+  const problems: string[] = [];
+  const p = await readProfile(profile);
+  if (p.plaintext?.secretAccessKey) problems.push(`[${profile}] still has aws_secret_access_key as the SDK reads ${path}`);
+  for (const file of [path, backup]) {
+    const where = whereIs(readText(file), key.secretAccessKey);
+    if (where.length > 0) problems.push(`the secret is in ${file} at ${where.join(', ')}`);
+  }
+  if (problems.length === 0) return;
+  // Undo: our edit only (a change someone made since stays, and is named).
+  await updateAwsFile(path, (text) => (text === edited ? original : text));
+  rmSync(backup, { force: true });
+  throw new UsageError(`could not remove the plaintext key: ${problems.join('; ')}; put ${path} back as it was`, 'delete the secret there by hand (the key is stored; mfa-env does not need the plaintext)');
 }
 
 export async function setupCommand(args: SetupArgs): Promise<number> {
@@ -253,13 +328,26 @@ async function isSetUp(profile: string): Promise<boolean> {
   return (await findLongTermKey(openStore(), profile)) !== undefined;
 }
 
+/** A section that appears twice cannot be edited (DuplicateSectionError): say so before anything is stored. */
+function assertOneSection(path: string, name: string): void {
+  try {
+    readSection(readText(path), name);
+  } catch (err) {
+    throw inFile(err, path);
+  }
+}
+
 async function storeKeyAndDevice(args: SetupArgs, profile: string, region: string | undefined): Promise<void> {
   // Nothing is asked or stored until the files it must write can be written: a setup
   // that stops half-way (key stored, no mfa_serial) is worse than none.
   const configPath = pathOf('config');
   assertReadable(configPath, 'AWS_CONFIG_FILE');
   assertWritable(configPath, 'AWS_CONFIG_FILE');
-  if (args.removePlaintext) assertWritable(pathOf('credentials'), 'AWS_SHARED_CREDENTIALS_FILE');
+  assertOneSection(configPath, sectionFor(profile, 'config'));
+  if (args.removePlaintext) {
+    assertWritable(pathOf('credentials'), 'AWS_SHARED_CREDENTIALS_FILE');
+    assertOneSection(pathOf('credentials'), sectionFor(profile, 'credentials'));
+  }
 
   const store = traceStore(openStore());
   const existing = await readProfile(profile);
@@ -268,6 +356,11 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
   const gathered = await gatherKey(args, profile, stored);
   const key = gathered.kept ? gathered.key : await verifiedKey(gathered, region ?? existing.region);
   if (gathered.interactive && region === undefined) region = await askRegion(existing.region);
+  if (args.removePlaintext) {
+    // Checked now too, so that a removal that would leave the secret behind stores nothing.
+    const path = pathOf('credentials');
+    withoutPlaintext(readText(path), sectionFor(profile, 'credentials'), key, path);
+  }
   const mfaSerial = await chooseSerial(args, key, region ?? existing.region);
 
   const sameKey = stored !== undefined && stored.accessKeyId === key.accessKeyId && stored.secretAccessKey === key.secretAccessKey;

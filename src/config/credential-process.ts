@@ -7,7 +7,7 @@ import { realpathSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { findOnPath } from '../os/path-search.js';
 import { posixWord } from '../shells/posix.js';
-import { editSection, readSection, sectionFor } from './ini-edit.js';
+import { editSection, inFile, readSection, sectionFor } from './ini-edit.js';
 
 function realpathOrUndefined(path: string): string | undefined {
   try {
@@ -55,7 +55,12 @@ function sameSource(existing: string, line: string): boolean {
  * --force.
  */
 export function planCredentialProcessProfile(text: string, name: string, line: string, path: string, force: boolean): CredentialProcessPlan {
-  const existing = readSection(text, sectionFor(name, 'config'));
+  let existing: Record<string, string> | undefined;
+  try {
+    existing = readSection(text, sectionFor(name, 'config'));
+  } catch (err) {
+    throw inFile(err, path);
+  }
   if (existing === undefined) return 'create';
   if (existing.credential_process === line) return 'unchanged';
   if (existing.credential_process !== undefined && sameSource(existing.credential_process, line)) return 'update';

@@ -4,6 +4,7 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
+import { writeTarget } from '../fs/write-target.js';
 
 export interface FileProblem {
   detail: string;
@@ -13,6 +14,10 @@ export interface FileProblem {
 /** The problem an fs error on `path` is, for one of the AWS files (`variable` points elsewhere). */
 export function describeFileError(err: unknown, path: string, action: 'read' | 'write', variable: string): FileProblem {
   const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOTREG' && err instanceof Error) {
+    // Never "chown /dev": the fix is to point the variable at a real file.
+    return { detail: `${err.message}; mfa-env writes only regular files`, fix: `set ${variable} to a regular file, or remove the link if ${path} is one` };
+  }
   if (code === 'EISDIR') return { detail: `${path} is a directory, not a file`, fix: `move it away, or set ${variable} to the file` };
   if (code === 'ENOTDIR') return { detail: `cannot ${action} ${path}: a part of its path is a file, not a directory`, fix: `check the path, or set ${variable} to another file` };
   if (code === 'EACCES' || code === 'EPERM') {
@@ -84,6 +89,11 @@ export function assertReadable(path: string, variable: string): void {
  * written, since the write is a rename)? Throws the typed error when not.
  */
 export function assertWritable(path: string, variable: string): void {
+  try {
+    writeTarget(path);
+  } catch (err) {
+    throw awsFileError(err, path, 'write', variable);
+  }
   let dir = dirname(path);
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
   try {

@@ -1,6 +1,7 @@
 // Line-preserving edits of the AWS ini files. The SDK's loader reads them;
 // this only changes the few lines we own, and leaves every other byte —
 // sections, comments, blank lines, each line's own ending — exactly as it was.
+import { UsageError } from '../errors.js';
 
 const SECTION = /^\s*\[\s*([^\]]*?)\s*\]\s*(?:[#;].*)?$/;
 // `key = value` (what the SDKs read) or `key: value` (the AWS CLI's Python
@@ -43,9 +44,39 @@ function sectionName(line: string): string | undefined {
   return m ? m[1]!.replace(/\s+/g, ' ') : undefined;
 }
 
-/** Index range [start, end) of the lines under the first `[name]`, header excluded. */
+/**
+ * A section that appears more than once. The SDKs merge the copies key by
+ * key (the last value wins); the AWS CLI refuses the whole file. An edit of
+ * one copy is not what either reads, so nothing is edited: the person merges
+ * them (they know which values are meant).
+ */
+export class DuplicateSectionError extends UsageError {
+  readonly duplicateSection = true;
+
+  constructor(
+    readonly section: string,
+    readonly lineNumbers: number[],
+    readonly file?: string,
+  ) {
+    super(
+      `[${section}] appears ${lineNumbers.length} times${file ? ` in ${file}` : ''} (lines ${lineNumbers.join(', ')}); the AWS CLI refuses such a file and the SDKs merge the copies`,
+      'merge them into one section by hand, then run this again; nothing was changed',
+    );
+  }
+}
+
+/** The same error naming the file (the editing functions see only text). */
+export function inFile(err: unknown, file: string): unknown {
+  const d = err as Partial<DuplicateSectionError> | undefined;
+  if (d?.duplicateSection && d.file === undefined) return new DuplicateSectionError(d.section!, d.lineNumbers!, file);
+  return err;
+}
+
+/** Index range [start, end) of the lines under `[name]`, header excluded; DuplicateSectionError when there are several. */
 function findSection(lines: Line[], name: string): { header: number; end: number } | undefined {
-  const header = lines.findIndex((l) => sectionName(l.text) === name);
+  const headers = lines.flatMap((l, i) => (sectionName(l.text) === name ? [i] : []));
+  if (headers.length > 1) throw new DuplicateSectionError(name, headers.map((i) => i + 1));
+  const header = headers[0] ?? -1;
   if (header < 0) return undefined;
   let end = header + 1;
   while (end < lines.length && sectionName(lines[end]!.text) === undefined) end++;
@@ -63,7 +94,7 @@ export function sectionFor(profile: string, kind: 'config' | 'credentials'): str
   return kind === 'config' && profile !== 'default' ? `profile ${profile}` : profile;
 }
 
-/** Key/value pairs of the first section `name` (top-level keys only). */
+/** Key/value pairs of section `name` (top-level keys only); DuplicateSectionError when it appears more than once. */
 export function readSection(text: string, name: string): Record<string, string> | undefined {
   const p = parse(text);
   const s = findSection(p.lines, name);

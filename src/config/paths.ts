@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 /** Where things live; every path the tool touches is resolved here. */
 export function awsConfigFile(env = process.env): string {
@@ -12,7 +12,10 @@ export function awsCredentialsFile(env = process.env): string {
 
 export function storeDir(env = process.env): string {
   if (env.MFA_ENV_STORE_DIR) return env.MFA_ENV_STORE_DIR;
-  const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  // The XDG spec: a relative path in XDG_* is invalid and is ignored (it
+  // would put the store wherever the command happens to run).
+  const xdg = env.XDG_DATA_HOME;
+  const dataHome = xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.local', 'share');
   return join(dataHome, 'mfa-env');
 }
 

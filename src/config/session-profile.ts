@@ -2,7 +2,7 @@
 // credentials file, for tools that only read profiles. Pure text in, text out;
 // the command does the file I/O (under the lock) and the talking.
 import { UsageError } from '../errors.js';
-import { editSection, readSection, sectionFor } from './ini-edit.js';
+import { editSection, inFile, readSection, sectionFor } from './ini-edit.js';
 
 export interface SessionProfileValues {
   accessKeyId: string;
@@ -30,7 +30,13 @@ export function holdsLongTermKey(section: Record<string, string> | undefined): b
  * there is one: checked before a code is spent, and again under the lock.
  */
 export function checkSessionTarget(text: string, target: string, path: string, force: boolean): void {
-  if (!force && holdsLongTermKey(readSection(text, sectionFor(target, 'credentials')))) {
+  let section: Record<string, string> | undefined;
+  try {
+    section = readSection(text, sectionFor(target, 'credentials'));
+  } catch (err) {
+    throw inFile(err, path);
+  }
+  if (!force && holdsLongTermKey(section)) {
     throw new UsageError(
       `[${target}] in ${path} holds a long-term key; not overwriting it (pick another --write-profile name, or add --force to replace it)`,
     );

@@ -1,6 +1,6 @@
-import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmSync, utimesSync, writeSync } from 'node:fs';
 import { ExitCode, MfaEnvError } from '../errors.js';
-import { isPidAlive } from '../os/processes.js';
+import { isPidAlive, readProcStat } from '../os/processes.js';
 import { randomHex } from './random.js';
 
 /** An owner that has not touched its lock for this long is gone (see acquireLock). */
@@ -17,11 +17,23 @@ export interface LockOptions {
   purpose?: string;
   /** Called once when we start waiting for someone else's lock. */
   onWait?: () => void;
+  /**
+   * An owner that is still running keeps its lock however long it has been
+   * silent: stopped (Ctrl-Z, SIGSTOP), or resumed and not yet back to
+   * refreshing it. It will finish its write, and a writer that took its lock
+   * meanwhile would be overwritten by it. For the locks of files (the store,
+   * the AWS files), held for milliseconds; not for a mint, where a second
+   * mint is harmless and a prompt may be suspended for long. Linux only: the
+   * owner's start time (in the lock) tells it from a process that got its pid
+   * after a crash; elsewhere a silent owner is taken over after staleMs.
+   */
+  liveOwnerKeeps?: boolean;
 }
 
 /**
- * The lock stayed held by a live owner (it kept the lock fresh) for all of
- * `timeoutMs`: that process is still at it. Exit 4, "locked".
+ * The lock stayed held by a live owner (it kept the lock fresh, or it keeps
+ * it anyway: liveOwnerKeeps) for all of `timeoutMs`: that process is still
+ * at it. Exit 4, "locked".
  */
 export class LockTimeoutError extends MfaEnvError {
   constructor(
@@ -30,16 +42,30 @@ export class LockTimeoutError extends MfaEnvError {
     readonly ownerPid: number | undefined,
     waitedMs: number,
     purpose: string | undefined,
+    stopped = false,
   ) {
-    const waited = duration(waitedMs);
-    super(
-      ownerPid === undefined
-        ? `${path} is locked by a process that left it unreadable; gave up waiting after ${waited}`
-        : `${path} is locked by another mfa-env (pid ${ownerPid})${purpose ? `, ${purpose}` : ''}; gave up waiting after ${waited}`,
-      ExitCode.store,
-      ownerPid === undefined ? `if no mfa-env is running, delete ${path}` : `let that one finish or stop it (kill ${ownerPid}), then run this again`,
-    );
+    const [message, hint] = timeoutWords(path, ownerPid, duration(waitedMs), purpose, stopped);
+    super(message, ExitCode.store, hint);
   }
+}
+
+function timeoutWords(path: string, ownerPid: number | undefined, waited: string, purpose: string | undefined, stopped: boolean): [string, string] {
+  if (stopped) {
+    return [
+      `${path} is locked by mfa-env pid ${ownerPid}, which is stopped (Ctrl-Z?)${purpose ? ` while ${purpose}` : ''}; gave up waiting after ${waited}`,
+      `resume it (fg in its terminal, or kill -CONT ${ownerPid}) or end it (kill ${ownerPid}), then run this again`,
+    ];
+  }
+  if (ownerPid === undefined) {
+    return [
+      `${path} is locked by a process whose lock file mfa-env cannot read (another user's?), and it keeps it fresh; gave up waiting after ${waited}`,
+      `if no mfa-env of any user is running, delete ${path}`,
+    ];
+  }
+  return [
+    `${path} is locked by another mfa-env (pid ${ownerPid})${purpose ? `, ${purpose}` : ''}; gave up waiting after ${waited}`,
+    `let that one finish or stop it (kill ${ownerPid}), then run this again`,
+  ];
 }
 
 function duration(ms: number): string {
@@ -56,6 +82,31 @@ function readOwner(path: string): string | undefined {
   }
 }
 
+/** Stopped by a signal or a tracer (Linux; elsewhere never said). */
+function isStopped(pid: number): boolean {
+  return /^[Tt]$/.test(readProcStat(pid)?.state ?? '');
+}
+
+/** (Linux) When the process started, which tells it from a later one with its pid. */
+function startTime(pid: number | 'self'): string | undefined {
+  return readProcStat(pid)?.startTime || undefined;
+}
+
+/**
+ * The lock's owner as far as can be told: 'gone' (its pid does not run, or
+ * runs a process started at another time), 'same' (that very process runs),
+ * 'unknown' (the pid runs; no start time to compare).
+ */
+function ownerOf(content: string): { pid: number; state: 'gone' | 'same' | 'unknown' } {
+  const [pidText, , started] = content.split('\n');
+  const pid = Number.parseInt(pidText ?? '', 10);
+  if (!ownerAlive(content)) return { pid, state: 'gone' };
+  if (!started) return { pid, state: 'unknown' };
+  const now = startTime(pid);
+  if (now === undefined) return { pid, state: 'unknown' };
+  return { pid, state: now === started ? 'same' : 'gone' };
+}
+
 function ownerAlive(content: string): boolean {
   const pid = Number.parseInt(content, 10);
   return Number.isInteger(pid) && pid > 0 && isPidAlive(pid);
@@ -64,19 +115,26 @@ function ownerAlive(content: string): boolean {
 interface Snapshot {
   ino: number;
   mtimeMs: number;
-  content: string;
+  /** undefined: there, but not readable (another user's file, a dangling link): judged by its age alone. */
+  content: string | undefined;
 }
 
 function snapshot(path: string): Snapshot | undefined {
   try {
-    const before = statSync(path);
-    const content = readFileSync(path, 'utf8');
-    const after = statSync(path);
+    const before = lstatSync(path);
+    if (before.isDirectory()) return undefined; // not a lock file of ours: never removed, waited on
+    let content: string | undefined;
+    try {
+      content = readFileSync(path, 'utf8');
+    } catch {
+      content = undefined;
+    }
+    const after = lstatSync(path);
     // Replaced or written while we read: no consistent view.
     if (before.ino !== after.ino || before.mtimeMs !== after.mtimeMs) return undefined;
     return { ino: after.ino, mtimeMs: after.mtimeMs, content };
   } catch {
-    return undefined;
+    return undefined; // gone: released meanwhile
   }
 }
 
@@ -141,7 +199,9 @@ function removeIfStill(path: string, stale: Snapshot): void {
  *   at once.
  * - One whose pid runs but that nobody touched for `staleMs` is taken over
  *   too: after a crash the pid may belong to another program now, or the
- *   owner is stopped (Ctrl-Z) or wedged.
+ *   owner is stopped (Ctrl-Z) or wedged. Except, with `liveOwnerKeeps`, an
+ *   owner known to be the very process that took the lock: it is waited
+ *   for (and named in the timeout, stopped or not).
  * - Otherwise the owner is alive and working: wait, up to `timeoutMs`, then
  *   LockTimeoutError. staleMs < timeoutMs, so a waiter always outlives a
  *   silent lock: a timeout only ever means a live owner still at it.
@@ -155,23 +215,29 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<() =
     throw new RangeError(`acquireLock: staleMs (${staleMs}) must be shorter than timeoutMs (${opts.timeoutMs})`);
   }
   const started = Date.now();
-  const token = `${process.pid}\n${randomHex(8)}\n`;
+  // pid, nonce, and (Linux) our start time, by which a waiter tells us from a later process with our pid.
+  const token = `${process.pid}\n${randomHex(8)}\n${startTime('self') ?? ''}\n`;
   let waited = false;
   let owner: number | undefined;
   for (;;) {
     if (tryCreate(path, token)) return holdFresh(path, token, staleMs / 4);
-    // undefined: released or replaced while we looked (try again soon), or
-    // unreadable (someone else's file: wait, and time out like any holder).
+    // undefined: released or replaced while we looked (try again soon).
     const held = snapshot(path);
-    if (held) owner = Number.parseInt(held.content, 10);
+    if (held?.content !== undefined) owner = Number.parseInt(held.content, 10);
     const age = held ? Date.now() - held.mtimeMs : 0;
-    // A lock younger than 50 ms may not have its pid written yet.
-    if (held && age > 50 && (!ownerAlive(held.content) || age > staleMs)) {
+    // A lock younger than 50 ms may not have its pid written yet. One we
+    // cannot read (left by root's mfa-env, say) has no pid to look at: its
+    // age alone says whether an owner still keeps it fresh.
+    const who = held?.content !== undefined ? ownerOf(held.content) : undefined;
+    const ownerGone = who?.state === 'gone';
+    const keeps = opts.liveOwnerKeeps === true && who?.state === 'same';
+    if (held && age > 50 && (ownerGone || (age > staleMs && !keeps))) {
       removeIfStill(path, held);
       continue;
     }
     if (Date.now() - started > opts.timeoutMs) {
-      throw new LockTimeoutError(path, Number.isInteger(owner) ? owner : undefined, opts.timeoutMs, opts.purpose);
+      const stopped = who !== undefined && who.state !== 'gone' && isStopped(who.pid);
+      throw new LockTimeoutError(path, Number.isInteger(owner) ? owner : undefined, opts.timeoutMs, opts.purpose, stopped);
     }
     if (!waited) {
       waited = true;

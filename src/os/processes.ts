@@ -9,7 +9,9 @@ export interface ProcStat {
   pgrp: number;
   /** The foreground process group of its controlling terminal; ≤ 0 when it has none. */
   tpgid: number;
-  /** When it started, in clock ticks after boot: with the pid, names one process (a pid is reused). */
+  /** R, S, D…; T or t: stopped by a signal (Ctrl-Z, SIGSTOP) or a tracer. */
+  state: string;
+  /** When it started, in clock ticks since boot: tells it from a later process with its pid. */
   startTime: string;
 }
 
@@ -27,7 +29,14 @@ export function readProcStat(pid: number | string): ProcStat | undefined {
   }
   const close = stat.lastIndexOf(')');
   const fields = stat.slice(close + 2).split(' ');
-  return { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), pgrp: Number(fields[2]), tpgid: Number(fields[5]), startTime: fields[19] ?? '' };
+  return {
+    comm: stat.slice(stat.indexOf('(') + 1, close),
+    state: fields[0] ?? '',
+    ppid: Number(fields[1]),
+    pgrp: Number(fields[2]),
+    tpgid: Number(fields[5]),
+    startTime: fields[19] ?? '',
+  };
 }
 
 /** Whether a process with this pid exists (EPERM: it does, and is someone else's). */

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { maskKeyId } from '../commands/mask.js';
 import { debug } from '../debug.js';
 import { AwsRefusedError, MfaEnvError, StoreError } from '../errors.js';
 import { acquireLock } from '../fs/lock.js';
+import { privateDir } from '../fs/private-dir.js';
 import type { SecretStore } from '../store/types.js';
 import { peekSession, reusableSession, saveSession } from './cache.js';
 import { readLongTermKey } from './long-term-key.js';
@@ -117,11 +117,8 @@ const isRefusedCode = (err: unknown): boolean => err instanceof AwsRefusedError 
 
 /** Takes `dir/file`, waiting for another process that holds it (role-credentials.ts shares this). */
 export async function lockProfile(dir: string, file: string, purpose: string, onWait?: () => void): Promise<() => void> {
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch (err) {
-    throw new StoreError(`cannot create ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
-  }
+  privateDir(dirname(dir), { allowLink: true });
+  privateDir(dir, { allowLink: false });
   // The holder may be waiting for a person to type a code or touch a key:
   // wait long. It keeps its lock fresh meanwhile; a dead or silent holder's
   // lock is taken over (see acquireLock).

@@ -183,3 +183,43 @@ test('acquirers in separate processes serialise, starting from a dead owner\'s l
   }
   assert.equal(existsSync(path), false, 'the lock was left behind');
 });
+
+/** /proc/PID/stat's start time, which an owner writes into its lock (Linux). */
+function startTimeOf(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
+}
+
+test('liveOwnerKeeps: a stopped owner keeps its silent lock, and the timeout names it; without the option it is taken over', { skip: !existsSync('/proc/self/stat') && 'Linux only' }, async () => {
+  const path = freshPath();
+  const { spawn } = await import('node:child_process');
+  const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+  try {
+    process.kill(child.pid!, 'SIGSTOP');
+    await sleep(50);
+    writeFileSync(path, `${child.pid}\nfeedface\n${startTimeOf(child.pid!)}\n`);
+    age(path, 5); // silent far longer than staleMs
+    await assert.rejects(acquireLock(path, { ...fast, purpose: 'editing the test file', liveOwnerKeeps: true }), (err: unknown) => {
+      assert.ok(err instanceof LockTimeoutError);
+      assert.equal(err.message, `${path} is locked by mfa-env pid ${child.pid}, which is stopped (Ctrl-Z?) while editing the test file; gave up waiting after 0.3 s`);
+      assert.equal(err.hint, `resume it (fg in its terminal, or kill -CONT ${child.pid}) or end it (kill ${child.pid}), then run this again`);
+      return true;
+    });
+    assert.equal(readFileSync(path, 'utf8'), `${child.pid}\nfeedface\n${startTimeOf(child.pid!)}\n`, 'left in place');
+    const release = await acquireLock(path, fast);
+    release();
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+test('a lock whose pid now belongs to a process started later (a crash, then pid reuse) is taken over at once', { skip: !existsSync('/proc/self/stat') && 'Linux only' }, async () => {
+  const path = freshPath();
+  // Our own pid, running, but with a start time that is not ours.
+  writeFileSync(path, `${process.pid}\nfeedface\n1\n`);
+  age(path, 0.1);
+  const t0 = performance.now();
+  const release = await acquireLock(path, { ...fast, staleMs: 10_000, timeoutMs: 20_000, liveOwnerKeeps: true });
+  assert.ok(performance.now() - t0 < 1000);
+  release();
+});
