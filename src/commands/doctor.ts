@@ -3,7 +3,7 @@ import { delimiter, join } from 'node:path';
 import { describeFileError } from '../config/file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import { readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
-import { checkMfaSerial } from '../config/validate.js';
+import { checkMfaSerial, isFidoSerial } from '../config/validate.js';
 import { isMfaEnvError } from '../errors.js';
 import { hasLongTermKey } from '../session/long-term-key.js';
 import { detectDialect } from '../shells/detect.js';
@@ -84,10 +84,10 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
     checks.push({ name: `profile ${name}`, ok: false, detail: profile.exists ? 'no mfa_serial' : 'not in the AWS config or credentials file', fix: setup });
   } else if (profile?.mfaSerial) {
     try {
-      checkMfaSerial(profile.mfaSerial);
+      checkMfaSerial(profile.mfaSerial, name);
       checks.push({ name: `profile ${name}`, ok: true, detail: `mfa_serial ${profile.mfaSerial}` });
     } catch (err) {
-      checks.push({ name: `profile ${name}`, ok: false, detail: message(err), fix: setup });
+      checks.push({ name: `profile ${name}`, ok: false, detail: message(err), fix: isFidoSerial(profile.mfaSerial) && isMfaEnvError(err) ? err.hint : setup });
     }
   }
   if (store) {

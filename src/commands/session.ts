@@ -31,7 +31,7 @@ export async function sessionFromArgs(args: SessionArgs, env = process.env): Pro
       `run: mfa-env setup --profile ${name}`,
     );
   }
-  const mfaSerial = checkMfaSerial(profile.mfaSerial);
+  const mfaSerial = checkMfaSerial(profile.mfaSerial, name);
   const durationSeconds = requested ?? profile.durationSeconds ?? DEFAULT_DURATION;
   const region = profile.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
   const store = openStore(env);

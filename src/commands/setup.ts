@@ -3,7 +3,7 @@ import { editSection, readSection, sectionFor } from '../config/ini-edit.js';
 import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
 import { assertReadable, assertWritable, awsFileError } from '../config/file-errors.js';
 import { readProfile, resolveProfileName } from '../config/profiles.js';
-import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey } from '../config/validate.js';
+import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey, fidoError, isFidoSerial } from '../config/validate.js';
 import { ExitCode, isMfaEnvError, MfaEnvError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
@@ -61,10 +61,10 @@ async function gatherKey(args: SetupArgs, profile: string): Promise<LongTermKey>
   return { accessKeyId, secretAccessKey: checkSecretAccessKey(secret) };
 }
 
-async function chooseSerial(args: SetupArgs, key: LongTermKey, region: string | undefined): Promise<string> {
-  if (args.mfaSerial) return checkMfaSerial(args.mfaSerial);
+async function chooseSerial(args: SetupArgs, profile: string, key: LongTermKey, region: string | undefined): Promise<string> {
+  if (args.mfaSerial) return checkMfaSerial(args.mfaSerial, profile);
   const { listMfaDevices } = await import('../aws/iam.js');
-  const devices = await listMfaDevices(key, region).catch((err: unknown) => {
+  const listed = await listMfaDevices(key, region).catch((err: unknown) => {
     // IAM said no (no iam:ListMFADevices permission, an IAM look-alike): the user can still name the device.
     if (isMfaEnvError(err) && (err.exitCode === ExitCode.awsRefused || err.exitCode === ExitCode.unexpected)) {
       throw new MfaEnvError(
@@ -75,6 +75,9 @@ async function chooseSerial(args: SetupArgs, key: LongTermKey, region: string | 
     }
     throw err;
   });
+  // IAM lists FIDO security keys among the MFA devices; GetSessionToken cannot use them.
+  const devices = listed.filter((d) => !isFidoSerial(d.serialNumber));
+  if (devices.length === 0 && listed.length > 0) throw fidoError(listed[0]!.serialNumber, profile);
   if (devices.length === 0) {
     throw new UsageError(
       'this IAM user has no MFA device',
@@ -154,7 +157,7 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
 
   const key = await gatherKey(args, profile);
   const existing = await readProfile(profile);
-  const mfaSerial = await chooseSerial(args, key, region ?? existing.region);
+  const mfaSerial = await chooseSerial(args, profile, key, region ?? existing.region);
 
   const store = openStore();
   await saveLongTermKey(store, profile, key);
