@@ -34,6 +34,7 @@ const COLD = {
   'write-profile': src('commands/write-profile.ts'),
   ask: src('prompts/ask.ts'),
   'mfa-process': src('prompts/mfa-process.ts'),
+  dialog: src('prompts/dialog.ts'),
   'file-store': src('store/file.ts'),
   // Run as a child process for keychain writes (src/store/keychain.ts).
   'keychain-worker': src('store/keychain-worker.ts'),
