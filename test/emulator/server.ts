@@ -13,13 +13,14 @@ import { findDevice, unusedCode } from './mfa.js';
 import { parseAuthorization } from './sigv4.js';
 import type { SigV4Auth, WireRequest } from './sigv4.js';
 import { totp } from './totp.js';
+import { addAccessKey, keysOf, newKeyState } from './iam-keys.js';
 import { API_VERSIONS, errorDocument, resultDocument } from './xml.js';
 import type { Service } from './xml.js';
 import { randomAccessKeyId, randomSecretAccessKey, randomSessionToken } from './users.js';
 import type { EmulatorUser } from './users.js';
 import type { EmulatorState, IssueCredentials } from './state.js';
 
-export type { EmulatorUser, MfaDevice } from './users.js';
+export type { EmulatorUser, IamPolicy, MfaDevice } from './users.js';
 export type { IssueCredentials, IssuedCredentials } from './state.js';
 export { makeUser } from './users.js';
 
@@ -39,6 +40,8 @@ export interface EmulatorOptions {
   /** The emulator's clock; drives TOTP windows, signature age and session expiry. */
   now?: () => number;
   issueCredentials?: IssueCredentials;
+  /** How long a key made by CreateAccessKey is refused while IAM propagates it (emulator clock); default 5 s. */
+  keyPropagationMs?: number;
   /** Serve HTTPS with this PEM key and certificate (the URL is then https://127.0.0.1:PORT). */
   tls?: { key: string; cert: string };
 }
@@ -58,6 +61,10 @@ export interface Emulator {
    * exactly the TOTP for that moment.
    */
   codeFor(serialNumber: string, timeMs?: number): string;
+  /** The user's access keys that exist now (ids and CreateDate), oldest first. */
+  accessKeysOf(user: EmulatorUser): { accessKeyId: string; secretAccessKey: string; createdAt: number }[];
+  /** Gives the user another key, as CreateAccessKey would, already propagated. */
+  addAccessKey(user: EmulatorUser, createdAt?: number): { accessKeyId: string; secretAccessKey: string };
   close(): Promise<void>;
 }
 
@@ -120,6 +127,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     now,
     issueCredentials: opts.issueCredentials ?? defaultCredentials,
     startedAt: now(),
+    keys: newKeyState(opts.keyPropagationMs),
   };
   const calls: EmulatorCall[] = [];
 
@@ -191,6 +199,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       const device = findDevice(state.users, serialNumber);
       if (!device) throw new Error(`no MFA device ${serialNumber} in this emulator`);
       return timeMs === undefined ? unusedCode(state, device, now()) : totp(device.secret, timeMs);
+    },
+    accessKeysOf: (user) => keysOf(state, user).map(({ accessKeyId, secretAccessKey, createdAt }) => ({ accessKeyId, secretAccessKey, createdAt })),
+    addAccessKey(user, createdAt) {
+      const { accessKeyId, secretAccessKey } = addAccessKey(state, user, createdAt);
+      return { accessKeyId, secretAccessKey };
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 // What the emulator remembers between requests: users, the sessions it has
 // issued, and which MFA codes have been spent.
+import type { KeyState } from './iam-keys.js';
 import type { EmulatorUser } from './users.js';
 
 export interface IssuedCredentials {
@@ -26,4 +27,6 @@ export interface EmulatorState {
   issueCredentials: IssueCredentials;
   /** Reported as every device's EnableDate. */
   startedAt: number;
+  /** Access keys made and deleted through IAM (test/emulator/iam-keys.ts). */
+  keys: KeyState;
 }
