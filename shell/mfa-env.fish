@@ -184,7 +184,7 @@ end
 
 complete -c mfa-env -e
 complete -c mfa-exec -e
-set -l __mfa_env_subcommands export setup status logout unset remove init credential-process doctor demo
+set -l __mfa_env_subcommands export setup status logout unset remove rotate init credential-process doctor demo
 set -l __mfa_env_no_sub "not __fish_seen_subcommand_from $__mfa_env_subcommands"
 complete -c mfa-env -f
 complete -c mfa-env -n $__mfa_env_no_sub -a export -d 'Print export lines (default)'
@@ -193,6 +193,7 @@ complete -c mfa-env -n $__mfa_env_no_sub -a status -d 'Show profiles and session
 complete -c mfa-env -n $__mfa_env_no_sub -a logout -d 'Forget the session, print unset lines'
 complete -c mfa-env -n $__mfa_env_no_sub -a unset -d 'Print unset lines'
 complete -c mfa-env -n $__mfa_env_no_sub -a remove -d 'Delete the long-term key'
+complete -c mfa-env -n $__mfa_env_no_sub -a rotate -d 'Replace the long-term key with a new one'
 complete -c mfa-env -n $__mfa_env_no_sub -a init -d 'Print the shell integration'
 complete -c mfa-env -n $__mfa_env_no_sub -a credential-process -d 'credential_process JSON'
 complete -c mfa-env -n $__mfa_env_no_sub -a doctor -d 'Check the installation'

@@ -1,7 +1,7 @@
 // The option tables of the commands only the full command line runs (setup,
 // status, logout), apart from src/cli/options.ts, which the two hot entry
 // points bundle: these stay in the cold chunk with yargs.
-import { exportOptions, profileOption, shellOption } from './options.js';
+import { exportOptions, profileOption, sessionOptions, shellOption } from './options.js';
 
 export const setupOptions = {
   ...profileOption,
@@ -29,5 +29,10 @@ export const logoutOptions = {
   all: { type: 'boolean', describe: 'every profile' },
 } as const;
 
+export const rotateOptions = {
+  ...profileOption,
+  code: { ...sessionOptions.code, describe: 'MFA code, when no cached session can sign the IAM calls (default: mfa_process, else a prompt)' },
+} as const;
+
 /** Every option table of mfa-env's commands (mfa-exec parses its own: src/cli/exec-argv.ts). */
-export const MFA_ENV_OPTION_TABLES: readonly Record<string, object>[] = [exportOptions, setupOptions, statusOptions, logoutOptions, shellOption, profileOption];
+export const MFA_ENV_OPTION_TABLES: readonly Record<string, object>[] = [exportOptions, setupOptions, statusOptions, logoutOptions, rotateOptions, shellOption, profileOption];

@@ -1,6 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
-import { logoutOptions, MFA_ENV_OPTION_TABLES, setupOptions, statusOptions } from './command-options.js';
+import { logoutOptions, MFA_ENV_OPTION_TABLES, rotateOptions, setupOptions, statusOptions } from './command-options.js';
 import { exportOptions, profileOption, shellOption, type ExportArgs } from './options.js';
 import { completeFlags } from './complete-flags.js';
 import { VERSION } from './version.js';
@@ -60,6 +60,12 @@ export function buildCli(argv: string[]): Argv {
       'delete the stored long-term key and cached session of a profile',
       (y) => y.options(profileOption).demandOption('profile'),
       handle(async (a) => (await import('../commands/remove.js')).removeCommand(a as never)),
+    )
+    .command(
+      'rotate',
+      'replace the long-term key with a new one (IAM CreateAccessKey, then DeleteAccessKey of the old)',
+      (y) => y.options(rotateOptions),
+      handle(async (a) => (await import('../commands/rotate.js')).rotateCommand(a as never)),
     )
     .command(
       'credential-process',

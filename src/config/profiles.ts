@@ -13,6 +13,9 @@ export interface ProfileConfig {
   region?: string;
   durationSeconds?: number;
   mfaProcess?: string;
+  /** A role profile's role (its key is its base's, reached through source_profile). */
+  roleArn?: string;
+  sourceProfile?: string;
   /** Plaintext keys in the credentials file (what `setup --import` takes). */
   plaintext?: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string };
 }
@@ -49,6 +52,8 @@ function toProfile(name: string, config: Section | undefined, creds: Section | u
   profile.mfaSerial = pick('mfa_serial')?.trim() || undefined;
   profile.region = pick('region')?.trim() || undefined;
   profile.mfaProcess = pick('mfa_process')?.trim() || undefined;
+  profile.roleArn = pick('role_arn')?.trim() || undefined;
+  profile.sourceProfile = pick('source_profile')?.trim() || undefined;
   const keyId = own(creds, 'aws_access_key_id');
   const secret = own(creds, 'aws_secret_access_key');
   if (keyId || secret) {
