@@ -5,16 +5,24 @@ import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import { readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
 import { checkMfaSerial, isFidoSerial } from '../config/validate.js';
 import { isMfaEnvError } from '../errors.js';
+import { reusableSession } from '../session/cache.js';
 import { hasLongTermKey } from '../session/long-term-key.js';
+import type { LongTermKey } from '../session/types.js';
+import { days, keyAgeDays, maskKeyId } from './mask.js';
 import { detectDialect } from '../shells/detect.js';
 import { openStore, type SecretStore } from '../store/index.js';
 
 interface Check {
   name: string;
   ok: boolean;
+  /** Worth saying, not a problem (doctor's exit status stays 0). */
+  warn?: boolean;
   detail: string;
   fix?: string;
 }
+
+/** Security teams' usual limit for a long-term access key's age. */
+const KEY_AGE_WARN_DAYS = 90;
 
 const message = (err: unknown) => (isMfaEnvError(err) ? err.message : String((err as Error)?.message ?? err));
 
@@ -94,11 +102,41 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
     try {
       const key = await hasLongTermKey(store, name);
       checks.push(key ? { name: 'long-term key', ok: true, detail: `stored for ${name}` } : { name: 'long-term key', ok: false, detail: `none stored for ${name}`, fix: setup });
+      if (key) checks.push(await checkKeyAge(name, key, store, profile));
     } catch (err) {
       checks.push({ name: 'long-term key', ok: false, detail: message(err) });
     }
   }
   return checks;
+}
+
+/**
+ * The key's age: as recorded when IAM told mfa-env (rotate, setup's
+ * discovery), else asked of IAM (ListAccessKeys) when the profile has a
+ * cached MFA session of this key to sign with: many accounts allow IAM calls
+ * only with MFA, and without a session doctor sends nothing to AWS. Past
+ * KEY_AGE_WARN_DAYS: a warning.
+ */
+async function checkKeyAge(name: string, key: LongTermKey, store: SecretStore, profile: ProfileConfig | undefined): Promise<Check> {
+  const check = 'key age';
+  let created = key.createDate;
+  if (!created) {
+    try {
+      const session = profile?.mfaSerial ? await reusableSession(store, name, profile.mfaSerial) : undefined;
+      if (!session || session.sourceKeyId !== key.accessKeyId) {
+        return { name: check, ok: true, detail: `unknown: doctor asks IAM with a cached session, and ${name} has none (mfa-env rotate records the age)` };
+      }
+      const { listAccessKeys } = await import('../aws/iam.js');
+      created = (await listAccessKeys(session, profile?.region)).find((k) => k.accessKeyId === key.accessKeyId)?.createDate?.toISOString();
+    } catch (err) {
+      return { name: check, ok: true, detail: `unknown: IAM did not say (${message(err)})` };
+    }
+  }
+  const age = keyAgeDays(created);
+  if (age === undefined) return { name: check, ok: true, detail: 'unknown: IAM did not list the key' };
+  const what = `${maskKeyId(key.accessKeyId)} was created ${days(age)} ago`;
+  if (age > KEY_AGE_WARN_DAYS) return { name: check, ok: true, warn: true, detail: `${what} (more than ${KEY_AGE_WARN_DAYS})`, fix: `mfa-env rotate --profile ${name}` };
+  return { name: check, ok: true, detail: what };
 }
 
 /** (Linux) The parent of `pid` and its program name, from /proc; undefined elsewhere or when it is gone. */
@@ -209,10 +247,12 @@ export async function doctorCommand(): Promise<number> {
   const profileChecks = current.name !== undefined ? await checkProfile(current.name, files[0]!.ok, store) : [current.problem];
   const checks: Check[] = [checkNode(), storeCheck, ...files, ...profileChecks, checkIntegration(), ...checkPath(), ...checkExtraCa()];
   for (const c of checks) {
-    process.stdout.write(`${c.ok ? 'ok     ' : 'problem'}  ${c.name}: ${c.detail}\n`);
-    if (!c.ok && c.fix) process.stdout.write(`         fix: ${c.fix}\n`);
+    process.stdout.write(`${c.warn ? 'warning' : c.ok ? 'ok     ' : 'problem'}  ${c.name}: ${c.detail}\n`);
+    if ((!c.ok || c.warn) && c.fix) process.stdout.write(`         fix: ${c.fix}\n`);
   }
   const problems = checks.filter((c) => !c.ok).length;
-  process.stdout.write(problems ? `${problems} problem${problems > 1 ? 's' : ''} found\n` : 'all good\n');
+  const warnings = checks.filter((c) => c.warn).length;
+  const warned = warnings ? `, ${warnings} warning${warnings > 1 ? 's' : ''}` : '';
+  process.stdout.write(problems ? `${problems} problem${problems > 1 ? 's' : ''} found${warned}\n` : `all good${warned}\n`);
   return problems ? 1 : 0;
 }

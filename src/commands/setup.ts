@@ -95,6 +95,14 @@ async function chooseSerial(args: SetupArgs, profile: string, key: LongTermKey, 
   );
 }
 
+/** `{ createDate }` of the key, when IAM ListAccessKeys answers with it; else nothing. */
+async function createDateOf(key: LongTermKey, region: string | undefined): Promise<{ createDate?: string }> {
+  const { listAccessKeys } = await import('../aws/iam.js');
+  const listed = await listAccessKeys(key, region).catch(() => []);
+  const date = listed.find((k) => k.accessKeyId === key.accessKeyId)?.createDate;
+  return date ? { createDate: date.toISOString() } : {};
+}
+
 /** Deletes the plaintext key lines, after a backup that has the secret redacted. */
 async function removePlaintext(profile: string, key: LongTermKey): Promise<string> {
   const path = pathOf('credentials');
@@ -158,6 +166,8 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
   const key = await gatherKey(args, profile);
   const existing = await readProfile(profile);
   const mfaSerial = await chooseSerial(args, profile, key, region ?? existing.region);
+  // IAM was asked already (discovery): ask it the key's age too, for status and doctor. Best effort.
+  if (!args.mfaSerial) Object.assign(key, await createDateOf(key, region ?? existing.region));
 
   const store = openStore();
   await saveLongTermKey(store, profile, key);

@@ -3,11 +3,13 @@ import { sessionsIn } from '../session/cache.js';
 import { rfc3339 } from '../session/environment.js';
 import { longTermKeysIn } from '../session/long-term-key.js';
 import { openStore } from '../store/index.js';
-import { maskKeyId } from './mask.js';
+import { days, keyAgeDays, maskKeyId } from './mask.js';
 
 interface ProfileStatus {
   profile: string;
   keyId: string | null;
+  /** Days since IAM created the key, when mfa-env was told (rotate, setup's discovery); status asks IAM nothing. */
+  keyAgeDays: number | null;
   mfaSerial: string | null;
   session: { expiration: string; secondsLeft: number; inThisShell: boolean } | null;
 }
@@ -35,6 +37,7 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
     return {
       profile: name,
       keyId: key ? maskKeyId(key.accessKeyId) : null,
+      keyAgeDays: keyAgeDays(key?.createDate, now) ?? null,
       mfaSerial: serials.get(name) ?? null,
       session: s
         ? {
@@ -68,7 +71,8 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
       const session = r.session
         ? `${r.session.secondsLeft > 0 ? `${formatLeft(r.session.secondsLeft)} left` : 'expired'}${r.session.inThisShell ? ' (this shell)' : ''}`
         : 'none';
-      table.push([r.profile, r.keyId ?? 'not stored', r.mfaSerial ?? 'none', session]);
+      const key = r.keyId ? `${r.keyId}${r.keyAgeDays !== null ? ` (${days(r.keyAgeDays)})` : ''}` : 'not stored';
+      table.push([r.profile, key, r.mfaSerial ?? 'none', session]);
     }
     const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
     for (const row of table) out.push(row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));

@@ -114,10 +114,11 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
       moved.push(name);
     }
   } catch (err) {
+    // Only when the old key is back everywhere may the new one go: one of them must stay stored.
     const restored = await restore(moved);
-    const undone = await undoCreate();
+    const undone = restored ? await undoCreate() : `the new key ${fresh.accessKeyId} stays, as '${moved.join("', '")}' hold${moved.length === 1 ? 's' : ''} it now`;
     throw new MfaEnvError(
-      `could not store the new key: ${reason(err)}; ${restored ? `the old key ${old} is still stored and works` : `the store may hold the new key for some profiles`}; ${undone}`,
+      `could not store the new key: ${reason(err)}; ${restored ? `the old key ${old} is still stored and works` : `the old key ${old} could not be put back`}; ${undone}`,
       exitCodeOf(err),
       isMfaEnvError(err) ? err.hint : undefined,
     );
@@ -144,7 +145,8 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
   if (!verified) {
     const waited = Math.round((Date.now() - started) / 1000);
     const restored = await restore(moved);
-    const undone = await undoCreate();
+    // The old key could not go back in the store: the new one is all there is, and may work later.
+    const undone = restored ? await undoCreate() : `the new key ${fresh.accessKeyId} stays stored (it may work later); do not delete ${old} yet`;
     throw new MfaEnvError(
       `the new key ${fresh.accessKeyId} did not work within ${waited} s (${awsCodeOf(lastError) ? `STS answered ${awsCodeOf(lastError)}` : reason(lastError)}); ${restored ? `the old key ${old} is stored again and still works` : `could not put the old key ${old} back in the store`}; ${undone}`,
       exitCodeOf(lastError),

@@ -212,3 +212,57 @@ test('the store cannot take the new key: the new key is deleted again, the old o
     await r.close();
   }
 });
+
+test('key age: setup’s discovery records it, doctor asks IAM with the cached session and warns past 90 days, rotate starts it again', async () => {
+  const DAY = 86_400_000;
+  const r = await rig(0, (u) => (u.accessKeyCreatedAt = Date.now() - 120 * DAY - 60_000));
+  try {
+    const masked = (id: string) => `${id.slice(0, 4)}…${id.slice(-4)}`;
+    const old = r.user.accessKeyId;
+    const doctor = () => r.sandbox.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'dev' } });
+    // Set up with --mfa-serial (rig): no IAM call, no age known; status asks IAM nothing.
+    assert.match((await r.sandbox.mfaEnv(['status'])).stdout, new RegExp(`^dev\\s+${masked(old)}\\s+arn:`, 'm'));
+    assert.match((await doctor()).stdout, /^ok {7}key age: unknown: doctor asks IAM with a cached session, and dev has none/m);
+    r.emulator.resetCalls();
+    assertOk(await r.sandbox.mfaEnv(['status']), 'status');
+    assert.equal(r.emulator.calls.length, 0, 'status calls no AWS');
+
+    assertOk(await exportBash(r, ['-c', r.code()]), 'export');
+    const warned = await doctor();
+    assert.match(warned.stdout, new RegExp(`^warning  key age: ${masked(old)} was created 120 days ago \\(more than 90\\)\n {9}fix: mfa-env rotate --profile dev$`, 'm'));
+    assert.match(warned.stdout, /^\d+ problems? found, 1 warning$/m);
+    assert.equal(r.emulator.count('ListAccessKeys', 'ok'), 1);
+
+    // Discovery in setup asks IAM for the age too.
+    const again = await r.sandbox.mfaEnv(['setup', '--profile', 'dev', '--access-key-id', old, '--secret-stdin'], { input: r.user.secretAccessKey });
+    assertOk(again, 'setup with discovery');
+    assert.match((await r.sandbox.mfaEnv(['status'])).stdout, new RegExp(`^dev\\s+${masked(old)} \\(120 days\\)\\s+arn:`, 'm'));
+
+    assertOk(await r.sandbox.mfaEnv(['rotate', '-p', 'dev', '-c', r.code()]), 'rotate');
+    const fresh = r.keys()[0]!;
+    const status = await r.sandbox.mfaEnv(['status']);
+    assert.match(status.stdout, new RegExp(`^dev\\s+${masked(fresh)} \\(0 days\\)\\s+arn:\\S+\\s+none$`, 'm'));
+    assert.equal(JSON.parse((await r.sandbox.mfaEnv(['status', '--json'])).stdout).profiles[0].keyAgeDays, 0);
+    assert.match((await doctor()).stdout, new RegExp(`^ok {7}key age: ${masked(fresh)} was created 0 days ago$`, 'm'));
+  } finally {
+    await r.close();
+  }
+});
+
+test('every profile that stores the old key moves to the new one', async () => {
+  const r = await rig(0);
+  try {
+    assertOk(
+      await r.sandbox.mfaEnv(['setup', '--profile', 'work', '--access-key-id', r.user.accessKeyId, '--secret-stdin', '--mfa-serial', r.serial], { input: r.user.secretAccessKey }),
+      'setup work with the same key',
+    );
+    const res = await r.sandbox.mfaEnv(['rotate', '-p', 'dev', '-c', r.code()]);
+    assertOk(res, 'rotate');
+    const fresh = r.keys()[0]!;
+    assert.match(res.stderr, new RegExp(`stored for profile 'dev', 'work'; it works`));
+    assertOk(await r.sandbox.mfaEnv(['-p', 'work', '-s', 'bash', '-c', r.code()]), 'export work');
+    assert.equal(r.lastMintKey(), fresh);
+  } finally {
+    await r.close();
+  }
+});
