@@ -1,6 +1,6 @@
 // Loaded only by the commands that call IAM: `setup` when it has to discover
 // the MFA device, `rotate`, and `doctor` for a key's age.
-import { CreateAccessKeyCommand, DeleteAccessKeyCommand, GetUserCommand, IAMClient, ListAccessKeysCommand, ListMFADevicesCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, DeleteAccessKeyCommand, IAMClient, ListAccessKeysCommand, ListMFADevicesCommand } from '@aws-sdk/client-iam';
 import type { LongTermKey } from '../session/types.js';
 import { clientConfig } from './client-config.js';
 import { iamEndpoint } from './endpoints.js';
@@ -56,12 +56,6 @@ async function callIam<T>(creds: SigningCredentials, region: string | undefined,
   } finally {
     client.destroy();
   }
-}
-
-/** The IAM user the credentials belong to (GetUser with no name). */
-export async function currentUser(creds: SigningCredentials, region: string | undefined): Promise<{ userName: string; arn: string }> {
-  const out = await callIam(creds, region, (c, abortSignal) => c.send(new GetUserCommand({}), { abortSignal }));
-  return { userName: out.User?.UserName ?? '', arn: out.User?.Arn ?? '' };
 }
 
 export async function listAccessKeys(creds: SigningCredentials, region: string | undefined, userName?: string): Promise<AccessKeyInfo[]> {

@@ -62,8 +62,12 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
   const { getCallerIdentity } = await import('../aws/sts.js');
   const old = oldKey.accessKeyId;
 
-  // Nothing has changed yet: a failure here is only reported.
-  const { userName, arn } = await iam.currentUser(session, region);
+  // Nothing has changed yet: a failure here is only reported. Who the key
+  // belongs to, asked of STS with the key itself (GetCallerIdentity needs no
+  // permission): IAM's GetUser would need one, and a look-alike such as moto
+  // does not resolve a session to its user.
+  const { arn } = await getCallerIdentity(oldKey, region);
+  const userName = userNameOf(arn);
   let created: Awaited<ReturnType<typeof iam.createAccessKey>>;
   try {
     created = await iam.createAccessKey(session, region, userName);
@@ -192,6 +196,13 @@ async function forgetOldSessions(store: SecretStore, keyId: string): Promise<str
     if (s.sourceKeyId === keyId && (await forgetSession(store, name).catch(() => false))) forgotten.push(name);
   }
   return forgotten.sort();
+}
+
+/** `arn:aws:iam::123456789012:user/path/alice` → `alice`; a key that is not an IAM user's is refused. */
+function userNameOf(arn: string): string {
+  const m = /^arn:aws[-a-z]*:iam::\d{12}:user\/(?:[^/]*\/)*([\w+=,.@-]+)$/.exec(arn);
+  if (!m) throw new UsageError(`the stored key belongs to ${arn || 'no IAM user'}, not to an IAM user; mfa-env rotates IAM users' keys only`, 'rotate it in the AWS console');
+  return m[1]!;
 }
 
 /** A role profile's key is its base's: the error that says which profile to rotate. */
