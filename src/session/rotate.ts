@@ -95,20 +95,29 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
   const sharing = [...longTermKeysIn(entries)].filter(([name, k]) => name !== profile && k.accessKeyId === old).map(([name]) => name);
   const profiles = [profile, ...sharing.sort()];
 
-  /** The new key back out of AWS, and how that went, for a message. */
-  const undoCreate = async (): Promise<string> => {
+  /**
+   * After a failure: the old key back in every profile that was moved, and
+   * only then the new key out of IAM (one of the two must stay stored).
+   * Returns the end of the message and the hint that say how it went.
+   */
+  const rollBack = async (moved: string[], afterHint: string): Promise<{ tail: string; hint: string }> => {
+    let restored = true;
+    for (const name of moved) await saveLongTermKey(store, name, oldKey).catch(() => (restored = false));
+    if (!restored) {
+      return {
+        tail: `the old key ${old} could not be put back in the store, so the new key ${fresh.accessKeyId} stays stored (for '${moved.join("', '")}')`,
+        hint: `do not delete ${old} until the new key works (mfa-env doctor; aws sts get-caller-identity)`,
+      };
+    }
     try {
       await iam.deleteAccessKey(session, region, userName, fresh.accessKeyId);
-      return `the new key ${fresh.accessKeyId} was deleted again`;
+      return { tail: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key was deleted again`, hint: afterHint };
     } catch (err) {
-      return `the new key ${fresh.accessKeyId} could not be deleted (${reason(err)}): delete it by hand: ${deleteCommand(userName, fresh.accessKeyId)}`;
+      return {
+        tail: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key ${fresh.accessKeyId} could not be deleted (${reason(err)})`,
+        hint: `delete it by hand: ${deleteCommand(userName, fresh.accessKeyId)}`,
+      };
     }
-  };
-  /** The old key back in every profile that was moved; true when all of them hold it again. */
-  const restore = async (moved: string[]): Promise<boolean> => {
-    let ok = true;
-    for (const name of moved) await saveLongTermKey(store, name, oldKey).catch(() => (ok = false));
-    return ok;
   };
 
   const moved: string[] = [];
@@ -118,14 +127,8 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
       moved.push(name);
     }
   } catch (err) {
-    // Only when the old key is back everywhere may the new one go: one of them must stay stored.
-    const restored = await restore(moved);
-    const undone = restored ? await undoCreate() : `the new key ${fresh.accessKeyId} stays, as '${moved.join("', '")}' hold${moved.length === 1 ? 's' : ''} it now`;
-    throw new MfaEnvError(
-      `could not store the new key: ${reason(err)}; ${restored ? `the old key ${old} is still stored and works` : `the old key ${old} could not be put back`}; ${undone}`,
-      exitCodeOf(err),
-      isMfaEnvError(err) ? err.hint : undefined,
-    );
+    const { tail, hint } = await rollBack(moved, (isMfaEnvError(err) && err.hint) || 'fix the secret store, then run mfa-env rotate again');
+    throw new MfaEnvError(`could not store the new key: ${reason(err)}; ${tail}`, exitCodeOf(err), hint);
   }
 
   // IAM takes seconds to accept a new key everywhere: ask STS who it is until it answers.
@@ -148,14 +151,9 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
   }
   if (!verified) {
     const waited = Math.round((Date.now() - started) / 1000);
-    const restored = await restore(moved);
-    // The old key could not go back in the store: the new one is all there is, and may work later.
-    const undone = restored ? await undoCreate() : `the new key ${fresh.accessKeyId} stays stored (it may work later); do not delete ${old} yet`;
-    throw new MfaEnvError(
-      `the new key ${fresh.accessKeyId} did not work within ${waited} s (${awsCodeOf(lastError) ? `STS answered ${awsCodeOf(lastError)}` : reason(lastError)}); ${restored ? `the old key ${old} is stored again and still works` : `could not put the old key ${old} back in the store`}; ${undone}`,
-      exitCodeOf(lastError),
-      'nothing else was changed; try mfa-env rotate again later',
-    );
+    const why = awsCodeOf(lastError) ? `STS answered ${awsCodeOf(lastError)}` : reason(lastError);
+    const { tail, hint } = await rollBack(moved, 'nothing else was changed; try mfa-env rotate again later');
+    throw new MfaEnvError(`the new key ${fresh.accessKeyId} did not work within ${waited} s (${why}); ${tail}`, exitCodeOf(lastError), hint);
   }
   const verifiedAfterMs = Date.now() - started;
 

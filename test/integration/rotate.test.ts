@@ -125,6 +125,25 @@ test('a user with two keys already: exit 3 naming the other key and the command 
   }
 });
 
+test('CreateAccessKey not allowed, or a wrong MFA code: exit 3, nothing changed', async () => {
+  const r = await rig(0, (u) => (u.iamPolicy = { deny: ['CreateAccessKey'] }));
+  try {
+    const old = r.user.accessKeyId;
+    const wrong = await r.sandbox.mfaEnv(['rotate', '-p', 'dev', '-c', r.emulator.codeFor(r.serial, Date.now() - 10 * 60_000)]);
+    expectFailure(wrong, 3, ['mfa-env: AWS refused the MFA code: wrong or already used', 'mfa-env: wait for the next code and try again']);
+    const res = await r.sandbox.mfaEnv(['rotate', '-p', 'dev', '-c', r.code()]);
+    expectFailure(res, 3, [
+      new RegExp(`^mfa-env: IAM denied the request: User: arn:aws:iam::\\d{12}:user/${r.user.userName} is not authorized to perform: iam:CreateAccessKey `),
+      'mfa-env: check the IAM user’s permissions',
+    ]);
+    assert.deepEqual(r.keys(), [old]);
+    assertOk(await exportBash(r), 'export from the cached session');
+    assert.equal(r.lastMintKey(), old);
+  } finally {
+    await r.close();
+  }
+});
+
 test('a role profile: exit 2 naming its base profile, no AWS call', async () => {
   const r = await rig();
   try {
@@ -165,19 +184,19 @@ test('DeleteAccessKey refused: the new key stays stored and works; the message n
   }
 });
 
-test('the new key never works: the old key is stored again, the new one deleted again; exit 3', async () => {
-  // IAM that does not accept the new key within the ~20 s rotate waits.
-  const r = await rig(10 * 60_000);
+test('the new key never works: the old key is stored again; the new one, which IAM will not let go, is named with the command; exit 3', async () => {
+  // IAM that does not accept the new key within the ~20 s rotate waits, and a user who may not delete keys.
+  const r = await rig(10 * 60_000, (u) => (u.iamPolicy = { deny: ['DeleteAccessKey'] }));
   try {
     const old = r.user.accessKeyId;
     const res = await r.sandbox.mfaEnv(['rotate', '-p', 'dev', '-c', r.code()]);
     const created = r.emulator.calls.filter((c) => c.action === 'GetCallerIdentity' && c.accessKeyId !== old).map((c) => c.accessKeyId)[0]!;
     expectFailure(res, 3, [
-      new RegExp(`^mfa-env: the new key ${created} did not work within 2\\d s \\(STS answered InvalidClientTokenId\\); the old key ${old} is stored again and still works; the new key ${created} was deleted again$`),
-      'mfa-env: nothing else was changed; try mfa-env rotate again later',
+      new RegExp(`^mfa-env: the new key ${created} did not work within 2\\d s \\(STS answered InvalidClientTokenId\\); the old key ${old} is stored again and works; the new key ${created} could not be deleted \\(IAM denied the request: .*iam:DeleteAccessKey.*\\)$`),
+      `mfa-env: delete it by hand: aws iam delete-access-key --user-name ${r.user.userName} --access-key-id ${created}`,
     ]);
     assert.match(res.stderr, new RegExp(`^mfa-env: waiting for IAM to accept the new key ${created} \\(it takes a few seconds\\)$`, 'm'));
-    assert.deepEqual(r.keys(), [old]);
+    assert.deepEqual(r.keys(), [old, created]);
     // The session of the old key is still cached, and the old key still mints.
     assertOk(await exportBash(r), 'export from the cache');
     assertOk(await exportBash(r, ['--refresh', '-c', r.code()]), 'export with the old key');
@@ -203,7 +222,7 @@ test('the store cannot take the new key: the new key is deleted again, the old o
     assert.equal(r.emulator.count('CreateAccessKey', 'ok'), 1);
     assert.equal(r.emulator.count('DeleteAccessKey', 'ok'), 1);
     expectFailure(res, 4, [
-      new RegExp(`^mfa-env: could not store the new key: .*store\\.enc\\.lock is locked by another mfa-env .*; the old key ${old} is still stored and works; the new key AKIA[A-Z0-9]{16} was deleted again$`),
+      new RegExp(`^mfa-env: could not store the new key: .*store\\.enc\\.lock is locked by another mfa-env .*; the old key ${old} is still stored and works; the new key was deleted again$`),
       /^mfa-env: /,
     ]);
     assert.deepEqual(r.keys(), [old]);
