@@ -167,8 +167,8 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
       deleteError = undefined;
       break;
     } catch (err) {
-      // An earlier attempt that reached IAM but lost its answer: already gone.
-      if (deleteError !== undefined && /^NoSuchEntity/.test(awsCodeOf(err) ?? '')) {
+      // Already gone: an earlier attempt that reached IAM but lost its answer, or someone else.
+      if (/^NoSuchEntity/.test(awsCodeOf(err) ?? '')) {
         deleteError = undefined;
         break;
       }
