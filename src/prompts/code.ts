@@ -32,8 +32,9 @@ export async function resolveCode(src: CodeSource): Promise<string> {
     () => noTerminal,
   ).catch(async (err: unknown) => {
     if (err !== noTerminal) throw err;
-    const { askWithDialog, findDialog } = await import('./dialog.js');
+    const { askWithDialog, findDialog, hasDisplay } = await import('./dialog.js');
     const dialog = findDialog(question);
+    if (!dialog && hasDisplay()) throw new UsageError(noTerminal.message, 'pass --code 123456, set mfa_process in the profile, or install zenity (or kdialog) for a desktop dialog');
     if (!dialog) throw noTerminal;
     return askWithDialog(dialog);
   });

@@ -32,6 +32,11 @@ function onPath(bin: string, env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
+/** A desktop session a dialog could open on (Linux and other Unix). */
+export function hasDisplay(env = process.env, platform = process.platform): boolean {
+  return platform !== 'darwin' && Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+}
+
 /** AppleScript string literal. */
 const appleString = (text: string) => `"${text.replace(/[\\"]/g, '\\$&')}"`;
 
@@ -48,7 +53,7 @@ export function findDialog(question: string, env = process.env, platform = proce
     const script = `text returned of (display dialog ${appleString(question)} default answer "" with title "mfa-env" buttons {"Cancel", "OK"} default button "OK")`;
     return { name: 'osascript', file, args: ['-e', script], cancelStatus: 1 };
   }
-  if (!env.DISPLAY && !env.WAYLAND_DISPLAY) return undefined;
+  if (!hasDisplay(env, platform)) return undefined;
   const zenity = onPath('zenity', env);
   if (zenity) return { name: 'zenity', file: zenity, args: ['--entry', '--title=mfa-env', `--text=${question}`], cancelStatus: 1 };
   const kdialog = onPath('kdialog', env);

@@ -85,13 +85,13 @@ test('no desktop (no DISPLAY, no WAYLAND_DISPLAY), or a desktop with no dialog p
     stub.answer(`${dev.code()}\n`);
     const noDesktop = await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev'], { env: { PATH: stub.path, DISPLAY: undefined, WAYLAND_DISPLAY: undefined } });
     const noProgram = await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev'], { env: { PATH: '/usr/bin:/bin', DISPLAY: ':0' } });
-    for (const r of [noDesktop, noProgram]) {
+    for (const [r, hint] of [
+      [noDesktop, 'mfa-env: pass --code 123456, or set mfa_process in the profile'],
+      [noProgram, 'mfa-env: pass --code 123456, set mfa_process in the profile, or install zenity (or kdialog) for a desktop dialog'],
+    ] as const) {
       assert.equal(r.code, 2, r.stderr);
       assert.equal(r.stdout, '');
-      assert.deepEqual(lines(r.stderr), [
-        'mfa-env: an MFA code is needed and there is no terminal to ask on',
-        'mfa-env: pass --code 123456, or set mfa_process in the profile',
-      ]);
+      assert.deepEqual(lines(r.stderr), ['mfa-env: an MFA code is needed and there is no terminal to ask on', hint]);
     }
     assert.equal(stub.argv('zenity'), undefined);
     assert.equal(dev.emulator.count('GetSessionToken'), 0);
