@@ -10,6 +10,7 @@
 //   P3  mfa-exec -- true, cached session            ≤ 1.4 × B0
 //   P4  1000 prompt renders in bash and zsh         ≤ 50 ms, 0 processes
 //   P5  8 concurrent mfa-exec -- true, no session   1 STS call
+//   P7  a warm fetch from mfa-exec --server          ≤ 5 ms
 //
 // Writes bench/results/latest.json and latest.md; commit them with the change
 // they measure. Options: --quick (fewer runs, for iterating), --strict (exit 1
@@ -19,7 +20,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, tmpdir, type } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { startEmulator, makeUser, type Emulator, type EmulatorUser } from '../test/emulator/server.js';
+import { startEmulator, makeUser, type Emulator, type EmulatorUser } from '../src/demo/emulator/server.js';
 import { makeSandbox, type Sandbox } from '../test/helpers/cli.js';
 import { findTool } from '../test/helpers/require-tool.js';
 import { startSecretService, type SecretService } from '../test/helpers/secret-service.js';
@@ -41,8 +42,8 @@ const RESULTS = join(ROOT, 'bench', 'results');
 const quick = process.argv.includes('--quick');
 const strict = process.argv.includes('--strict');
 const plan = quick
-  ? { warmup: 2, rounds: 2, runs: 5, mints: 4, promptRepeats: 3, concurrentTrials: 1 }
-  : { warmup: 3, rounds: 6, runs: 10, mints: 10, promptRepeats: 5, concurrentTrials: 3 };
+  ? { warmup: 2, rounds: 2, runs: 5, mints: 4, promptRepeats: 3, concurrentTrials: 1, serverFetches: 50 }
+  : { warmup: 3, rounds: 6, runs: 10, mints: 10, promptRepeats: 5, concurrentTrials: 3, serverFetches: 500 };
 const CONCURRENT = 8;
 
 interface Figure {
@@ -357,6 +358,24 @@ async function concurrent(f: Fixture): Promise<void> {
   });
 }
 
+/**
+ * P7: one warm fetch from `mfa-exec --server`'s endpoint, as an SDK's
+ * container provider makes it (a new connection each time), measured inside
+ * COMMAND, so only the endpoint's answer counts.
+ */
+async function serverFetch(f: Fixture): Promise<void> {
+  await setUp(f, 'server');
+  const out = join(f.sandbox.dir, 'p7.json');
+  const serial = f.user.mfaDevices.at(-1)!.serialNumber;
+  execFileSync(MFA_EXEC, ['--server', '-p', 'server', '-c', f.emulator.codeFor(serial), '--', process.execPath, join(ROOT, 'bench', 'server-fetch.mjs'), out, String(plan.serverFetches)], {
+    env: f.env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const times = JSON.parse(readFileSync(out, 'utf8')) as number[];
+  const value = median(times);
+  figures.push({ id: 'P7', what: 'a warm credential fetch from `mfa-exec --server`', value, unit: 'ms', target: '≤ 5 ms', pass: value <= 5, note: `${times.length} fetches` });
+}
+
 function fmt(fig: Figure): { value: string; vs: string } {
   if (fig.value === null) return { value: '—', vs: '' };
   const value = fig.unit === 'calls' ? `${fig.value} STS call${fig.value === 1 ? '' : 's'}` : `${fig.value.toFixed(1)} ms`;
@@ -407,6 +426,7 @@ async function main(): Promise<void> {
       ['P2', 'cold mint', '≤ 0.4× AWS CLI'],
       ['P3', 'mfa-exec, cached', '≤ 1.4× B0'],
       ['P5', 'concurrent mfa-exec', '1 STS call'],
+      ['P7', 'mfa-exec --server fetch', '≤ 5 ms'],
     ] as const;
     for (const [id, what, target] of skipped) figures.push({ id, what, value: null, unit: 'ms', target, pass: null, note });
   } else {
@@ -416,6 +436,8 @@ async function main(): Promise<void> {
       await coldMint(f, harness, false);
       await coldMint(f, harness, true);
       await concurrent(f);
+      say('P7: mfa-exec --server fetches');
+      await serverFetch(f);
     } finally {
       await f.emulator.close();
       await f.ss.stop();

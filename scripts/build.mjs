@@ -1,171 +1,119 @@
-// Bundles the CLI with esbuild, flat in dist/, in three passes:
+// Bundles the CLI with esbuild into dist/: one build, code split, then each
+// output file spelled as CommonJS.
 //
-//   hot   dist/mfa-env.js and dist/mfa-exec.js, each ONE self-contained
-//         CommonJS file holding everything a run with a cached session
-//         executes (the export and exec commands, the store, the profile
-//         reader, the shells). Node's ES module loader costs about a
-//         millisecond per file it resolves, reads and links, and a module
-//         job per `import ... from 'node:...'`; split into shared ES chunks,
-//         the cached path was ~17 files and spent more time loading them than
-//         running. dist/package.json says "commonjs" so the names stay .js.
-//   sts   dist/sts.cjs: the STS call (the AWS SDK), one CommonJS file that the
-//         hot files require() when a session must be minted: no ES module
-//         loader on that path either.
-//   cold  everything else, code-split ES modules (.mjs) as usual: yargs, IAM,
-//         prompts, the file store, the emulator for `demo`, the keychain
-//         worker. The hot files reach it only through dynamic imports of the
-//         fixed names in COLD below.
+// The entries are the two programs (dist/mfa-env.js, dist/mfa-exec.js) and
+// the keychain's write worker (dist/keychain-worker.js, run as a child
+// process by src/store/keychain.ts). Every dynamic import() in src/ starts a
+// chunk that loads only when that line runs (yargs, the prompts, the AWS SDK,
+// the file store, the demo's emulator); what several chunks share goes into a
+// shared chunk. So each module exists once at run time, and instanceof,
+// module state and identity work as written.
 //
-// A module that several passes use exists once in each, so no code compares
-// error classes across them with instanceof (see isMfaEnvError). The
-// keyring's native addon stays external everywhere.
-import { build } from 'esbuild';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+// The cached path (an export or mfa-exec with a session in the store) is
+// what every shell start pays for, so:
+//
+// - It loads few files. esbuild makes one shared chunk per set of importers:
+//   left alone, a cached export would load ~20 small chunks. So every module
+//   of src/ imports src/cli/hot.ts (the hot-first plugin below), which names
+//   what a cached run executes: all of that has the same importers and lands
+//   in one chunk. A cached run loads its entry, that chunk and esbuild's
+//   small chunk of helpers, and nothing of the SDK, yargs or prompts.
+// - It starts no ES module loader. Code splitting is an ES module output, but
+//   starting Node on an ES module costs ~15 M instructions (~6 ms) more than
+//   on a CommonJS file (10-20 % of a cached run), and each ES module file
+//   costs more than a CommonJS one. So after the build, every file is
+//   rewritten as CommonJS with esbuild's transform: the same code, its
+//   imports spelled require() and its import() a require() in a promise.
+//
+// test/integration/build.test.ts checks all of this on dist/meta.json (the
+// metafile) and with strace. The keyring's native addon stays external.
+import { build, transform } from 'esbuild';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+// Run under tsx (package.json): the launchers are quoted by the product's own helper.
+import { posixQuote } from '../src/shells/posix.js';
 
 const src = (path) => resolve('src', path);
 
-// Entry name → source: the cold pass's entry points, and files the hot pass
-// may load lazily with import().
-const COLD = {
-  'yargs-cli': src('cli/yargs-cli.ts'),
-  'exec-help': src('cli/exec-help.ts'),
-  'write-profile': src('commands/write-profile.ts'),
-  ask: src('prompts/ask.ts'),
-  'mfa-process': src('prompts/mfa-process.ts'),
-  dialog: src('prompts/dialog.ts'),
-  'file-store': src('store/file.ts'),
-  // Run as a child process for keychain writes (src/store/keychain.ts).
-  'keychain-worker': src('store/keychain-worker.ts'),
-};
-// Name → source: the files the hot pass loads lazily with require().
-const CJS = { sts: src('aws/sts.ts') };
-// Dynamic imports the hot pass bundles into the file itself: the commands the
-// two binaries run without yargs.
-const HOT_INLINE = new Set([src('commands/export.ts'), src('commands/exec.ts')]);
-
-// The @smithy/core that @smithy/shared-ini-file-loader itself resolves to.
-const require = createRequire(import.meta.url);
-const smithyCore = dirname(
-  createRequire(require.resolve('@smithy/shared-ini-file-loader')).resolve('@smithy/core/package.json'),
-);
-
-const common = {
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  target: 'node20.19',
-  external: ['@napi-rs/keyring'],
-  alias: {
-    // src/config/profiles.ts reads the AWS files with the SDK's own loader.
-    // The package is a CommonJS re-export of all of @smithy/core/config
-    // (~137 KB with the client, schema and transport code it reaches), which
-    // esbuild cannot tree-shake, so every cached run loaded it. This is the
-    // one ES module that defines loadSharedConfigFiles: it reaches only the
-    // INI parser and the file reader (~12 KB). If @smithy/core moves it,
-    // the build fails here (no such export) instead of shipping something else.
-    '@smithy/shared-ini-file-loader': join(smithyCore, 'dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js'),
-  },
-  // The ES module builds of the AWS SDK packages: in their CommonJS builds
-  // every `await import()` (the credential providers, the nested SSO/STS
-  // clients of the default credential chain) is a plain require, so all of
-  // it loaded with the first STS call, although the key is always passed in.
-  mainFields: ['module', 'main'],
-  loader: { '.bash': 'text', '.zsh': 'text', '.fish': 'text', '.ps1': 'text' },
-  legalComments: 'none',
-  logLevel: 'warning',
-};
-
-// CommonJS output from ES module source: the one thing missing is import.meta.url.
-const commonjs = {
-  format: 'cjs',
-  splitting: false,
-  define: { 'import.meta.url': '__mfaEnvImportMetaUrl' },
-  banner: { js: "const __mfaEnvImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-};
-
-/**
- * In the hot pass: a dynamic import is bundled (HOT_INLINE), or a cold file
- * by its fixed name, or a CJS file, which is require()d: a one-line module
- * `module.exports = require('./sts.cjs')` stands in for it.
- */
-const lazyBoundary = {
-  name: 'lazy-boundary',
+/** Every module of src/ imports src/cli/hot.ts (see the top). Not node_modules: it would defeat their tree shaking. */
+const hotFirst = {
+  name: 'hot-first',
   setup(b) {
-    const bySource = (names) => new Map(Object.entries(names).map(([name, file]) => [file, name]));
-    const cold = bySource(COLD);
-    const cjs = bySource(CJS);
-    b.onResolve({ filter: /^\./ }, (args) => {
-      if (args.namespace === 'require-cjs') return { path: args.path, external: true };
-      if (args.kind !== 'dynamic-import') return undefined;
-      const file = resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
-      if (HOT_INLINE.has(file)) return undefined;
-      if (cold.has(file)) return { path: `./${cold.get(file)}.mjs`, external: true };
-      if (cjs.has(file)) return { path: `./${cjs.get(file)}.cjs`, namespace: 'require-cjs' };
-      return { errors: [{ text: `${args.path} is loaded lazily from ${args.importer}: list it in COLD, CJS or HOT_INLINE in scripts/build.mjs` }] };
+    const hot = src('cli/hot.ts');
+    b.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (!args.path.startsWith(src('')) || args.path === hot) return undefined;
+      // At the end: a module's own imports keep their order, and a #! line its place.
+      return { contents: `${readFileSync(args.path, 'utf8')}\nimport ${JSON.stringify(hot)};\n`, loader: 'ts' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'require-cjs' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js', resolveDir: '.' }));
   },
 };
 
 /**
- * In the hot pass: the SDK's profile loader reads the files through
- * src/config/sdk-read-file.ts, not node:fs/promises (see there).
- */
-const sdkReadFile = {
-  name: 'sdk-read-file',
-  setup(b) {
-    b.onResolve({ filter: /^node:fs\/promises$/ }, (args) =>
-      args.importer === join(smithyCore, 'dist-es/submodules/config/shared-ini-file-loader/readFile.js') ? { path: src('config/sdk-read-file.ts') } : undefined,
-    );
-  },
-};
-
-/**
- * In the sts pass: the SDK's lazy imports of packages (the default credential
+ * The AWS SDK's lazy imports of other packages (the default credential
  * chain: SSO, INI, process, web identity, container and instance metadata)
- * stay lazy. They are never reached, since the key is always passed in; if
- * they were, they would load from node_modules. With no ES module output,
- * every dynamic import becomes a require, built-ins included.
+ * stay lazy and out of dist/: they are never reached, since mfa-env always
+ * passes the key in (if they were, they would load from node_modules).
+ * Bundled, they share @smithy/core's index modules with the STS client, and
+ * what they use would join the chunks a mint loads (~200 KB more).
  */
 const sdkLazyPackages = {
   name: 'sdk-lazy-packages',
   setup(b) {
     b.onResolve({ filter: /^[^.]/ }, (args) =>
-      args.kind === 'dynamic-import' && !args.path.startsWith('node:') ? { path: args.path, external: true } : undefined,
+      args.kind === 'dynamic-import' && args.importer.includes('/node_modules/') && !args.path.startsWith('node:') ? { path: args.path, external: true } : undefined,
     );
   },
 };
 
 rmSync('dist', { recursive: true, force: true });
-await build({
-  ...common,
-  entryPoints: COLD,
+const result = await build({
+  entryPoints: {
+    'mfa-env': src('cli/mfa-env.ts'),
+    'mfa-exec': src('cli/mfa-exec.ts'),
+    'keychain-worker': src('store/keychain-worker.ts'),
+  },
+  outdir: 'dist',
+  bundle: true,
   format: 'esm',
   splitting: true,
-  outExtension: { '.js': '.mjs' },
-  // Flat: a chunk finds keychain-worker.mjs next to itself.
+  // Flat: keychain.ts, in whichever chunk, finds keychain-worker.js next to itself.
   chunkNames: '[name]-[hash]',
-  banner: {
-    // Some bundled CommonJS dependencies call require(); give them one.
-    js: "import { createRequire as __mfaEnvCreateRequire } from 'node:module'; const require = __mfaEnvCreateRequire(import.meta.url);",
-  },
+  platform: 'node',
+  target: 'node20.19',
+  external: ['@napi-rs/keyring'],
+  // The ES module builds of the AWS SDK packages: in their CommonJS builds
+  // every `await import()` (the credential providers, the nested SSO/STS
+  // clients of the default credential chain) is a plain require, so all of
+  // it would load with the first STS call, although the key is always
+  // passed in.
+  mainFields: ['module', 'main'],
+  loader: { '.bash': 'text', '.zsh': 'text', '.fish': 'text', '.ps1': 'text' },
+  plugins: [hotFirst, sdkLazyPackages],
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
 });
-await build({
-  ...common,
-  ...commonjs,
-  entryPoints: CJS,
-  outExtension: { '.js': '.cjs' },
-  supported: { 'dynamic-import': false },
-  plugins: [sdkLazyPackages],
-});
-await build({
-  ...common,
-  ...commonjs,
-  entryPoints: { 'mfa-env': src('cli/mfa-env.ts'), 'mfa-exec': src('cli/mfa-exec.ts') },
-  plugins: [lazyBoundary, sdkReadFile],
-});
+// Every file becomes CommonJS (see the top). A file with top-level await
+// cannot: the transform fails, and so does the build.
+for (const file of Object.keys(result.metafile.outputs)) {
+  const code = readFileSync(file, 'utf8');
+  const url = code.includes('import.meta.url');
+  const out = await transform(code, {
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20.19',
+    loader: 'js',
+    supported: { 'dynamic-import': false },
+    ...(url && {
+      define: { 'import.meta.url': '__mfaEnvImportMetaUrl' },
+      banner: "const __mfaEnvImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+    }),
+    legalComments: 'none',
+  });
+  writeFileSync(file, out.code);
+}
+// Which file holds which module: test/integration/build.test.ts reads it.
+writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n');
 for (const bin of ['dist/mfa-env.js', 'dist/mfa-exec.js']) chmodSync(bin, 0o755);
 
@@ -183,7 +131,7 @@ for (const bin of ['dist/mfa-env.js', 'dist/mfa-exec.js']) chmodSync(bin, 0o755)
  * entries (npm on Windows cannot run a sh script), and the launchers stay out
  * of the package (package.json "files").
  */
-const sh = (s) => `'${s.replaceAll("'", `'\\''`)}'`;
+const sh = posixQuote;
 for (const name of ['mfa-env', 'mfa-exec']) {
   const file = `dist/${name}`;
   const script = sh(resolve(`dist/${name}.js`));

@@ -16,22 +16,7 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-/**
- * Marks our errors. The build bundles the hot path (a cached export or exec)
- * into one file per binary and the rest into lazily loaded chunks, and a
- * module both use is in each, so an error thrown in a chunk (the AWS SDK's
- * call, a prompt) is not an `instanceof` the entry's MfaEnvError class.
- */
-const BRAND = Symbol.for('mfa-env.MfaEnvError');
-
-/** True for an MfaEnvError from any copy of this module (see BRAND). */
-export function isMfaEnvError(err: unknown): err is MfaEnvError {
-  return typeof err === 'object' && err !== null && (err as { [BRAND]?: unknown })[BRAND] === true;
-}
-
 export class MfaEnvError extends Error {
-  readonly [BRAND] = true;
-
   constructor(
     message: string,
     readonly exitCode: ExitCode,

@@ -7,7 +7,7 @@ export const CALL_DEADLINE_MS = 12_000;
  * Runs an SDK call with an abort signal that fires at the deadline; the
  * result is a NetworkError (exit 5) rather than a hung shell startup.
  */
-export async function withDeadline<T>(service: string, endpoint: string | undefined, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withAwsDeadline<T>(service: string, endpoint: string | undefined, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), CALL_DEADLINE_MS);
   try {

@@ -1,4 +1,4 @@
-import { AwsRefusedError, isMfaEnvError, type MfaEnvError, NetworkError, UnexpectedAwsError } from '../errors.js';
+import { AwsRefusedError, MfaEnvError, NetworkError, UnexpectedAwsError } from '../errors.js';
 
 // Certificate and TLS failures: the endpoint was reached but cannot be trusted (a proxy, a wrong URL).
 const TLS_CODE = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_|EPROTO$)/;
@@ -14,7 +14,7 @@ interface SdkError {
 
 /** Turns what the AWS SDK threw into one of our typed errors, with what to do next. */
 export function mapAwsError(err: unknown, service: 'STS' | 'IAM', endpoint: string): MfaEnvError {
-  if (isMfaEnvError(err)) return err;
+  if (err instanceof MfaEnvError) return err;
   const e = (err ?? {}) as SdkError;
   const name = e.name ?? '';
   const message = (e.message ?? String(err)).split('\n')[0]!.trim();

@@ -14,11 +14,8 @@ import { readFileSync } from 'node:fs';
 /** Where the launchers keep NODE_EXTRA_CA_CERTS while Node starts. */
 export const STASH = 'MFA_ENV_NODE_EXTRA_CA_CERTS';
 
-// On globalThis: the hot entry, the lazy chunks and dist/sts.cjs each have a
-// copy of this module (scripts/build.mjs).
-const KEY = Symbol.for('mfa-env.deferredExtraCaCerts');
 /** The deferred file, and which program (mfa-env, mfa-exec) a warning about it speaks for. */
-type Holder = { [KEY]?: { file: string; program: string } };
+let deferred: { file: string; program: string } | undefined;
 
 /**
  * The entries call this before anything reads the environment: the variable
@@ -32,13 +29,13 @@ export function restoreExtraCaCerts(program: 'mfa-env' | 'mfa-exec', env: NodeJS
   delete env[STASH];
   if (!file || env.NODE_EXTRA_CA_CERTS !== undefined) return;
   env.NODE_EXTRA_CA_CERTS = file;
-  (globalThis as Holder)[KEY] = { file, program };
+  deferred = { file, program };
 }
 
 type Tls = typeof import('node:tls');
 type AgentTls = { secureContext: import('node:tls').SecureContext } | { ca: string[] };
-const CONTEXT = Symbol.for('mfa-env.extraCaAgentTls');
-type ContextHolder = { [CONTEXT]?: AgentTls };
+/** What extraCaOption() made of the deferred file: made once per run. */
+let agentTls: AgentTls | undefined;
 
 /**
  * Node's default CA store with the file's certificates added: what a TLS
@@ -68,21 +65,19 @@ function withExtraCa(tls: Tls, pem: string): AgentTls {
  * does when it starts.
  */
 export function extraCaOption(): { httpsAgent: AgentTls } | undefined {
-  const holder = globalThis as Holder & ContextHolder;
-  const deferred = holder[KEY];
   if (!deferred) return undefined;
   const { file, program } = deferred;
-  if (!holder[CONTEXT]) {
+  if (!agentTls) {
     let pem: string;
     try {
       pem = readFileSync(file, 'utf8');
     } catch (err) {
       process.stderr.write(`${program}: warning: ignoring extra certs from '${file}' (NODE_EXTRA_CA_CERTS): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
-      delete holder[KEY];
+      deferred = undefined;
       return undefined;
     }
     // node:tls only here: the entries import this module for restoreExtraCaCerts.
-    holder[CONTEXT] = withExtraCa(process.getBuiltinModule('node:tls'), pem);
+    agentTls = withExtraCa(process.getBuiltinModule('node:tls'), pem);
   }
-  return { httpsAgent: holder[CONTEXT] };
+  return { httpsAgent: agentTls };
 }

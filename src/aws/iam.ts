@@ -4,7 +4,7 @@ import { CreateAccessKeyCommand, DeleteAccessKeyCommand, IAMClient, ListAccessKe
 import type { LongTermKey } from '../session/types.js';
 import { clientConfig } from './client-config.js';
 import { iamEndpoint } from './endpoints.js';
-import { withDeadline } from './deadline.js';
+import { withAwsDeadline } from './deadline.js';
 import { mapAwsError } from './errors.js';
 
 export interface MfaDevice {
@@ -17,7 +17,7 @@ export async function listMfaDevices(key: LongTermKey, region: string | undefine
   const endpoint = iamEndpoint();
   const client = new IAMClient(clientConfig(key, region, endpoint));
   try {
-    const out = await withDeadline('IAM', endpoint, (abortSignal) => client.send(new ListMFADevicesCommand({}), { abortSignal }));
+    const out = await withAwsDeadline('IAM', endpoint, (abortSignal) => client.send(new ListMFADevicesCommand({}), { abortSignal }));
     return (out.MFADevices ?? []).map((d) => ({ serialNumber: d.SerialNumber!, userName: d.UserName, enableDate: d.EnableDate }));
   } catch (err) {
     throw mapAwsError(err, 'IAM', endpoint ?? '');
@@ -50,7 +50,7 @@ async function callIam<T>(creds: SigningCredentials, region: string | undefined,
   const endpoint = iamEndpoint();
   const client = new IAMClient({ ...clientConfig(creds, region, endpoint, maxAttempts), credentials: creds });
   try {
-    return await withDeadline('IAM', endpoint, (abortSignal) => call(client, abortSignal));
+    return await withAwsDeadline('IAM', endpoint, (abortSignal) => call(client, abortSignal));
   } catch (err) {
     throw mapAwsError(err, 'IAM', endpoint ?? '');
   } finally {

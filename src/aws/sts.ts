@@ -4,7 +4,7 @@ import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aw
 import type { LongTermKey, Session } from '../session/types.js';
 import { clientConfig } from './client-config.js';
 import { stsEndpoint } from './endpoints.js';
-import { withDeadline } from './deadline.js';
+import { withAwsDeadline } from './deadline.js';
 import { mapAwsError } from './errors.js';
 
 export interface GetSessionTokenInput {
@@ -23,7 +23,7 @@ export async function getSessionToken(input: GetSessionTokenInput): Promise<Sess
   // instead of what happened (the network, exit 5).
   const client = new STSClient(clientConfig(input.key, input.region, endpoint, 1));
   try {
-    const out = await withDeadline('STS', endpoint, (abortSignal) => client.send(new GetSessionTokenCommand({ SerialNumber: input.mfaSerial, TokenCode: input.code, DurationSeconds: input.durationSeconds }), { abortSignal }));
+    const out = await withAwsDeadline('STS', endpoint, (abortSignal) => client.send(new GetSessionTokenCommand({ SerialNumber: input.mfaSerial, TokenCode: input.code, DurationSeconds: input.durationSeconds }), { abortSignal }));
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
       // A 200 that is not STS's XML (a captive portal's page parses to nothing): not an STS answer.
@@ -48,7 +48,7 @@ export async function getCallerIdentity(creds: { accessKeyId: string; secretAcce
   const endpoint = stsEndpoint();
   const client = new STSClient({ ...clientConfig({ accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey }, region, endpoint), credentials: creds });
   try {
-    const out = await withDeadline('STS', endpoint, (abortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal }));
+    const out = await withAwsDeadline('STS', endpoint, (abortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal }));
     return { arn: out.Arn ?? '', account: out.Account ?? '', userId: out.UserId ?? '' };
   } catch (err) {
     throw mapAwsError(err, 'STS', endpoint ?? '');

@@ -15,6 +15,11 @@ SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to mfa-exec are passed on to it;
 Ctrl-C or Ctrl-\\ typed at the terminal reaches it once, from the terminal
 itself, and mfa-exec waits for it to finish.
 
+--server: COMMAND gets AWS_CONTAINER_CREDENTIALS_FULL_URI and
+AWS_CONTAINER_AUTHORIZATION_TOKEN (a local endpoint that every AWS SDK, the
+AWS CLI and terraform read, renewing credentials 15 minutes before they end)
+instead of the credentials: for jobs that outlive them. See docs/long-jobs.md.
+
 The shell started with no COMMAND gets MFA_ENV_PROFILE and
 MFA_ENV_EXEC_SHELL=<profile>; mfa-exec refuses to start a second shell for the
 same profile inside it unless --force.`;

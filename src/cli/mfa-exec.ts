@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { restoreExtraCaCerts } from '../aws/extra-ca.js';
+import { execCommand } from '../commands/exec.js';
 import { completeFlags } from './complete-flags.js';
 import { parseExecArgv } from './exec-argv.js';
 import { execOptions } from './options.js';
@@ -11,7 +12,6 @@ import { run } from './run.js';
 restoreExtraCaCerts('mfa-exec');
 const callerEnv: NodeJS.ProcessEnv = { ...process.env };
 
-// Not awaited: the entry is bundled as CommonJS (no top-level await), and
 // run() settles everything itself, ending with process.exit.
 void run('mfa-exec', async () => {
   // Shell completion (shell/*: mfa-exec --get-yargs-completions mfa-exec WORDS...): the options, before `--`.
@@ -24,5 +24,5 @@ void run('mfa-exec', async () => {
   }
   const { args, command, meta } = parseExecArgv(process.argv.slice(2));
   if (meta) return (await import('./exec-help.js')).showExecHelp(meta);
-  return (await import('../commands/exec.js')).execCommand(args, command, callerEnv);
+  return execCommand(args, command, callerEnv);
 });

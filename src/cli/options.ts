@@ -32,10 +32,18 @@ export const exportOptions = {
     requiresArg: true,
   },
   force: { type: 'boolean', describe: 'with --write-profile: overwrite a section that holds a long-term key' },
+  follow: {
+    type: 'boolean',
+    describe: 'print the cached session only if it is newer than this shell’s ($MFA_ENV_EXPIRES), else nothing; never mints or asks (the prompt hook uses it)',
+  },
 } as const;
 
 export const execOptions = {
   ...sessionOptions,
+  server: {
+    type: 'boolean',
+    describe: 'give COMMAND a local credential endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) that renews the credentials, instead of putting them in its environment',
+  },
   force: { type: 'boolean', describe: 'with no command: start a shell even inside an mfa-exec shell for the same profile' },
 } as const;
 
@@ -48,6 +56,7 @@ export interface SessionArgs {
 }
 
 export interface ExportArgs extends SessionArgs {
+  follow?: boolean;
   shell?: (typeof DIALECTS)[number];
   format?: Format;
   writeProfile?: string;
@@ -56,4 +65,5 @@ export interface ExportArgs extends SessionArgs {
 
 export interface ExecArgs extends SessionArgs {
   force?: boolean;
+  server?: boolean;
 }

@@ -1,4 +1,4 @@
-import { ExitCode, isMfaEnvError } from '../errors.js';
+import { ExitCode, MfaEnvError } from '../errors.js';
 
 /** One line, no control characters: error text must never paint the terminal. */
 function oneLine(text: string): string {
@@ -7,7 +7,7 @@ function oneLine(text: string): string {
 
 /** Prints an error as one or two lines on stderr and returns its exit code. */
 export function reportError(prog: string, err: unknown): number {
-  if (isMfaEnvError(err)) {
+  if (err instanceof MfaEnvError) {
     process.stderr.write(`${prog}: ${oneLine(err.message)}\n`);
     // Checks shared by both programs point at mfa-env's help; mfa-exec's own is the one to read.
     const hint = prog === 'mfa-exec' ? err.hint?.replace('see mfa-env --help', 'see mfa-exec --help') : err.hint;

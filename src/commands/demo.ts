@@ -23,13 +23,13 @@ function show(name: string, value: string | undefined): string {
 }
 
 /**
- * The whole flow against the STS emulator from test/emulator, in this
+ * The whole flow against the STS/IAM emulator of src/demo/emulator, in this
  * process, with a throwaway encrypted file store and AWS config: no account,
  * no keychain, nothing of the user's touched.
  */
 export async function demoCommand(): Promise<number> {
   const started = Date.now();
-  const { startEmulator, makeUser } = await import('../../test/emulator/server.js');
+  const { startEmulator, makeUser } = await import('../demo/emulator/server.js');
   const user = makeUser('demo');
   const emulator = await startEmulator({ users: [user] });
   const dir = mkdtempSync(join(tmpdir(), 'mfa-env-demo-'));

@@ -1,12 +1,13 @@
-import { accessSync, constants, readFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describeFileError } from '../config/file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import { readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
 import { checkMfaSerial, isFidoSerial } from '../config/validate.js';
-import { isMfaEnvError } from '../errors.js';
+import { MfaEnvError } from '../errors.js';
+import { findOnPath } from '../os/path-search.js';
+import { readProcStat } from '../os/processes.js';
 import { reusableSession } from '../session/cache.js';
-import { hasLongTermKey } from '../session/long-term-key.js';
+import { findLongTermKey } from '../session/long-term-key.js';
 import type { LongTermKey } from '../session/types.js';
 import { days, keyAgeDays, maskKeyId } from './mask.js';
 import { detectDialect } from '../shells/detect.js';
@@ -24,7 +25,7 @@ interface Check {
 /** Security teams' usual limit for a long-term access key's age. */
 const KEY_AGE_WARN_DAYS = 90;
 
-const message = (err: unknown) => (isMfaEnvError(err) ? err.message : String((err as Error)?.message ?? err));
+const message = (err: unknown) => (err instanceof MfaEnvError ? err.message : String((err as Error)?.message ?? err));
 
 function checkNode(): Check {
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
@@ -38,7 +39,7 @@ async function checkStore(): Promise<{ check: Check; store?: SecretStore }> {
     await store.get('doctor:probe');
     return { check: { name: 'secret store', ok: true, detail: `${store.backend}: ${store.location} answers` }, store };
   } catch (err) {
-    const hint = isMfaEnvError(err) ? err.hint : undefined;
+    const hint = err instanceof MfaEnvError ? err.hint : undefined;
     return { check: { name: 'secret store', ok: false, detail: message(err), fix: hint ?? 'set MFA_ENV_STORE=file on a machine without a keychain' } };
   }
 }
@@ -85,7 +86,7 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
     try {
       profile = await readProfile(name);
     } catch (err) {
-      checks.push({ name: `profile ${name}`, ok: false, detail: message(err), fix: isMfaEnvError(err) ? err.hint : undefined });
+      checks.push({ name: `profile ${name}`, ok: false, detail: message(err), fix: err instanceof MfaEnvError ? err.hint : undefined });
     }
   }
   if (profile && !profile.mfaSerial) {
@@ -95,12 +96,12 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
       checkMfaSerial(profile.mfaSerial, name);
       checks.push({ name: `profile ${name}`, ok: true, detail: `mfa_serial ${profile.mfaSerial}` });
     } catch (err) {
-      checks.push({ name: `profile ${name}`, ok: false, detail: message(err), fix: isFidoSerial(profile.mfaSerial) && isMfaEnvError(err) ? err.hint : setup });
+      checks.push({ name: `profile ${name}`, ok: false, detail: message(err), fix: isFidoSerial(profile.mfaSerial) && err instanceof MfaEnvError ? err.hint : setup });
     }
   }
   if (store) {
     try {
-      const key = await hasLongTermKey(store, name);
+      const key = await findLongTermKey(store, name);
       checks.push(key ? { name: 'long-term key', ok: true, detail: `stored for ${name}` } : { name: 'long-term key', ok: false, detail: `none stored for ${name}`, fix: setup });
       if (key) checks.push(await checkKeyAge(name, key, store, profile));
     } catch (err) {
@@ -139,17 +140,6 @@ async function checkKeyAge(name: string, key: LongTermKey, store: SecretStore, p
   return { name: check, ok: true, detail: what };
 }
 
-/** (Linux) The parent of `pid` and its program name, from /proc; undefined elsewhere or when it is gone. */
-function procParent(pid: number): { ppid: number; comm: string } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const close = stat.lastIndexOf(')');
-    return { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(stat.slice(close + 2).split(' ')[1]) };
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Whether the integration is loaded in the shell doctor runs from. The
  * shells export MFA_ENV_SHELL_INTEGRATION=NAME:PID, and children inherit it:
@@ -162,10 +152,10 @@ function integrationHere(value: string): { shell: string; here: boolean } {
   const [shell = value, pidText] = value.split(':');
   const pid = Number(pidText);
   if (!pidText || !Number.isInteger(pid) || process.platform !== 'linux') return { shell, here: true };
-  const recorded = procParent(pid)?.comm;
+  const recorded = readProcStat(pid)?.comm;
   for (let at = process.ppid, hops = 0; at > 1 && hops < 16; hops++) {
     if (at === pid) return { shell, here: true };
-    const up = procParent(at);
+    const up = readProcStat(at);
     if (!up || up.comm !== recorded) break;
     at = up.ppid;
   }
@@ -185,19 +175,6 @@ function checkIntegration(): Check {
   }[shell];
   const outer = found ? `; it is loaded in an outer ${found.shell}` : '';
   return { name: 'shell integration', ok: false, detail: `not loaded in this ${shell} (no mfa wrapper, no prompt segment${outer})`, fix: `add  ${line}  (./install.sh does it), then open a new shell` };
-}
-
-function onPath(bin: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, bin), constants.X_OK);
-      return join(dir, bin);
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -233,7 +210,7 @@ function checkExtraCa(): Check[] {
 
 function checkPath(): Check[] {
   return ['mfa-env', 'mfa-exec'].map((bin) => {
-    const found = onPath(bin);
+    const found = findOnPath(bin);
     return found
       ? { name: bin, ok: true, detail: `on PATH: ${found}` }
       : { name: bin, ok: false, detail: 'not on PATH', fix: 'run ./install.sh, or add ~/.local/bin to PATH' };

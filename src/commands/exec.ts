@@ -20,6 +20,10 @@ export async function execCommand(args: ExecArgs, command: string[], env: NodeJS
 
   // Before the session: a mistyped command must not cost an MFA code.
   const file = resolveCommand(name, env);
+  if (args.server) {
+    const extra = new Map(subshell ? [[EXEC_SHELL_VARIABLE, resolveProfileName(args.profile, env)]] : []);
+    return (await import('../server/exec-server.js')).execWithServer(args, { file, argv0: name, args: rest }, env, extra);
+  }
   const { session, profile, region } = await sessionFromArgs(args, env);
 
   const change = sessionEnvironment(session, profile.name, region);

@@ -2,10 +2,11 @@ import type { ExportArgs } from '../cli/options.js';
 import { resolveProfileName } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import { sessionEnvironment } from '../session/environment.js';
+import type { Session } from '../session/types.js';
 import { credentialProcessJson, sessionJson } from '../session/formats.js';
 import { detectDialect } from '../shells/detect.js';
 import { dialects, renderChange } from '../shells/index.js';
-import { sessionFromArgs } from './session.js';
+import { newerCachedSession, sessionFromArgs } from './session.js';
 
 export async function exportCommand(args: ExportArgs): Promise<number> {
   const format = args.format ?? 'shell';
@@ -19,6 +20,14 @@ export async function exportCommand(args: ExportArgs): Promise<number> {
   if (args.force && args.writeProfile === undefined) {
     throw new UsageError('--force goes with --write-profile NAME', 'see mfa-env --help');
   }
+  if (args.follow) {
+    if (args.writeProfile !== undefined || args.refresh || args.code !== undefined || args.cache === false) {
+      throw new UsageError('--follow only reads the cache: it goes with none of --write-profile, --refresh, --code, --no-cache', 'see mfa-env --help');
+    }
+    const newer = await newerCachedSession(args);
+    if (newer) printSession(args, newer.session, newer.profile.name, newer.region);
+    return 0;
+  }
   const writer = args.writeProfile !== undefined ? await import('./write-profile.js') : undefined;
   await writer?.checkWriteProfile(args.writeProfile!, resolveProfileName(args.profile), args.force === true);
   const { session, profile, region } = await sessionFromArgs(args);
@@ -27,13 +36,18 @@ export async function exportCommand(args: ExportArgs): Promise<number> {
     // Writing the profile was the point; a terminal gets no credentials printed on it.
     if (format === 'shell' && process.stdout.isTTY) return 0;
   }
+  printSession(args, session, profile.name, region);
+  return 0;
+}
+
+function printSession(args: ExportArgs, session: Session, profile: string, region: string | undefined): void {
+  const format = args.format ?? 'shell';
   if (format === 'json') {
     process.stdout.write(sessionJson(session));
   } else if (format === 'credential-process') {
     process.stdout.write(credentialProcessJson(session));
   } else {
     const dialect = dialects[args.shell ?? detectDialect()];
-    process.stdout.write(renderChange(dialect, sessionEnvironment(session, profile.name, region)));
+    process.stdout.write(renderChange(dialect, sessionEnvironment(session, profile, region)));
   }
-  return 0;
 }

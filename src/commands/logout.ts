@@ -4,7 +4,7 @@ import { clearedEnvironment } from '../session/environment.js';
 import { forgetSession, profilesWithSession } from '../session/cache.js';
 import { detectDialect } from '../shells/detect.js';
 import { dialects, renderChange } from '../shells/index.js';
-import { ExitCode, isMfaEnvError, StoreError } from '../errors.js';
+import { ExitCode, MfaEnvError, StoreError } from '../errors.js';
 import { openStore } from '../store/index.js';
 
 function printUnset(shell: Dialect | undefined): void {
@@ -22,7 +22,7 @@ export async function unsetCommand(args: { shell?: Dialect }): Promise<number> {
  * shell meanwhile.
  */
 function withUnsetHint(err: unknown): never {
-  if (isMfaEnvError(err) && err.exitCode === ExitCode.store) {
+  if (err instanceof MfaEnvError && err.exitCode === ExitCode.store) {
     throw new StoreError(err.message, `${err.hint ? `${err.hint}; ` : ''}mfa unset (or eval "$(mfa-env unset)") clears this shell meanwhile`);
   }
   throw err;

@@ -4,11 +4,11 @@ import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
 import { assertReadable, assertWritable, awsFileError } from '../config/file-errors.js';
 import { readProfile, resolveProfileName } from '../config/profiles.js';
 import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey, fidoError, isFidoSerial } from '../config/validate.js';
-import { ExitCode, isMfaEnvError, MfaEnvError, UsageError } from '../errors.js';
+import { ExitCode, MfaEnvError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
 import { forgetSession } from '../session/cache.js';
-import { hasLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
+import { findLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
 import type { LongTermKey } from '../session/types.js';
 import { openStore } from '../store/index.js';
 import { maskKeyId } from './mask.js';
@@ -66,7 +66,7 @@ async function chooseSerial(args: SetupArgs, profile: string, key: LongTermKey, 
   const { listMfaDevices } = await import('../aws/iam.js');
   const listed = await listMfaDevices(key, region).catch((err: unknown) => {
     // IAM said no (no iam:ListMFADevices permission, an IAM look-alike): the user can still name the device.
-    if (isMfaEnvError(err) && (err.exitCode === ExitCode.awsRefused || err.exitCode === ExitCode.unexpected)) {
+    if (err instanceof MfaEnvError && (err.exitCode === ExitCode.awsRefused || err.exitCode === ExitCode.unexpected)) {
       throw new MfaEnvError(
         `could not discover the MFA device: ${err.message}`,
         err.exitCode,
@@ -152,7 +152,7 @@ export async function setupCommand(args: SetupArgs): Promise<number> {
 /** A stored key and an mfa_serial: what export needs. */
 async function isSetUp(profile: string): Promise<boolean> {
   if (!(await readProfile(profile)).mfaSerial) return false;
-  return (await hasLongTermKey(openStore(), profile)) !== undefined;
+  return (await findLongTermKey(openStore(), profile)) !== undefined;
 }
 
 async function storeKeyAndDevice(args: SetupArgs, profile: string, region: string | undefined): Promise<void> {

@@ -5,9 +5,9 @@ import { checkSessionTarget, withSessionProfile } from '../config/session-profil
 import { checkProfileName } from '../config/validate.js';
 import { UsageError } from '../errors.js';
 import { rfc3339 } from '../session/environment.js';
-import { hasLongTermKey } from '../session/long-term-key.js';
+import { findLongTermKey } from '../session/long-term-key.js';
 import type { Session } from '../session/types.js';
-import { posix } from '../shells/posix.js';
+import { posixWord } from '../shells/posix.js';
 import { openStore } from '../store/index.js';
 
 export interface WriteProfileInput {
@@ -26,7 +26,7 @@ export async function checkWriteProfile(target: string, sourceProfile: string, f
   // Another mfa-env source profile (its key moved into the store by setup
   // --import --remove-plaintext): a session written there would stand in
   // for its long-term key in every tool. Refused even with --force, like the source.
-  if (await hasLongTermKey(openStore(), target)) {
+  if (await findLongTermKey(openStore(), target)) {
     throw new UsageError(
       `--write-profile ${target}: mfa-env keeps the long-term key of profile '${target}'; a session written there would shadow it`,
       `name another profile (for example ${target}-mfa)`,
@@ -66,8 +66,7 @@ export async function writeSessionProfile(input: WriteProfileInput): Promise<voi
 function warnIfReadable(path: string): void {
   const mode = statSync(path).mode & 0o777;
   if ((mode & 0o044) === 0) return; // neither group- nor world-readable
-  const arg = /^[\w@%+=:,./-]+$/.test(path) ? path : posix.quote(path);
   process.stderr.write(
-    `mfa-env: warning: ${path} is readable by other users (mode ${mode.toString(8).padStart(4, '0')}) and now holds session credentials; to fix: chmod 600 ${arg}\n`,
+    `mfa-env: warning: ${path} is readable by other users (mode ${mode.toString(8).padStart(4, '0')}) and now holds session credentials; to fix: chmod 600 ${posixWord(path)}\n`,
   );
 }

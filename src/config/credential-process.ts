@@ -3,16 +3,11 @@
 // line with shlex and runs it without a shell; the JS SDK runs it through
 // /bin/sh; the Go SDK (terraform) through sh -c. A word quoted for sh is read
 // the same way by all three.
-import { accessSync, constants, realpathSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { realpathSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { findOnPath } from '../os/path-search.js';
+import { posixWord } from '../shells/posix.js';
 import { editSection, readSection, sectionFor } from './ini-edit.js';
-
-/** One word for sh and shlex: bare when it is safe, else single-quoted. */
-export function shellWord(word: string): string {
-  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 function realpathOrUndefined(path: string): string | undefined {
   try {
@@ -29,29 +24,20 @@ function realpathOrUndefined(path: string): string | undefined {
  */
 export function selfInvocation(env = process.env, script = process.argv[1] ?? ''): string {
   const self = realpathOrUndefined(script);
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, 'mfa-env');
-    try {
-      accessSync(candidate, constants.X_OK);
-    } catch {
-      continue;
-    }
-    // The first mfa-env on PATH is the one a tool would run: it must be us,
-    // or our launcher next to us (dist/mfa-env for dist/mfa-env.js: what install.sh links).
-    const found = realpathOrUndefined(candidate);
-    const us = self !== undefined && (found === self || (self.endsWith('.js') && found === self.slice(0, -3)));
-    return us ? 'mfa-env' : absolute(self ?? script);
-  }
-  return absolute(self ?? script);
+  // The first mfa-env on PATH is the one a tool would run: it must be us,
+  // or our launcher next to us (dist/mfa-env for dist/mfa-env.js: what install.sh links).
+  const candidate = findOnPath('mfa-env', env);
+  const found = candidate === undefined ? undefined : realpathOrUndefined(candidate);
+  const us = found !== undefined && self !== undefined && (found === self || (self.endsWith('.js') && found === self.slice(0, -3)));
+  return us ? 'mfa-env' : absolute(self ?? script);
 }
 
 function absolute(script: string): string {
-  return `${shellWord(process.execPath)} ${shellWord(script)}`;
+  return `${posixWord(process.execPath)} ${posixWord(script)}`;
 }
 
 export function credentialProcessLine(invocation: string, sourceProfile: string): string {
-  return `${invocation} credential-process --profile ${shellWord(sourceProfile)}`;
+  return `${invocation} credential-process --profile ${posixWord(sourceProfile)}`;
 }
 
 export type CredentialProcessPlan = 'create' | 'unchanged' | 'update' | 'replace';

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { acquireLock, FILE_LOCK_TIMEOUT_MS } from '../fs/lock.js';
-import { isMfaEnvError } from '../errors.js';
+import { MfaEnvError } from '../errors.js';
 import { awsFileError } from './file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from './paths.js';
 
@@ -39,7 +39,7 @@ export async function updateAwsFile(path: string, change: (text: string) => stri
     throw awsFileError(err, dirname(path), 'write', variableOf(path));
   }
   const release = await acquireLock(`${path}.mfa-env.lock`, { timeoutMs: FILE_LOCK_TIMEOUT_MS, purpose: `editing ${basename(path)}` }).catch((err: unknown) => {
-    throw isMfaEnvError(err) ? err : awsFileError(err, dirname(path), 'write', variableOf(path));
+    throw err instanceof MfaEnvError ? err : awsFileError(err, dirname(path), 'write', variableOf(path));
   });
   try {
     const before = readText(path);

@@ -1,7 +1,7 @@
-import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { UsageError } from '../errors.js';
 import { assertReadable } from './file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from './paths.js';
+import { readSharedFiles } from './shared-files.js';
 import { checkProfileName, parseDuration } from './validate.js';
 
 /** What mfa-env reads from one profile of ~/.aws/config and ~/.aws/credentials. */
@@ -32,12 +32,8 @@ export function resolveProfileName(flag: string | undefined, env = process.env):
 type Section = Record<string, string | undefined>;
 
 async function loadFiles(env = process.env) {
-  // The SDK's own loader: the same parsing rules as every AWS tool.
-  return loadSharedConfigFiles({
-    filepath: awsCredentialsFile(env),
-    configFilepath: awsConfigFile(env),
-    ignoreCache: true,
-  });
+  // The same parsing rules as every AWS tool (see shared-files.ts).
+  return readSharedFiles(awsCredentialsFile(env), awsConfigFile(env));
 }
 
 /** `object[key]` when it is the object's own (a profile named toString is not Object.prototype's). */

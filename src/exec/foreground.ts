@@ -1,19 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readProcStat } from '../os/processes.js';
 
 interface Groups {
   /** The process group of the process. */
   pgrp: number;
   /** The foreground process group of its controlling terminal; ≤ 0 when it has none. */
   tpgid: number;
-}
-
-function fromProc(pid: number): Groups | undefined {
-  // /proc/PID/stat: "pid (comm) state ppid pgrp session tty_nr tpgid …";
-  // comm may contain spaces and parentheses, so count from the last ')'.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { pgrp: Number(fields[2]), tpgid: Number(fields[5]) };
 }
 
 function fromPs(pid: number): Groups | undefined {
@@ -30,7 +22,7 @@ function fromPs(pid: number): Groups | undefined {
 export function inTerminalForeground(pid: number): boolean | undefined {
   if (process.platform === 'win32') return false;
   try {
-    const g = process.platform === 'linux' ? fromProc(pid) : fromPs(pid);
+    const g = process.platform === 'linux' ? readProcStat(pid) : fromPs(pid);
     if (!g || Number.isNaN(g.pgrp) || Number.isNaN(g.tpgid)) return undefined;
     return g.tpgid > 0 && g.tpgid === g.pgrp;
   } catch {

@@ -1,22 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { CommandError, ExitCode } from '../errors.js';
-
-/** What execvp searches when PATH is unset (glibc's confstr(_CS_PATH)). */
-const DEFAULT_PATH = '/bin:/usr/bin';
-
-type Probe = 'runnable' | 'missing' | 'directory' | 'denied';
-
-function probe(path: string): Probe {
-  try {
-    if (statSync(path).isDirectory()) return 'directory';
-    accessSync(path, constants.X_OK);
-    return 'runnable';
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' ? 'missing' : 'denied';
-  }
-}
+import { pathCandidates, probeFile } from '../os/path-search.js';
 
 /**
  * Finds the file that `name` runs, the way a POSIX shell does, and reports
@@ -30,7 +13,7 @@ export function resolveCommand(name: string, env: NodeJS.ProcessEnv): string {
   if (process.platform === 'win32') return name;
 
   if (name.includes('/')) {
-    switch (probe(name)) {
+    switch (probeFile(name)) {
       case 'runnable':
         return name;
       case 'missing':
@@ -44,10 +27,8 @@ export function resolveCommand(name: string, env: NodeJS.ProcessEnv): string {
 
   let denied = false;
   if (name !== '') {
-    for (const dir of (env.PATH ?? DEFAULT_PATH).split(':')) {
-      // An empty PATH entry means the current directory (POSIX).
-      const candidate = dir === '' ? `./${name}` : join(dir, name);
-      const found = probe(candidate);
+    for (const candidate of pathCandidates(name, env)) {
+      const found = probeFile(candidate);
       if (found === 'runnable') return candidate;
       if (found === 'denied') denied = true; // like execvp: remember, keep looking
     }

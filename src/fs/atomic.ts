@@ -1,5 +1,6 @@
 import { closeSync, fchmodSync, fsyncSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { isPidAlive } from '../os/processes.js';
 import { randomHex } from './random.js';
 
 /**
@@ -29,15 +30,6 @@ export function writeFileAtomic(link: string, content: string | Buffer, mode = 0
     throw err;
   }
   closeSync(fd);
-  const delay = Number(process.env.MFA_ENV_TEST_DELAY_BEFORE_RENAME_MS);
-  if (delay > 0) {
-    // Test hook: widen the read-modify-write window so that concurrent writers overlap.
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(delay, 5000));
-  }
-  if (process.env.MFA_ENV_TEST_CRASH_BEFORE_RENAME === basename(path)) {
-    // Test hook: simulate a crash between write and rename (see test/integration/write-profile).
-    process.kill(process.pid, 'SIGKILL');
-  }
   try {
     renameSync(tmp, path);
   } catch (err) {
@@ -63,16 +55,7 @@ function removeDeadTemps(path: string): void {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const m = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name.slice(prefix.length));
-    if (m && !alive(Number(m[1]))) rmSync(join(dirname(path), name), { force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if (m && !isPidAlive(Number(m[1]))) rmSync(join(dirname(path), name), { force: true });
   }
 }
 

@@ -1,5 +1,6 @@
 import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
 import { ExitCode, MfaEnvError } from '../errors.js';
+import { isPidAlive } from '../os/processes.js';
 import { randomHex } from './random.js';
 
 /** An owner that has not touched its lock for this long is gone (see acquireLock). */
@@ -57,14 +58,7 @@ function readOwner(path: string): string | undefined {
 
 function ownerAlive(content: string): boolean {
   const pid = Number.parseInt(content, 10);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return Number.isInteger(pid) && pid > 0 && isPidAlive(pid);
 }
 
 interface Snapshot {

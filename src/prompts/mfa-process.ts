@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
 import { UsageError } from '../errors.js';
+import { readProcStat } from '../os/processes.js';
 import { childEnvironment } from '../session/environment.js';
 
 /** A hardware key may be waiting for a touch, a password manager for its password: a minute, then give up. */
@@ -101,14 +102,8 @@ async function parentsByPid(): Promise<Map<number, number>> {
     // /proc is always there; ps is not (slim containers).
     for (const name of safeReaddir('/proc')) {
       if (!/^\d+$/.test(name)) continue;
-      try {
-        // "pid (comm) state ppid …", and comm may hold spaces and parentheses.
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        const ppid = Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
-        if (Number.isInteger(ppid)) parents.set(Number(name), ppid);
-      } catch {
-        // exited while we looked
-      }
+      const ppid = readProcStat(name)?.ppid; // undefined: exited while we looked
+      if (Number.isInteger(ppid)) parents.set(Number(name), ppid!);
     }
     return parents;
   }

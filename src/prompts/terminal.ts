@@ -13,7 +13,6 @@ export interface Terminal {
  * Undefined when there is none (CI, cron, a detached process).
  */
 export function openTerminal(): Terminal | undefined {
-  if (process.env.MFA_ENV_NO_TTY === '1') return undefined; // lets tests force "no terminal"
   let inFd: number;
   let outFd: number;
   try {

@@ -1,8 +1,15 @@
 import { accountFor, accountOf, entriesOfKind, type SecretStore } from '../store/types.js';
 import type { CachedSession } from './types.js';
 
-/** A cached session is reused while more than this remains. */
+/** A cached session is reused by export and mfa-exec while more than this remains. */
 export const REUSE_MARGIN_MS = 5 * 60 * 1000;
+
+/**
+ * What goes to an SDK (the credential server) is reused only while more than
+ * this remains: botocore and the other SDKs refresh 15 minutes before expiry
+ * and would otherwise ask again on every call.
+ */
+export const SDK_MARGIN_MS = 15 * 60 * 1000;
 
 interface Stored {
   v: 1;
@@ -63,10 +70,11 @@ export async function reusableSession(
   profile: string,
   mfaSerial: string,
   now = Date.now(),
+  marginMs = REUSE_MARGIN_MS,
 ): Promise<CachedSession | undefined> {
   const s = await peekSession(store, profile);
   if (!s || s.profile !== profile || s.mfaSerial !== mfaSerial) return undefined;
-  return s.expiration.getTime() - now > REUSE_MARGIN_MS ? s : undefined;
+  return s.expiration.getTime() - now > marginMs ? s : undefined;
 }
 
 export async function saveSession(store: SecretStore, session: CachedSession): Promise<void> {

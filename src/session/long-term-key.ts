@@ -11,7 +11,8 @@ export async function readLongTermKey(store: SecretStore, profile: string): Prom
   return key;
 }
 
-export async function hasLongTermKey(store: SecretStore, profile: string): Promise<LongTermKey | undefined> {
+/** The profile's stored long-term key, or undefined when there is none (readLongTermKey throws instead). */
+export async function findLongTermKey(store: SecretStore, profile: string): Promise<LongTermKey | undefined> {
   const text = await store.get(accountFor.longTermKey(profile));
   return text === undefined ? undefined : parse(text);
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMfaEnvError, StoreError } from '../errors.js';
+import { MfaEnvError, StoreError } from '../errors.js';
 import { acquireLock } from '../fs/lock.js';
 import type { SecretStore } from '../store/types.js';
 import { reusableSession, saveSession } from './cache.js';
@@ -20,6 +20,8 @@ export interface ObtainOptions {
   refresh: boolean;
   /** Neither read nor write the cache. */
   noCache: boolean;
+  /** A cached session is reused while more than this remains (default REUSE_MARGIN_MS). */
+  marginMs?: number;
   /** Where per-profile mint locks live. */
   lockDir: string;
   /** Asked only when a session must be minted. */
@@ -41,7 +43,7 @@ export interface Obtained {
 export async function obtainSession(o: ObtainOptions): Promise<Obtained> {
   const useCache = !o.noCache;
   if (useCache && !o.refresh) {
-    const cached = await reusableSession(o.store, o.profile, o.mfaSerial);
+    const cached = await reusableSession(o.store, o.profile, o.mfaSerial, Date.now(), o.marginMs);
     if (cached) return { session: cached, source: 'cache' };
   }
   if (!useCache) return { session: await mint(o), source: 'minted' };
@@ -50,7 +52,7 @@ export async function obtainSession(o: ObtainOptions): Promise<Obtained> {
   try {
     if (!o.refresh) {
       // Someone may have minted while we waited for the lock.
-      const cached = await reusableSession(o.store, o.profile, o.mfaSerial);
+      const cached = await reusableSession(o.store, o.profile, o.mfaSerial, Date.now(), o.marginMs);
       if (cached) return { session: cached, source: 'cache' };
     }
     const session = await mint(o);
@@ -84,7 +86,7 @@ async function lockProfile(o: ObtainOptions): Promise<() => void> {
     purpose: `minting a session for profile '${o.profile}' (it may be waiting for an MFA code)`,
     onWait: o.onWait,
   }).catch((err: unknown) => {
-    if (isMfaEnvError(err)) throw err;
+    if (err instanceof MfaEnvError) throw err;
     throw new StoreError(`cannot create ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
   });
 }

@@ -2,7 +2,7 @@
 // before the old one is deleted. Never loses a working key: at every step
 // that can fail after CreateAccessKey, what is stored works, and the error
 // says which key is where and which one to delete by hand.
-import { AwsRefusedError, ExitCode, isMfaEnvError, MfaEnvError, UsageError } from '../errors.js';
+import { AwsRefusedError, ExitCode, MfaEnvError, UsageError } from '../errors.js';
 import type { SecretStore } from '../store/types.js';
 import { forgetSession, sessionsIn } from './cache.js';
 import { longTermKeysIn, saveLongTermKey } from './long-term-key.js';
@@ -43,10 +43,10 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 const deleteCommand = (userName: string, keyId: string) => `aws iam delete-access-key --user-name ${userName} --access-key-id ${keyId}`;
 
 /** The error's own text, for "…: reason" inside a longer message. */
-const reason = (err: unknown) => (isMfaEnvError(err) ? err.message : String((err as Error)?.message ?? err));
+const reason = (err: unknown) => (err instanceof MfaEnvError ? err.message : String((err as Error)?.message ?? err));
 
 /** An exit code for a failure of this step: AWS's or the store's own, else AWS refused (3). */
-const exitCodeOf = (err: unknown) => (isMfaEnvError(err) && err.exitCode !== ExitCode.unexpected ? err.exitCode : ExitCode.awsRefused);
+const exitCodeOf = (err: unknown) => (err instanceof MfaEnvError && err.exitCode !== ExitCode.unexpected ? err.exitCode : ExitCode.awsRefused);
 
 const awsCodeOf = (err: unknown) => (err as { awsCode?: string } | undefined)?.awsCode;
 
@@ -127,7 +127,7 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
       moved.push(name);
     }
   } catch (err) {
-    const { tail, hint } = await rollBack(moved, (isMfaEnvError(err) && err.hint) || 'fix the secret store, then run mfa-env rotate again');
+    const { tail, hint } = await rollBack(moved, (err instanceof MfaEnvError && err.hint) || 'fix the secret store, then run mfa-env rotate again');
     throw new MfaEnvError(`could not store the new key: ${reason(err)}; ${tail}`, exitCodeOf(err), hint);
   }
 
@@ -144,7 +144,7 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
       break;
     } catch (err) {
       lastError = err;
-      const propagating = isMfaEnvError(err) && (awsCodeOf(err) === 'InvalidClientTokenId' || awsCodeOf(err) === 'SignatureDoesNotMatch' || err.exitCode === ExitCode.network);
+      const propagating = err instanceof MfaEnvError && (awsCodeOf(err) === 'InvalidClientTokenId' || awsCodeOf(err) === 'SignatureDoesNotMatch' || err.exitCode === ExitCode.network);
       if (!propagating) break;
       if (attempt === 0) input.onProgress?.(`waiting for IAM to accept the new key ${fresh.accessKeyId} (it takes a few seconds)`);
     }
@@ -173,7 +173,7 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
         break;
       }
       deleteError = err;
-      if (!isMfaEnvError(err) || (err.exitCode !== ExitCode.network && err.exitCode !== ExitCode.unexpected)) break;
+      if (!(err instanceof MfaEnvError) || (err.exitCode !== ExitCode.network && err.exitCode !== ExitCode.unexpected)) break;
     }
   }
   if (deleteError !== undefined) {

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMfaEnvError, StoreError } from '../errors.js';
+import { MfaEnvError, StoreError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { acquireLock, FILE_LOCK_TIMEOUT_MS } from '../fs/lock.js';
 import { STORE_FILE_NAME, type SecretStore } from './types.js';
@@ -139,7 +139,7 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
     // Ask before locking: a passphrase prompt must not hold the others up.
     await passphrase(!existsSync(path));
     const release = await acquireLock(`${path}.lock`, { timeoutMs: FILE_LOCK_TIMEOUT_MS, purpose: 'writing the file store' }).catch((err: unknown) => {
-      if (isMfaEnvError(err)) throw err;
+      if (err instanceof MfaEnvError) throw err;
       throw new StoreError(`cannot lock ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'check the permissions of its directory');
     });
     try {

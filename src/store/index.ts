@@ -18,10 +18,7 @@ export function readAhead(account: string, env = process.env): void {
   if ((env.MFA_ENV_STORE || 'keychain').toLowerCase() === 'keychain') keychainReadAhead(account);
 }
 
-// On globalThis, not in this module: the build puts a copy of this module in
-// the hot entry file and another in the lazily loaded chunks (scripts/build.mjs),
-// and both must hand out the same store.
-const opened: Map<string, SecretStore> = ((globalThis as { [k: symbol]: unknown })[Symbol.for('mfa-env.openStores')] ??= new Map()) as Map<string, SecretStore>;
+const opened = new Map<string, SecretStore>();
 
 /**
  * The backend named by MFA_ENV_STORE: `keychain` (default) or `file`. One

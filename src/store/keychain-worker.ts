@@ -19,5 +19,4 @@ async function main(): Promise<WorkerReply> {
   }
 }
 
-const reply = await main();
-process.stdout.write(JSON.stringify(reply) + "\n", () => process.exit(0));
+void main().then((reply) => process.stdout.write(JSON.stringify(reply) + "\n", () => process.exit(0)));

@@ -12,10 +12,8 @@ const LIVENESS_MS = 2000;
 
 // require(), not import: the native addon loads in ~2 ms this way, and
 // esbuild leaves it out of the bundle (it is a .node binary per platform).
-// The CommonJS bundle (scripts/build.mjs) has a require already: making one
-// with node:module would load Node's ES module loader on every cached run.
 function nodeRequire(): NodeJS.Require {
-  return typeof require === 'function' ? require : process.getBuiltinModule('node:module').createRequire(import.meta.url);
+  return process.getBuiltinModule('node:module').createRequire(import.meta.url);
 }
 
 let keyring: Keyring | undefined;
@@ -63,7 +61,7 @@ function cause(err: unknown): string {
  * Every call gets a deadline: a locked keyring may wait for an unlock dialog
  * nobody will see. We abort the call and report exit 4 instead of hanging.
  */
-async function withDeadline<T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withKeyringDeadline<T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const ctl = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -211,7 +209,7 @@ export function keychainInProcess() {
      * encrypted session and reads every item of the service.
      */
     async get(account: string): Promise<string | undefined> {
-      return withDeadline('read', async (signal) => {
+      return withKeyringDeadline('read', async (signal) => {
         const first = process.platform === 'linux' ? (takeLook(account) ?? lookFirst(account)) : undefined;
         first?.look.catch(() => {}); // awaited below, unless opening the entry throws first
         await first?.sent;
@@ -233,7 +231,7 @@ export function keychainInProcess() {
      * liveness check.
      */
     async entries(): Promise<Map<string, string>> {
-      return withDeadline('read', async (signal) => {
+      return withKeyringDeadline('read', async (signal) => {
         const seen = process.platform === 'linux' ? await lookAtService() : 'unsure';
         if (seen === 'locked') throw new Error('the collection is locked');
         if (seen === 'absent') return new Map<string, string>();
@@ -243,19 +241,19 @@ export function keychainInProcess() {
       });
     },
     async set(account: string, value: string): Promise<void> {
-      await withDeadline('write', (signal) => entry(account).setPassword(value, signal));
+      await withKeyringDeadline('write', (signal) => entry(account).setPassword(value, signal));
     },
     /** A write that cannot raise an unlock prompt (see writableHere); false: not tried, use the worker. */
     async setIfNothingToUnlock(account: string, value: string): Promise<boolean> {
       if (process.platform !== 'linux') return false;
-      return withDeadline('write', async (signal) => {
+      return withKeyringDeadline('write', async (signal) => {
         if (!(await writableHere(account))) return false;
         await entry(account).setPassword(value, signal);
         return true;
       });
     },
     async delete(account: string): Promise<boolean> {
-      return withDeadline('delete', (signal) => entry(account).deleteCredential(signal));
+      return withKeyringDeadline('delete', (signal) => entry(account).deleteCredential(signal));
     },
   };
 }
@@ -267,11 +265,11 @@ export interface WorkerRequest {
 }
 export type WorkerReply = { ok: true; deleted?: boolean } | { ok: false; message: string; hint?: string };
 
-/** How to start the worker: the bundled file next to this one (an ES module: .mjs, see scripts/build.mjs), or the source under tsx. */
+/** How to start the worker: the bundled file next to this one (dist/keychain-worker.js, see scripts/build.mjs), or the source under tsx. */
 function workerCommand(): string[] {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) return [...process.execArgv.filter((a) => a !== '--test'), fileURLToPath(new URL('./keychain-worker.ts', import.meta.url))];
-  return [fileURLToPath(new URL('./keychain-worker.mjs', import.meta.url))];
+  return [fileURLToPath(new URL('./keychain-worker.js', import.meta.url))];
 }
 
 /**

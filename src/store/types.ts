@@ -1,6 +1,6 @@
 /** Where secrets live. One small interface, one file per backend. */
 export interface SecretStore {
-  readonly backend: 'keychain' | 'file' | 'memory';
+  readonly backend: 'keychain' | 'file';
   /** Human description for status/doctor (never secret). */
   readonly location: string;
   get(account: string): Promise<string | undefined>;

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const MFA_ENV = join(ROOT, 'dist', 'mfa-env.js');
@@ -101,6 +102,27 @@ export function emulatorSandbox(endpoint: string, extra: Record<string, string |
   const s = makeSandbox();
   Object.assign(s.env, fileStoreEnv(s.dir), { AWS_ENDPOINT_URL: endpoint }, extra);
   return s;
+}
+
+export interface HarnessSeams {
+  /** SIGKILL the process just before it renames a temp file onto the file of this name. */
+  crashBeforeRename?: string;
+  /** Wait this long before each such rename (widens a read-modify-write window). */
+  delayBeforeRenameMs?: number;
+}
+
+/**
+ * Environment that loads test/harness/preload.mjs into a Node process (the
+ * built CLI, or a helper run under tsx) with the given seams: the product has
+ * no test hooks of its own. `env` is the process's environment otherwise (its
+ * NODE_OPTIONS are kept).
+ */
+export function harnessEnv(seams: HarnessSeams, env: Record<string, string | undefined> = {}): Record<string, string> {
+  const preload = `--import=${pathToFileURL(join(ROOT, 'test', 'harness', 'preload.mjs')).href}`;
+  const out: Record<string, string> = { NODE_OPTIONS: [env.NODE_OPTIONS, preload].filter(Boolean).join(' ') };
+  if (seams.crashBeforeRename) out.MFA_ENV_HARNESS_CRASH_BEFORE_RENAME = seams.crashBeforeRename;
+  if (seams.delayBeforeRenameMs) out.MFA_ENV_HARNESS_DELAY_BEFORE_RENAME_MS = String(seams.delayBeforeRenameMs);
+  return out;
 }
 
 /** Parses `export NAME='value'` lines the way a shell would — only for quick assertions; real shells are tested elsewhere. */

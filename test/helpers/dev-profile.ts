@@ -2,7 +2,7 @@
 // sandbox where `mfa-env setup --profile dev` has stored that user's key.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { startEmulator, makeUser, type Emulator, type EmulatorUser } from '../emulator/server.js';
+import { startEmulator, makeUser, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
 import { fileStoreEnv, makeSandbox, type RunResult, type Sandbox } from './cli.js';
 
 export interface Dev {

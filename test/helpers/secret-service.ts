@@ -255,7 +255,9 @@ export async function startSecretService(opts: SecretServiceOptions = {}): Promi
   writeFileSync(configFile, busConfig(socket, serviceDir));
 
   const children: ChildProcess[] = [];
+  let stopping = false;
   const cleanup = async () => {
+    stopping = true;
     for (const c of children.reverse()) await kill(c);
     rmSync(root, { recursive: true, force: true });
   };
@@ -293,6 +295,9 @@ export async function startSecretService(opts: SecretServiceOptions = {}): Promi
     let keyringExit: string | undefined;
     keyring.once('exit', (code, signal) => {
       keyringExit = `gnome-keyring-daemon exited (${signal ?? code})`;
+      // Said where the test output shows it: a daemon that dies under a
+      // running test otherwise shows only as the CLI's exit 4.
+      if (!stopping) process.stderr.write(`secret-service helper: ${keyringExit} while in use (pid ${keyring.pid}): ${keyringErr()}\n`);
     });
     keyring.once('error', (err) => {
       keyringExit = `gnome-keyring-daemon did not start: ${err.message}`;

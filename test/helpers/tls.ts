@@ -1,5 +1,5 @@
 // A private CA and a certificate for 127.0.0.1 that it signed, made with the
-// openssl command: for the emulator over HTTPS (test/emulator/server.ts's tls
+// openssl command: for the emulator over HTTPS (src/demo/emulator/server.ts's tls
 // option) in the NODE_EXTRA_CA_CERTS tests and the benchmark's cold mint.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Emulator, EmulatorUser } from '../emulator/server.js';
-import { makeUser } from '../emulator/server.js';
+import type { Emulator, EmulatorUser } from '../../src/demo/emulator/server.js';
+import { makeUser } from '../../src/demo/emulator/server.js';
 import type { Sandbox } from './cli.js';
 
 /** A fresh emulator user, set up in the sandbox under `profile` the way a user would. */

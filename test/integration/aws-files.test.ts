@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../emulator/server.js';
+import { startEmulator, type Emulator } from '../../src/demo/emulator/server.js';
 import { emulatorSandbox, MFA_ENV, runCommand, type RunOptions, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { requireTool } from '../helpers/require-tool.js';
 import { serialOf, setUpUser } from '../helpers/users.js';

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
+import { startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
 import { emulatorSandbox, makeSandbox, MFA_ENV, runCommand, type Sandbox } from '../helpers/cli.js';
 import { requireTool } from '../helpers/require-tool.js';
 import { startSecretService, unreachableBusEnv } from '../helpers/secret-service.js';

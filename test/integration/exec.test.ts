@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STALE_VARIABLES } from '../../src/session/environment.js';
-import { makeUser, startEmulator, type Emulator } from '../emulator/server.js';
+import { makeUser, startEmulator, type Emulator } from '../../src/demo/emulator/server.js';
 import { MFA_ENV, MFA_EXEC, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { seedProfile, type Seeded } from '../helpers/seed.js';
 import { isCI } from '../helpers/require-tool.js';
@@ -624,7 +624,7 @@ test('no stored key: exit 2 naming mfa-env setup, and the command never starts',
   const dir = scratch('nokey');
   const seeded = await seedProfile({ dir, profile: 'dev', key: null, session: null });
   const started = join(dir, 'started');
-  const r = await sb.mfaExec(['-p', 'dev', '--', 'touch', started], { env: { ...seeded.env, MFA_ENV_NO_TTY: '1' } });
+  const r = await sb.mfaExec(['-p', 'dev', '--', 'touch', started], { env: seeded.env });
   assert.equal(r.code, 2);
   const lines = r.stderr.trimEnd().split('\n');
   assert.ok(lines.length <= 2, r.stderr);
@@ -642,7 +642,7 @@ test('an expired session and no terminal to ask for a code: exit 2, the command 
   const dir = scratch('expired');
   const seeded = await seedProfile({ dir, profile: 'dev', session: { expiration: new Date(Date.now() - 60_000) } });
   const started = join(dir, 'started');
-  const r = await sb.mfaExec(['-p', 'dev', '--', 'touch', started], { env: { ...seeded.env, MFA_ENV_NO_TTY: '1' } });
+  const r = await sb.mfaExec(['-p', 'dev', '--', 'touch', started], { env: seeded.env });
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /no terminal/);
   assert.equal(existsSync(started), false);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
-import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
+import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
 import { makeSandbox, MFA_ENV, runCommand, type Sandbox } from '../helpers/cli.js';
 import { requireTool } from '../helpers/require-tool.js';
 import { startSecretService, type SecretService } from '../helpers/secret-service.js';

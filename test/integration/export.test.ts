@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { startEmulator, type Emulator } from '../emulator/server.js';
+import { startEmulator, type Emulator } from '../../src/demo/emulator/server.js';
 import { emulatorSandbox, exportedNames, type Sandbox } from '../helpers/cli.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
 

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
+import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
 import { emulatorSandbox, ROOT, runCommand, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { requireTool } from '../helpers/require-tool.js';
 import { makeCa, makeServerCertificate } from '../helpers/tls.js';

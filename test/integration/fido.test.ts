@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
+import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
 import { emulatorSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { assertOk, lines } from '../helpers/dev-profile.js';
 

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../emulator/server.js';
+import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
 import { emulatorSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { assertOk, exportsOf, lines } from '../helpers/dev-profile.js';
 import { acquireLock } from '../../src/fs/lock.js';

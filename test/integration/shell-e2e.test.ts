@@ -6,7 +6,7 @@ import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { startEmulator, type Emulator } from '../emulator/server.js';
+import { startEmulator, type Emulator } from '../../src/demo/emulator/server.js';
 import { emulatorSandbox, MFA_ENV_LAUNCHER, MFA_EXEC_LAUNCHER } from '../helpers/cli.js';
 import { serialOf, setUpUser } from '../helpers/users.js';
 import { TmuxShell, cleanup, parseEnv, shells, shq, tempDir, toolTest } from './shell-helpers.js';

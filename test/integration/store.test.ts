@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { StoreError } from '../../src/errors.js';
 import { createFileStore, STORE_FILE_NAME } from '../../src/store/file.js';
 import { requireTool } from '../helpers/require-tool.js';
+import { harnessEnv } from '../helpers/cli.js';
 import { run, runStoreOp } from '../helpers/run.js';
 import { startSecretService, unreachableBusEnv } from '../helpers/secret-service.js';
 import type { SecretService } from '../helpers/secret-service.js';
@@ -452,9 +453,9 @@ describe('file backend', () => {
 
     const crashed = await runStoreOp('file', ['set', 'key:default', 'new-value'], {
       ...fileEnv(),
-      MFA_ENV_TEST_CRASH_BEFORE_RENAME: STORE_FILE_NAME,
+      ...harnessEnv({ crashBeforeRename: STORE_FILE_NAME }, process.env),
     });
-    assert.equal(crashed.signal, 'SIGKILL', `the crash hook did not fire: ${crashed.code} ${crashed.stderr}`);
+    assert.equal(crashed.signal, 'SIGKILL', `the harness's crash did not fire: ${crashed.code} ${crashed.stderr}`);
     assert.deepEqual(readFileSync(storeFile), before, 'the store file changed');
 
     // What the dead writer left: its temp file (ciphertext, 0600) and its lock.

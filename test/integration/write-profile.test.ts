@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { MFA_ENV, runCommand } from '../helpers/cli.js';
+import { harnessEnv, MFA_ENV, runCommand } from '../helpers/cli.js';
 import { assertOk, devProfile, exportsOf, lines } from '../helpers/dev-profile.js';
 import { runOnTerminal } from '../helpers/tools.js';
 
@@ -291,9 +291,9 @@ test('a crash between write and rename leaves the old file byte-identical; the n
   try {
     writeFileSync(dev.sandbox.credentialsFile, EXISTING, { mode: 0o600 });
     const crashed = await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa-session'], {
-      env: { MFA_ENV_TEST_CRASH_BEFORE_RENAME: 'credentials' },
+      env: harnessEnv({ crashBeforeRename: 'credentials' }),
     });
-    assert.equal(crashed.signal, 'SIGKILL', 'the test hook killed it mid-write');
+    assert.equal(crashed.signal, 'SIGKILL', 'the harness killed it mid-write');
     assert.equal(readFileSync(dev.sandbox.credentialsFile, 'utf8'), EXISTING);
     const awsDir = dirname(dev.sandbox.credentialsFile);
     const leftovers = () => readdirSync(awsDir).filter((f) => f.startsWith('.credentials.') && f.endsWith('.tmp'));
@@ -318,7 +318,7 @@ test('concurrent writers (same and different NAMEs) leave a valid file with each
     assertOk(await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash']), 'first export (fills the cache)');
     const targets = ['s1', 's2', 's3', 's4', 's1', 's2', 's3', 's4'];
     // Each writer holds the file for 150 ms between reading and renaming: without the lock they would overlap and lose sections.
-    const slow = { env: { MFA_ENV_TEST_DELAY_BEFORE_RENAME_MS: '150' } };
+    const slow = { env: harnessEnv({ delayBeforeRenameMs: 150 }) };
     const runs = await Promise.all(targets.map((t) => dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--write-profile', t], slow)));
     runs.forEach((r, i) => assertOk(r, `writer ${i}`));
     const key = exportsOf(runs[0]!.stdout).AWS_ACCESS_KEY_ID;

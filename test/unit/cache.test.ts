@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createMemoryStore } from '../../src/store/memory.js';
+import { createMemoryStore } from '../helpers/memory-store.js';
 import { accountFor } from '../../src/store/types.js';
 import { REUSE_MARGIN_MS, peekSession, reusableSession, saveSession } from '../../src/session/cache.js';
 import type { CachedSession } from '../../src/session/types.js';

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { credentialProcessLine, planCredentialProcessProfile, shellWord } from '../../src/config/credential-process.js';
+import { credentialProcessLine, planCredentialProcessProfile } from '../../src/config/credential-process.js';
+import { posixWord } from '../../src/shells/posix.js';
 import { holdsLongTermKey } from '../../src/config/session-profile.js';
 import { onPath, requireTool } from '../helpers/tools.js';
 
@@ -22,7 +23,7 @@ const HOSTILE = [
 
 test('sh reads every quoted word back unchanged', () => {
   for (const word of HOSTILE) {
-    const out = execFileSync('sh', ['-c', `printf '%s' ${shellWord(word)}`], { encoding: 'utf8' });
+    const out = execFileSync('sh', ['-c', `printf '%s' ${posixWord(word)}`], { encoding: 'utf8' });
     assert.equal(out, word);
   }
 });
@@ -31,7 +32,7 @@ test("Python's shlex (the AWS CLI's splitter) reads the whole line back into the
   const python = onPath('python3')[0];
   if (!requireTool(t, python, 'python3')) return;
   for (const word of HOSTILE) {
-    const line = credentialProcessLine(`${shellWord(word)} ${shellWord(word)}`, 'dev');
+    const line = credentialProcessLine(`${posixWord(word)} ${posixWord(word)}`, 'dev');
     const out = execFileSync(python!, ['-c', 'import json, shlex, sys; print(json.dumps(shlex.split(sys.argv[1])))', line], { encoding: 'utf8' });
     assert.deepEqual(JSON.parse(out), [word, word, 'credential-process', '--profile', 'dev']);
   }
@@ -39,8 +40,8 @@ test("Python's shlex (the AWS CLI's splitter) reads the whole line back into the
 
 test('safe words stay bare, so the usual line reads naturally', () => {
   assert.equal(credentialProcessLine('mfa-env', 'dev'), 'mfa-env credential-process --profile dev');
-  assert.equal(shellWord('/usr/bin/node'), '/usr/bin/node');
-  assert.equal(shellWord('a b'), "'a b'");
+  assert.equal(posixWord('/usr/bin/node'), '/usr/bin/node');
+  assert.equal(posixWord('a b'), "'a b'");
 });
 
 test('an existing section is ours when it runs mfa-env for the same profile, however mfa-env was started', () => {

@@ -9,9 +9,9 @@ import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aw
 import { IAMClient, ListMFADevicesCommand } from '@aws-sdk/client-iam';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { makeUser, startEmulator } from '../emulator/server.js';
-import type { Emulator, EmulatorUser } from '../emulator/server.js';
-import { base32Decode, base32Encode, totp } from '../emulator/totp.js';
+import { makeUser, startEmulator } from '../../src/demo/emulator/server.js';
+import type { Emulator, EmulatorUser } from '../../src/demo/emulator/server.js';
+import { base32Decode, base32Encode, totp } from '../../src/demo/emulator/totp.js';
 
 interface Creds {
   accessKeyId: string;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { isMfaEnvError } from '../../src/errors.js';
+import { MfaEnvError } from '../../src/errors.js';
 import { acquireLock, LockTimeoutError } from '../../src/fs/lock.js';
 import { run } from '../helpers/run.js';
 
@@ -48,7 +48,7 @@ test('a held lock is not given to a second acquirer, who times out with LockTime
   let waits = 0;
   const t0 = performance.now();
   await assert.rejects(acquireLock(path, { ...fast, purpose: 'editing the test file', onWait: () => waits++ }), (err: unknown) => {
-    assert.ok(err instanceof LockTimeoutError && isMfaEnvError(err), `not a typed error: ${String(err)}`);
+    assert.ok(err instanceof LockTimeoutError && err instanceof MfaEnvError, `not a typed error: ${String(err)}`);
     assert.equal(err.exitCode, 4);
     assert.equal(err.message, `${path} is locked by another mfa-env (pid ${process.pid}), editing the test file; gave up waiting after 0.3 s`);
     assert.equal(err.hint, `let that one finish or stop it (kill ${process.pid}), then run this again`);

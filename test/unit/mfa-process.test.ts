@@ -7,16 +7,35 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isMfaEnvError } from '../../src/errors.js';
+import { MfaEnvError } from '../../src/errors.js';
 import { MFA_PROCESS_TIMEOUT_MS, runMfaProcess } from '../../src/prompts/mfa-process.js';
 
 let dir: string;
-const started: number[] = [];
+/** Processes a test left behind, with their start time: see after(). */
+const started: { pid: number; since: string | undefined }[] = [];
+
+/** Field 22 of /proc/PID/stat (start time in clock ticks): tells a reused pid from ours. */
+function startTime(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function remember(pid: number): void {
+  started.push({ pid, since: startTime(pid) });
+}
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'mfa-env-mfa-process-'));
 });
 after(() => {
-  for (const pid of started) {
+  // Only a process that is still ours: the tests run beside others that start
+  // thousands of processes, and a pid that has exited is soon reused (pid_max
+  // can be 32768): SIGKILL to a reused pid once killed another test file's
+  // gnome-keyring-daemon.
+  for (const { pid, since } of started) {
+    if (since === undefined || startTime(pid) !== since) continue;
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -55,7 +74,7 @@ function sleeper(file: string, prefix = ''): string {
 }
 
 const timeoutError = (e: unknown) =>
-  isMfaEnvError(e) &&
+  e instanceof MfaEnvError &&
   e.exitCode === 2 &&
   e.message === 'mfa_process gave no code within 0.5 s and was stopped; run it by hand to see why, or pass --code' &&
   e.hint === undefined;
@@ -71,7 +90,7 @@ test('a process that gives no code in time is stopped with the command it starte
   const took = performance.now() - t0;
   assert.ok(took >= 450 && took < 5000, `gave up after ${Math.round(took)} ms`);
   const pid = Number(readFileSync(pidFile, 'utf8'));
-  started.push(pid);
+  remember(pid);
   assert.ok(await goneWithin(pid, 2000), 'the command the shell started is still running');
 });
 
@@ -82,7 +101,7 @@ test('one that ignores SIGTERM and keeps stdout open does not hold us up either'
   await assert.rejects(runMfaProcess(sleeper(pidFile, "trap '' TERM; "), 500), timeoutError);
   const took = performance.now() - t0;
   assert.ok(took < 5000, `gave up after ${Math.round(took)} ms`);
-  started.push(Number(readFileSync(pidFile, 'utf8')));
+  remember(Number(readFileSync(pidFile, 'utf8')));
 });
 
 test('its environment is ours without the file store passphrase', async () => {

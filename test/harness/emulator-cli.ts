@@ -1,13 +1,13 @@
 // Starts the emulator with one fresh user and prints what a script needs to
 // use it, as one JSON line on stdout. Runs until SIGTERM/SIGINT.
-//   node --import tsx test/emulator/cli.ts [--port N]
-import { startEmulator, makeUser } from './server.js';
-import { base32Encode } from './totp.js';
+//   node --import tsx test/harness/emulator-cli.ts [--port N]
+import { startEmulator, makeUser } from '../../src/demo/emulator/server.js';
+import { base32Encode } from '../../src/demo/emulator/totp.js';
 
 const portFlag = process.argv.indexOf('--port');
 const port = portFlag > 0 ? Number(process.argv[portFlag + 1]) : 0;
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error('usage: cli.ts [--port N]');
+  console.error('usage: emulator-cli.ts [--port N]');
   process.exit(2);
 }
 

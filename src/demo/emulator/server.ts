@@ -1,5 +1,6 @@
-// A local STS + IAM speaking the AWS Query protocol on one port, for the test
-// suite and `mfa-env demo`. The service is taken from the SigV4 credential
+// A local STS + IAM speaking the AWS Query protocol on one port, for
+// `mfa-env demo` (product code: it ships in dist/, loaded only by demo), and
+// reused by the test suite and the bench. The service is taken from the SigV4 credential
 // scope, which is how one endpoint URL can serve both SDK clients.
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';

@@ -1,10 +1,10 @@
-import type { SecretStore } from './types.js';
+import type { SecretStore } from '../../src/store/types.js';
 
-/** For unit tests only: nothing leaves the process. */
+/** A secret store for unit tests: nothing leaves the process. The product knows no such backend. */
 export function createMemoryStore(initial: Record<string, string> = {}): SecretStore & { dump(): Map<string, string> } {
   const items = new Map(Object.entries(initial));
   return {
-    backend: 'memory',
+    backend: 'memory' as SecretStore['backend'],
     location: 'memory',
     async get(account) {
       return items.get(account);

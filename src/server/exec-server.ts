@@ -1,0 +1,76 @@
+import { sessionFromArgs } from '../commands/session.js';
+import type { ExecArgs } from '../cli/options.js';
+import { runChild, type ChildCommand } from '../exec/child.js';
+import { MfaEnvError } from '../errors.js';
+import { applyEnvironment, type EnvChange } from '../session/environment.js';
+import { SDK_MARGIN_MS } from '../session/cache.js';
+import type { Session } from '../session/types.js';
+import { startCredentialServer } from './credential-server.js';
+
+/**
+ * Variables that would take precedence over the endpoint, or hand COMMAND
+ * credentials of their own: a relative URI (ECS's 169.254.170.2) and a token
+ * file win over FULL_URI and the token in every SDK.
+ */
+const SHADOWING = ['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'] as const;
+
+/**
+ * When credentials stop being handed out as they are: 15 minutes before they
+ * expire (the SDKs' own refresh margin), or — for credentials whose whole
+ * life is shorter than twice that — half-way, so that fresh short-lived
+ * credentials are handed out as they are instead of renewed on every request.
+ */
+export function renewalTime(session: Session, now = Date.now()): number {
+  const end = session.expiration.getTime();
+  return end - Math.min(SDK_MARGIN_MS, Math.max(0, end - now) / 2);
+}
+
+/**
+ * `mfa-exec --server -- COMMAND`: the credentials are fetched once before
+ * COMMAND starts (so a code is asked before it takes the terminal), then
+ * served from 127.0.0.1 for as long as COMMAND runs, renewed when 15 minutes
+ * or less remain. COMMAND's environment gets the endpoint and no credentials.
+ */
+export async function execWithServer(
+  args: ExecArgs,
+  command: Omit<ChildCommand, 'env'>,
+  env: NodeJS.ProcessEnv,
+  /** More for COMMAND's environment (the subshell marker). */
+  extra: EnvChange = new Map(),
+): Promise<number> {
+  const first = await sessionFromArgs(args, env, SDK_MARGIN_MS);
+  let current = { session: first.session, renewAt: renewalTime(first.session) };
+  // Later fetches: the cache (another terminal may have minted), else a new
+  // session — never --refresh again, and a code only when one is needed.
+  const renewArgs: ExecArgs = { ...args, refresh: false, code: undefined };
+  const source = async (): Promise<Session> => {
+    if (Date.now() < current.renewAt) return current.session;
+    const { session } = await sessionFromArgs(renewArgs, env, SDK_MARGIN_MS);
+    current = { session, renewAt: renewalTime(session) };
+    return session;
+  };
+  const server = await startCredentialServer(source, {
+    onError: (err) => {
+      const what = err instanceof Error ? err.message : String(err);
+      process.stderr.write(`mfa-exec: could not renew the credentials for the command: ${what.replace(/[\u0000-\u001f\u007f]+/g, ' ')}\n`);
+      const hint = err instanceof MfaEnvError ? err.hint : undefined;
+      process.stderr.write(`mfa-exec: ${hint ?? 'set mfa_process in the profile, or run mfa-exec --server from a terminal, so a code can be asked'}\n`);
+    },
+  });
+  const change: EnvChange = new Map<string, string | undefined>([
+    ['AWS_CONTAINER_CREDENTIALS_FULL_URI', server.url],
+    ['AWS_CONTAINER_AUTHORIZATION_TOKEN', server.token],
+    ['MFA_ENV_PROFILE', first.profile.name],
+  ]);
+  for (const name of SHADOWING) change.set(name, undefined);
+  for (const [name, value] of extra) change.set(name, value);
+  if (first.region) {
+    change.set('AWS_REGION', first.region);
+    change.set('AWS_DEFAULT_REGION', first.region);
+  }
+  try {
+    return await runChild({ ...command, env: applyEnvironment(env, change) });
+  } finally {
+    await server.close();
+  }
+}
