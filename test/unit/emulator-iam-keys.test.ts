@@ -1,4 +1,4 @@
-// The emulator's IAM access keys (test/emulator/iam-keys.ts), driven by the
+// The emulator's IAM access keys (src/demo/emulator/iam-keys.ts), driven by the
 // real AWS SDK clients: GetUser, ListAccessKeys, CreateAccessKey,
 // DeleteAccessKey as AWS answers them, on a clock the test moves.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

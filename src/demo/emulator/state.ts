@@ -27,6 +27,6 @@ export interface EmulatorState {
   issueCredentials: IssueCredentials;
   /** Reported as every device's EnableDate. */
   startedAt: number;
-  /** Access keys made and deleted through IAM (test/emulator/iam-keys.ts). */
+  /** Access keys made and deleted through IAM (src/demo/emulator/iam-keys.ts). */
   keys: KeyState;
 }

@@ -17,7 +17,7 @@ export interface EmulatorUser {
   mfaDevices: MfaDevice[];
   /** When `accessKeyId` was created (default: when the emulator started); IAM reports it as CreateDate. */
   accessKeyCreatedAt?: number;
-  /** What the user's IAM policy says about IAM calls (test/emulator/iam-keys.ts); default: all allowed, no MFA needed. */
+  /** What the user's IAM policy says about IAM calls (src/demo/emulator/iam-keys.ts); default: all allowed, no MFA needed. */
   iamPolicy?: IamPolicy;
 }
 
