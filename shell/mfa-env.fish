@@ -214,7 +214,7 @@ end
 complete -c mfa-env -e
 complete -c mfa-exec -e
 function __mfa_env_no_command
-    not __fish_seen_subcommand_from export setup status logout unset remove credential-process init doctor demo
+    not __fish_seen_subcommand_from export setup status logout unset remove rotate credential-process init doctor demo
 end
 complete -c mfa-env -f
 complete -c mfa-env -n '__mfa_env_no_command' -a export -d 'print the session as export lines (the default command)'
@@ -223,6 +223,7 @@ complete -c mfa-env -n '__mfa_env_no_command' -a status -d 'show profiles, store
 complete -c mfa-env -n '__mfa_env_no_command' -a logout -d 'delete cached sessions and print unset lines'
 complete -c mfa-env -n '__mfa_env_no_command' -a unset -d 'print unset lines for the session variables'
 complete -c mfa-env -n '__mfa_env_no_command' -a remove -d 'delete a profile’s stored key and cached session'
+complete -c mfa-env -n '__mfa_env_no_command' -a rotate -d 'replace the long-term key with a new one (IAM)'
 complete -c mfa-env -n '__mfa_env_no_command' -a credential-process -d 'print credential_process JSON (for ~/.aws/config)'
 complete -c mfa-env -n '__mfa_env_no_command' -a init -d 'print the shell integration: mfa, prompt, completion'
 complete -c mfa-env -n '__mfa_env_no_command' -a doctor -d 'check the store, AWS files, profiles, integration, PATH'
@@ -255,6 +256,8 @@ complete -c mfa-env -n '__fish_seen_subcommand_from logout' -s s -l shell -x -a 
 complete -c mfa-env -n '__fish_seen_subcommand_from logout' -l all -d 'every profile'
 complete -c mfa-env -n '__fish_seen_subcommand_from unset' -s s -l shell -x -a 'bash zsh fish powershell' -d 'output dialect (default: detected)'
 complete -c mfa-env -n '__fish_seen_subcommand_from remove' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)'
+complete -c mfa-env -n '__fish_seen_subcommand_from rotate' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)'
+complete -c mfa-env -n '__fish_seen_subcommand_from rotate' -s c -l code -x -d 'MFA code, when no cached session can sign the IAM calls'
 complete -c mfa-env -n '__fish_seen_subcommand_from credential-process' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)'
 complete -c mfa-env -n '__fish_seen_subcommand_from credential-process' -s c -l code -x -d 'MFA code (default: mfa_process, else a prompt)'
 complete -c mfa-env -n '__fish_seen_subcommand_from credential-process' -s d -l duration -x -d 'session length: 12h, 90m or seconds (900–129600)'

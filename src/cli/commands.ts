@@ -19,6 +19,7 @@ const RUN: Record<Parsed['command'], (args: Args) => Promise<number | void>> = {
   logout: async (a) => (await import('../commands/logout.js')).logoutCommand(as(a)),
   unset: async (a) => (await import('../commands/logout.js')).unsetCommand(as(a)),
   remove: async (a) => (await import('../commands/remove.js')).removeCommand(as(a)),
+  rotate: async (a) => (await import('../commands/rotate.js')).rotateCommand(as(a)),
   'credential-process': async (a) => (await import('../commands/export.js')).exportCommand({ ...as<ExportArgs>(a), format: 'credential-process' }),
   init: async (a) => (await import('../commands/init.js')).initCommand(as<{ shell: Dialect }>(a)),
   doctor: async (a) => (await import('../commands/doctor.js')).doctorCommand(as(a)),

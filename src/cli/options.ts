@@ -133,6 +133,14 @@ export const COMMANDS = {
     summary: 'delete a profile’s stored key and cached session',
     options: { profile: { ...profileOption.profile, required: true } },
   },
+  rotate: {
+    summary: 'replace the long-term key with a new one (IAM)',
+    details: 'CreateAccessKey signed with an MFA session, the new key stored and checked,\nthen DeleteAccessKey of the old one. See docs/keys.md.',
+    options: {
+      ...profileOption,
+      code: { ...sessionOptions.code, describe: 'MFA code, when no cached session can sign the IAM calls' },
+    },
+  },
   'credential-process': {
     summary: 'print credential_process JSON (for ~/.aws/config)',
     options: sessionOptions,

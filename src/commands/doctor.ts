@@ -9,23 +9,30 @@ import { describeFileError, refusedSectionProblem, sdkRefusedSection } from '../
 import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import { listProfiles, readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
 import { isRoleProfile, readProfileChain } from '../config/roles.js';
-import { checkMfaSerial } from '../config/validate.js';
+import { checkMfaSerial, isFidoSerial } from '../config/validate.js';
 import { MfaEnvError } from '../errors.js';
 import { findOnPath } from '../os/path-search.js';
 import { readProcStat } from '../os/processes.js';
+import { reusableSession } from '../session/cache.js';
 import { findLongTermKey, longTermKeysIn } from '../session/long-term-key.js';
+import type { LongTermKey } from '../session/types.js';
+import { days, keyAgeDays, maskKeyId } from './mask.js';
 import { detectDialect } from '../shells/detect.js';
 import type { Dialect } from '../shells/types.js';
 import { openStore, type SecretStore } from '../store/index.js';
 import { traceStore } from '../session/store-trace.js';
-import { maskKeyId } from './mask.js';
 
 interface Check {
   name: string;
   ok: boolean;
+  /** Worth saying, not a problem (doctor's exit status stays 0). */
+  warn?: boolean;
   detail: string;
   fix?: string;
 }
+
+/** Security teams' usual limit for a long-term access key's age. */
+const KEY_AGE_WARN_DAYS = 90;
 
 const message = (err: unknown) => (err instanceof MfaEnvError ? err.message : String((err as Error)?.message ?? err));
 
@@ -122,16 +129,17 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
     checks.push({ name: `profile ${name}`, ok: false, detail: profile.exists ? 'no mfa_serial' : 'not in the AWS config or credentials file', fix: setup });
   } else if (profile?.mfaSerial) {
     try {
-      checkMfaSerial(profile.mfaSerial);
+      checkMfaSerial(profile.mfaSerial, name);
       checks.push({ name: `profile ${name}`, ok: true, detail: `mfa_serial ${profile.mfaSerial}` });
     } catch (err) {
-      checks.push({ name: `profile ${name}`, ok: false, detail: message(err), fix: setup });
+      checks.push({ name: `profile ${name}`, ok: false, detail: message(err), fix: isFidoSerial(profile.mfaSerial) && err instanceof MfaEnvError ? err.hint : setup });
     }
   }
   if (store) {
     try {
       const key = await findLongTermKey(store, name);
       checks.push(key ? { name: `key ${name}`, ok: true, detail: `stored (${maskKeyId(key.accessKeyId)})` } : { name: `key ${name}`, ok: false, detail: 'none stored', fix: setup });
+      if (key) checks.push(await checkKeyAge(name, key, store, profile));
     } catch (err) {
       checks.push({ name: `key ${name}`, ok: false, detail: message(err) });
     }
@@ -152,6 +160,35 @@ async function checkRoleProfile(profile: ProfileConfig, configReadable: boolean,
   } catch (err) {
     return [{ name: `profile ${profile.name}`, ok: false, detail: message(err), fix: err instanceof MfaEnvError ? err.hint : undefined }];
   }
+}
+
+/**
+ * The key's age: as recorded when IAM told mfa-env (rotate, setup's
+ * discovery), else asked of IAM (ListAccessKeys) when the profile has a
+ * cached MFA session of this key to sign with: many accounts allow IAM calls
+ * only with MFA, and without a session doctor sends nothing to AWS. Past
+ * KEY_AGE_WARN_DAYS: a warning.
+ */
+async function checkKeyAge(name: string, key: LongTermKey, store: SecretStore, profile: ProfileConfig | undefined): Promise<Check> {
+  const check = 'key age';
+  let created = key.createDate;
+  if (!created) {
+    try {
+      const session = profile?.mfaSerial ? await reusableSession(store, name, profile.mfaSerial) : undefined;
+      if (!session || session.sourceKeyId !== key.accessKeyId) {
+        return { name: check, ok: true, detail: `unknown: doctor asks IAM with a cached session, and ${name} has none (mfa-env rotate records the age)` };
+      }
+      const { listAccessKeys } = await import('../aws/iam.js');
+      created = (await listAccessKeys(session, profile?.region)).find((k) => k.accessKeyId === key.accessKeyId)?.createDate?.toISOString();
+    } catch (err) {
+      return { name: check, ok: true, detail: `unknown: IAM did not say (${message(err)})` };
+    }
+  }
+  const age = keyAgeDays(created);
+  if (age === undefined) return { name: check, ok: true, detail: 'unknown: IAM did not list the key' };
+  const what = `${maskKeyId(key.accessKeyId)} was created ${days(age)} ago`;
+  if (age > KEY_AGE_WARN_DAYS) return { name: check, ok: true, warn: true, detail: `${what} (more than ${KEY_AGE_WARN_DAYS})`, fix: `mfa-env rotate --profile ${name}` };
+  return { name: check, ok: true, detail: what };
 }
 
 /**
@@ -314,10 +351,12 @@ export async function doctorCommand(args: { profile?: string } = {}): Promise<nu
   const checks: Check[] = [checkNode(), storeCheck, ...files, ...profileChecks, checkIntegration(), ...checkPath(), ...checkExtraCa(), ...checkProxy()];
   for (const c of checks) {
     // Names, serials and paths come from the AWS files and the environment: shown, never sent to the terminal.
-    process.stdout.write(`${c.ok ? 'ok     ' : 'problem'}  ${visible(c.name)}: ${visible(c.detail)}\n`);
-    if (!c.ok && c.fix) process.stdout.write(`         fix: ${visible(c.fix)}\n`);
+    process.stdout.write(`${c.warn ? 'warning' : c.ok ? 'ok     ' : 'problem'}  ${visible(c.name)}: ${visible(c.detail)}\n`);
+    if ((!c.ok || c.warn) && c.fix) process.stdout.write(`         fix: ${visible(c.fix)}\n`);
   }
   const problems = checks.filter((c) => !c.ok).length;
-  process.stdout.write(problems ? `${problems} problem${problems > 1 ? 's' : ''} found\n` : 'all good\n');
+  const warnings = checks.filter((c) => c.warn).length;
+  const warned = warnings ? `, ${warnings} warning${warnings > 1 ? 's' : ''}` : '';
+  process.stdout.write(problems ? `${problems} problem${problems > 1 ? 's' : ''} found${warned}\n` : `all good${warned}\n`);
   return problems ? 1 : 0;
 }

@@ -52,7 +52,7 @@ export async function sessionFromArgs(
       `run: mfa-env setup --profile ${base.name}`,
     );
   }
-  const mfaSerial = checkMfaSerial(chain.mfaSerial);
+  const mfaSerial = checkMfaSerial(chain.mfaSerial, name);
   // A role's region is the role profile's own, as the AWS CLI reads it.
   const region = target.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
   const mfaProcess = target.mfaProcess ?? base.mfaProcess;

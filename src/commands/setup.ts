@@ -4,7 +4,7 @@ import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
 import { encodeText } from '../config/file-text.js';
 import { assertReadable, assertWritable, awsFileError } from '../config/file-errors.js';
 import { readProfile, resolveProfileName } from '../config/profiles.js';
-import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey } from '../config/validate.js';
+import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey, fidoError, isFidoSerial } from '../config/validate.js';
 import { AwsRefusedError, ExitCode, MfaEnvError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
@@ -165,10 +165,10 @@ async function askRegion(existing: string | undefined): Promise<string> {
   return checkRegion(answer.trim());
 }
 
-async function chooseSerial(args: SetupArgs, key: LongTermKey, region: string | undefined): Promise<string> {
-  if (args.mfaSerial) return checkMfaSerial(args.mfaSerial);
+async function chooseSerial(args: SetupArgs, profile: string, key: LongTermKey, region: string | undefined): Promise<string> {
+  if (args.mfaSerial) return checkMfaSerial(args.mfaSerial, profile);
   const { listMfaDevices } = await import('../aws/iam.js');
-  const devices = await listMfaDevices(key, region).catch((err: unknown) => {
+  const listed = await listMfaDevices(key, region).catch((err: unknown) => {
     // IAM said no (no iam:ListMFADevices permission, an IAM look-alike): the user can still name the device.
     if (err instanceof MfaEnvError && (err.exitCode === ExitCode.awsRefused || err.exitCode === ExitCode.unexpected)) {
       throw new MfaEnvError(
@@ -179,6 +179,9 @@ async function chooseSerial(args: SetupArgs, key: LongTermKey, region: string | 
     }
     throw err;
   });
+  // IAM lists FIDO security keys among the MFA devices; GetSessionToken cannot use them.
+  const devices = listed.filter((d) => !isFidoSerial(d.serialNumber));
+  if (devices.length === 0 && listed.length > 0) throw fidoError(listed[0]!.serialNumber, profile);
   if (devices.length === 0) {
     throw new UsageError(
       'this IAM user has no MFA device',
@@ -240,6 +243,14 @@ function withoutPlaintext(text: string, name: string, key: LongTermKey, path: st
     throw secretLeft(path, whereIs(text, key.secretAccessKey, (section, line) => section === name && /^aws_secret_access_key\s*[=:]/i.test(line)));
   }
   return { after, redacted };
+}
+
+/** `{ createDate }` of the key, when IAM ListAccessKeys answers with it; else nothing. */
+async function createDateOf(key: LongTermKey, region: string | undefined): Promise<{ createDate?: string }> {
+  const { listAccessKeys } = await import('../aws/iam.js');
+  const listed = await listAccessKeys(key, region).catch(() => []);
+  const date = listed.find((k) => k.accessKeyId === key.accessKeyId)?.createDate;
+  return date ? { createDate: date.toISOString() } : {};
 }
 
 /**
@@ -361,7 +372,9 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
     const path = pathOf('credentials');
     withoutPlaintext(readText(path), sectionFor(profile, 'credentials'), key, path);
   }
-  const mfaSerial = await chooseSerial(args, key, region ?? existing.region);
+  const mfaSerial = await chooseSerial(args, profile, key, region ?? existing.region);
+  // IAM was asked already (discovery): ask it the key's age too, for status and doctor. Best effort.
+  if (!args.mfaSerial) Object.assign(key, await createDateOf(key, region ?? existing.region));
 
   const sameKey = stored !== undefined && stored.accessKeyId === key.accessKeyId && stored.secretAccessKey === key.secretAccessKey;
   if (!gathered.kept) await saveLongTermKey(store, profile, key);

@@ -6,7 +6,7 @@ import { rolesIn } from '../session/role-cache.js';
 import { openStore } from '../store/index.js';
 import { traceStore } from '../session/store-trace.js';
 import { terminalJson, visible } from '../cli/printable.js';
-import { maskKeyId } from './mask.js';
+import { days, keyAgeDays, maskKeyId } from './mask.js';
 
 interface Left {
   expiration: string;
@@ -16,6 +16,8 @@ interface Left {
 interface ProfileStatus {
   profile: string;
   keyId: string | null;
+  /** Days since IAM created the key, when mfa-env was told (rotate, setup's discovery); status asks IAM nothing. */
+  keyAgeDays: number | null;
   mfaSerial: string | null;
   session: (Left & { inThisShell: boolean }) | null;
   /** A role profile: its role, where it comes from, its credentials and the MFA session behind them. */
@@ -66,6 +68,7 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
       return {
         profile: name,
         keyId: null,
+        keyAgeDays: null,
         mfaSerial: p.mfaSerial ?? (base === null ? null : (serials.get(base) ?? null)),
         session: null,
         role: {
@@ -82,6 +85,7 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
     return {
       profile: name,
       keyId: key ? maskKeyId(key.accessKeyId) : null,
+      keyAgeDays: keyAgeDays(key?.createDate, now) ?? null,
       mfaSerial: serials.get(name) ?? null,
       session: s
         ? {
@@ -130,7 +134,8 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
       const session = r.session
         ? `${r.session.secondsLeft > 0 ? `${formatLeft(r.session.secondsLeft)} left` : 'expired'}${r.session.inThisShell ? ' (this shell)' : ''}`
         : 'none';
-      table.push([visible(r.profile), visible(r.keyId ?? 'not stored'), visible(r.mfaSerial ?? 'none'), session]);
+      const key = r.keyId ? `${r.keyId}${r.keyAgeDays !== null ? ` (${days(r.keyAgeDays)})` : ''}` : 'not stored';
+      table.push([visible(r.profile), visible(key), visible(r.mfaSerial ?? 'none'), session]);
     }
     const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
     for (const row of table) out.push(row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));

@@ -5,6 +5,21 @@ import { UsageError } from '../errors.js';
 const ACCESS_KEY_ID = /^(AKIA|ASIA)[A-Z0-9]{16}$/;
 const MFA_ARN = /^arn:aws[-a-z]*:iam::\d{12}:mfa\/[\w+=,.@/-]{1,512}$/;
 const HARDWARE_SERIAL = /^[A-Za-z0-9]{9,32}$/;
+/** A FIDO security key or passkey: IAM lists it as an MFA device, STS cannot use it. */
+const FIDO_ARN = /^arn:aws[-a-z]*:iam::\d{12}:u2f\//;
+
+/** True for the serial of a FIDO security key (`…:u2f/…`). */
+export function isFidoSerial(serial: string): boolean {
+  return FIDO_ARN.test(serial.trim());
+}
+
+/** Why a FIDO key cannot give a session, and what to do instead. */
+export function fidoError(serial: string, profile?: string): UsageError {
+  return new UsageError(
+    `'${serial.trim().slice(0, 120)}' is a FIDO security key: GetSessionToken takes a 6-digit code, so only a TOTP device (virtual or hardware) can start an MFA session`,
+    `assign a virtual or hardware TOTP device to the IAM user (IAM console → Users → Security credentials → Assign MFA device), then run: mfa-env setup${profile ? ` --profile ${profile}` : ''} --mfa-serial ARN`,
+  );
+}
 const PROFILE_NAME = /^[\w.@+-]{1,64}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
@@ -32,8 +47,9 @@ export function isMfaSerial(serial: string): boolean {
   return MFA_ARN.test(serial) || HARDWARE_SERIAL.test(serial);
 }
 
-export function checkMfaSerial(serial: string): string {
+export function checkMfaSerial(serial: string, profile?: string): string {
   const trimmed = serial.trim();
+  if (isFidoSerial(trimmed)) throw fidoError(trimmed, profile);
   if (!MFA_ARN.test(trimmed) && !HARDWARE_SERIAL.test(trimmed)) {
     // A secret access key pasted in the wrong place must not land on the screen (or in a scrollback).
     const shown = /^[A-Za-z0-9/+=]{40}$/.test(trimmed) ? `${trimmed.slice(0, 4)}…(40 characters, like a secret access key)` : trimmed.slice(0, 80);

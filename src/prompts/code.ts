@@ -18,11 +18,10 @@ function left(expiration: Date): string {
 }
 
 /**
- * `--code`, else the profile's `mfa_process`, else a prompt on the terminal.
- * The last two are loaded only when asked for (child processes, the terminal
- * and `prompts` are not what a cached session needs). A code typed at the
- * terminal may be asked again when AWS refuses it (see obtainSession); the
- * prompt then says so and takes only a different code.
+ * `--code`, else the profile's `mfa_process`, else a prompt on the terminal,
+ * else — no terminal, but a desktop session — a dialog. All but the first are
+ * loaded only when asked for (child processes, the terminal and `prompts` are
+ * not what a cached session needs).
  */
 export async function resolveCode(src: CodeSource, why: CodeRequest = {}): Promise<CodeAnswer> {
   if (src.flag !== undefined) return { code: checkCode(src.flag), canRetry: false };
@@ -36,7 +35,8 @@ export async function resolveCode(src: CodeSource, why: CodeRequest = {}): Promi
     ? `AWS refused ${why.refused} (wrong or already used). Next MFA code for ${device} (${context})`
     : `MFA code for ${device} (${context})`;
   const { ask } = await import('./ask.js');
-  const code = await ask<string>(
+  const noTerminal = new UsageError('an MFA code is needed and there is no terminal to ask on', 'pass --code 123456, or set mfa_process in the profile');
+  return ask<string>(
     {
       type: 'text',
       message,
@@ -46,9 +46,18 @@ export async function resolveCode(src: CodeSource, why: CodeRequest = {}): Promi
         return true;
       },
     },
-    () => new UsageError('an MFA code is needed and there is no terminal to ask on', 'pass --code 123456, or set mfa_process in the profile'),
+    () => noTerminal,
     // No ✔ next to a code AWS has not accepted yet.
     { pending: true },
+  ).then(
+    (typed) => ({ code: checkCode(typed), canRetry: true }),
+    async (err: unknown) => {
+      if (err !== noTerminal) throw err;
+      const { askWithDialog, findDialog, hasDisplay } = await import('./dialog.js');
+      const dialog = findDialog(`MFA code for ${device} (profile ${src.profile})`);
+      if (!dialog && hasDisplay()) throw new UsageError(noTerminal.message, 'pass --code 123456, set mfa_process in the profile, or install zenity (or kdialog) for a desktop dialog');
+      if (!dialog) throw noTerminal;
+      return { code: checkCode(await askWithDialog(dialog)), canRetry: false };
+    },
   );
-  return { code: checkCode(code), canRetry: true };
 }

@@ -34,7 +34,8 @@ function parse(text: string): LongTermKey | undefined {
   try {
     const k = JSON.parse(text) as Partial<LongTermKey>;
     if (typeof k.accessKeyId === 'string' && typeof k.secretAccessKey === 'string') {
-      return { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey };
+      const created = typeof k.createDate === 'string' && !Number.isNaN(Date.parse(k.createDate)) ? { createDate: k.createDate } : {};
+      return { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey, ...created };
     }
   } catch {
     // fall through

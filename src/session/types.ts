@@ -2,6 +2,8 @@
 export interface LongTermKey {
   accessKeyId: string;
   secretAccessKey: string;
+  /** When IAM created the key (RFC 3339), when IAM told us: `rotate` records it; status and doctor show the age. */
+  createDate?: string;
 }
 
 /** Temporary credentials from GetSessionToken. */

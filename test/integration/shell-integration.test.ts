@@ -336,7 +336,7 @@ complete -C 'mfa-env '; echo ---; complete -C 'mfa-env -s '; echo ---; complete 
     assert.equal(r.status, 0, r.stderr);
     const [subs = '', dialectsOut = '', profiles = '', init = ''] = r.stdout.split('---\n');
     const names = (block: string) => block.split('\n').filter(Boolean).map((l) => l.split('\t')[0]);
-    assert.deepEqual(names(subs).sort(), ['credential-process', 'demo', 'doctor', 'export', 'init', 'logout', 'remove', 'setup', 'status', 'unset']);
+    assert.deepEqual(names(subs).sort(), ['credential-process', 'demo', 'doctor', 'export', 'init', 'logout', 'remove', 'rotate', 'setup', 'status', 'unset']);
     assert.deepEqual(names(dialectsOut).sort(), ['bash', 'fish', 'powershell', 'zsh']);
     assert.deepEqual(names(profiles).sort(), ['default', 'dev']);
     assert.deepEqual(names(init).sort(), ['bash', 'fish', 'powershell', 'zsh']);

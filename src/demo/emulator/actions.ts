@@ -1,4 +1,4 @@
-// The three actions mfa-env needs, with STS/IAM's parameter constraints and
+// The actions mfa-env needs (IAM's access keys: iam-keys.ts), with STS/IAM's parameter constraints and
 // error wording. Each returns the inner XML of its <ActionResult> element.
 import { accessDenied, invalidToken, noSuchUser, validationError } from './errors.js';
 import { acceptCode } from './mfa.js';
@@ -8,6 +8,7 @@ import type { EmulatorState } from './state.js';
 import type { Service } from './xml.js';
 import { userArn, userId } from './users.js';
 import { assumeRole, callerPrincipal } from './roles.js';
+import { IAM_KEY_ACTIONS } from './iam-keys.js';
 
 export interface ActionContext {
   state: EmulatorState;
@@ -121,5 +122,5 @@ const listMfaDevices: Action = ({ state, caller, params }) => {
 
 export const ACTIONS: Record<Service, Record<string, Action>> = {
   sts: { GetSessionToken: getSessionToken, GetCallerIdentity: getCallerIdentity, AssumeRole: assumeRole },
-  iam: { ListMFADevices: listMfaDevices },
+  iam: { ListMFADevices: listMfaDevices, ...IAM_KEY_ACTIONS },
 };

@@ -5,6 +5,7 @@ import { checkRequestTime, headerValue, verifySignature } from './sigv4.js';
 import type { SigV4Auth, WireRequest } from './sigv4.js';
 import type { EmulatorState, Session } from './state.js';
 import type { EmulatorUser } from './users.js';
+import { signingKey } from './iam-keys.js';
 
 export interface Caller {
   user: EmulatorUser;
@@ -17,12 +18,13 @@ export function authenticate(state: EmulatorState, req: WireRequest, auth: SigV4
   checkRequestTime(auth, nowMs);
   const token = headerValue(req, 'x-amz-security-token');
 
-  const user = state.users.find((u) => u.accessKeyId === auth.accessKeyId);
-  if (user) {
+  // A key IAM deleted, or has not finished propagating, is refused as unknown.
+  const key = signingKey(state, auth.accessKeyId);
+  if (key) {
     // A long-term key never comes with a token; AWS treats the pair as invalid.
     if (token !== undefined) throw invalidToken();
-    verifySignature(req, auth, user.secretAccessKey);
-    return { user };
+    verifySignature(req, auth, key.secretAccessKey);
+    return { user: key.user };
   }
 
   const session = state.sessions.get(auth.accessKeyId);

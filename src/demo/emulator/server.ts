@@ -14,6 +14,7 @@ import { findDevice, unusedCode } from './mfa.js';
 import { parseAuthorization } from './sigv4.js';
 import type { SigV4Auth, WireRequest } from './sigv4.js';
 import { totp } from './totp.js';
+import { addAccessKey, keysOf, newKeyState } from './iam-keys.js';
 import { API_VERSIONS, errorDocument, resultDocument } from './xml.js';
 import type { Service } from './xml.js';
 import { randomAccessKeyId, randomSecretAccessKey, randomSessionToken } from './users.js';
@@ -21,7 +22,7 @@ import type { EmulatorUser } from './users.js';
 import type { EmulatorState, IssueCredentials, Lifetime } from './state.js';
 import type { EmulatorRole } from './roles.js';
 
-export type { EmulatorUser, MfaDevice } from './users.js';
+export type { EmulatorUser, IamPolicy, MfaDevice } from './users.js';
 export type { IssueCredentials, IssuedCredentials, Lifetime } from './state.js';
 export type { EmulatorRole } from './roles.js';
 export { makeUser } from './users.js';
@@ -47,6 +48,8 @@ export interface EmulatorOptions {
   roles?: EmulatorRole[];
   /** Real lifetime of issued credentials (default: what was asked). */
   lifetime?: Lifetime;
+  /** How long a key made by CreateAccessKey is refused while IAM propagates it (emulator clock); default 5 s. */
+  keyPropagationMs?: number;
   /** Serve HTTPS with this PEM key and certificate (the URL is then https://127.0.0.1:PORT). */
   tls?: { key: string; cert: string };
 }
@@ -72,6 +75,10 @@ export interface Emulator {
    * exactly the TOTP for that moment.
    */
   codeFor(serialNumber: string, timeMs?: number): string;
+  /** The user's access keys that exist now (ids and CreateDate), oldest first. */
+  accessKeysOf(user: EmulatorUser): { accessKeyId: string; secretAccessKey: string; createdAt: number }[];
+  /** Gives the user another key, as CreateAccessKey would, already propagated. */
+  addAccessKey(user: EmulatorUser, createdAt?: number): { accessKeyId: string; secretAccessKey: string };
   close(): Promise<void>;
 }
 
@@ -138,6 +145,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     roles: opts.roles ? [...opts.roles] : [],
     lifetime: opts.lifetime ?? askedLifetime,
     startedAt: now(),
+    keys: newKeyState(opts.keyPropagationMs),
   };
   const calls: EmulatorCall[] = [];
 
@@ -215,6 +223,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       const device = findDevice(state.users, serialNumber);
       if (!device) throw new Error(`no MFA device ${serialNumber} in this emulator`);
       return timeMs === undefined ? unusedCode(state, device, now()) : totp(device.secret, timeMs);
+    },
+    accessKeysOf: (user) => keysOf(state, user).map(({ accessKeyId, secretAccessKey, createdAt }) => ({ accessKeyId, secretAccessKey, createdAt })),
+    addAccessKey(user, createdAt) {
+      const { accessKeyId, secretAccessKey } = addAccessKey(state, user, createdAt);
+      return { accessKeyId, secretAccessKey };
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

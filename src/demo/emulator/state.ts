@@ -1,6 +1,7 @@
 // What the emulator remembers between requests: users, the sessions it has
 // issued, and which MFA codes have been spent.
 import type { AssumedRole, EmulatorRole } from './roles.js';
+import type { KeyState } from './iam-keys.js';
 import type { EmulatorUser } from './users.js';
 
 export interface IssuedCredentials {
@@ -38,4 +39,6 @@ export interface EmulatorState {
   lifetime: Lifetime;
   /** Reported as every device's EnableDate. */
   startedAt: number;
+  /** Access keys made and deleted through IAM (src/demo/emulator/iam-keys.ts). */
+  keys: KeyState;
 }

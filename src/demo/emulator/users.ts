@@ -15,6 +15,17 @@ export interface EmulatorUser {
   accessKeyId: string;
   secretAccessKey: string;
   mfaDevices: MfaDevice[];
+  /** When `accessKeyId` was created (default: when the emulator started); IAM reports it as CreateDate. */
+  accessKeyCreatedAt?: number;
+  /** What the user's IAM policy says about IAM calls (src/demo/emulator/iam-keys.ts); default: all allowed, no MFA needed. */
+  iamPolicy?: IamPolicy;
+}
+
+export interface IamPolicy {
+  /** IAM actions only with an MFA session (the usual "force MFA" policy: an explicit deny otherwise). */
+  requireMfa?: boolean;
+  /** IAM actions not allowed at all, e.g. ['DeleteAccessKey']. */
+  deny?: string[];
 }
 
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';

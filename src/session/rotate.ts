@@ -1,0 +1,212 @@
+// Key rotation: a new access key for the IAM user, stored and proven to work
+// before the old one is deleted. Never loses a working key: at every step
+// that can fail after CreateAccessKey, what is stored works, and the error
+// says which key is where and which one to delete by hand.
+import { AwsRefusedError, ExitCode, MfaEnvError, UsageError } from '../errors.js';
+import type { SecretStore } from '../store/types.js';
+import { forgetSession, sessionsIn } from './cache.js';
+import { longTermKeysIn, saveLongTermKey } from './long-term-key.js';
+import type { LongTermKey, Session } from './types.js';
+
+/** How long IAM gets to make a new key usable: it usually takes a few seconds. */
+export const VERIFY_DELAYS_MS = [0, 500, 1000, 1500, 2000, 3000, 3000, 4000, 5000];
+/** DeleteAccessKey's retries, for a network or IAM hiccup. */
+export const DELETE_DELAYS_MS = [0, 1000, 2000, 4000];
+
+export interface RotateInput {
+  store: SecretStore;
+  profile: string;
+  /** The stored key, as read before the session was obtained. */
+  oldKey: LongTermKey;
+  /** An MFA session of the old key: signs the IAM calls (many accounts want MFA for them). */
+  session: Session;
+  region: string | undefined;
+  /** Told about slow steps (waiting for IAM), one line each. */
+  onProgress?: (line: string) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface Rotated {
+  userName: string;
+  oldKeyId: string;
+  newKeyId: string;
+  /** The profiles that held the old key and now hold the new one (the rotated one first). */
+  profiles: string[];
+  /** Cached sessions of the old key that were forgotten, by profile. */
+  forgotten: string[];
+  /** How long IAM took before the new key worked. */
+  verifiedAfterMs: number;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const deleteCommand = (userName: string, keyId: string) => `aws iam delete-access-key --user-name ${userName} --access-key-id ${keyId}`;
+
+/** The error's own text, for "…: reason" inside a longer message. */
+const reason = (err: unknown) => (err instanceof MfaEnvError ? err.message : String((err as Error)?.message ?? err));
+
+/** An exit code for a failure of this step: AWS's or the store's own, else AWS refused (3). */
+const exitCodeOf = (err: unknown) => (err instanceof MfaEnvError && err.exitCode !== ExitCode.unexpected ? err.exitCode : ExitCode.awsRefused);
+
+const awsCodeOf = (err: unknown) => (err as { awsCode?: string } | undefined)?.awsCode;
+
+/**
+ * CreateAccessKey → store → GetCallerIdentity with the new key (retried while
+ * IAM propagates) → DeleteAccessKey of the old one (retried) → forget the
+ * old key's sessions.
+ */
+export async function rotateKey(input: RotateInput): Promise<Rotated> {
+  const { store, profile, oldKey, session, region } = input;
+  const sleep = input.sleep ?? defaultSleep;
+  const iam = await import('../aws/iam.js');
+  const { getCallerIdentity } = await import('../aws/sts.js');
+  const old = oldKey.accessKeyId;
+
+  // Nothing has changed yet: a failure here is only reported. Who the key
+  // belongs to, asked of STS with the key itself (GetCallerIdentity needs no
+  // permission): IAM's GetUser would need one, and a look-alike such as moto
+  // does not resolve a session to its user.
+  const { arn } = await getCallerIdentity(oldKey, region);
+  const userName = userNameOf(arn);
+  let created: Awaited<ReturnType<typeof iam.createAccessKey>>;
+  try {
+    created = await iam.createAccessKey(session, region, userName);
+  } catch (err) {
+    if (!/^LimitExceeded/.test(awsCodeOf(err) ?? '')) throw err;
+    const others = (await iam.listAccessKeys(session, region, userName).catch(() => [])).map((k) => k.accessKeyId).filter((id) => id !== old);
+    const other = others[0];
+    throw new AwsRefusedError(
+      `IAM user '${userName}' already has two access keys (${old}, stored for '${profile}', and ${other ?? 'another'}); nothing was changed`,
+      other
+        ? `delete the one not in use first: ${deleteCommand(userName, other)}`
+        : `find the other one (aws iam list-access-keys --user-name ${userName}) and delete it first: ${deleteCommand(userName, 'ID')}`,
+      'LimitExceeded',
+    );
+  }
+  const fresh: LongTermKey = {
+    accessKeyId: created.accessKeyId,
+    secretAccessKey: created.secretAccessKey,
+    ...(created.createDate ? { createDate: created.createDate.toISOString() } : {}),
+  };
+
+  // Every profile that stores the old key moves to the new one: deleting it
+  // would break them otherwise.
+  const entries = await store.entries().catch(() => new Map<string, string>());
+  const sharing = [...longTermKeysIn(entries)].filter(([name, k]) => name !== profile && k.accessKeyId === old).map(([name]) => name);
+  const profiles = [profile, ...sharing.sort()];
+
+  /**
+   * After a failure: the old key back in every profile that was moved, and
+   * only then the new key out of IAM (one of the two must stay stored).
+   * Returns the end of the message and the hint that say how it went.
+   */
+  const rollBack = async (moved: string[], afterHint: string): Promise<{ tail: string; hint: string }> => {
+    let restored = true;
+    for (const name of moved) await saveLongTermKey(store, name, oldKey).catch(() => (restored = false));
+    if (!restored) {
+      return {
+        tail: `the old key ${old} could not be put back in the store, so the new key ${fresh.accessKeyId} stays stored (for '${moved.join("', '")}')`,
+        hint: `do not delete ${old} until the new key works (mfa-env doctor; aws sts get-caller-identity)`,
+      };
+    }
+    try {
+      await iam.deleteAccessKey(session, region, userName, fresh.accessKeyId);
+      return { tail: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key was deleted again`, hint: afterHint };
+    } catch (err) {
+      return {
+        tail: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key ${fresh.accessKeyId} could not be deleted (${reason(err)})`,
+        hint: `delete it by hand: ${deleteCommand(userName, fresh.accessKeyId)}`,
+      };
+    }
+  };
+
+  const moved: string[] = [];
+  try {
+    for (const name of profiles) {
+      await saveLongTermKey(store, name, fresh);
+      moved.push(name);
+    }
+  } catch (err) {
+    const { tail, hint } = await rollBack(moved, (err instanceof MfaEnvError && err.hint) || 'fix the secret store, then run mfa-env rotate again');
+    throw new MfaEnvError(`could not store the new key: ${reason(err)}; ${tail}`, exitCodeOf(err), hint);
+  }
+
+  // IAM takes seconds to accept a new key everywhere: ask STS who it is until it answers.
+  const started = Date.now();
+  let lastError: unknown;
+  let verified = false;
+  for (const [attempt, delay] of VERIFY_DELAYS_MS.entries()) {
+    await sleep(delay);
+    try {
+      const who = await getCallerIdentity(fresh, region);
+      if (arn && who.arn !== arn) throw new AwsRefusedError(`the new key signs as ${who.arn}, not as ${arn}`);
+      verified = true;
+      break;
+    } catch (err) {
+      lastError = err;
+      const propagating = err instanceof MfaEnvError && (awsCodeOf(err) === 'InvalidClientTokenId' || awsCodeOf(err) === 'SignatureDoesNotMatch' || err.exitCode === ExitCode.network);
+      if (!propagating) break;
+      if (attempt === 0) input.onProgress?.(`waiting for IAM to accept the new key ${fresh.accessKeyId} (it takes a few seconds)`);
+    }
+  }
+  if (!verified) {
+    const waited = Math.round((Date.now() - started) / 1000);
+    const why = awsCodeOf(lastError) ? `STS answered ${awsCodeOf(lastError)}` : reason(lastError);
+    const { tail, hint } = await rollBack(moved, 'nothing else was changed; try mfa-env rotate again later');
+    throw new MfaEnvError(`the new key ${fresh.accessKeyId} did not work within ${waited} s (${why}); ${tail}`, exitCodeOf(lastError), hint);
+  }
+  const verifiedAfterMs = Date.now() - started;
+
+  // The new key works and is stored: from here on, a failure leaves it in place.
+  const forgotten = await forgetOldSessions(store, old);
+  let deleteError: unknown;
+  for (const delay of DELETE_DELAYS_MS) {
+    await sleep(delay);
+    try {
+      await iam.deleteAccessKey(session, region, userName, old);
+      deleteError = undefined;
+      break;
+    } catch (err) {
+      // Already gone: an earlier attempt that reached IAM but lost its answer, or someone else.
+      if (/^NoSuchEntity/.test(awsCodeOf(err) ?? '')) {
+        deleteError = undefined;
+        break;
+      }
+      deleteError = err;
+      if (!(err instanceof MfaEnvError) || (err.exitCode !== ExitCode.network && err.exitCode !== ExitCode.unexpected)) break;
+    }
+  }
+  if (deleteError !== undefined) {
+    throw new MfaEnvError(
+      `the new key ${fresh.accessKeyId} is stored for '${profiles.join("', '")}' and works, but the old key ${old} could not be deleted: ${reason(deleteError)}`,
+      exitCodeOf(deleteError),
+      `delete it by hand: ${deleteCommand(userName, old)}`,
+    );
+  }
+  return { userName, oldKeyId: old, newKeyId: fresh.accessKeyId, profiles, forgotten, verifiedAfterMs };
+}
+
+/** Cached sessions minted from `keyId`, in every profile: deleted. Best effort; the key they came from is gone. */
+async function forgetOldSessions(store: SecretStore, keyId: string): Promise<string[]> {
+  const entries = await store.entries().catch(() => new Map<string, string>());
+  const forgotten: string[] = [];
+  for (const [name, s] of sessionsIn(entries)) {
+    if (s.sourceKeyId === keyId && (await forgetSession(store, name).catch(() => false))) forgotten.push(name);
+  }
+  return forgotten.sort();
+}
+
+/** `arn:aws:iam::123456789012:user/path/alice` → `alice`; a key that is not an IAM user's is refused. */
+function userNameOf(arn: string): string {
+  const m = /^arn:aws[-a-z]*:iam::\d{12}:user\/(?:[^/]*\/)*([\w+=,.@-]+)$/.exec(arn);
+  if (!m) throw new UsageError(`the stored key belongs to ${arn || 'no IAM user'}, not to an IAM user; mfa-env rotates IAM users' keys only`, 'rotate it in the AWS console');
+  return m[1]!;
+}
+
+/** A role profile's key is its base's: the error that says which profile to rotate. */
+export function roleProfileError(profile: string, base: string | undefined): UsageError {
+  return new UsageError(
+    `profile '${profile}' is a role profile (role_arn): it has no key of its own to rotate`,
+    base ? `rotate its base profile's key: mfa-env rotate --profile ${base}` : 'rotate the key of the profile its source_profile leads to',
+  );
+}
