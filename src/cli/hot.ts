@@ -13,4 +13,3 @@ import '../os/path-search.js'; // mfa-exec's command lookup; doctor's too
 import './complete-flags.js'; // mfa-exec's completion; yargs's too
 import './options.js';
 import './run.js';
-import '../exec/child.js'; // mfa-exec runs the command; so does mfa-exec --server's chunk
