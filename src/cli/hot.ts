@@ -14,4 +14,3 @@ import './complete.js'; // completion, in both programs
 import './parse.js'; // both programs' command line
 import './options.js';
 import './run.js';
-import '../exec/child.js'; // mfa-exec runs the command; so does mfa-exec --server's chunk

@@ -22,7 +22,14 @@ export async function execCommand(args: ExecArgs, command: string[], env: NodeJS
   const file = resolveCommand(name, env);
   if (args.server) {
     const extra = new Map(subshell ? [[EXEC_SHELL_VARIABLE, resolveProfileName(args.profile, env)]] : []);
-    return (await import('../server/exec-server.js')).execWithServer(args, { file, argv0: name, args: rest }, env, extra);
+    // The command is run here: runChild is in mfa-exec's own file, which the
+    // server's lazily loaded chunk would otherwise share (scripts/build.mjs).
+    const served = await (await import('../server/exec-server.js')).startExecServer(args, env, extra);
+    try {
+      return await runChild({ file, argv0: name, args: rest, env: served.env });
+    } finally {
+      await served.close();
+    }
   }
   const { session, profile, region, mfaExpiration } = await sessionFromArgs(args, env);
 

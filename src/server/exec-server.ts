@@ -1,6 +1,5 @@
 import { sessionFromArgs } from '../commands/session.js';
 import type { ExecArgs } from '../cli/options.js';
-import { runChild, type ChildCommand } from '../exec/child.js';
 import { MfaEnvError } from '../errors.js';
 import { applyEnvironment, type EnvChange } from '../session/environment.js';
 import { SDK_MARGIN_MS } from '../session/cache.js';
@@ -28,16 +27,16 @@ export function renewalTime(session: Session, now = Date.now()): number {
 /**
  * `mfa-exec --server -- COMMAND`: the credentials are fetched once before
  * COMMAND starts (so a code is asked before it takes the terminal), then
- * served from 127.0.0.1 for as long as COMMAND runs, renewed when 15 minutes
- * or less remain. COMMAND's environment gets the endpoint and no credentials.
+ * served from 127.0.0.1 for as long as COMMAND runs (the caller runs it with
+ * the returned `env`, then calls close()), renewed when 15 minutes or less
+ * remain. COMMAND's environment gets the endpoint and no credentials.
  */
-export async function execWithServer(
+export async function startExecServer(
   args: ExecArgs,
-  command: Omit<ChildCommand, 'env'>,
   env: NodeJS.ProcessEnv,
   /** More for COMMAND's environment (the subshell marker). */
   extra: EnvChange = new Map(),
-): Promise<number> {
+): Promise<{ env: NodeJS.ProcessEnv; close(): Promise<void> }> {
   const first = await sessionFromArgs(args, env, SDK_MARGIN_MS);
   let current = { session: first.session, renewAt: renewalTime(first.session) };
   // Later fetches: the cache (another terminal may have minted), else a new
@@ -68,9 +67,5 @@ export async function execWithServer(
     change.set('AWS_REGION', first.region);
     change.set('AWS_DEFAULT_REGION', first.region);
   }
-  try {
-    return await runChild({ ...command, env: applyEnvironment(env, change) });
-  } finally {
-    await server.close();
-  }
+  return { env: applyEnvironment(env, change), close: () => server.close() };
 }
