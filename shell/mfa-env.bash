@@ -169,12 +169,36 @@ function mfa_env_prompt {
     fi
 }
 
+# Open shells follow a new session. When this shell's session is within 5
+# minutes of its end by the shell's own clock (no process), ask mfa-env, at
+# most once a minute, for the cached session of the same profile if it is
+# newer: `mfa-env --follow` never mints, never asks for anything, and prints
+# nothing when there is nothing newer, so the shell stays as it is. While the
+# session is fresh this starts no process. MFA_ENV_FOLLOW=0 turns it off.
+# bash 3.2 has no clock without a process: it does not follow.
+__mfa_env_follow() {
+    local now=${EPOCHSECONDS-} expires=${MFA_ENV_EXPIRES-} out
+    [[ -n ${MFA_ENV_PROFILE-} && -n $expires && $expires != *[!0-9]* && ${#expires} -le 15 ]] || return 0
+    if [[ -z $now ]]; then
+        ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 402)) || return 0
+        printf -v now '%(%s)T' -1
+    fi
+    ((10#$expires - now > 300)) && return 0
+    ((now - ${__mfa_env_follow_at:-0} < 60)) && return 0
+    __mfa_env_follow_at=$now
+    out=$(command mfa-env --follow --profile "$MFA_ENV_PROFILE" --shell bash 2>/dev/null) || return 0
+    [[ -n $out ]] && eval "$out"
+    return 0
+}
+
 # Run from PROMPT_COMMAND, after every command: refreshes the segment when
 # the session, the colour settings or the minute changed, and keeps the
 # reference to it at the start of PS1 (prompts such as starship rewrite PS1
 # every time). Keeps $? for whatever runs after it.
 __mfa_env_prompt_hook() {
     local rc=$?
+    [[ ${MFA_ENV_FOLLOW-} == 0 ]] || __mfa_env_follow
+    [[ ${MFA_ENV_PROMPT-} == 0 ]] && return "$rc"
     # starship draws the prompt and has its own aws module.
     [[ -n ${STARSHIP_SHELL-} && ${MFA_ENV_PROMPT-} != 1 ]] && return "$rc"
     if [[ ${MFA_ENV_PROFILE-}$'\037'${MFA_ENV_EXPIRES-}$'\037'${MFA_ENV_MFA_EXPIRES-}$'\037'${NO_COLOR-}$'\037'${TERM-} != "${__mfa_env_prompt_key-}" ]] ||
@@ -213,7 +237,7 @@ __mfa_env_register_prompt() {
     esac
 }
 
-if [[ ${MFA_ENV_PROMPT-} != 0 ]]; then
+if [[ ${MFA_ENV_PROMPT-} != 0 || ${MFA_ENV_FOLLOW-} != 0 ]]; then
     __mfa_env_register_prompt
 fi
 

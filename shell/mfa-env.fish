@@ -168,6 +168,27 @@ function __mfa_env_return
     return $argv[1]
 end
 
+# Open shells follow a new session. When this shell's session is within 5
+# minutes of its end by the shell's own clock (__mfa_env_now: no process on
+# Linux), ask mfa-env, at most once a minute, for the cached session of the
+# same profile if it is newer: `mfa-env --follow` never mints, never asks for
+# anything, and prints nothing when there is nothing newer, so the shell stays
+# as it is. While the session is fresh this starts no process.
+# MFA_ENV_FOLLOW=0 turns it off.
+function __mfa_env_follow --on-event fish_prompt
+    test "$MFA_ENV_FOLLOW" = 0; and return 0
+    test -n "$MFA_ENV_PROFILE" -a -n "$MFA_ENV_EXPIRES"; or return 0
+    string match -qr '^\d{1,15}$' -- "$MFA_ENV_EXPIRES"; or return 0
+    set -l now (__mfa_env_now)
+    test (math "$MFA_ENV_EXPIRES - $now") -gt 300; and return 0
+    set -q __mfa_env_follow_at; or set -g __mfa_env_follow_at 0
+    test (math "$now - $__mfa_env_follow_at") -lt 60; and return 0
+    set -g __mfa_env_follow_at $now
+    set -l out (command mfa-env --follow --profile "$MFA_ENV_PROFILE" --shell fish 2>/dev/null); or return 0
+    test -n "$out"; and string join \n -- $out | source
+    return 0
+end
+
 if test "$MFA_ENV_PROMPT" != 0; and not set -q __mfa_env_rprompt_wrapped
     set -g __mfa_env_rprompt_wrapped 1
     # functions -q autoloads the user's or the theme's fish_right_prompt.

@@ -168,6 +168,26 @@ function mfa_env_prompt {
     fi
 }
 
+# Open shells follow a new session. When this shell's session is within 5
+# minutes of its end by the shell's own clock ($EPOCHSECONDS, no process), ask
+# mfa-env, at most once a minute, for the cached session of the same profile
+# if it is newer: `mfa-env --follow` never mints, never asks for anything, and
+# prints nothing when there is nothing newer, so the shell stays as it is.
+# While the session is fresh this starts no process. MFA_ENV_FOLLOW=0 turns
+# it off.
+__mfa_env_follow() {
+    emulate -L zsh
+    local expires=${MFA_ENV_EXPIRES-} out
+    (( ${+EPOCHSECONDS} )) || return 0
+    [[ -n ${MFA_ENV_PROFILE-} && $expires == <-> && ${#expires} -le 15 ]] || return 0
+    (( 10#$expires - EPOCHSECONDS > 300 )) && return 0
+    (( EPOCHSECONDS - ${__mfa_env_follow_at:-0} < 60 )) && return 0
+    typeset -g __mfa_env_follow_at=$EPOCHSECONDS
+    out=$(command mfa-env --follow --profile "$MFA_ENV_PROFILE" --shell zsh 2>/dev/null) || return 0
+    [[ -n $out ]] && eval "$out"
+    return 0
+}
+
 # precmd hook, after every command: refreshes the segment when the session,
 # the colour settings or the minute changed (a zsh function call costs more
 # than the check), and puts it in front of RPROMPT. Whatever RPROMPT holds
@@ -177,6 +197,8 @@ function mfa_env_prompt {
 __mfa_env_prompt_hook() {
     local -i rc=$?
     emulate -L zsh
+    [[ ${MFA_ENV_FOLLOW-} == 0 ]] || __mfa_env_follow
+    [[ ${MFA_ENV_PROMPT-} == 0 ]] && return rc
     # starship draws the prompt and has its own aws module.
     [[ -n ${STARSHIP_SHELL-} && ${MFA_ENV_PROMPT-} != 1 ]] && return rc
     if [[ ${MFA_ENV_PROFILE-}$'\037'${MFA_ENV_EXPIRES-}$'\037'${MFA_ENV_MFA_EXPIRES-}$'\037'${NO_COLOR-}$'\037'${TERM-} != "${__mfa_env_prompt_key-}" ]] ||
@@ -197,7 +219,7 @@ __mfa_env_prompt_hook() {
     return rc
 }
 
-if [[ ${MFA_ENV_PROMPT-} != 0 ]]; then
+if [[ ${MFA_ENV_PROMPT-} != 0 || ${MFA_ENV_FOLLOW-} != 0 ]]; then
     autoload -Uz add-zsh-hook
     # add-zsh-hook does not add a function twice.
     add-zsh-hook precmd __mfa_env_prompt_hook
