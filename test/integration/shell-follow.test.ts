@@ -19,14 +19,10 @@ import { TmuxShell, cleanup, shellFile, shells, shq, tempDir, toolTest, type She
 const LIFE = 120;
 
 let emulator: Emulator;
-let user: EmulatorUser;
 before(async () => {
-  user = makeUser();
-  emulator = await startEmulator({ users: [user], now: () => Date.now() - (900 - LIFE) * 1000 });
+  emulator = await startEmulator({ now: () => Date.now() - (900 - LIFE) * 1000 });
 });
 after(() => emulator.close());
-
-const serial = () => user.mfaDevices[0]!.serialNumber;
 
 /** A shell variable assignment in the shell's own syntax. */
 const assign = (shell: Shell, name: string, value: string) => (shell === 'fish' ? `set -g ${name} ${value}` : `${name}=${value}`);
@@ -39,6 +35,9 @@ function loadLine(shell: Shell): string {
 }
 
 interface Setup {
+  /** A user of its own: each test spends three codes, and a device has three per 30 s. */
+  user: EmulatorUser;
+  serial: string;
   dir: string;
   sandbox: Sandbox;
   log: string;
@@ -47,10 +46,13 @@ interface Setup {
 }
 
 async function setUp(): Promise<Setup> {
+  const user = makeUser();
+  emulator.addUser(user);
+  const serial = user.mfaDevices[0]!.serialNumber;
   const dir = tempDir('follow');
   const sandbox = makeSandbox();
   Object.assign(sandbox.env, fileStoreEnv(sandbox.dir), { AWS_ENDPOINT_URL: emulator.url });
-  const r = await sandbox.mfaEnv(['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', serial()], {
+  const r = await sandbox.mfaEnv(['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', serial], {
     input: user.secretAccessKey,
   });
   assertOk(r, 'setup');
@@ -65,7 +67,7 @@ async function setUp(): Promise<Setup> {
   const env = Object.fromEntries(
     Object.entries(sandbox.env).filter(([k, v]) => v !== undefined && k !== 'PATH' && k !== 'HOME'),
   ) as Record<string, string>;
-  return { dir, sandbox, log, path: `${bin}:${process.env.PATH}`, env };
+  return { user, serial, dir, sandbox, log, path: `${bin}:${process.env.PATH}`, env };
 }
 
 const follows = (s: Setup) => readFileSync(s.log, 'utf8').split('\n').filter((l) => l.startsWith('--follow')).length;
@@ -90,7 +92,7 @@ describe('open shells follow a new session', () => {
         await b.run(loadLine(shell));
 
         // A takes a session with two minutes left: its next prompt asks once, finds nothing newer.
-        await a.run(`mfa -p dev -d 15m -c ${emulator.codeFor(serial())}`);
+        await a.run(`mfa -p dev -d 15m -c ${emulator.codeFor(s.serial)}`);
         const held = Number(await expiresIn(a, 'held'));
         const left = held - Date.now() / 1000;
         assert.ok(left > 60 && left <= LIFE + 5, `the held session has ${left} s left`);
@@ -99,7 +101,7 @@ describe('open shells follow a new session', () => {
         assert.equal(Number(await expiresIn(a, 'still')), held, 'nothing newer: the shell is as it was');
 
         // B mints a new session (12 hours).
-        await b.run(`mfa -p dev --refresh -c ${emulator.codeFor(serial())}`);
+        await b.run(`mfa -p dev --refresh -c ${emulator.codeFor(s.serial)}`);
         const minted = Number(await expiresIn(b, 'minted'));
         assert.ok(minted > held + 3600);
 
@@ -122,7 +124,7 @@ describe('open shells follow a new session', () => {
         assert.equal(follows(s), asked, 'a fresh session starts no process');
 
         // MFA_ENV_FOLLOW=0: near the end, still no process.
-        await b.run(`mfa -p dev -d 15m --refresh -c ${emulator.codeFor(serial())}`);
+        await b.run(`mfa -p dev -d 15m --refresh -c ${emulator.codeFor(s.serial)}`);
         await b.run(assign(shell, 'MFA_ENV_FOLLOW', '0'));
         const before = follows(s);
         await b.run(aMinuteLater(shell));
