@@ -347,7 +347,15 @@ export async function doctorCommand(args: { profile?: string } = {}): Promise<nu
   const toCheck = await profilesToCheck(args.profile, files[0]!.ok, store);
   const profileChecks = [...toCheck.problems];
   const names = toCheck.names;
-  for (const name of names) profileChecks.push(...(await checkProfile(name, files[0]!.ok, store)));
+  // A role profile brings its base's checks, which may be on the list too: each line once.
+  const seen = new Set<string>();
+  for (const name of names) {
+    for (const c of await checkProfile(name, files[0]!.ok, store)) {
+      const id = `${c.name}\0${c.detail}`;
+      if (!seen.has(id)) profileChecks.push(c);
+      seen.add(id);
+    }
+  }
   const checks: Check[] = [checkNode(), storeCheck, ...files, ...profileChecks, checkIntegration(), ...checkPath(), ...checkExtraCa(), ...checkProxy()];
   for (const c of checks) {
     // Names, serials and paths come from the AWS files and the environment: shown, never sent to the terminal.
