@@ -12,7 +12,7 @@ import { VERSION } from './version.js';
 type Args = Parsed['args'];
 const as = <T>(args: Args) => args as unknown as T;
 
-const RUN: Record<Parsed['command'], (args: Args) => Promise<number | void>> = {
+const RUN: Record<Parsed['command'], (args: Args) => Promise<number | undefined>> = {
   export: async (a) => (await import('../commands/export.js')).exportCommand(as<ExportArgs>(a)),
   setup: async (a) => (await import('../commands/setup.js')).setupCommand(as(a)),
   status: async (a) => (await import('../commands/status.js')).statusCommand(as(a)),

@@ -1,4 +1,4 @@
-import { COMMANDS, commonOptions, EXEC, optionsOf, type CommandName, type CommandSpec, type OptionSpec, type OptionTable } from './options.js';
+import { COMMANDS, EXEC, optionsOf, type CommandName, type CommandSpec, type OptionSpec, type OptionTable } from './options.js';
 
 // --help, laid out like gh's (USAGE, COMMANDS, FLAGS, EXAMPLES) and rendered
 // from the option tables, so it cannot list a flag the parser does not take

@@ -4,14 +4,14 @@
 // cursor, retitle the window or hide a line.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
-const escape = (c: string) => {
+const escapeChar = (c: string) => {
   const code = c.charCodeAt(0);
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 };
 
 /** `text` with every control character written out. */
 export function visible(text: string): string {
-  return text.replace(CONTROL, escape);
+  return text.replace(CONTROL, escapeChar);
 }
 
 /**

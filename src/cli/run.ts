@@ -44,7 +44,7 @@ function outputLost(prog: string, err: NodeJS.ErrnoException): number {
 }
 
 /** The single place where errors become messages and exit codes. */
-export async function run(prog: string, main: () => Promise<number | void>): Promise<void> {
+export async function run(prog: string, main: () => Promise<number | undefined>): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   // A failed write to stdout is an 'error' event: looked at below, never a crash.
   let stdoutError: NodeJS.ErrnoException | undefined;

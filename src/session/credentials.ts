@@ -6,7 +6,7 @@
 // calls make one GetSessionToken and one AssumeRole, and two roles from one
 // base still make one GetSessionToken (they share the base's lock).
 import { join } from 'node:path';
-import { CHAINED_ROLE_LIMIT, DEFAULT_ROLE_DURATION, MAX_ROLE_DURATION, type ProfileChain, type RoleHop } from '../config/roles.js';
+import { CHAINED_ROLE_LIMIT, DEFAULT_ROLE_DURATION, MAX_ROLE_DURATION, type ProfileChain, } from '../config/roles.js';
 import { DEFAULT_DURATION } from '../config/validate.js';
 import { AwsRefusedError, UsageError } from '../errors.js';
 import type { SecretStore } from '../store/types.js';

@@ -6,6 +6,7 @@ import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from '
 import { dirname, join } from 'node:path';
 import { startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
 import { emulatorSandbox, makeSandbox, MFA_ENV, runCommand, type Sandbox } from '../helpers/cli.js';
+import type { RunResult } from '../helpers/cli.js';
 import { requireTool } from '../helpers/require-tool.js';
 import { startSecretService, unreachableBusEnv } from '../helpers/secret-service.js';
 import { makeCa } from '../helpers/tls.js';
@@ -179,7 +180,7 @@ true`;
     const s = sandbox();
     await setUpUser(s, emulator);
     writeFileSync(s.credentialsFile, '[other]\nregion = eu-west-1\n');
-    let r;
+    let r: RunResult;
     if (process.getuid?.() === 0) {
       // root reads any file through CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH:
       // run doctor as root without them, and the 000 file is unreadable to it

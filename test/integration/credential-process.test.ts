@@ -163,7 +163,7 @@ test('a section already running mfa-env for the same profile (started another wa
     const r = await dev.sandbox.mfaEnv(['setup', '--profile', 'dev', '--credential-process', 'dev-mfa']);
     assertOk(r, 'setup --credential-process');
     assert.match(r.stderr, /updated to: credential_process = /);
-    assert.match(readFileSync(dev.sandbox.configFile, 'utf8'), new RegExp(`^\\[profile dev-mfa\\]\\ncredential_process = .*/dist/mfa-env\\.js credential-process --profile dev\\noutput = json\\n`));
+    assert.match(readFileSync(dev.sandbox.configFile, 'utf8'), /^\[profile dev-mfa\]\ncredential_process = .*\/dist\/mfa-env\.js credential-process --profile dev\noutput = json\n/);
   } finally {
     await dev.close();
   }

@@ -12,7 +12,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
-import { MFA_EXEC, ROOT, fileStoreEnv, makeSandbox, runCommand, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { MFA_EXEC, ROOT, fileStoreEnv, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { assertOk } from '../helpers/dev-profile.js';
 import { findAwsCli, requireTool } from '../helpers/tools.js';
 

@@ -5,11 +5,11 @@
 import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STALE_VARIABLES } from '../../src/session/environment.js';
 import { makeUser, startEmulator, type Emulator } from '../../src/demo/emulator/server.js';
-import { MFA_ENV, MFA_EXEC, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { MFA_EXEC, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { seedProfile, type Seeded } from '../helpers/seed.js';
 import { isCI } from '../helpers/require-tool.js';
 

@@ -98,7 +98,7 @@ describe('install.sh', () => {
     assert.equal(existsSync(`${s.bashrc}.mfa-env.bak`), false, 'a backup identical to the restored file is removed');
     assert.equal(existsSync(join(s.prefix, 'bin', 'mfa-env')), false);
     assert.equal(existsSync(join(s.prefix, 'bin', 'mfa-exec')), false);
-    assert.match(removed.stderr, new RegExp(`removed the mfa-env block`));
+    assert.match(removed.stderr, /removed the mfa-env block/);
   });
 
   toolTest('with no rc files: creates them, and --uninstall deletes them again', ['bash'], () => {

@@ -278,7 +278,7 @@ test('every profile that stores the old key moves to the new one', async () => {
     const res = await r.sandbox.mfaEnv(['rotate', '-p', 'dev', '-c', r.code()]);
     assertOk(res, 'rotate');
     const fresh = r.keys()[0]!;
-    assert.match(res.stderr, new RegExp(`stored for profile 'dev', 'work'; it works`));
+    assert.match(res.stderr, /stored for profile 'dev', 'work'; it works/);
     assertOk(await r.sandbox.mfaEnv(['-p', 'work', '-s', 'bash', '-c', r.code()]), 'export work');
     assert.equal(r.lastMintKey(), fresh);
   } finally {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { harnessEnv, MFA_ENV, runCommand } from '../helpers/cli.js';
+import type { RunResult } from '../helpers/cli.js';
 import { assertOk, devProfile, exportsOf, lines } from '../helpers/dev-profile.js';
 import { runOnTerminal } from '../helpers/tools.js';
 
@@ -347,7 +348,7 @@ test('a credentials file another live mfa-env keeps locked: exit 4 after 20 s na
     const lock = `${dev.sandbox.credentialsFile}.mfa-env.lock`;
     writeFileSync(lock, `${process.pid}\nnot-yours\n`);
     const keepFresh = setInterval(() => utimesSync(lock, new Date(), new Date()), 1000);
-    let r;
+    let r: RunResult;
     try {
       r = await dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--write-profile', 'mfa-session']);
     } finally {

@@ -40,5 +40,5 @@ test('CI is on for any value but empty, false and 0', () => {
 test('findTool looks only in the PATH it is given', () => {
   assert.equal(findTool('node', '/nonexistent-dir'), undefined);
   const node = findTool('node');
-  assert.ok(node && node.endsWith('/node'));
+  assert.ok(node?.endsWith('/node'));
 });
