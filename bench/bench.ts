@@ -44,7 +44,8 @@ const MFA_EXEC = join(ROOT, 'dist', 'mfa-exec');
 // npm's bin entry: Node run on the bundle directly.
 const MFA_ENV_JS = join(ROOT, 'dist', 'mfa-env.js');
 /** Node with the machine's environment minus NODE_EXTRA_CA_CERTS, when that is set: Node's own start. */
-const withoutExtraCa = (argv: string[]): string[] => (process.env.NODE_EXTRA_CA_CERTS ? ['env', '-u', 'NODE_EXTRA_CA_CERTS', ...argv] : argv);
+const withoutExtraCa = (argv: string[]): string[] =>
+  process.env.NODE_EXTRA_CA_CERTS ? ['env', '-u', 'NODE_EXTRA_CA_CERTS', ...argv] : argv;
 const RESULTS = join(ROOT, 'bench', 'results');
 
 const quick = process.argv.includes('--quick');
@@ -78,13 +79,19 @@ function machine() {
   const tool = (bin: string | undefined, args: string[]) => {
     if (!bin) return null;
     try {
-      return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n')[0]!;
+      return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+        .trim()
+        .split('\n')[0]!;
     } catch {
       return null;
     }
   };
   let commit: string | null = tool(findTool('git'), ['-C', ROOT, 'rev-parse', '--short', 'HEAD']);
-  if (commit && tool(findTool('git'), ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results'])) commit += '+dirty';
+  if (
+    commit &&
+    tool(findTool('git'), ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results'])
+  )
+    commit += '+dirty';
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     commit,
@@ -111,7 +118,9 @@ function findAwsCli(): { bin: string; version: string; note?: string } | undefin
     // a binary, or no pyenv: run it as found
   }
   try {
-    const version = execFileSync(bin, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split(' ')[0]!;
+    const version = execFileSync(bin, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      .trim()
+      .split(' ')[0]!;
     return { bin, version, note };
   } catch (err) {
     say(`P2: ${bin} --version failed (${(err as Error).message.split('\n')[0]}): no AWS CLI to compare with`);
@@ -139,7 +148,18 @@ function newDevice(f: Fixture, name: string): string {
 async function setUp(f: Fixture, profile: string): Promise<string> {
   const serial = newDevice(f, profile);
   const r = await f.sandbox.mfaEnv(
-    ['setup', '--profile', profile, '--access-key-id', f.user.accessKeyId, '--secret-stdin', '--mfa-serial', serial, '--region', 'eu-west-1'],
+    [
+      'setup',
+      '--profile',
+      profile,
+      '--access-key-id',
+      f.user.accessKeyId,
+      '--secret-stdin',
+      '--mfa-serial',
+      serial,
+      '--region',
+      'eu-west-1',
+    ],
     { input: f.user.secretAccessKey },
   );
   if (r.code !== 0) throw new Error(`setup --profile ${profile} failed: ${r.stderr}`);
@@ -164,13 +184,15 @@ async function startFixture(): Promise<Fixture> {
 async function cachedPaths(f: Fixture, harness: Harness): Promise<void> {
   const serial = await setUp(f, 'bench');
   const mint = await f.sandbox.mfaEnv(['-p', 'bench', '--code', f.emulator.codeFor(serial)]);
-  if (mint.code !== 0 || !mint.stdout.includes('AWS_SESSION_TOKEN')) throw new Error(`the first mint failed: ${mint.stderr}`);
+  if (mint.code !== 0 || !mint.stdout.includes('AWS_SESSION_TOKEN'))
+    throw new Error(`the first mint failed: ${mint.stderr}`);
   // P6: a role profile whose credentials are cached (assumed once, from the cached MFA session).
   const role = { accountId: f.user.accountId, roleName: 'bench-role' };
   f.emulator.addRole(role);
   appendFileSync(f.sandbox.configFile, `\n[profile bench-role]\nrole_arn = ${roleArn(role)}\nsource_profile = bench\n`);
   const assumed = await f.sandbox.mfaEnv(['-p', 'bench-role']);
-  if (assumed.code !== 0 || !assumed.stdout.includes('AWS_SESSION_TOKEN')) throw new Error(`the first AssumeRole failed: ${assumed.stderr}`);
+  if (assumed.code !== 0 || !assumed.stdout.includes('AWS_SESSION_TOKEN'))
+    throw new Error(`the first AssumeRole failed: ${assumed.stderr}`);
   const calls = f.emulator.count('GetSessionToken') + f.emulator.count('AssumeRole');
 
   const all: Command[] = [
@@ -184,18 +206,56 @@ async function cachedPaths(f: Fixture, harness: Harness): Promise<void> {
   ];
   const commands = rolesOnly ? all.filter((c) => ['B0', 'P1', 'P6'].includes(c.name)) : all;
   say(`${commands.map((c) => c.name).join('/')}: ${plan.rounds} rounds × ${plan.runs} runs each (${harness.name})`);
-  const timings = await harness.time(commands, { env: f.env, warmup: plan.warmup, rounds: plan.rounds, runs: plan.runs });
-  if (f.emulator.count('GetSessionToken') + f.emulator.count('AssumeRole') !== calls) throw new Error('a cached run called STS: the cache was not used');
+  const timings = await harness.time(commands, {
+    env: f.env,
+    warmup: plan.warmup,
+    rounds: plan.rounds,
+    runs: plan.runs,
+  });
+  if (f.emulator.count('GetSessionToken') + f.emulator.count('AssumeRole') !== calls)
+    throw new Error('a cached run called STS: the cache was not used');
 
   const timed = new Map(commands.map((c, i) => [c.name, ms(timings[i]!.times)]));
   const p6 = timed.get('P6')!;
-  figures.push({ id: 'P6', what: '`mfa-env -p ROLE`, cached role credentials', value: p6, unit: 'ms', baseline: 'P1', ratio: p6 / timed.get('P1')!, target: '≤ 1.1×', pass: p6 / timed.get('P1')! <= 1.1 });
+  figures.push({
+    id: 'P6',
+    what: '`mfa-env -p ROLE`, cached role credentials',
+    value: p6,
+    unit: 'ms',
+    baseline: 'P1',
+    ratio: p6 / timed.get('P1')!,
+    target: '≤ 1.1×',
+    pass: p6 / timed.get('P1')! <= 1.1,
+  });
   if (rolesOnly) {
-    figures.push({ id: 'B0', what: '`node -e 0`', value: timed.get('B0')!, unit: 'ms', target: 'baseline', pass: null });
-    figures.push({ id: 'P1', what: '`mfa-env` export, cached session, keychain store', value: timed.get('P1')!, unit: 'ms', baseline: 'B0', ratio: timed.get('P1')! / timed.get('B0')!, target: '≤ 1.25×', pass: timed.get('P1')! / timed.get('B0')! <= 1.25 });
+    figures.push({
+      id: 'B0',
+      what: '`node -e 0`',
+      value: timed.get('B0')!,
+      unit: 'ms',
+      target: 'baseline',
+      pass: null,
+    });
+    figures.push({
+      id: 'P1',
+      what: '`mfa-env` export, cached session, keychain store',
+      value: timed.get('P1')!,
+      unit: 'ms',
+      baseline: 'B0',
+      ratio: timed.get('P1')! / timed.get('B0')!,
+      target: '≤ 1.25×',
+      pass: timed.get('P1')! / timed.get('B0')! <= 1.25,
+    });
     return;
   }
-  const [b0, b1, k0, p1, p1js, p3] = ['B0', 'B1', 'K0', 'P1', 'P1-js', 'P3'].map((n) => timed.get(n)!) as [number, number, number, number, number, number];
+  const [b0, b1, k0, p1, p1js, p3] = ['B0', 'B1', 'K0', 'P1', 'P1-js', 'P3'].map((n) => timed.get(n)!) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   figures.push({ id: 'B0', what: '`node -e 0`', value: b0, unit: 'ms', target: 'baseline', pass: null });
   if (process.env.NODE_EXTRA_CA_CERTS) {
     figures.push({
@@ -221,7 +281,16 @@ async function cachedPaths(f: Fixture, harness: Harness): Promise<void> {
     pass: null,
     note: `P1 is ${(p1 / k0).toFixed(2)}× this`,
   });
-  figures.push({ id: 'P1', what: '`mfa-env` export, cached session, keychain store', value: p1, unit: 'ms', baseline: 'B0', ratio: p1 / b0, target: '≤ 1.25×', pass: p1 / b0 <= 1.25 });
+  figures.push({
+    id: 'P1',
+    what: '`mfa-env` export, cached session, keychain store',
+    value: p1,
+    unit: 'ms',
+    baseline: 'B0',
+    ratio: p1 / b0,
+    target: '≤ 1.25×',
+    pass: p1 / b0 <= 1.25,
+  });
   figures.push({
     id: 'P1-js',
     what: 'the same through npm’s bin entry (`node dist/mfa-env.js`: Node loads NODE_EXTRA_CA_CERTS as it starts)',
@@ -232,7 +301,16 @@ async function cachedPaths(f: Fixture, harness: Harness): Promise<void> {
     target: 'none',
     pass: null,
   });
-  figures.push({ id: 'P3', what: '`mfa-exec -- true`, cached session', value: p3, unit: 'ms', baseline: 'B0', ratio: p3 / b0, target: '≤ 1.4×', pass: p3 / b0 <= 1.4 });
+  figures.push({
+    id: 'P3',
+    what: '`mfa-exec -- true`, cached session',
+    value: p3,
+    unit: 'ms',
+    baseline: 'B0',
+    ratio: p3 / b0,
+    target: '≤ 1.4×',
+    pass: p3 / b0 <= 1.4,
+  });
 }
 
 /**
@@ -241,11 +319,15 @@ async function cachedPaths(f: Fixture, harness: Harness): Promise<void> {
  * machine uses (NODE_EXTRA_CA_CERTS, else Debian's) with that CA appended.
  * Undefined without openssl.
  */
-async function httpsEmulator(f: Fixture): Promise<{ emulator: Emulator; bundle: string; close(): Promise<void> } | undefined> {
+async function httpsEmulator(
+  f: Fixture,
+): Promise<{ emulator: Emulator; bundle: string; close(): Promise<void> } | undefined> {
   if (!findTool('openssl')) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'mfa-env-bench-tls-'));
   const made = makeServerCertificate(dir);
-  const system = [process.env.NODE_EXTRA_CA_CERTS, '/etc/ssl/certs/ca-certificates.crt'].find((file) => file && existsSync(file));
+  const system = [process.env.NODE_EXTRA_CA_CERTS, '/etc/ssl/certs/ca-certificates.crt'].find(
+    (file) => file && existsSync(file),
+  );
   const bundle = join(dir, 'bundle.pem');
   writeFileSync(bundle, (system ? readFileSync(system, 'utf8') : '') + '\n' + readFileSync(made.ca, 'utf8'));
   const emulator = await startEmulator({ users: [f.user], tls: { key: made.key, cert: made.cert } });
@@ -269,21 +351,40 @@ async function coldMint(f: Fixture, harness: Harness, https: boolean): Promise<v
   const id = https ? 'P2s' : 'P2';
   const aws = findAwsCli();
   if (!aws) {
-    figures.push({ id, what: 'cold mint vs `aws sts get-session-token`', value: null, unit: 'ms', target: '≤ 0.4× AWS CLI', pass: null, note: 'skipped: no AWS CLI installed (apt package awscli)' });
+    figures.push({
+      id,
+      what: 'cold mint vs `aws sts get-session-token`',
+      value: null,
+      unit: 'ms',
+      target: '≤ 0.4× AWS CLI',
+      pass: null,
+      note: 'skipped: no AWS CLI installed (apt package awscli)',
+    });
     return;
   }
   // P2s: over HTTPS, as against AWS: both sides verify the emulator's
   // certificate against the machine's CA bundle with a private CA appended.
   const tls = https ? await httpsEmulator(f) : undefined;
   if (https && !tls) {
-    figures.push({ id, what: 'cold mint over HTTPS', value: null, unit: 'ms', target: 'none', pass: null, note: 'skipped: no openssl to make a certificate' });
+    figures.push({
+      id,
+      what: 'cold mint over HTTPS',
+      value: null,
+      unit: 'ms',
+      target: 'none',
+      pass: null,
+      note: 'skipped: no openssl to make a certificate',
+    });
     return;
   }
   const profiles: { profile: string; serial: string }[] = [];
-  for (let i = 0; i <= plan.mints; i++) profiles.push({ profile: `${id}-mint-${i}`, serial: await setUp(f, `${id}-mint-${i}`) });
+  for (let i = 0; i <= plan.mints; i++)
+    profiles.push({ profile: `${id}-mint-${i}`, serial: await setUp(f, `${id}-mint-${i}`) });
   const awsDevices = Array.from({ length: plan.mints + 1 }, (_, i) => newDevice(f, `${id}-aws-${i}`));
   const sts = tls?.emulator ?? f.emulator;
-  const oursEnv: NodeJS.ProcessEnv = tls ? { ...f.env, AWS_ENDPOINT_URL: sts.url, NODE_EXTRA_CA_CERTS: tls.bundle } : f.env;
+  const oursEnv: NodeJS.ProcessEnv = tls
+    ? { ...f.env, AWS_ENDPOINT_URL: sts.url, NODE_EXTRA_CA_CERTS: tls.bundle }
+    : f.env;
   const awsEnv: NodeJS.ProcessEnv = {
     ...f.env,
     AWS_ACCESS_KEY_ID: f.user.accessKeyId,
@@ -298,10 +399,22 @@ async function coldMint(f: Fixture, harness: Harness, https: boolean): Promise<v
   });
   const theirs = (i: number): Command => ({
     name: `aws-${i}`,
-    argv: [aws.bin, 'sts', 'get-session-token', '--serial-number', awsDevices[i]!, '--token-code', sts.codeFor(awsDevices[i]!), '--endpoint-url', sts.url],
+    argv: [
+      aws.bin,
+      'sts',
+      'get-session-token',
+      '--serial-number',
+      awsDevices[i]!,
+      '--token-code',
+      sts.codeFor(awsDevices[i]!),
+      '--endpoint-url',
+      sts.url,
+    ],
   });
   const once = { warmup: 0, rounds: 1, runs: 1 };
-  say(`${id}: ${plan.mints} mints each, mfa-env and ${aws.version}${aws.note ? ` (${aws.note})` : ''}, over ${tls ? 'HTTPS' : 'HTTP'}`);
+  say(
+    `${id}: ${plan.mints} mints each, mfa-env and ${aws.version}${aws.note ? ` (${aws.note})` : ''}, over ${tls ? 'HTTPS' : 'HTTP'}`,
+  );
   const before = sts.count('GetSessionToken', 'ok');
   // Warm-up: one of each, untimed (the last device of each).
   await timeOnce(ours(plan.mints).argv, oursEnv);
@@ -316,10 +429,18 @@ async function coldMint(f: Fixture, harness: Harness, https: boolean): Promise<v
   }
   const minted = sts.count('GetSessionToken', 'ok') - before;
   await tls?.close();
-  if (minted !== 2 * plan.mints + 2) throw new Error(`expected ${2 * plan.mints + 2} successful GetSessionToken calls, the emulator saw ${minted}`);
+  if (minted !== 2 * plan.mints + 2)
+    throw new Error(`expected ${2 * plan.mints + 2} successful GetSessionToken calls, the emulator saw ${minted}`);
   const p2 = ms(mine);
   const base = ms(awsTimes);
-  figures.push({ id: `${id}-aws`, what: `\`aws sts get-session-token\` (${aws.version}${tls ? '; AWS_CA_BUNDLE' : ''})`, value: base, unit: 'ms', target: 'baseline', pass: null });
+  figures.push({
+    id: `${id}-aws`,
+    what: `\`aws sts get-session-token\` (${aws.version}${tls ? '; AWS_CA_BUNDLE' : ''})`,
+    value: base,
+    unit: 'ms',
+    target: 'baseline',
+    pass: null,
+  });
   if (tls) {
     figures.push({
       id,
@@ -332,7 +453,16 @@ async function coldMint(f: Fixture, harness: Harness, https: boolean): Promise<v
       pass: null,
     });
   } else {
-    figures.push({ id, what: 'cold mint: `mfa-env --refresh --code …`, keychain store, emulator over HTTP', value: p2, unit: 'ms', baseline: `${id}-aws`, ratio: p2 / base, target: '≤ 0.4×', pass: p2 / base <= 0.4 });
+    figures.push({
+      id,
+      what: 'cold mint: `mfa-env --refresh --code …`, keychain store, emulator over HTTP',
+      value: p2,
+      unit: 'ms',
+      baseline: `${id}-aws`,
+      ratio: p2 / base,
+      target: '≤ 0.4×',
+      pass: p2 / base <= 0.4,
+    });
   }
 }
 
@@ -341,7 +471,15 @@ function prompts(): void {
     const r = measurePrompt(shell, join(ROOT, 'shell', `mfa-env.${shell}`), plan.promptRepeats);
     const what = `${RENDERS} prompt renders (the hook), ${shell}, session loaded`;
     if ('skipped' in r) {
-      figures.push({ id: `P4-${shell}`, what, value: null, unit: 'ms', target: '≤ 50 ms, 0 processes', pass: null, note: `skipped: ${r.skipped}` });
+      figures.push({
+        id: `P4-${shell}`,
+        what,
+        value: null,
+        unit: 'ms',
+        target: '≤ 50 ms, 0 processes',
+        pass: null,
+        note: `skipped: ${r.skipped}`,
+      });
       continue;
     }
     const procs = r.processes === undefined ? 'processes not counted (no usable strace)' : `${r.processes} processes`;
@@ -361,14 +499,36 @@ function prompts(): void {
 
 /** P8: a new interactive shell with install.sh's block against one without. */
 async function shellStart(harness: Harness): Promise<void> {
-  for (const r of await measureShellStart(ROOT, harness, { warmup: plan.warmup, rounds: plan.rounds, runs: plan.runs })) {
+  for (const r of await measureShellStart(ROOT, harness, {
+    warmup: plan.warmup,
+    rounds: plan.rounds,
+    runs: plan.runs,
+  })) {
     const what = `a new interactive ${r.shell} with the install.sh block`;
     if (r.withBlock === undefined || r.without === undefined) {
-      figures.push({ id: `P8-${r.shell}`, what, value: null, unit: 'ms', target: '≤ 1.5×', pass: null, note: r.skipped });
+      figures.push({
+        id: `P8-${r.shell}`,
+        what,
+        value: null,
+        unit: 'ms',
+        target: '≤ 1.5×',
+        pass: null,
+        note: r.skipped,
+      });
       continue;
     }
     const ratio = r.withBlock / r.without;
-    figures.push({ id: `P8-${r.shell}`, what, value: r.withBlock, unit: 'ms', baseline: 'no block', ratio, target: '≤ 1.5×', pass: ratio <= 1.5, note: `without the block: ${r.without.toFixed(1)} ms` });
+    figures.push({
+      id: `P8-${r.shell}`,
+      what,
+      value: r.withBlock,
+      unit: 'ms',
+      baseline: 'no block',
+      ratio,
+      target: '≤ 1.5×',
+      pass: ratio <= 1.5,
+      note: `without the block: ${r.without.toFixed(1)} ms`,
+    });
   }
 }
 
@@ -382,7 +542,11 @@ async function concurrent(f: Fixture): Promise<void> {
     const code = f.emulator.codeFor(serial);
     const before = f.emulator.count('GetSessionToken');
     const start = process.hrtime.bigint();
-    await Promise.all(Array.from({ length: CONCURRENT }, () => timeOnce([MFA_EXEC, '-p', profile, '--code', code, '--', 'true'], f.env)));
+    await Promise.all(
+      Array.from({ length: CONCURRENT }, () =>
+        timeOnce([MFA_EXEC, '-p', profile, '--code', code, '--', 'true'], f.env),
+      ),
+    );
     walls.push(Number(process.hrtime.bigint() - start) / 1e6);
     worst = Math.max(worst, f.emulator.count('GetSessionToken') - before);
   }
@@ -406,19 +570,46 @@ async function serverFetch(f: Fixture): Promise<void> {
   await setUp(f, 'server');
   const out = join(f.sandbox.dir, 'p7.json');
   const serial = f.user.mfaDevices.at(-1)!.serialNumber;
-  execFileSync(MFA_EXEC, ['--server', '-p', 'server', '-c', f.emulator.codeFor(serial), '--', process.execPath, join(ROOT, 'bench', 'server-fetch.mjs'), out, String(plan.serverFetches)], {
-    env: f.env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    MFA_EXEC,
+    [
+      '--server',
+      '-p',
+      'server',
+      '-c',
+      f.emulator.codeFor(serial),
+      '--',
+      process.execPath,
+      join(ROOT, 'bench', 'server-fetch.mjs'),
+      out,
+      String(plan.serverFetches),
+    ],
+    {
+      env: f.env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const times = JSON.parse(readFileSync(out, 'utf8')) as number[];
   const value = median(times);
-  figures.push({ id: 'P7', what: 'a warm credential fetch from `mfa-exec --server`', value, unit: 'ms', target: '≤ 5 ms', pass: value <= 5, note: `${times.length} fetches` });
+  figures.push({
+    id: 'P7',
+    what: 'a warm credential fetch from `mfa-exec --server`',
+    value,
+    unit: 'ms',
+    target: '≤ 5 ms',
+    pass: value <= 5,
+    note: `${times.length} fetches`,
+  });
 }
 
 function fmt(fig: Figure): { value: string; vs: string } {
   if (fig.value === null) return { value: '—', vs: '' };
-  const value = fig.unit === 'calls' ? `${fig.value} STS call${fig.value === 1 ? '' : 's'}` : `${fig.value.toFixed(1)} ms`;
-  const vs = fig.ratio !== undefined ? `${fig.ratio.toFixed(2)}× ${fig.baseline?.endsWith('-aws') ? 'AWS CLI' : fig.baseline}` : '';
+  const value =
+    fig.unit === 'calls' ? `${fig.value} STS call${fig.value === 1 ? '' : 's'}` : `${fig.value.toFixed(1)} ms`;
+  const vs =
+    fig.ratio !== undefined
+      ? `${fig.ratio.toFixed(2)}× ${fig.baseline?.endsWith('-aws') ? 'AWS CLI' : fig.baseline}`
+      : '';
   return { value, vs };
 }
 
@@ -442,7 +633,11 @@ function markdown(info: ReturnType<typeof machine>, harness: string): string {
 
 function previousRun(): { commit: string | null; date: string; figures: Figure[] } | undefined {
   try {
-    return JSON.parse(readFileSync(join(RESULTS, 'latest.json'), 'utf8')) as { commit: string | null; date: string; figures: Figure[] };
+    return JSON.parse(readFileSync(join(RESULTS, 'latest.json'), 'utf8')) as {
+      commit: string | null;
+      date: string;
+      figures: Figure[];
+    };
   } catch {
     return undefined;
   }
@@ -455,7 +650,10 @@ async function main(): Promise<void> {
   const info = machine();
   const harness = pickHarness();
   say(`${info.nproc} × ${info.cpu}, Node ${info.node}, ${harness.name}${quick ? ', --quick' : ''}`);
-  if (info.nodeExtraCaCerts) say('NODE_EXTRA_CA_CERTS is set: Node reads those certificates as it starts (B0 too); the launchers defer them (B1 is Node without them)');
+  if (info.nodeExtraCaCerts)
+    say(
+      'NODE_EXTRA_CA_CERTS is set: Node reads those certificates as it starts (B0 too); the launchers defer them (B1 is Node without them)',
+    );
 
   const missing = ['dbus-daemon', 'gnome-keyring-daemon'].filter((t) => !findTool(t));
   if (only !== undefined && only !== 'P8') throw new Error(`--only=${only}: only P8 can be measured alone`);
@@ -470,7 +668,8 @@ async function main(): Promise<void> {
       ['P5', 'concurrent mfa-exec', '1 STS call'],
       ['P7', 'mfa-exec --server fetch', '≤ 5 ms'],
     ] as const;
-    for (const [id, what, target] of skipped) figures.push({ id, what, value: null, unit: 'ms', target, pass: null, note });
+    for (const [id, what, target] of skipped)
+      figures.push({ id, what, value: null, unit: 'ms', target, pass: null, note });
   } else {
     const f = await startFixture();
     try {
@@ -498,7 +697,8 @@ async function main(): Promise<void> {
   }
   const previous = previousRun();
   // --only: the other figures of the previous run stay.
-  if (only !== undefined && previous) figures.push(...previous.figures.filter((p) => !figures.some((f) => f.id === p.id)));
+  if (only !== undefined && previous)
+    figures.push(...previous.figures.filter((p) => !figures.some((f) => f.id === p.id)));
   figures.sort((a, b) => a.id.localeCompare(b.id));
 
   process.stdout.write('\n');
@@ -511,11 +711,15 @@ async function main(): Promise<void> {
       `${fig.id.padEnd(8)} ${fig.what.replace(/`/g, '').padEnd(50)} ${value.padStart(12)}  ${vs.padEnd(14)} target ${fig.target.padEnd(22)} ${mark}${fig.note ? `  [${fig.note}]` : ''}${change}\n`,
     );
   }
-  if (previous) process.stdout.write(`\n(was: the previous latest.json, commit ${previous.commit ?? '?'} of ${previous.date})\n`);
+  if (previous)
+    process.stdout.write(`\n(was: the previous latest.json, commit ${previous.commit ?? '?'} of ${previous.date})\n`);
 
   if (rolesOnly) return; // a partial run: the results files keep the last full one
   mkdirSync(RESULTS, { recursive: true });
-  writeFileSync(join(RESULTS, 'latest.json'), JSON.stringify({ ...info, harness: harness.name, quick, figures }, null, 2) + '\n');
+  writeFileSync(
+    join(RESULTS, 'latest.json'),
+    JSON.stringify({ ...info, harness: harness.name, quick, figures }, null, 2) + '\n',
+  );
   writeFileSync(join(RESULTS, 'latest.md'), markdown(info, harness.name));
   process.stdout.write(`\nwrote ${join('bench', 'results', 'latest.json')} and latest.md\n`);
   if (strict && figures.some((fig) => fig.pass === false)) process.exitCode = 1;

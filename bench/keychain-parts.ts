@@ -56,11 +56,25 @@ try {
   writeFileSync(sandbox.configFile, '');
   // Not execFileSync: the emulator answers from this process's event loop.
   const cli = async (args: string[], input = '') => {
-    const child = promisify(execFile)(process.execPath, [join(ROOT, 'dist', 'mfa-env.js'), ...args], { env: sandbox.env as NodeJS.ProcessEnv });
+    const child = promisify(execFile)(process.execPath, [join(ROOT, 'dist', 'mfa-env.js'), ...args], {
+      env: sandbox.env as NodeJS.ProcessEnv,
+    });
     child.child.stdin?.end(input);
     await child;
   };
-  await cli(['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', user.mfaDevices[0]!.serialNumber], user.secretAccessKey);
+  await cli(
+    [
+      'setup',
+      '--profile',
+      'dev',
+      '--access-key-id',
+      user.accessKeyId,
+      '--secret-stdin',
+      '--mfa-serial',
+      user.mfaDevices[0]!.serialNumber,
+    ],
+    user.secretAccessKey,
+  );
   await cli(['-p', 'dev', '-c', emulator.codeFor(user.mfaDevices[0]!.serialNumber)]);
   const envArgs = Object.entries(sandbox.env)
     .filter(([, v]) => v !== undefined)
@@ -68,13 +82,25 @@ try {
   const js = join(ROOT, 'dist', 'mfa-env.js');
   const out = execFileSync(
     'hyperfine',
-    ['-N', '--warmup', '3', '--runs', String(RUNS * 2), '--style', 'basic',
+    [
+      '-N',
+      '--warmup',
+      '3',
+      '--runs',
+      String(RUNS * 2),
+      '--style',
+      'basic',
       `env -i ${envArgs.join(' ')} ${process.execPath} -e 0`,
       `env -i ${envArgs.join(' ')} ${process.execPath} ${js} -p dev`,
-      `env -i ${envArgs.join(' ')} MFA_ENV_KEYCHAIN_PROBE=0 ${process.execPath} ${js} -p dev`],
+      `env -i ${envArgs.join(' ')} MFA_ENV_KEYCHAIN_PROBE=0 ${process.execPath} ${js} -p dev`,
+    ],
     { encoding: 'utf8' },
   );
-  const mean = (text: string) => text.split('\n').filter((l) => /Time \(mean/.test(l)).map((l) => l.trim());
+  const mean = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => /Time \(mean/.test(l))
+      .map((l) => l.trim());
   console.log('\ncached export end to end (hyperfine, mean ± σ): node -e 0; probe on; probe off');
   console.log(mean(out).join('\n'));
 
@@ -83,8 +109,16 @@ try {
   writeFileSync(request, JSON.stringify({ op: 'set', account: 'session:bench', value: 'w'.repeat(1500) }));
   const worker = execFileSync(
     'hyperfine',
-    ['-N', '--warmup', '3', '--runs', String(RUNS * 2), '--style', 'basic',
-      `env -i ${envArgs.join(' ')} sh -c '${process.execPath} ${join(ROOT, 'dist', 'keychain-worker.js')} < ${request}'`],
+    [
+      '-N',
+      '--warmup',
+      '3',
+      '--runs',
+      String(RUNS * 2),
+      '--style',
+      'basic',
+      `env -i ${envArgs.join(' ')} sh -c '${process.execPath} ${join(ROOT, 'dist', 'keychain-worker.js')} < ${request}'`,
+    ],
     { encoding: 'utf8' },
   );
   console.log('\nthe write worker, one set, end to end (hyperfine):');

@@ -3,11 +3,9 @@
 // addon, open the entry, read it. No parsing, no output but its length.
 // Usage: node bench/keyring-read.cjs ACCOUNT
 const { AsyncEntry } = require('@napi-rs/keyring');
-new AsyncEntry('mfa-env', process.argv[2], { linux: { store: 'secret-service' } })
-  .getPassword()
-  .then((secret) => {
-    if (!secret) {
-      process.stderr.write(`keyring-read: nothing stored for ${process.argv[2]}\n`);
-      process.exitCode = 1;
-    } else process.stdout.write(`${secret.length}\n`);
-  });
+new AsyncEntry('mfa-env', process.argv[2], { linux: { store: 'secret-service' } }).getPassword().then((secret) => {
+  if (!secret) {
+    process.stderr.write(`keyring-read: nothing stored for ${process.argv[2]}\n`);
+    process.exitCode = 1;
+  } else process.stdout.write(`${secret.length}\n`);
+});

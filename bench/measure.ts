@@ -61,9 +61,12 @@ function hyperfineHarness(bin: string): Harness {
           if (round === 0 && o.warmup > 0) args.push('--warmup', String(o.warmup));
           // Rotate the order each round: no command is always the one that runs first.
           const order = commands.map((_, i) => (i + round) % commands.length);
-          for (const i of order) args.push('--command-name', commands[i]!.name, commands[i]!.argv.map(shellWord).join(' '));
+          for (const i of order)
+            args.push('--command-name', commands[i]!.name, commands[i]!.argv.map(shellWord).join(' '));
           await runQuiet(bin, args, o.env);
-          const results = (JSON.parse(readFileSync(json, 'utf8')) as { results: { command: string; times: number[] }[] }).results;
+          const results = (
+            JSON.parse(readFileSync(json, 'utf8')) as { results: { command: string; times: number[] }[] }
+          ).results;
           for (const r of results) timings.find((t) => t.name === r.command)!.times.push(...r.times);
         }
       } finally {
@@ -127,7 +130,10 @@ export function runQuiet(file: string, args: string[], env: NodeJS.ProcessEnv, i
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (code === 0) resolve(stdout);
-      else reject(new Error(`${file} ${args.slice(0, 4).join(' ')}… exited ${signal ?? code}:\n${stderr.trim().slice(-2000)}`));
+      else
+        reject(
+          new Error(`${file} ${args.slice(0, 4).join(' ')}… exited ${signal ?? code}:\n${stderr.trim().slice(-2000)}`),
+        );
     });
     child.stdin.end(input ?? '');
   });

@@ -63,7 +63,10 @@ t1=$EPOCHREALTIME
 ${loop(shell, kind, ':', RENDERS)}
 t2=$EPOCHREALTIME
 printf '%s %s %s\\n' "$t0" "$t1" "$t2"`;
-  const r = spawnSync(shell, [...shellArgs[shell], script], { encoding: 'utf8', env: { PATH: process.env.PATH, LC_ALL: 'C', TERM: 'xterm', HOME: tmpdir() } });
+  const r = spawnSync(shell, [...shellArgs[shell], script], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, LC_ALL: 'C', TERM: 'xterm', HOME: tmpdir() },
+  });
   if (r.status !== 0) throw new Error(`${shell} prompt loop failed: ${r.stderr}`);
   const [t0, t1, t2] = r.stdout.trim().split(' ').map(Number) as [number, number, number];
   return (t1 - t0 - (t2 - t1)) * 1000;
@@ -77,10 +80,14 @@ function processCalls(shell: 'bash' | 'zsh', script: string): number {
   const dir = mkdtempSync(join(tmpdir(), 'mfa-env-bench-strace-'));
   try {
     const out = join(dir, 'trace');
-    const r = spawnSync('strace', ['-f', '-e', `trace=${traced.join(',')}`, '-o', out, shell, ...shellArgs[shell], script], {
-      env: { PATH: process.env.PATH, TERM: 'xterm', HOME: dir },
-      stdio: 'ignore',
-    });
+    const r = spawnSync(
+      'strace',
+      ['-f', '-e', `trace=${traced.join(',')}`, '-o', out, shell, ...shellArgs[shell], script],
+      {
+        env: { PATH: process.env.PATH, TERM: 'xterm', HOME: dir },
+        stdio: 'ignore',
+      },
+    );
     if (r.status !== 0) throw new Error(`strace ${shell} failed (${r.status})`);
     return readFileSync(out, 'utf8')
       .split('\n')
@@ -91,11 +98,18 @@ function processCalls(shell: 'bash' | 'zsh', script: string): number {
 }
 
 function straceUsable(): boolean {
-  return findTool('strace') !== undefined && spawnSync('strace', ['-f', '-o', '/dev/null', 'true'], { stdio: 'ignore' }).status === 0;
+  return (
+    findTool('strace') !== undefined &&
+    spawnSync('strace', ['-f', '-o', '/dev/null', 'true'], { stdio: 'ignore' }).status === 0
+  );
 }
 
 /** `skipped` with the reason when the shell is not installed. */
-export function measurePrompt(shell: 'bash' | 'zsh', file: string, repeats: number): PromptFigure | { skipped: string } {
+export function measurePrompt(
+  shell: 'bash' | 'zsh',
+  file: string,
+  repeats: number,
+): PromptFigure | { skipped: string } {
   if (!findTool(shell)) return { skipped: `${shell} is not installed` };
   const ms = median(Array.from({ length: repeats }, () => timeOnce(shell, file, 'steady')));
   const changingMs = median(Array.from({ length: repeats }, () => timeOnce(shell, file, 'changing')));

@@ -13,7 +13,11 @@ function fetchOnce() {
     const start = process.hrtime.bigint();
     const req = request(url, { headers: { authorization }, agent: false }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - start) / 1e6) : reject(new Error(`HTTP ${res.statusCode}`))));
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve(Number(process.hrtime.bigint() - start) / 1e6)
+          : reject(new Error(`HTTP ${res.statusCode}`)),
+      );
     });
     req.on('error', reject);
     req.end();

@@ -19,7 +19,11 @@ export interface ShellStartFigure {
   skipped?: string;
 }
 
-export async function measureShellStart(root: string, harness: Harness, o: Omit<RunOptions, 'env'>): Promise<ShellStartFigure[]> {
+export async function measureShellStart(
+  root: string,
+  harness: Harness,
+  o: Omit<RunOptions, 'env'>,
+): Promise<ShellStartFigure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'mfa-env-bench-p8-'));
   try {
     const without = join(dir, 'without');
@@ -29,17 +33,29 @@ export async function measureShellStart(root: string, harness: Harness, o: Omit<
     writeFileSync(join(without, '.bashrc'), '');
     writeFileSync(join(without, '.zshrc'), '');
     // install.sh's own block, into this HOME only; the links go into the scratch prefix.
-    execFileSync('bash', [join(root, 'install.sh'), '--no-build', '--prefix', join(dir, 'prefix'), '--shell', 'bash,zsh,fish'], {
-      env: { PATH: process.env.PATH, HOME: withBlock },
-      stdio: 'ignore',
-    });
+    execFileSync(
+      'bash',
+      [join(root, 'install.sh'), '--no-build', '--prefix', join(dir, 'prefix'), '--shell', 'bash,zsh,fish'],
+      {
+        env: { PATH: process.env.PATH, HOME: withBlock },
+        stdio: 'ignore',
+      },
+    );
     const out: ShellStartFigure[] = [];
     for (const shell of ['bash', 'zsh', 'fish'] as const) {
       if (!findTool(shell)) {
         out.push({ shell, skipped: `${shell} not installed` });
         continue;
       }
-      const argv = (home: string) => ['env', '-i', `HOME=${home}`, `PATH=${process.env.PATH}`, 'TERM=xterm', shell, '-i'];
+      const argv = (home: string) => [
+        'env',
+        '-i',
+        `HOME=${home}`,
+        `PATH=${process.env.PATH}`,
+        'TERM=xterm',
+        shell,
+        '-i',
+      ];
       const [a, b] = await harness.time(
         [
           { name: `${shell} without`, argv: argv(without) },

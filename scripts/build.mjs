@@ -60,7 +60,9 @@ const sdkLazyPackages = {
   name: 'sdk-lazy-packages',
   setup(b) {
     b.onResolve({ filter: /^[^.]/ }, (args) =>
-      args.kind === 'dynamic-import' && args.importer.includes('/node_modules/') && !args.path.startsWith('node:') ? { path: args.path, external: true } : undefined,
+      args.kind === 'dynamic-import' && args.importer.includes('/node_modules/') && !args.path.startsWith('node:')
+        ? { path: args.path, external: true }
+        : undefined,
     );
   },
 };
@@ -68,7 +70,8 @@ const sdkLazyPackages = {
 // The flag lists and fish completions in shell/*, from the option tables
 // (scripts/shell-lists.ts), before the shell files are embedded below.
 const { writeShellLists } = await import('./shell-lists.ts');
-for (const file of writeShellLists(resolve('.'))) console.log(`build: ${file}: generated lists rewritten from src/cli/options.ts (commit it)`);
+for (const file of writeShellLists(resolve('.')))
+  console.log(`build: ${file}: generated lists rewritten from src/cli/options.ts (commit it)`);
 
 rmSync('dist', { recursive: true, force: true });
 const result = await build({

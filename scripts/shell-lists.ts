@@ -7,7 +7,15 @@
 // disagrees with the tables. The files stay plain shell that a shell sources.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMANDS, commonOptions, EXEC, optionsOf, type CommandSpec, type OptionSpec, type OptionTable } from '../src/cli/options.js';
+import {
+  COMMANDS,
+  commonOptions,
+  EXEC,
+  optionsOf,
+  type CommandSpec,
+  type OptionSpec,
+  type OptionTable,
+} from '../src/cli/options.js';
 
 export const BEGIN = '# >>> generated from src/cli/options.ts by npm run build (scripts/shell-lists.ts): do not edit';
 export const END = '# <<< generated';
@@ -102,7 +110,9 @@ function fish(): string {
     '',
     '# Commands whose output is lines for this shell to apply (none: export).',
     'function __mfa_env_applies',
-    `    contains -- "$argv[1]" ${appliedCommands().map((w) => (w === '' ? "''" : w)).join(' ')}`,
+    `    contains -- "$argv[1]" ${appliedCommands()
+      .map((w) => (w === '' ? "''" : w))
+      .join(' ')}`,
     'end',
     '',
     '# Completions (`complete -e` first, so loading twice adds nothing).',
@@ -113,11 +123,16 @@ function fish(): string {
     'end',
     'complete -c mfa-env -f',
   ];
-  for (const [name, c] of commands) lines.push(`complete -c mfa-env -n ${fishQuote(noCommand)} -a ${name} -d ${fishQuote(c.summary)}`);
+  for (const [name, c] of commands)
+    lines.push(`complete -c mfa-env -n ${fishQuote(noCommand)} -a ${name} -d ${fishQuote(c.summary)}`);
   for (const [name, c] of commands) {
-    const condition = name === 'export' ? `${noCommand}; or __fish_seen_subcommand_from export` : `__fish_seen_subcommand_from ${name}`;
+    const condition =
+      name === 'export' ? `${noCommand}; or __fish_seen_subcommand_from export` : `__fish_seen_subcommand_from ${name}`;
     lines.push(...fishOptions('mfa-env', condition, c.options));
-    for (const p of c.positionals ?? []) lines.push(`complete -c mfa-env -n ${fishQuote(condition)} -a ${fishQuote(p.choices.join(' '))} -d ${fishQuote(p.describe)}`);
+    for (const p of c.positionals ?? [])
+      lines.push(
+        `complete -c mfa-env -n ${fishQuote(condition)} -a ${fishQuote(p.choices.join(' '))} -d ${fishQuote(p.describe)}`,
+      );
   }
   lines.push(...fishOptions('mfa-env', undefined, commonOptions));
   lines.push(...fishOptions('mfa-exec', undefined, optionsOf(EXEC)));

@@ -112,4 +112,3 @@ function readSummary() {
   }
   return summary;
 }
-

@@ -78,7 +78,10 @@ export class CommandError extends MfaEnvError {
 
 /** Anything from AWS that none of the known cases explains. Exit 1. */
 export class UnexpectedAwsError extends MfaEnvError {
-  constructor(message: string, readonly awsCode?: string) {
+  constructor(
+    message: string,
+    readonly awsCode?: string,
+  ) {
     super(message, ExitCode.unexpected);
   }
 }

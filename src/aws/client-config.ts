@@ -8,7 +8,12 @@ import { requestHandler } from './http-handler.js';
  * passed explicitly, so AWS_* variables from an earlier session in the
  * environment are never used to sign.
  */
-export function clientConfig(key: LongTermKey, region: string | undefined, endpoint: string | undefined, maxAttempts = 2) {
+export function clientConfig(
+  key: LongTermKey,
+  region: string | undefined,
+  endpoint: string | undefined,
+  maxAttempts = 2,
+) {
   return {
     region: signingRegion(region),
     credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },

@@ -20,7 +20,12 @@ export interface DeadlineOptions {
  * Runs an SDK call with an abort signal that fires at the deadline; the
  * result is a NetworkError (exit 5) rather than a hung shell startup.
  */
-export async function withAwsDeadline<T>(service: string, endpoint: string | undefined, call: (signal: AbortSignal) => Promise<T>, opts: DeadlineOptions = {}): Promise<T> {
+export async function withAwsDeadline<T>(
+  service: string,
+  endpoint: string | undefined,
+  call: (signal: AbortSignal) => Promise<T>,
+  opts: DeadlineOptions = {},
+): Promise<T> {
   const operation = opts.operation ?? 'call';
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), CALL_DEADLINE_MS);
@@ -35,8 +40,15 @@ export async function withAwsDeadline<T>(service: string, endpoint: string | und
     debug(`aws: ${service} ${operation} at ${where}: ${outcome} after ${Date.now() - started} ms`);
     if (ctl.signal.aborted) {
       const target = endpoint ? redactUrl(endpoint) : service;
-      if (opts.sentMayHave) throw new NetworkError(`no answer from ${target} within ${CALL_DEADLINE_MS / 1000} s after the request was sent; ${opts.sentMayHave.message}`, opts.sentMayHave.hint);
-      throw new NetworkError(`no answer from ${target} within ${CALL_DEADLINE_MS / 1000} s`, 'check your network or AWS_ENDPOINT_URL, then try again');
+      if (opts.sentMayHave)
+        throw new NetworkError(
+          `no answer from ${target} within ${CALL_DEADLINE_MS / 1000} s after the request was sent; ${opts.sentMayHave.message}`,
+          opts.sentMayHave.hint,
+        );
+      throw new NetworkError(
+        `no answer from ${target} within ${CALL_DEADLINE_MS / 1000} s`,
+        'check your network or AWS_ENDPOINT_URL, then try again',
+      );
     }
     throw err;
   } finally {

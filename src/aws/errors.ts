@@ -5,7 +5,16 @@ import { redactUrl } from './endpoints.js';
 const MAX_MESSAGE_CHARS = 200;
 
 /** AWS's codes for "too many requests, slow down": the request was not acted on, so it can be sent again. */
-const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'ThrottledException', 'RequestLimitExceeded', 'TooManyRequestsException', 'RequestThrottled', 'RequestThrottledException', 'SlowDown']);
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+]);
 
 /** Waits before each retry of a throttled call: about 0.3, 0.6, 1.2 s, with jitter (AWS's advice: back off, exponentially). */
 const THROTTLE_BACKOFF_MS = [300, 600, 1200];
@@ -45,12 +54,23 @@ export function awsMessageLine(text: string): string {
   return line.length > MAX_MESSAGE_CHARS ? `${line.slice(0, MAX_MESSAGE_CHARS - 3)}...` : line;
 }
 
-const CLOCK_HINT = "is this machine's clock right? Compare it with a time server (timedatectl, or sntp), then try again";
+const CLOCK_HINT =
+  "is this machine's clock right? Compare it with a time server (timedatectl, or sntp), then try again";
 
 // Certificate and TLS failures: the endpoint was reached but cannot be trusted (a proxy, a wrong URL).
 const TLS_CODE = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_|EPROTO$)/;
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+]);
 
 interface SdkError {
   name?: string;
@@ -69,11 +89,22 @@ export function mapAwsError(err: unknown, service: 'STS' | 'IAM', endpoint: stri
   const where = endpoint ? redactUrl(endpoint) : `${service} (default endpoint)`;
 
   const status = e.$metadata?.httpStatusCode;
-  if (NETWORK_CODES.has(e.code ?? '') || name === 'TimeoutError' || name === 'RequestTimeout' || /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|socket hang up|timed? ?out/i.test(message)) {
-    return new NetworkError(`could not reach ${where}: ${e.code || name || message || 'network error'}`, 'check your network or AWS_ENDPOINT_URL, then try again');
+  if (
+    NETWORK_CODES.has(e.code ?? '') ||
+    name === 'TimeoutError' ||
+    name === 'RequestTimeout' ||
+    /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|socket hang up|timed? ?out/i.test(message)
+  ) {
+    return new NetworkError(
+      `could not reach ${where}: ${e.code || name || message || 'network error'}`,
+      'check your network or AWS_ENDPOINT_URL, then try again',
+    );
   }
   if (TLS_CODE.test(e.code ?? '')) {
-    return new NetworkError(`could not talk to ${where} securely: ${e.code}`, 'check AWS_ENDPOINT_URL and any proxy; a private CA goes in NODE_EXTRA_CA_CERTS');
+    return new NetworkError(
+      `could not talk to ${where} securely: ${e.code}`,
+      'check AWS_ENDPOINT_URL and any proxy; a private CA goes in NODE_EXTRA_CA_CERTS',
+    );
   }
   // A 5xx, or an answer that is not AWS's XML (a proxy's or captive portal's
   // HTML page): the service was not really reached; trying later may work.
@@ -81,31 +112,65 @@ export function mapAwsError(err: unknown, service: 'STS' | 'IAM', endpoint: stri
   // after the HTTP status, "NotFound"), with the message "Unknown": no AWS
   // error XML came back.
   const notAws =
-    !name || name === 'Error' || name === 'SyntaxError' || name === 'Unknown' || message === 'Unknown' ||
+    !name ||
+    name === 'Error' ||
+    name === 'SyntaxError' ||
+    name === 'Unknown' ||
+    message === 'Unknown' ||
     /Deserialization error|char '.' is not expected|Unexpected end|not valid XML/i.test(message);
   if ((status !== undefined && status >= 500) || (notAws && status !== undefined)) {
-    return new NetworkError(`${where} answered HTTP ${status}${name && name !== 'Error' ? ` (${name})` : ''}, not an ${service} response`, 'AWS or a proxy in between is failing; try again later, or check AWS_ENDPOINT_URL');
+    return new NetworkError(
+      `${where} answered HTTP ${status}${name && name !== 'Error' ? ` (${name})` : ''}, not an ${service} response`,
+      'AWS or a proxy in between is failing; try again later, or check AWS_ENDPOINT_URL',
+    );
   }
   // The SDK could not read a timestamp in a 200: whatever answered is not STS.
   if (name === 'TypeError' && /RFC-?3339|date-?time|timestamp|Invalid date/i.test(message)) {
-    return new NetworkError(`${where} answered an expiry that is not a time: not an ${service} response`, 'check AWS_ENDPOINT_URL and any proxy in between, then try again');
+    return new NetworkError(
+      `${where} answered an expiry that is not a time: not an ${service} response`,
+      'check AWS_ENDPOINT_URL and any proxy in between, then try again',
+    );
   }
   // A request signed at a time AWS does not believe: this machine's clock, not the key.
-  if (name === 'RequestExpired' || name === 'RequestTimeTooSkewed' || (name === 'SignatureDoesNotMatch' && /Signature (expired|not yet current)/i.test(message)) || (name === 'InvalidSignatureException' && /Signature (expired|not yet current)/i.test(message))) {
-    return new NetworkError(`${service} refused the request as signed at the wrong time (${name}): this machine's clock is off`, CLOCK_HINT);
+  if (
+    name === 'RequestExpired' ||
+    name === 'RequestTimeTooSkewed' ||
+    (name === 'SignatureDoesNotMatch' && /Signature (expired|not yet current)/i.test(message)) ||
+    (name === 'InvalidSignatureException' && /Signature (expired|not yet current)/i.test(message))
+  ) {
+    return new NetworkError(
+      `${service} refused the request as signed at the wrong time (${name}): this machine's clock is off`,
+      CLOCK_HINT,
+    );
   }
   if (isThrottled(err)) {
     const attempts = (err as { mfaEnvAttempts?: number }).mfaEnvAttempts ?? 1;
-    return new NetworkError(`${service} is throttling requests (${name || e.Code}); gave up after ${attempts} ${attempts === 1 ? 'try' : 'tries'}`, 'too many calls to AWS from this account right now: wait a minute and try again');
+    return new NetworkError(
+      `${service} is throttling requests (${name || e.Code}); gave up after ${attempts} ${attempts === 1 ? 'try' : 'tries'}`,
+      'too many calls to AWS from this account right now: wait a minute and try again',
+    );
   }
   if (name === 'AccessDenied' && /invalid MFA one time pass code/i.test(message)) {
-    return new AwsRefusedError('AWS refused the MFA code: wrong or already used', 'wait for the next code and try again', name, true);
+    return new AwsRefusedError(
+      'AWS refused the MFA code: wrong or already used',
+      'wait for the next code and try again',
+      name,
+      true,
+    );
   }
   if (name === 'AccessDenied' && /unable to validate MFA code|serial/i.test(message)) {
-    return new AwsRefusedError('AWS could not validate the MFA code against this device', 'check mfa_serial in the profile (mfa-env setup can discover it)', name);
+    return new AwsRefusedError(
+      'AWS could not validate the MFA code against this device',
+      'check mfa_serial in the profile (mfa-env setup can discover it)',
+      name,
+    );
   }
   if (name === 'InvalidClientTokenId' || name === 'SignatureDoesNotMatch' || name === 'UnrecognizedClientException') {
-    return new AwsRefusedError(`AWS rejected the stored key (${name})`, 'the stored key is invalid or was rotated; run mfa-env setup', name);
+    return new AwsRefusedError(
+      `AWS rejected the stored key (${name})`,
+      'the stored key is invalid or was rotated; run mfa-env setup',
+      name,
+    );
   }
   if (name === 'ExpiredToken' || name === 'ExpiredTokenException') {
     return new AwsRefusedError(`AWS says the token has expired (${name})`, 'run mfa-env --refresh', name);
@@ -122,7 +187,10 @@ export function mapAwsError(err: unknown, service: 'STS' | 'IAM', endpoint: stri
  * AWS's wording ("is not authorized to perform: sts:AssumeRole", "the 1 hour
  * session limit for roles assumed by role chaining") never reaches a user raw.
  */
-export function mapAssumeRoleError(err: unknown, ctx: { roleArn: string; asker: string; durationSeconds: number }): MfaEnvError | undefined {
+export function mapAssumeRoleError(
+  err: unknown,
+  ctx: { roleArn: string; asker: string; durationSeconds: number },
+): MfaEnvError | undefined {
   if (err instanceof MfaEnvError) return err;
   const e = (err ?? {}) as SdkError;
   const name = e.name ?? '';

@@ -54,7 +54,8 @@ function withExtraCa(tls: Tls, pem: string): AgentTls {
     native.addCACert(pem);
     return { secureContext: context };
   }
-  const defaults = (tls as { getCACertificates?: (which: string) => string[] }).getCACertificates?.('default') ?? tls.rootCertificates;
+  const defaults =
+    (tls as { getCACertificates?: (which: string) => string[] }).getCACertificates?.('default') ?? tls.rootCertificates;
   return { ca: [...defaults, pem] };
 }
 
@@ -72,7 +73,9 @@ export function extraCaOption(): { httpsAgent: AgentTls } | undefined {
     try {
       pem = readFileSync(file, 'utf8');
     } catch (err) {
-      process.stderr.write(`${program}: warning: ignoring extra certs from '${file}' (NODE_EXTRA_CA_CERTS): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+      process.stderr.write(
+        `${program}: warning: ignoring extra certs from '${file}' (NODE_EXTRA_CA_CERTS): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
+      );
       deferred = undefined;
       return undefined;
     }

@@ -26,13 +26,29 @@ type Handled = Awaited<ReturnType<NodeHttpHandler['handle']>>;
 function tooLarge(bytes?: number): NetworkError {
   const what = bytes === undefined ? `more than ${MAX_RESPONSE_BYTES / 1024} KB` : `${Math.round(bytes / 1024)} KB`;
   // $metadata: the SDK then passes the error on as it is, without adding a line to its message.
-  return Object.assign(new NetworkError(`the answer was ${what}, far more than any AWS answer: not an AWS response`, 'check AWS_ENDPOINT_URL and any proxy in between, then try again'), {
-    $metadata: {},
-  });
+  return Object.assign(
+    new NetworkError(
+      `the answer was ${what}, far more than any AWS answer: not an AWS response`,
+      'check AWS_ENDPOINT_URL and any proxy in between, then try again',
+    ),
+    {
+      $metadata: {},
+    },
+  );
 }
 
 /** Codes of a connection that failed: with a proxy in the way, it is the proxy that could not be reached or refused the tunnel. */
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+]);
 
 /** A connection error through a proxy names the proxy (without its password), not only the endpoint. */
 function throughProxy(err: unknown, proxy: URL, request: Request): unknown {
@@ -41,7 +57,10 @@ function throughProxy(err: unknown, proxy: URL, request: Request): unknown {
   if (!CONNECTION_CODES.has(code) && name !== 'TimeoutError') return err;
   const variable = request.protocol.replace(/:$/, '').toLowerCase() === 'https' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
   return Object.assign(
-    new NetworkError(`could not reach ${request.hostname} through the proxy ${redactUrl(proxy.href)} (${variable}): ${code || name}`, `check ${variable} and NO_PROXY, then try again`),
+    new NetworkError(
+      `could not reach ${request.hostname} through the proxy ${redactUrl(proxy.href)} (${variable}): ${code || name}`,
+      `check ${variable} and NO_PROXY, then try again`,
+    ),
     { $metadata: {} },
   );
 }
@@ -76,7 +95,10 @@ function capped(handled: Handled): Handled {
  * mfa-env's timeouts, the deferred NODE_EXTRA_CA_CERTS (src/aws/extra-ca.ts)
  * and, per request, the proxy the environment names for its URL.
  */
-export function requestHandler(timeouts: { connectionTimeout: number; requestTimeout: number }, env: NodeJS.ProcessEnv = process.env) {
+export function requestHandler(
+  timeouts: { connectionTimeout: number; requestTimeout: number },
+  env: NodeJS.ProcessEnv = process.env,
+) {
   const handlers = new Map<string, NodeHttpHandler>();
   const handlerFor = (request: Request): NodeHttpHandler => {
     const proxy = proxyFor(request, env);
@@ -87,7 +109,8 @@ export function requestHandler(timeouts: { connectionTimeout: number; requestTim
       // The HTTPS agent's options only where HTTPS is spoken: making them parses every CA certificate.
       const tls = https ? extraCaOption()?.httpsAgent : undefined;
       const options: HandlerOptions = { ...timeouts, throwOnRequestTimeout: true };
-      if (proxy && https) options.httpsAgent = new HttpsProxyAgent(proxy, { ...tls, keepAlive: true }) as unknown as HttpsAgent;
+      if (proxy && https)
+        options.httpsAgent = new HttpsProxyAgent(proxy, { ...tls, keepAlive: true }) as unknown as HttpsAgent;
       else if (proxy) options.httpAgent = new HttpProxyAgent(proxy, { keepAlive: true }) as unknown as HttpAgent;
       else if (tls) options.httpsAgent = tls;
       handler = new NodeHttpHandler(options);

@@ -16,7 +16,11 @@ export function bypassesProxy(hostname: string, port: string, noProxy: string | 
   const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
   const hostPort = port ? `${host}:${port}` : host;
   return noProxy.split(',').some((raw) => {
-    const name = raw.trim().replace(/^\.+/, '').toLowerCase().replace(/^\[(.*)\](:\d+)?$/, '$1$2');
+    const name = raw
+      .trim()
+      .replace(/^\.+/, '')
+      .toLowerCase()
+      .replace(/^\[(.*)\](:\d+)?$/, '$1$2');
     if (!name) return false;
     return host === name || hostPort === name || host.endsWith(`.${name}`) || hostPort.endsWith(`.${name}`);
   });
@@ -28,7 +32,10 @@ export function bypassesProxy(hostname: string, port: string, noProxy: string | 
  * first), unless NO_PROXY (no_proxy first) names the host. A proxy without
  * a scheme is http://.
  */
-export function proxyFor(target: { protocol: string; hostname: string; port?: number | string }, env: NodeJS.ProcessEnv = process.env): URL | undefined {
+export function proxyFor(
+  target: { protocol: string; hostname: string; port?: number | string },
+  env: NodeJS.ProcessEnv = process.env,
+): URL | undefined {
   const https = target.protocol.replace(/:$/, '').toLowerCase() === 'https';
   const raw = (https ? env.https_proxy || env.HTTPS_PROXY : env.http_proxy || env.HTTP_PROXY)?.trim();
   if (!raw) return undefined;
@@ -37,6 +44,9 @@ export function proxyFor(target: { protocol: string; hostname: string; port?: nu
   try {
     return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
   } catch {
-    throw new NetworkError(`${https ? 'HTTPS_PROXY' : 'HTTP_PROXY'} is not a URL: ${redactUrl(raw)}`, 'set it to http://HOST:PORT (or unset it)');
+    throw new NetworkError(
+      `${https ? 'HTTPS_PROXY' : 'HTTP_PROXY'} is not a URL: ${redactUrl(raw)}`,
+      'set it to http://HOST:PORT (or unset it)',
+    );
   }
 }

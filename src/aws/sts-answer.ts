@@ -25,7 +25,10 @@ const clockHint = "is this machine's clock right? Compare it with a time server 
 
 /** `where` (e.g. "STS at https://…") answered something that is not credentials. */
 function notSts(where: string, what: string): NetworkError {
-  return new NetworkError(`${where} answered ${what}: not an STS response`, 'check AWS_ENDPOINT_URL and any proxy in between, then try again');
+  return new NetworkError(
+    `${where} answered ${what}: not an STS response`,
+    'check AWS_ENDPOINT_URL and any proxy in between, then try again',
+  );
 }
 
 /**
@@ -40,16 +43,23 @@ export function checkStsCredentials(c: StsCredentials | undefined, where: string
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || c.Expiration === undefined) return missing(where);
   for (const [field, max] of Object.entries(MAX_FIELD_CHARS)) {
     const value = c[(field[0]!.toUpperCase() + field.slice(1)) as 'AccessKeyId'] as string;
-    if (typeof value !== 'string' || value.length > max) throw notSts(where, `a ${field} of ${String(value?.length)} characters`);
+    if (typeof value !== 'string' || value.length > max)
+      throw notSts(where, `a ${field} of ${String(value?.length)} characters`);
   }
   const expiration = c.Expiration instanceof Date ? c.Expiration : new Date(c.Expiration);
   if (Number.isNaN(expiration.getTime())) throw notSts(where, 'an expiry that is not a time');
   const stamp = expiration.toISOString().replace(/\.000Z$/, 'Z');
   if (expiration.getTime() <= now) {
-    throw new NetworkError(`${where} issued credentials that expired at ${stamp}, before this machine's time ${new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')}`, clockHint);
+    throw new NetworkError(
+      `${where} issued credentials that expired at ${stamp}, before this machine's time ${new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
+      clockHint,
+    );
   }
   if (expiration.getTime() > now + MAX_SESSION_MS) {
-    throw new NetworkError(`${where} issued credentials that expire at ${stamp}, more than 36 h after this machine's time`, clockHint);
+    throw new NetworkError(
+      `${where} issued credentials that expire at ${stamp}, more than 36 h after this machine's time`,
+      clockHint,
+    );
   }
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration };
 }

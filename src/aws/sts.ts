@@ -1,6 +1,12 @@
 // The only module that loads @aws-sdk/client-sts. Import it dynamically, on
 // the path that calls AWS: the cached path must not pay for the SDK.
-import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, type AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  GetCallerIdentityCommand,
+  GetSessionTokenCommand,
+  STSClient,
+  type AssumeRoleCommandOutput,
+} from '@aws-sdk/client-sts';
 import type { LongTermKey, Session } from '../session/types.js';
 import { clientConfig } from './client-config.js';
 import { redactUrl, stsEndpoint } from './endpoints.js';
@@ -27,13 +33,29 @@ export async function getSessionToken(input: GetSessionTokenInput): Promise<Sess
     const out = await withAwsDeadline(
       'STS',
       endpoint,
-      (abortSignal) => retryThrottled(abortSignal, () => client.send(new GetSessionTokenCommand({ SerialNumber: input.mfaSerial, TokenCode: input.code, DurationSeconds: input.durationSeconds }), { abortSignal })),
-      { operation: 'GetSessionToken', sentMayHave: { message: 'AWS may have used the MFA code', hint: 'wait for the next code, then try again' } },
+      (abortSignal) =>
+        retryThrottled(abortSignal, () =>
+          client.send(
+            new GetSessionTokenCommand({
+              SerialNumber: input.mfaSerial,
+              TokenCode: input.code,
+              DurationSeconds: input.durationSeconds,
+            }),
+            { abortSignal },
+          ),
+        ),
+      {
+        operation: 'GetSessionToken',
+        sentMayHave: { message: 'AWS may have used the MFA code', hint: 'wait for the next code, then try again' },
+      },
     );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
       // A 200 that is not STS's XML (a captive portal's page parses to nothing): not an STS answer.
-      throw Object.assign(new Error('GetSessionToken answered without credentials'), { name: '', $metadata: out.$metadata });
+      throw Object.assign(new Error('GetSessionToken answered without credentials'), {
+        name: '',
+        $metadata: out.$metadata,
+      });
     }
     return checkStsCredentials(c, endpoint ? `STS at ${redactUrl(endpoint)}` : 'STS');
   } catch (err) {
@@ -50,11 +72,22 @@ export interface CallerIdentity {
 }
 
 /** Who a set of credentials belongs to (demo, doctor). */
-export async function getCallerIdentity(creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region: string | undefined): Promise<CallerIdentity> {
+export async function getCallerIdentity(
+  creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  region: string | undefined,
+): Promise<CallerIdentity> {
   const endpoint = stsEndpoint();
-  const client = new STSClient({ ...clientConfig({ accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey }, region, endpoint), credentials: creds });
+  const client = new STSClient({
+    ...clientConfig({ accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey }, region, endpoint),
+    credentials: creds,
+  });
   try {
-    const out = await withAwsDeadline('STS', endpoint, (abortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal }), { operation: 'GetCallerIdentity' });
+    const out = await withAwsDeadline(
+      'STS',
+      endpoint,
+      (abortSignal) => client.send(new GetCallerIdentityCommand({}), { abortSignal }),
+      { operation: 'GetCallerIdentity' },
+    );
     return { arn: out.Arn ?? '', account: out.Account ?? '', userId: out.UserId ?? '' };
   } catch (err) {
     throw mapAwsError(err, 'STS', endpoint ?? '');
@@ -82,7 +115,12 @@ export async function assumeRole(input: AssumeRoleInput): Promise<Session> {
   // One attempt when a code goes with it, for the reason getSessionToken gives.
   const c = input.credentials;
   const client = new STSClient({
-    ...clientConfig({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }, input.region, endpoint, input.mfa ? 1 : undefined),
+    ...clientConfig(
+      { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey },
+      input.region,
+      endpoint,
+      input.mfa ? 1 : undefined,
+    ),
     credentials: c,
   });
   try {
@@ -98,20 +136,38 @@ export async function assumeRole(input: AssumeRoleInput): Promise<Session> {
         { abortSignal },
       );
     // A code goes once (see getSessionToken); without one, Throttling is retried.
-    const out = await withAwsDeadline('STS', endpoint, (abortSignal) => (input.mfa ? send(abortSignal) : retryThrottled(abortSignal, () => send(abortSignal))), {
-      operation: 'AssumeRole',
-      ...(input.mfa ? { sentMayHave: { message: 'AWS may have used the MFA code', hint: 'wait for the next code, then try again' } } : {}),
-    });
+    const out = await withAwsDeadline(
+      'STS',
+      endpoint,
+      (abortSignal) => (input.mfa ? send(abortSignal) : retryThrottled(abortSignal, () => send(abortSignal))),
+      {
+        operation: 'AssumeRole',
+        ...(input.mfa
+          ? {
+              sentMayHave: {
+                message: 'AWS may have used the MFA code',
+                hint: 'wait for the next code, then try again',
+              },
+            }
+          : {}),
+      },
+    );
     return assumeRoleCredentials(out, endpoint);
   } catch (err) {
-    throw mapAssumeRoleError(err, { roleArn: input.roleArn, asker: input.asker, durationSeconds: input.durationSeconds }) ?? mapAwsError(err, 'STS', endpoint ?? '');
+    throw (
+      mapAssumeRoleError(err, { roleArn: input.roleArn, asker: input.asker, durationSeconds: input.durationSeconds }) ??
+      mapAwsError(err, 'STS', endpoint ?? '')
+    );
   } finally {
     client.destroy();
   }
 }
 
 /** AssumeRole's answer → the credentials: the one place it is read (a sanity check plugs in here). */
-export function assumeRoleCredentials(out: Pick<AssumeRoleCommandOutput, 'Credentials' | '$metadata'>, endpoint?: string): Session {
+export function assumeRoleCredentials(
+  out: Pick<AssumeRoleCommandOutput, 'Credentials' | '$metadata'>,
+  endpoint?: string,
+): Session {
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
     throw Object.assign(new Error('AssumeRole answered without credentials'), { name: '', $metadata: out.$metadata });

@@ -20,7 +20,8 @@ const RUN: Record<Parsed['command'], (args: Args) => Promise<number | undefined>
   unset: async (a) => (await import('../commands/logout.js')).unsetCommand(as(a)),
   remove: async (a) => (await import('../commands/remove.js')).removeCommand(as(a)),
   rotate: async (a) => (await import('../commands/rotate.js')).rotateCommand(as(a)),
-  'credential-process': async (a) => (await import('../commands/export.js')).exportCommand({ ...as<ExportArgs>(a), format: 'credential-process' }),
+  'credential-process': async (a) =>
+    (await import('../commands/export.js')).exportCommand({ ...as<ExportArgs>(a), format: 'credential-process' }),
   init: async (a) => (await import('../commands/init.js')).initCommand(as<{ shell: Dialect }>(a)),
   doctor: async (a) => (await import('../commands/doctor.js')).doctorCommand(as(a)),
   demo: async () => (await import('../commands/demo.js')).demoCommand(),

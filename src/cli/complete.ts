@@ -13,8 +13,11 @@ export interface Candidate {
   describe?: string;
 }
 
-const COMMAND_TABLES = Object.entries(COMMANDS as Record<string, CommandSpec>).map(([name, c]) => [name, optionsOf(c)] as const);
-const lookupAny = (name: string): OptionSpec | undefined => COMMAND_TABLES.find(([, t]) => Object.hasOwn(t, name))?.[1][name];
+const COMMAND_TABLES = Object.entries(COMMANDS as Record<string, CommandSpec>).map(
+  ([name, c]) => [name, optionsOf(c)] as const,
+);
+const lookupAny = (name: string): OptionSpec | undefined =>
+  COMMAND_TABLES.find(([, t]) => Object.hasOwn(t, name))?.[1][name];
 
 function flagCandidates(table: OptionTable): Candidate[] {
   return Object.entries(table).flatMap(([name, o]) => {
@@ -26,12 +29,17 @@ function flagCandidates(table: OptionTable): Candidate[] {
 
 async function valueCandidates(o: OptionSpec): Promise<Candidate[]> {
   if (o.choices) return o.choices.map((word) => ({ word }));
-  if (o.complete === 'profile') return (await profileNames().catch(() => [])).map((word) => ({ word, describe: 'profile' }));
+  if (o.complete === 'profile')
+    return (await profileNames().catch(() => [])).map((word) => ({ word, describe: 'profile' }));
   return [];
 }
 
 /** The option a word names (`-p`, `--profile`), in `lookup`'s table; undefined for anything else. */
-function optionOf(word: string, lookup: (name: string) => OptionSpec | undefined, table?: OptionTable): OptionSpec | undefined {
+function optionOf(
+  word: string,
+  lookup: (name: string) => OptionSpec | undefined,
+  table?: OptionTable,
+): OptionSpec | undefined {
   if (word.startsWith('--')) return word.includes('=') ? undefined : lookup(word.slice(2));
   if (word.length !== 2 || !word.startsWith('-')) return undefined;
   const tables = table ? [table] : COMMAND_TABLES.map(([, t]) => t);
@@ -46,7 +54,8 @@ export async function completions(prog: 'mfa-env' | 'mfa-exec', words: readonly 
   const current = words.at(-1) ?? '';
   const before = words.slice(0, -1);
   const execTable = optionsOf(EXEC);
-  const lookup = prog === 'mfa-exec' ? (n: string) => (Object.hasOwn(execTable, n) ? execTable[n] : undefined) : lookupAny;
+  const lookup =
+    prog === 'mfa-exec' ? (n: string) => (Object.hasOwn(execTable, n) ? execTable[n] : undefined) : lookupAny;
   const positionals: string[] = [];
   let expecting: OptionSpec | undefined;
   for (const word of before) {
@@ -65,14 +74,19 @@ export async function completions(prog: 'mfa-env' | 'mfa-exec', words: readonly 
   }
 
   let found: Candidate[];
-  const command = positionals[0] !== undefined && Object.hasOwn(COMMANDS, positionals[0]) ? (COMMANDS as Record<string, CommandSpec>)[positionals[0]] : undefined;
+  const command =
+    positionals[0] !== undefined && Object.hasOwn(COMMANDS, positionals[0])
+      ? (COMMANDS as Record<string, CommandSpec>)[positionals[0]]
+      : undefined;
   const table = prog === 'mfa-exec' ? execTable : optionsOf(command ?? COMMANDS.export);
   const eq = current.indexOf('=');
   if (expecting) {
     found = await valueCandidates(expecting);
   } else if (current.startsWith('--') && eq !== -1) {
     const o = Object.hasOwn(table, current.slice(2, eq)) ? table[current.slice(2, eq)] : undefined;
-    found = o?.value ? (await valueCandidates(o)).map((c) => ({ ...c, word: `${current.slice(0, eq + 1)}${c.word}` })) : [];
+    found = o?.value
+      ? (await valueCandidates(o)).map((c) => ({ ...c, word: `${current.slice(0, eq + 1)}${c.word}` }))
+      : [];
   } else if (current.startsWith('-')) {
     found = flagCandidates(table);
   } else if (prog === 'mfa-exec') {
@@ -87,7 +101,11 @@ export async function completions(prog: 'mfa-env' | 'mfa-exec', words: readonly 
 }
 
 /** The answer to the shell: one word per line, or `word:description` for zsh. */
-export async function answerCompletion(prog: 'mfa-env' | 'mfa-exec', words: readonly string[], describe: boolean): Promise<number> {
+export async function answerCompletion(
+  prog: 'mfa-env' | 'mfa-exec',
+  words: readonly string[],
+  describe: boolean,
+): Promise<number> {
   const found = await completions(prog, words);
   const seen = new Set<string>();
   const lines = found.flatMap((c) => {

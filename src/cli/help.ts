@@ -1,4 +1,12 @@
-import { COMMANDS, EXEC, optionsOf, type CommandName, type CommandSpec, type OptionSpec, type OptionTable } from './options.js';
+import {
+  COMMANDS,
+  EXEC,
+  optionsOf,
+  type CommandName,
+  type CommandSpec,
+  type OptionSpec,
+  type OptionTable,
+} from './options.js';
 
 // --help, laid out like gh's (USAGE, COMMANDS, FLAGS, EXAMPLES) and rendered
 // from the option tables, so it cannot list a flag the parser does not take
@@ -39,7 +47,9 @@ function columns(rows: [string, string][]): string[] {
 }
 
 function flagRows(table: OptionTable): [string, string][] {
-  return Object.entries(table).flatMap(([name, o]): [string, string][] => (o.hidden ? [] : [[flagLabel(name, o), o.describe]]));
+  return Object.entries(table).flatMap(([name, o]): [string, string][] =>
+    o.hidden ? [] : [[flagLabel(name, o), o.describe]],
+  );
 }
 
 export function mfaEnvHelp(): string {
@@ -101,5 +111,14 @@ MFA_ENV_EXEC_SHELL=<profile>; mfa-exec refuses to start a second shell for the
 same profile inside it unless --force.`;
 
 export function execHelp(): string {
-  return ['USAGE', '  mfa-exec [options] -- COMMAND [ARGS...]', '', EXEC_DETAILS, '', 'FLAGS', ...columns(flagRows(optionsOf(EXEC))), ''].join('\n');
+  return [
+    'USAGE',
+    '  mfa-exec [options] -- COMMAND [ARGS...]',
+    '',
+    EXEC_DETAILS,
+    '',
+    'FLAGS',
+    ...columns(flagRows(optionsOf(EXEC))),
+    '',
+  ].join('\n');
 }

@@ -14,7 +14,8 @@ restoreExtraCaCerts('mfa-env'); // first: see src/aws/extra-ca.ts
 const argv = process.argv.slice(2);
 void run('mfa-env', async () => {
   // Shell completion (shell/*: mfa-env --get-yargs-completions mfa-env WORDS...).
-  if (argv[0] === '--get-yargs-completions') return answerCompletion('mfa-env', argv.slice(2), process.env.MFA_ENV_COMPLETE_DESCRIPTIONS === '1');
+  if (argv[0] === '--get-yargs-completions')
+    return answerCompletion('mfa-env', argv.slice(2), process.env.MFA_ENV_COMPLETE_DESCRIPTIONS === '1');
   const parsed = parseMfaEnv(argv);
   if (parsed.debug) enableDebug();
   if (parsed.command === 'export' && !parsed.meta) return exportCommand(parsed.args);

@@ -15,7 +15,8 @@ const callerEnv: NodeJS.ProcessEnv = { ...process.env };
 // run() settles everything itself, ending with process.exit.
 void run('mfa-exec', async () => {
   // Shell completion (shell/*: mfa-exec --get-yargs-completions mfa-exec WORDS...): the options, before `--`.
-  if (process.argv[2] === '--get-yargs-completions') return answerCompletion('mfa-exec', process.argv.slice(4), process.env.MFA_ENV_COMPLETE_DESCRIPTIONS === '1');
+  if (process.argv[2] === '--get-yargs-completions')
+    return answerCompletion('mfa-exec', process.argv.slice(4), process.env.MFA_ENV_COMPLETE_DESCRIPTIONS === '1');
   const { args, command, meta, debug } = parseExec(process.argv.slice(2));
   if (debug) enableDebug();
   if (meta) return (await import('./exec-help.js')).showExecHelp(meta);

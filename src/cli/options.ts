@@ -56,7 +56,12 @@ export const commonOptions = {
 } as const satisfies OptionTable;
 
 export const profileOption = {
-  profile: { alias: 'p', value: 'NAME', complete: 'profile', describe: 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)' },
+  profile: {
+    alias: 'p',
+    value: 'NAME',
+    complete: 'profile',
+    describe: 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)',
+  },
 } as const satisfies OptionTable;
 
 export const shellOption = {
@@ -75,10 +80,17 @@ export const exportOptions = {
   ...sessionOptions,
   ...shellOption,
   format: { alias: 'f', value: 'FORMAT', choices: FORMATS, describe: 'shell, json or credential-process' },
-  'write-profile': { value: 'NAME', complete: 'profile', describe: 'also write the session into [NAME] of credentials' },
+  'write-profile': {
+    value: 'NAME',
+    complete: 'profile',
+    describe: 'also write the session into [NAME] of credentials',
+  },
   force: { describe: 'with --write-profile: replace a long-term key there' },
   // The prompt hook's (shell/*), not a person's: accepted, not offered.
-  follow: { hidden: true, describe: 'print the cached session only if newer than this shell’s ($MFA_ENV_EXPIRES); never mints or asks' },
+  follow: {
+    hidden: true,
+    describe: 'print the cached session only if newer than this shell’s ($MFA_ENV_EXPIRES); never mints or asks',
+  },
 } as const satisfies OptionTable;
 
 export const execOptions = {
@@ -109,7 +121,11 @@ export const COMMANDS = {
       'credential-process': { value: 'NAME', describe: 'also write [profile NAME] using credential_process' },
       force: { describe: 'with --credential-process: replace [profile NAME]' },
       'role-arn': { value: 'ARN', describe: 'make --profile a role profile: the role to assume' },
-      'source-profile': { value: 'NAME', complete: 'profile', describe: 'with --role-arn: the profile whose MFA session assumes it' },
+      'source-profile': {
+        value: 'NAME',
+        complete: 'profile',
+        describe: 'with --role-arn: the profile whose MFA session assumes it',
+      },
       'external-id': { value: 'ID', describe: 'with --role-arn: the external id its trust policy asks for' },
       duration: { value: 'TIME', describe: 'with --role-arn: its duration_seconds (default 1h)' },
     },
@@ -135,7 +151,8 @@ export const COMMANDS = {
   },
   rotate: {
     summary: 'replace the long-term key with a new one (IAM)',
-    details: 'CreateAccessKey signed with an MFA session, the new key stored and checked,\nthen DeleteAccessKey of the old one. See docs/keys.md.',
+    details:
+      'CreateAccessKey signed with an MFA session, the new key stored and checked,\nthen DeleteAccessKey of the old one. See docs/keys.md.',
     options: {
       ...profileOption,
       code: { ...sessionOptions.code, describe: 'MFA code, when no cached session can sign the IAM calls' },

@@ -1,6 +1,14 @@
 import { UsageError } from '../errors.js';
 import { nearest } from '../nearest.js';
-import { COMMANDS, EXEC, optionsOf, type CommandName, type CommandSpec, type OptionSpec, type OptionTable } from './options.js';
+import {
+  COMMANDS,
+  EXEC,
+  optionsOf,
+  type CommandName,
+  type CommandSpec,
+  type OptionSpec,
+  type OptionTable,
+} from './options.js';
 
 // The one command-line reader of both binaries, driven by the tables in
 // src/cli/options.ts. The spellings are the usual ones: --name VALUE,
@@ -55,7 +63,9 @@ function lookupIn(table: OptionTable): Lookup {
 }
 
 function aliasesOf(tables: readonly OptionTable[]): Map<string, string> {
-  return new Map(tables.flatMap((t) => Object.entries(t).flatMap(([name, o]) => (o.alias ? [[o.alias, name] as const] : []))));
+  return new Map(
+    tables.flatMap((t) => Object.entries(t).flatMap(([name, o]) => (o.alias ? [[o.alias, name] as const] : []))),
+  );
 }
 
 /**
@@ -63,7 +73,13 @@ function aliasesOf(tables: readonly OptionTable[]): Map<string, string> {
  * next word as its value is decided by `lookup`; returns the token and how
  * many words it used.
  */
-function readOption(argv: readonly string[], i: number, lookup: Lookup, aliases: Map<string, string>, hint: string): [Token, number] {
+function readOption(
+  argv: readonly string[],
+  i: number,
+  lookup: Lookup,
+  aliases: Map<string, string>,
+  hint: string,
+): [Token, number] {
   const arg = argv[i]!;
   let name: string;
   let value: string | undefined;
@@ -85,7 +101,8 @@ function readOption(argv: readonly string[], i: number, lookup: Lookup, aliases:
   let used = 1;
   if (spec?.value && value === undefined) {
     const next = argv[i + 1];
-    if (next === undefined || (next.startsWith('-') && next !== '-')) throw new UsageError(`--${name} needs a value`, hint);
+    if (next === undefined || (next.startsWith('-') && next !== '-'))
+      throw new UsageError(`--${name} needs a value`, hint);
     value = next;
     used = 2;
   }
@@ -107,8 +124,10 @@ function apply(token: Token, table: OptionTable, args: Args, hint: string): 'hel
   if (!spec) throw unknownOption(token, table, hint);
   const flag = `--${token.name}`;
   if (!spec.value) {
-    if (token.value !== undefined) throw new UsageError(`${token.raw.startsWith('--') ? token.raw : flag} takes no value`, hint);
-    if (token.name === 'help' || token.name === 'version' || token.name === 'debug') return token.negated ? undefined : token.name;
+    if (token.value !== undefined)
+      throw new UsageError(`${token.raw.startsWith('--') ? token.raw : flag} takes no value`, hint);
+    if (token.name === 'help' || token.name === 'version' || token.name === 'debug')
+      return token.negated ? undefined : token.name;
     args[camel(token.name)] = !token.negated;
     return undefined;
   }
@@ -166,10 +185,17 @@ export function parseMfaEnv(argv: readonly string[]): Parsed {
   if (named) {
     const first = words[0]!;
     if (!Object.hasOwn(COMMANDS, first)) {
-      if (first === 'completion') throw new UsageError('unknown command completion', 'completion comes with the shell integration: mfa-env init bash|zsh|fish|powershell');
+      if (first === 'completion')
+        throw new UsageError(
+          'unknown command completion',
+          'completion comes with the shell integration: mfa-env init bash|zsh|fish|powershell',
+        );
       const guess = first.length < 20 ? nearest(first, Object.keys(COMMANDS)) : undefined;
       const what = shownWord(first);
-      throw new UsageError(`unknown command ${first.length < 20 ? first.replace(/[^\w.+@-]/g, '?') : what}${guess ? `; did you mean ${guess}?` : ''}`, 'see mfa-env --help');
+      throw new UsageError(
+        `unknown command ${first.length < 20 ? first.replace(/[^\w.+@-]/g, '?') : what}${guess ? `; did you mean ${guess}?` : ''}`,
+        'see mfa-env --help',
+      );
     }
     command = first as CommandName;
     words.shift();
@@ -186,16 +212,19 @@ export function parseMfaEnv(argv: readonly string[]): Parsed {
   for (const [n, p] of positionals.entries()) {
     const word = words[n];
     if (word === undefined) throw new UsageError(`${command} needs a ${p.name}: one of ${p.choices.join(', ')}`, hint);
-    if (!p.choices.includes(word)) throw new UsageError(`unknown ${p.name} ${shownWord(word)}; one of ${p.choices.join(', ')}`, hint);
+    if (!p.choices.includes(word))
+      throw new UsageError(`unknown ${p.name} ${shownWord(word)}; one of ${p.choices.join(', ')}`, hint);
     args[p.name] = word;
   }
   const extra = words[positionals.length] ?? afterDashes[0];
   if (extra !== undefined) throw new UsageError(`unexpected argument after ${command}: ${shownWord(extra)}`, hint);
   for (const [name, o] of Object.entries(spec.options)) {
-    if (o.required && args[camel(name)] === undefined) throw new UsageError(`${command} needs --${name}${o.value ? ` ${o.value}` : ''}`, hint);
+    if (o.required && args[camel(name)] === undefined)
+      throw new UsageError(`${command} needs --${name}${o.value ? ` ${o.value}` : ''}`, hint);
   }
   for (const [a, b] of spec.conflicts ?? []) {
-    if (args[camel(a)] !== undefined && args[camel(b)] !== undefined) throw new UsageError(`--${a} and --${b} cannot be used together`, hint);
+    if (args[camel(a)] !== undefined && args[camel(b)] !== undefined)
+      throw new UsageError(`--${a} and --${b} cannot be used together`, hint);
   }
   return result;
 }

@@ -9,7 +9,10 @@ const MAX_LINE_CHARS = 400;
  * some terminals): error text must never paint the terminal.
  */
 export function oneLine(text: string): string {
-  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const line = text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS - 3)}...` : line;
 }
 
@@ -37,7 +40,7 @@ export function reportError(prog: string, err: unknown): number {
  */
 function outputLost(prog: string, err: NodeJS.ErrnoException): number {
   if (err.code !== 'EPIPE') {
-    const why = err.code === 'ENOSPC' ? 'no space left on device' : err.code ?? oneLine(err.message);
+    const why = err.code === 'ENOSPC' ? 'no space left on device' : (err.code ?? oneLine(err.message));
     process.stderr.write(`${prog}: could not write the output to stdout: ${why}\n`);
   }
   return ExitCode.unexpected;

@@ -19,7 +19,11 @@ export interface CredentialProcessTarget {
 }
 
 /** Checked before setup stores anything: a refusal changes nothing. */
-export function checkCredentialProcessProfile(name: string, sourceProfile: string, force: boolean): CredentialProcessTarget {
+export function checkCredentialProcessProfile(
+  name: string,
+  sourceProfile: string,
+  force: boolean,
+): CredentialProcessTarget {
   checkProfileName(name);
   if (name === sourceProfile) {
     throw new UsageError(
@@ -36,7 +40,10 @@ export function checkCredentialProcessProfile(name: string, sourceProfile: strin
  * Writes `[profile NAME]`. `region`: an explicit --region always; otherwise
  * the source profile's, only into a section this creates or replaces.
  */
-export async function writeCredentialProcessProfile(target: CredentialProcessTarget, region: { explicit?: string; inherited?: string }): Promise<void> {
+export async function writeCredentialProcessProfile(
+  target: CredentialProcessTarget,
+  region: { explicit?: string; inherited?: string },
+): Promise<void> {
   const path = pathOf('config');
   let plan = 'create' as CredentialProcessPlan; // set inside the locked update
   await updateAwsFile(path, (text) => {
@@ -45,9 +52,13 @@ export async function writeCredentialProcessProfile(target: CredentialProcessTar
     return withCredentialProcessProfile(text, target.name, target.line, r, plan);
   });
   const section = sectionFor(target.name, 'config');
-  const what = { create: 'written with', unchanged: 'already has', update: 'updated to', replace: 'replaced; now has' }[plan];
+  const what = { create: 'written with', unchanged: 'already has', update: 'updated to', replace: 'replaced; now has' }[
+    plan
+  ];
   const r = region.explicit ?? (plan === 'create' || plan === 'replace' ? region.inherited : undefined);
-  process.stderr.write(`mfa-env: [${section}] in ${path} ${what}: credential_process = ${target.line}${r ? `, region = ${r}` : ''}\n`);
+  process.stderr.write(
+    `mfa-env: [${section}] in ${path} ${what}: credential_process = ${target.line}${r ? `, region = ${r}` : ''}\n`,
+  );
   process.stderr.write(
     `mfa-env: use it with --profile ${target.name} or AWS_PROFILE=${target.name}; it asks for an MFA code on the terminal when the cached session runs out\n`,
   );

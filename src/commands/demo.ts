@@ -58,7 +58,15 @@ export async function demoCommand(): Promise<number> {
       AWS_REGION: 'us-east-1',
     });
     // The emulator is on this machine's loopback: a proxy from the environment is not the way to it.
-    for (const name of ['AWS_PROFILE', 'AWS_ENDPOINT_URL_STS', 'AWS_ENDPOINT_URL_IAM', 'AWS_DEFAULT_REGION', 'http_proxy', 'HTTP_PROXY']) delete process.env[name];
+    for (const name of [
+      'AWS_PROFILE',
+      'AWS_ENDPOINT_URL_STS',
+      'AWS_ENDPOINT_URL_IAM',
+      'AWS_DEFAULT_REGION',
+      'http_proxy',
+      'HTTP_PROXY',
+    ])
+      delete process.env[name];
 
     say(`mfa-env demo: a local STS/IAM emulator listens on ${emulator.url}; no AWS account is involved.`);
     say(`Everything lives in ${dir} and is deleted at the end.`);
@@ -68,10 +76,14 @@ export async function demoCommand(): Promise<number> {
     const key = { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey };
     const store = openStore();
     await saveLongTermKey(store, PROFILE, key);
-    say(`   stored the demo user's long-term key ${maskKeyId(key.accessKeyId)} in an encrypted store (AES-256-GCM, scrypt)`);
+    say(
+      `   stored the demo user's long-term key ${maskKeyId(key.accessKeyId)} in an encrypted store (AES-256-GCM, scrypt)`,
+    );
     const { listMfaDevices } = await import('../aws/iam.js');
     const [device] = await listMfaDevices(key, 'us-east-1');
-    await updateAwsFile(process.env.AWS_CONFIG_FILE!, (t) => editSection(t, sectionFor(PROFILE, 'config'), { mfa_serial: device!.serialNumber, region: 'us-east-1' }));
+    await updateAwsFile(process.env.AWS_CONFIG_FILE!, (t) =>
+      editSection(t, sectionFor(PROFILE, 'config'), { mfa_serial: device!.serialNumber, region: 'us-east-1' }),
+    );
     say(`   discovered the MFA device with IAM ListMFADevices: ${device!.serialNumber}`);
     say(`   wrote mfa_serial and region to [profile ${PROFILE}] of the AWS config file`);
     say();
@@ -81,12 +93,15 @@ export async function demoCommand(): Promise<number> {
     say(`   the demo authenticator shows ${code}; mfa-env sends it with GetSessionToken`);
     const first = await sessionFromArgs({ profile: PROFILE, code });
     say(`   STS issued a session until ${first.session.expiration.toISOString()}; your shell would run:`);
-    for (const [name, value] of sessionEnvironment(first.session, PROFILE, first.region)) say(show(dialects[shell], name, value));
+    for (const [name, value] of sessionEnvironment(first.session, PROFILE, first.region))
+      say(show(dialects[shell], name, value));
     say();
 
     say(`3. ${evalLine(shell, ` -p ${PROFILE}`)} again, in another shell`);
     const second = await sessionFromArgs({ profile: PROFILE });
-    say(`   ${second.source === 'cache' ? 'reused the cached session: no code asked' : 'minted again (unexpected)'}; STS GetSessionToken calls so far: ${emulator.count('GetSessionToken', 'ok')}`);
+    say(
+      `   ${second.source === 'cache' ? 'reused the cached session: no code asked' : 'minted again (unexpected)'}; STS GetSessionToken calls so far: ${emulator.count('GetSessionToken', 'ok')}`,
+    );
     say();
 
     say('4. aws sts get-caller-identity, with the session');
@@ -94,7 +109,9 @@ export async function demoCommand(): Promise<number> {
     const id = await getCallerIdentity(second.session, 'us-east-1');
     say(`   ${id.arn}`);
     say();
-    say(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. For your own account: mfa-env setup, then ${evalLine(shell, '')} (or mfa).`);
+    say(
+      `Done in ${((Date.now() - started) / 1000).toFixed(1)} s. For your own account: mfa-env setup, then ${evalLine(shell, '')} (or mfa).`,
+    );
     return 0;
   } finally {
     await emulator.close();

@@ -39,7 +39,12 @@ const message = (err: unknown) => (err instanceof MfaEnvError ? err.message : St
 function checkNode(): Check {
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
   const ok = major > 20 || (major === 20 && minor >= 19);
-  return { name: 'node', ok, detail: `Node.js ${process.versions.node}`, fix: ok ? undefined : 'install Node.js 20.19 or later' };
+  return {
+    name: 'node',
+    ok,
+    detail: `Node.js ${process.versions.node}`,
+    fix: ok ? undefined : 'install Node.js 20.19 or later',
+  };
 }
 
 async function checkStore(): Promise<{ check: Check; store?: SecretStore }> {
@@ -49,7 +54,14 @@ async function checkStore(): Promise<{ check: Check; store?: SecretStore }> {
     return { check: { name: 'secret store', ok: true, detail: `${store.backend}: ${store.location} answers` }, store };
   } catch (err) {
     const hint = err instanceof MfaEnvError ? err.hint : undefined;
-    return { check: { name: 'secret store', ok: false, detail: message(err), fix: hint ?? 'set MFA_ENV_STORE=file on a machine without a keychain' } };
+    return {
+      check: {
+        name: 'secret store',
+        ok: false,
+        detail: message(err),
+        fix: hint ?? 'set MFA_ENV_STORE=file on a machine without a keychain',
+      },
+    };
   }
 }
 
@@ -63,7 +75,8 @@ function checkAwsFile(name: string, path: string, variable: string, whenMissing:
     if (section) return { name, ok: false, ...refusedSectionProblem(path, section) };
     return { name, ok: true, detail: `${path} readable` };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { name, ok: true, detail: `${path} not there (fine: ${whenMissing})` };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { name, ok: true, detail: `${path} not there (fine: ${whenMissing})` };
     return { name, ok: false, ...describeFileError(err, path, 'read', variable) };
   }
 }
@@ -71,7 +84,12 @@ function checkAwsFile(name: string, path: string, variable: string, whenMissing:
 function checkAwsFiles(): Check[] {
   return [
     checkAwsFile('aws config', awsConfigFile(), 'AWS_CONFIG_FILE', 'mfa-env setup writes it'),
-    checkAwsFile('aws credentials', awsCredentialsFile(), 'AWS_SHARED_CREDENTIALS_FILE', 'the long-term key is in the secret store'),
+    checkAwsFile(
+      'aws credentials',
+      awsCredentialsFile(),
+      'AWS_SHARED_CREDENTIALS_FILE',
+      'the long-term key is in the secret store',
+    ),
   ];
 }
 
@@ -82,7 +100,11 @@ function checkAwsFiles(): Check[] {
  * with none of those, `default`. A name mfa-env refuses is a problem of its
  * own, not the end of the checks.
  */
-async function profilesToCheck(flag: string | undefined, configReadable: boolean, store: SecretStore | undefined): Promise<{ names: string[]; problems: Check[] }> {
+async function profilesToCheck(
+  flag: string | undefined,
+  configReadable: boolean,
+  store: SecretStore | undefined,
+): Promise<{ names: string[]; problems: Check[] }> {
   const problems: Check[] = [];
   if (flag !== undefined) return { names: [resolveProfileName(flag)], problems };
   const names = new Set<string>();
@@ -104,7 +126,12 @@ async function profilesToCheck(flag: string | undefined, configReadable: boolean
     const current = resolveProfileName(undefined);
     if (current !== 'default' || names.size === 0) names.add(current);
   } catch (err) {
-    problems.push({ name: 'profile', ok: false, detail: message(err), fix: 'set AWS_PROFILE to a profile whose name mfa-env accepts, or unset it' });
+    problems.push({
+      name: 'profile',
+      ok: false,
+      detail: message(err),
+      fix: 'set AWS_PROFILE to a profile whose name mfa-env accepts, or unset it',
+    });
   }
   return { names: [...names].sort(), problems };
 }
@@ -121,24 +148,44 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
     try {
       profile = await readProfile(name);
     } catch (err) {
-      checks.push({ name: `profile ${name}`, ok: false, detail: message(err), fix: err instanceof MfaEnvError ? err.hint : undefined });
+      checks.push({
+        name: `profile ${name}`,
+        ok: false,
+        detail: message(err),
+        fix: err instanceof MfaEnvError ? err.hint : undefined,
+      });
     }
   }
-  if (profile && isRoleProfile(profile)) return [...checks, ...(await checkRoleProfile(profile, configReadable, store))];
+  if (profile && isRoleProfile(profile))
+    return [...checks, ...(await checkRoleProfile(profile, configReadable, store))];
   if (profile && !profile.mfaSerial) {
-    checks.push({ name: `profile ${name}`, ok: false, detail: profile.exists ? 'no mfa_serial' : 'not in the AWS config or credentials file', fix: setup });
+    checks.push({
+      name: `profile ${name}`,
+      ok: false,
+      detail: profile.exists ? 'no mfa_serial' : 'not in the AWS config or credentials file',
+      fix: setup,
+    });
   } else if (profile?.mfaSerial) {
     try {
       checkMfaSerial(profile.mfaSerial, name);
       checks.push({ name: `profile ${name}`, ok: true, detail: `mfa_serial ${profile.mfaSerial}` });
     } catch (err) {
-      checks.push({ name: `profile ${name}`, ok: false, detail: message(err), fix: isFidoSerial(profile.mfaSerial) && err instanceof MfaEnvError ? err.hint : setup });
+      checks.push({
+        name: `profile ${name}`,
+        ok: false,
+        detail: message(err),
+        fix: isFidoSerial(profile.mfaSerial) && err instanceof MfaEnvError ? err.hint : setup,
+      });
     }
   }
   if (store) {
     try {
       const key = await findLongTermKey(store, name);
-      checks.push(key ? { name: `key ${name}`, ok: true, detail: `stored (${maskKeyId(key.accessKeyId)})` } : { name: `key ${name}`, ok: false, detail: 'none stored', fix: setup });
+      checks.push(
+        key
+          ? { name: `key ${name}`, ok: true, detail: `stored (${maskKeyId(key.accessKeyId)})` }
+          : { name: `key ${name}`, ok: false, detail: 'none stored', fix: setup },
+      );
       if (key) checks.push(await checkKeyAge(name, key, store, profile));
     } catch (err) {
       checks.push({ name: `key ${name}`, ok: false, detail: message(err) });
@@ -151,14 +198,32 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
  * A role profile: its chain (valid role ARNs, every source there, no loop,
  * no credential_source), then the base profile's own checks (mfa_serial, key).
  */
-async function checkRoleProfile(profile: ProfileConfig, configReadable: boolean, store: SecretStore | undefined): Promise<Check[]> {
+async function checkRoleProfile(
+  profile: ProfileConfig,
+  configReadable: boolean,
+  store: SecretStore | undefined,
+): Promise<Check[]> {
   try {
     const chain = await readProfileChain(profile.name);
-    const path = [...chain.hops].reverse().map((h) => h.profile).concat(chain.base.name);
-    const check: Check = { name: `profile ${profile.name}`, ok: true, detail: `role ${profile.roleArn} (${path.join(' → ')})` };
+    const path = [...chain.hops]
+      .reverse()
+      .map((h) => h.profile)
+      .concat(chain.base.name);
+    const check: Check = {
+      name: `profile ${profile.name}`,
+      ok: true,
+      detail: `role ${profile.roleArn} (${path.join(' → ')})`,
+    };
     return [check, ...(await checkProfile(chain.base.name, configReadable, store))];
   } catch (err) {
-    return [{ name: `profile ${profile.name}`, ok: false, detail: message(err), fix: err instanceof MfaEnvError ? err.hint : undefined }];
+    return [
+      {
+        name: `profile ${profile.name}`,
+        ok: false,
+        detail: message(err),
+        fix: err instanceof MfaEnvError ? err.hint : undefined,
+      },
+    ];
   }
 }
 
@@ -169,17 +234,28 @@ async function checkRoleProfile(profile: ProfileConfig, configReadable: boolean,
  * only with MFA, and without a session doctor sends nothing to AWS. Past
  * KEY_AGE_WARN_DAYS: a warning.
  */
-async function checkKeyAge(name: string, key: LongTermKey, store: SecretStore, profile: ProfileConfig | undefined): Promise<Check> {
+async function checkKeyAge(
+  name: string,
+  key: LongTermKey,
+  store: SecretStore,
+  profile: ProfileConfig | undefined,
+): Promise<Check> {
   const check = 'key age';
   let created = key.createDate;
   if (!created) {
     try {
       const session = profile?.mfaSerial ? await reusableSession(store, name, profile.mfaSerial) : undefined;
       if (!session || session.sourceKeyId !== key.accessKeyId) {
-        return { name: check, ok: true, detail: `unknown: doctor asks IAM with a cached session, and ${name} has none (mfa-env rotate records the age)` };
+        return {
+          name: check,
+          ok: true,
+          detail: `unknown: doctor asks IAM with a cached session, and ${name} has none (mfa-env rotate records the age)`,
+        };
       }
       const { listAccessKeys } = await import('../aws/iam.js');
-      created = (await listAccessKeys(session, profile?.region)).find((k) => k.accessKeyId === key.accessKeyId)?.createDate?.toISOString();
+      created = (await listAccessKeys(session, profile?.region))
+        .find((k) => k.accessKeyId === key.accessKeyId)
+        ?.createDate?.toISOString();
     } catch (err) {
       return { name: check, ok: true, detail: `unknown: IAM did not say (${message(err)})` };
     }
@@ -187,7 +263,14 @@ async function checkKeyAge(name: string, key: LongTermKey, store: SecretStore, p
   const age = keyAgeDays(created);
   if (age === undefined) return { name: check, ok: true, detail: 'unknown: IAM did not list the key' };
   const what = `${maskKeyId(key.accessKeyId)} was created ${days(age)} ago`;
-  if (age > KEY_AGE_WARN_DAYS) return { name: check, ok: true, warn: true, detail: `${what} (more than ${KEY_AGE_WARN_DAYS})`, fix: `mfa-env rotate --profile ${name}` };
+  if (age > KEY_AGE_WARN_DAYS)
+    return {
+      name: check,
+      ok: true,
+      warn: true,
+      detail: `${what} (more than ${KEY_AGE_WARN_DAYS})`,
+      fix: `mfa-env rotate --profile ${name}`,
+    };
   return { name: check, ok: true, detail: what };
 }
 
@@ -225,7 +308,8 @@ function rcFile(shell: Dialect): string {
   const home = homedir();
   if (shell === 'bash') return join(home, '.bashrc');
   if (shell === 'zsh') return join(process.env.ZDOTDIR || home, '.zshrc');
-  if (shell === 'fish') return join(process.env.XDG_CONFIG_HOME || join(home, '.config'), 'fish', 'conf.d', 'mfa-env.fish');
+  if (shell === 'fish')
+    return join(process.env.XDG_CONFIG_HOME || join(home, '.config'), 'fish', 'conf.d', 'mfa-env.fish');
   return '$PROFILE';
 }
 
@@ -251,7 +335,10 @@ function diagnoseStartupFile(shell: Dialect): { detail: string; fix: string } {
   if (block === undefined) {
     const own = shellFileOfThisBuild(shell);
     const line = shell === 'fish' ? `source ${quote(own)}` : `. ${quote(own)}`;
-    return { detail: `no mfa-env block in ${shown}`, fix: `add  ${line}  to ${shown} (./install.sh does it), then open a new shell` };
+    return {
+      detail: `no mfa-env block in ${shown}`,
+      fix: `add  ${line}  to ${shown} (./install.sh does it), then open a new shell`,
+    };
   }
   const sourced = /(?:^|\s)(?:\.|source) '([^']+)'/m.exec(block)?.[1];
   if (sourced === undefined && /command -[vq] mfa-env/.test(block)) {
@@ -264,10 +351,16 @@ function diagnoseStartupFile(shell: Dialect): { detail: string; fix: string } {
     try {
       accessSync(sourced, constants.R_OK);
     } catch {
-      return { detail: `the mfa-env block in ${shown} loads ${sourced}, which is not there (checkout moved?)`, fix: 'run ./install.sh again from the checkout, then open a new shell' };
+      return {
+        detail: `the mfa-env block in ${shown} loads ${sourced}, which is not there (checkout moved?)`,
+        fix: 'run ./install.sh again from the checkout, then open a new shell',
+      };
     }
   }
-  return { detail: `the mfa-env block is in ${shown} but did not run in this shell (started with --norc, or not interactive?)`, fix: 'open a new terminal; or load it here: eval "$(mfa-env init ' + shell + ')"' };
+  return {
+    detail: `the mfa-env block is in ${shown} but did not run in this shell (started with --norc, or not interactive?)`,
+    fix: 'open a new terminal; or load it here: eval "$(mfa-env init ' + shell + ')"',
+  };
 }
 
 function checkIntegration(): Check {
@@ -277,7 +370,12 @@ function checkIntegration(): Check {
   const shell = detectDialect();
   const outer = found ? ` (it is loaded in an outer ${found.shell})` : '';
   const why = diagnoseStartupFile(shell);
-  return { name: 'shell integration', ok: false, detail: `not loaded in this ${shell}: ${why.detail}${outer}`, fix: why.fix };
+  return {
+    name: 'shell integration',
+    ok: false,
+    detail: `not loaded in this ${shell}: ${why.detail}${outer}`,
+    fix: why.fix,
+  };
 }
 
 /**
@@ -297,7 +395,15 @@ function checkExtraCa(): Check[] {
     return [{ name, ok: false, ...describeFileError(err, file, 'read', 'NODE_EXTRA_CA_CERTS') }];
   }
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length === 0) return [{ name, ok: false, detail: `${file} holds no PEM certificate`, fix: 'point NODE_EXTRA_CA_CERTS at a PEM file of CA certificates' }];
+  if (blocks.length === 0)
+    return [
+      {
+        name,
+        ok: false,
+        detail: `${file} holds no PEM certificate`,
+        fix: 'point NODE_EXTRA_CA_CERTS at a PEM file of CA certificates',
+      },
+    ];
   const { X509Certificate } = process.getBuiltinModule('node:crypto');
   const bad = blocks.findIndex((block) => {
     try {
@@ -307,7 +413,15 @@ function checkExtraCa(): Check[] {
       return true;
     }
   });
-  if (bad >= 0) return [{ name, ok: false, detail: `certificate ${bad + 1} of ${blocks.length} in ${file} does not parse (TLS leaves it out)`, fix: 'fix or remove it' }];
+  if (bad >= 0)
+    return [
+      {
+        name,
+        ok: false,
+        detail: `certificate ${bad + 1} of ${blocks.length} in ${file} does not parse (TLS leaves it out)`,
+        fix: 'fix or remove it',
+      },
+    ];
   return [{ name, ok: true, detail: `${file}: ${blocks.length} certificate${blocks.length > 1 ? 's' : ''}` }];
 }
 
@@ -321,12 +435,27 @@ function checkProxy(): Check[] {
   try {
     url = new URL(endpoint);
   } catch {
-    return [{ name: 'proxy', ok: false, detail: `the STS endpoint ${redactUrl(endpoint)} is not a URL`, fix: 'fix AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL' }];
+    return [
+      {
+        name: 'proxy',
+        ok: false,
+        detail: `the STS endpoint ${redactUrl(endpoint)} is not a URL`,
+        fix: 'fix AWS_ENDPOINT_URL_STS or AWS_ENDPOINT_URL',
+      },
+    ];
   }
   try {
     const proxy = proxyFor(url);
     const scheme = url.protocol.replace(/:$/, '');
-    return [{ name: 'proxy', ok: true, detail: proxy ? `STS (${url.host}) through ${redactUrl(proxy.href)}` : `STS (${url.host}) direct: NO_PROXY names it, or no ${scheme} proxy is set` }];
+    return [
+      {
+        name: 'proxy',
+        ok: true,
+        detail: proxy
+          ? `STS (${url.host}) through ${redactUrl(proxy.href)}`
+          : `STS (${url.host}) direct: NO_PROXY names it, or no ${scheme} proxy is set`,
+      },
+    ];
   } catch (err) {
     return [{ name: 'proxy', ok: false, detail: message(err), fix: err instanceof MfaEnvError ? err.hint : undefined }];
   }
@@ -356,15 +485,28 @@ export async function doctorCommand(args: { profile?: string } = {}): Promise<nu
       seen.add(id);
     }
   }
-  const checks: Check[] = [checkNode(), storeCheck, ...files, ...profileChecks, checkIntegration(), ...checkPath(), ...checkExtraCa(), ...checkProxy()];
+  const checks: Check[] = [
+    checkNode(),
+    storeCheck,
+    ...files,
+    ...profileChecks,
+    checkIntegration(),
+    ...checkPath(),
+    ...checkExtraCa(),
+    ...checkProxy(),
+  ];
   for (const c of checks) {
     // Names, serials and paths come from the AWS files and the environment: shown, never sent to the terminal.
-    process.stdout.write(`${c.warn ? 'warning' : c.ok ? 'ok     ' : 'problem'}  ${visible(c.name)}: ${visible(c.detail)}\n`);
+    process.stdout.write(
+      `${c.warn ? 'warning' : c.ok ? 'ok     ' : 'problem'}  ${visible(c.name)}: ${visible(c.detail)}\n`,
+    );
     if ((!c.ok || c.warn) && c.fix) process.stdout.write(`         fix: ${visible(c.fix)}\n`);
   }
   const problems = checks.filter((c) => !c.ok).length;
   const warnings = checks.filter((c) => c.warn).length;
   const warned = warnings ? `, ${warnings} warning${warnings > 1 ? 's' : ''}` : '';
-  process.stdout.write(problems ? `${problems} problem${problems > 1 ? 's' : ''} found${warned}\n` : `all good${warned}\n`);
+  process.stdout.write(
+    problems ? `${problems} problem${problems > 1 ? 's' : ''} found${warned}\n` : `all good${warned}\n`,
+  );
   return problems ? 1 : 0;
 }

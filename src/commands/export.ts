@@ -23,7 +23,10 @@ export async function exportCommand(args: ExportArgs): Promise<number> {
   }
   if (args.follow) {
     if (args.writeProfile !== undefined || args.refresh || args.code !== undefined || args.cache === false) {
-      throw new UsageError('--follow only reads the cache: it goes with none of --write-profile, --refresh, --code, --no-cache', 'see mfa-env --help');
+      throw new UsageError(
+        '--follow only reads the cache: it goes with none of --write-profile, --refresh, --code, --no-cache',
+        'see mfa-env --help',
+      );
     }
     const newer = await newerCachedSession(args);
     if (newer) printSession(args, newer.session, newer.profile.name, newer.region, newer.mfaExpiration);
@@ -35,7 +38,12 @@ export async function exportCommand(args: ExportArgs): Promise<number> {
   const margin = format === 'credential-process' ? SDK_MARGIN_MS : REUSE_MARGIN_MS;
   const { session, profile, region, source, mfaExpiration } = await sessionFromArgs(args, process.env, margin);
   if (writer) {
-    await writer.writeSessionProfile({ target: args.writeProfile!, sourceProfile: profile.name, session, force: args.force === true });
+    await writer.writeSessionProfile({
+      target: args.writeProfile!,
+      sourceProfile: profile.name,
+      session,
+      force: args.force === true,
+    });
     // Writing the profile was the point; a terminal gets no credentials printed on it.
     if (format === 'shell' && process.stdout.isTTY) return 0;
   }
@@ -47,7 +55,13 @@ export async function exportCommand(args: ExportArgs): Promise<number> {
   return 0;
 }
 
-function printSession(args: ExportArgs, session: Session, profile: string, region: string | undefined, mfaExpiration: Date): void {
+function printSession(
+  args: ExportArgs,
+  session: Session,
+  profile: string,
+  region: string | undefined,
+  mfaExpiration: Date,
+): void {
   const format = args.format ?? 'shell';
   if (format === 'json') {
     process.stdout.write(sessionJson(session));
@@ -68,7 +82,12 @@ function printSession(args: ExportArgs, session: Session, profile: string, regio
 const WRAPPER_VARIABLE = 'MFA_ENV_WRAPPER';
 
 /** "mfa-env: profile dev, eu-west-1, 11h59m left (minted)" */
-function summaryLine(profile: string, region: string | undefined, expiration: Date, source: 'cache' | 'minted'): string {
+function summaryLine(
+  profile: string,
+  region: string | undefined,
+  expiration: Date,
+  source: 'cache' | 'minted',
+): string {
   const minutes = Math.max(0, Math.floor((expiration.getTime() - Date.now()) / 60_000));
   const left = minutes >= 60 ? `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m` : `${minutes}m`;
   return `mfa-env: profile ${profile}, ${region ?? 'no region'}, ${left} left (${source === 'minted' ? 'minted' : 'reused'})`;

@@ -25,7 +25,10 @@ export async function unsetCommand(args: { shell?: Dialect }): Promise<number> {
  */
 function withUnsetHint(err: unknown): never {
   if (err instanceof MfaEnvError && err.exitCode === ExitCode.store) {
-    throw new StoreError(err.message, `${err.hint ? `${err.hint}; ` : ''}mfa unset (or eval "$(mfa-env unset)") clears this shell meanwhile`);
+    throw new StoreError(
+      err.message,
+      `${err.hint ? `${err.hint}; ` : ''}mfa unset (or eval "$(mfa-env unset)") clears this shell meanwhile`,
+    );
   }
   throw err;
 }
@@ -44,9 +47,18 @@ export async function logoutCommand(args: { profile?: string; all?: boolean; she
   const roles: string[] = [];
   const name = args.all ? undefined : resolveProfileName(args.profile);
   // A bad line elsewhere in the profile (duration_seconds) must not stop a logout.
-  const isRole = name !== undefined && (await readProfile(name).then((p) => p.roleArn !== undefined, () => false));
+  const isRole =
+    name !== undefined &&
+    (await readProfile(name).then(
+      (p) => p.roleArn !== undefined,
+      () => false,
+    ));
   const sessionNames = args.all ? await profilesWithSession(store).catch(withUnsetHint) : isRole ? [] : [name!];
-  const roleNames = args.all ? await profilesWithRole(store).catch(withUnsetHint) : isRole ? [name!] : await profilesWithRole(store, name).catch(withUnsetHint);
+  const roleNames = args.all
+    ? await profilesWithRole(store).catch(withUnsetHint)
+    : isRole
+      ? [name!]
+      : await profilesWithRole(store, name).catch(withUnsetHint);
   for (const n of sessionNames) {
     if (await forgetSession(store, n).catch(withUnsetHint)) sessions.push(n);
   }
@@ -55,8 +67,17 @@ export async function logoutCommand(args: { profile?: string; all?: boolean; she
   }
   const parts: string[] = [];
   if (sessions.length) parts.push(`the cached session of ${quoted(sessions)}`);
-  if (roles.length) parts.push(args.all || isRole ? `the cached credentials of ${quoted(roles)}` : `the role credentials made from '${name}': ${quoted(roles)}`);
-  const said = parts.length ? `deleted ${parts.join(' and ')}` : isRole ? `no cached credentials to delete` : 'no cached session to delete';
+  if (roles.length)
+    parts.push(
+      args.all || isRole
+        ? `the cached credentials of ${quoted(roles)}`
+        : `the role credentials made from '${name}': ${quoted(roles)}`,
+    );
+  const said = parts.length
+    ? `deleted ${parts.join(' and ')}`
+    : isRole
+      ? `no cached credentials to delete`
+      : 'no cached session to delete';
   process.stderr.write(`mfa-env: ${said}\n`);
   printUnset(args.shell);
   return 0;

@@ -19,7 +19,9 @@ export async function removeCommand(args: { profile: string }): Promise<number> 
   if (!key && !session && roles.length === 0) {
     throw new UsageError(`nothing is stored for profile '${name}'`, 'mfa-env status lists what is stored');
   }
-  const what = [key && 'long-term key', session && 'cached session', roles.includes(name) && 'cached role credentials'].filter(Boolean).join(' and ');
+  const what = [key && 'long-term key', session && 'cached session', roles.includes(name) && 'cached role credentials']
+    .filter(Boolean)
+    .join(' and ');
   const made = roles.filter((r) => r !== name);
   process.stderr.write(
     `mfa-env: removed ${what ? `the ${what} of '${name}'` : ''}${what && made.length ? ', and ' : ''}${made.length ? `the role credentials made from it (${made.map((r) => `'${r}'`).join(', ')})` : ''} from the ${store.location}\n`,

@@ -40,10 +40,15 @@ export async function rotateCommand(args: RotateArgs): Promise<number> {
     // Cached from a key that is no longer the stored one.
     ({ session } = await sessionFromArgs({ profile: name, code: args.code, refresh: true }));
   }
-  if (signedBy(session) !== oldKey.accessKeyId) throw new UsageError(`the stored key for '${name}' changed while rotating it`, 'run mfa-env rotate again');
+  if (signedBy(session) !== oldKey.accessKeyId)
+    throw new UsageError(`the stored key for '${name}' changed while rotating it`, 'run mfa-env rotate again');
   const rotated = await rotateKey({ store, profile: name, oldKey, session, region: profile.region, onProgress: say });
-  say(`created key ${rotated.newKeyId} for IAM user ${rotated.userName}; stored for profile '${rotated.profiles.join("', '")}'; it works (after ${(rotated.verifiedAfterMs / 1000).toFixed(1)} s)`);
-  const forgotten = rotated.forgotten.length ? `; forgot the cached session${rotated.forgotten.length > 1 ? 's' : ''} of '${rotated.forgotten.join("', '")}' (the next export asks for a code)` : '';
+  say(
+    `created key ${rotated.newKeyId} for IAM user ${rotated.userName}; stored for profile '${rotated.profiles.join("', '")}'; it works (after ${(rotated.verifiedAfterMs / 1000).toFixed(1)} s)`,
+  );
+  const forgotten = rotated.forgotten.length
+    ? `; forgot the cached session${rotated.forgotten.length > 1 ? 's' : ''} of '${rotated.forgotten.join("', '")}' (the next export asks for a code)`
+    : '';
   say(`deleted the old key ${rotated.oldKeyId}${forgotten}`);
   return 0;
 }

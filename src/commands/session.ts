@@ -71,7 +71,13 @@ export async function sessionFromArgs(
     onCall: () => showWaiting(),
     notify: (line) => process.stderr.write(`mfa-env: ${line}\n`),
   });
-  return { session: obtained.credentials, source: obtained.source, mfaExpiration: obtained.mfaExpiration, profile: target, region };
+  return {
+    session: obtained.credentials,
+    source: obtained.source,
+    mfaExpiration: obtained.mfaExpiration,
+    profile: target,
+    region,
+  };
 }
 
 /**
@@ -108,7 +114,11 @@ export async function newerCachedSession(args: SessionArgs, env = process.env): 
     const hop = chain?.hops.at(-1);
     if (!chain || !hop) return undefined;
     const sourceProfile = chain.hops.length > 1 ? chain.hops.at(-2)!.profile : chain.base.name;
-    const role = await reusableRole(openStore(env), { profile: name, roleArn: hop.roleArn, sourceProfile }, REUSE_MARGIN_MS);
+    const role = await reusableRole(
+      openStore(env),
+      { profile: name, roleArn: hop.roleArn, sourceProfile },
+      REUSE_MARGIN_MS,
+    );
     if (!role || role.expiration.getTime() <= held) return undefined;
     return { session: role, source: 'cache', mfaExpiration: role.mfaExpiration, profile, region };
   }

@@ -29,29 +29,62 @@ export interface SetupRoleArgs {
 export async function setupRole(profile: string, args: SetupRoleArgs): Promise<number> {
   // Everything is checked before the file is touched.
   if (args.roleArn === undefined || args.sourceProfile === undefined) {
-    throw new UsageError(`a role profile needs both --role-arn and --source-profile (${args.roleArn === undefined ? '--role-arn' : '--source-profile'} is missing)`, 'see mfa-env setup --help');
+    throw new UsageError(
+      `a role profile needs both --role-arn and --source-profile (${args.roleArn === undefined ? '--role-arn' : '--source-profile'} is missing)`,
+      'see mfa-env setup --help',
+    );
   }
-  const keyFlag = args.accessKeyId !== undefined ? '--access-key-id' : args.secretStdin ? '--secret-stdin' : args.import ? '--import' : args.removePlaintext ? '--remove-plaintext' : args.credentialProcess !== undefined ? '--credential-process' : undefined;
-  if (keyFlag) throw new UsageError(`${keyFlag} does not go with --role-arn: a role profile stores no key (set up the source profile for that)`, 'see mfa-env setup --help');
+  const keyFlag =
+    args.accessKeyId !== undefined
+      ? '--access-key-id'
+      : args.secretStdin
+        ? '--secret-stdin'
+        : args.import
+          ? '--import'
+          : args.removePlaintext
+            ? '--remove-plaintext'
+            : args.credentialProcess !== undefined
+              ? '--credential-process'
+              : undefined;
+  if (keyFlag)
+    throw new UsageError(
+      `${keyFlag} does not go with --role-arn: a role profile stores no key (set up the source profile for that)`,
+      'see mfa-env setup --help',
+    );
   const roleArn = checkRoleArn(args.roleArn.trim(), '--role-arn');
   const source = checkProfileName(args.sourceProfile);
-  if (source === profile) throw new UsageError(`--source-profile ${source} is the role profile itself`, 'name the profile that holds the key (or another role profile)');
+  if (source === profile)
+    throw new UsageError(
+      `--source-profile ${source} is the role profile itself`,
+      'name the profile that holds the key (or another role profile)',
+    );
   const externalId = args.externalId !== undefined ? checkExternalId(args.externalId, '--external-id') : undefined;
   const mfaSerial = args.mfaSerial !== undefined ? checkMfaSerial(args.mfaSerial) : undefined;
   const region = args.region !== undefined ? checkRegion(args.region) : undefined;
   const duration = args.duration !== undefined ? parseDuration(args.duration) : undefined;
-  if (duration !== undefined && duration > MAX_ROLE_DURATION) throw new UsageError(`--duration ${duration}s: a role lasts at most 12h (43200 s)`, 'see mfa-env setup --help');
+  if (duration !== undefined && duration > MAX_ROLE_DURATION)
+    throw new UsageError(`--duration ${duration}s: a role lasts at most 12h (43200 s)`, 'see mfa-env setup --help');
 
   // The source must lead to a base without loops, as export will need.
   const chain = await readProfileChain(source);
-  if (!chain.target.exists) throw new UsageError(`--source-profile ${source} does not exist`, `set it up first: mfa-env setup --profile ${source}`);
+  if (!chain.target.exists)
+    throw new UsageError(
+      `--source-profile ${source} does not exist`,
+      `set it up first: mfa-env setup --profile ${source}`,
+    );
   const store = openStore();
   if (await findLongTermKey(store, profile)) {
-    throw new UsageError(`profile '${profile}' holds a long-term key in the secret store; a role profile has none`, `pick another name, or first: mfa-env remove --profile ${profile}`);
+    throw new UsageError(
+      `profile '${profile}' holds a long-term key in the secret store; a role profile has none`,
+      `pick another name, or first: mfa-env remove --profile ${profile}`,
+    );
   }
   const existing = await readProfile(profile);
   if (existing.credentialSource !== undefined) {
-    throw new UsageError(`[${sectionFor(profile, 'config')}] has credential_source, which cannot go with source_profile`, `remove credential_source from ${pathOf('config')} first`);
+    throw new UsageError(
+      `[${sectionFor(profile, 'config')}] has credential_source, which cannot go with source_profile`,
+      `remove credential_source from ${pathOf('config')} first`,
+    );
   }
 
   const path = pathOf('config');
@@ -67,7 +100,9 @@ export async function setupRole(profile: string, args: SetupRoleArgs): Promise<n
   };
   await updateAwsFile(path, (text) => editSection(text, sectionFor(profile, 'config'), values));
   await forgetRole(store, profile); // cached credentials of the old settings
-  process.stderr.write(`mfa-env: wrote ${Object.keys(values).join(', ')} to [${sectionFor(profile, 'config')}] in ${path}; a role profile stores no key\n`);
+  process.stderr.write(
+    `mfa-env: wrote ${Object.keys(values).join(', ')} to [${sectionFor(profile, 'config')}] in ${path}; a role profile stores no key\n`,
+  );
   const base = chain.base.name;
   const ready = chain.mfaSerial !== undefined && (await findLongTermKey(store, base)) !== undefined;
   process.stderr.write(

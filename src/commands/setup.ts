@@ -4,7 +4,14 @@ import { pathOf, readText, updateAwsFile } from '../config/edit-files.js';
 import { encodeText } from '../config/file-text.js';
 import { assertReadable, assertWritable, awsFileError } from '../config/file-errors.js';
 import { readProfile, resolveProfileName } from '../config/profiles.js';
-import { checkAccessKeyId, checkMfaSerial, checkRegion, checkSecretAccessKey, fidoError, isFidoSerial } from '../config/validate.js';
+import {
+  checkAccessKeyId,
+  checkMfaSerial,
+  checkRegion,
+  checkSecretAccessKey,
+  fidoError,
+  isFidoSerial,
+} from '../config/validate.js';
 import { AwsRefusedError, ExitCode, MfaEnvError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { ask } from '../prompts/ask.js';
@@ -35,13 +42,19 @@ export interface SetupArgs {
 }
 
 const noTerminal = (what: string) => () =>
-  new UsageError(`${what} is needed and there is no terminal to ask on`, 'pass --access-key-id ID --secret-stdin --mfa-serial ARN (see mfa-env setup --help)');
+  new UsageError(
+    `${what} is needed and there is no terminal to ask on`,
+    'pass --access-key-id ID --secret-stdin --mfa-serial ARN (see mfa-env setup --help)',
+  );
 
 function readStdin(): string {
   try {
     return readFileSync(0, 'utf8');
   } catch {
-    throw new UsageError('--secret-stdin: could not read stdin', 'pipe the secret in: printf %s "$SECRET" | mfa-env setup …');
+    throw new UsageError(
+      '--secret-stdin: could not read stdin',
+      'pipe the secret in: printf %s "$SECRET" | mfa-env setup …',
+    );
   }
 }
 
@@ -76,35 +89,66 @@ async function askSecret(message: string): Promise<string> {
 /** Everything checked before anything is written: a bad input changes nothing. */
 async function gatherKey(args: SetupArgs, profile: string, stored: LongTermKey | undefined): Promise<GatheredKey> {
   if (args.import) {
-    if (args.accessKeyId || args.secretStdin) throw new UsageError('--import takes the key from the credentials file; drop --access-key-id/--secret-stdin', 'see mfa-env setup --help');
+    if (args.accessKeyId || args.secretStdin)
+      throw new UsageError(
+        '--import takes the key from the credentials file; drop --access-key-id/--secret-stdin',
+        'see mfa-env setup --help',
+      );
     const p = await readProfile(profile);
     if (!p.plaintext?.accessKeyId || !p.plaintext.secretAccessKey) {
-      throw new UsageError(`no aws_access_key_id/aws_secret_access_key in [${profile}] of ${pathOf('credentials')}`, 'pass --access-key-id ID --secret-stdin instead');
+      throw new UsageError(
+        `no aws_access_key_id/aws_secret_access_key in [${profile}] of ${pathOf('credentials')}`,
+        'pass --access-key-id ID --secret-stdin instead',
+      );
     }
     if (p.plaintext.sessionToken) {
-      throw new UsageError(`[${profile}] in ${pathOf('credentials')} holds a temporary session, not a long-term key`, 'import the profile that has the AKIA… key');
+      throw new UsageError(
+        `[${profile}] in ${pathOf('credentials')} holds a temporary session, not a long-term key`,
+        'import the profile that has the AKIA… key',
+      );
     }
-    return { key: { accessKeyId: checkAccessKeyId(p.plaintext.accessKeyId), secretAccessKey: checkSecretAccessKey(p.plaintext.secretAccessKey) }, interactive: false, kept: false };
+    return {
+      key: {
+        accessKeyId: checkAccessKeyId(p.plaintext.accessKeyId),
+        secretAccessKey: checkSecretAccessKey(p.plaintext.secretAccessKey),
+      },
+      interactive: false,
+      kept: false,
+    };
   }
-  if (args.secretStdin && !args.accessKeyId) throw new UsageError('--secret-stdin needs --access-key-id', 'see mfa-env setup --help');
+  if (args.secretStdin && !args.accessKeyId)
+    throw new UsageError('--secret-stdin needs --access-key-id', 'see mfa-env setup --help');
   if (args.accessKeyId !== undefined) {
     const accessKeyId = checkAccessKeyId(args.accessKeyId);
     const secret = args.secretStdin ? readStdin() : await askSecret('Secret access key (hidden)');
-    return { key: { accessKeyId, secretAccessKey: checkSecretAccessKey(secret) }, interactive: !args.secretStdin, kept: false };
+    return {
+      key: { accessKeyId, secretAccessKey: checkSecretAccessKey(secret) },
+      interactive: !args.secretStdin,
+      kept: false,
+    };
   }
   const typed = (
     await ask<string>(
       {
         type: 'text',
-        message: stored ? `Profile ${profile} has key ${maskKeyId(stored.accessKeyId)}. Enter keeps it, or a new access key id (AKIA…)` : 'Access key id (AKIA…)',
-        validate: (v: string) => (/^\s*AKIA[A-Z0-9]{16}\s*$/.test(v) || (stored && v.trim() === '') ? true : 'AKIA followed by 16 letters or digits'),
+        message: stored
+          ? `Profile ${profile} has key ${maskKeyId(stored.accessKeyId)}. Enter keeps it, or a new access key id (AKIA…)`
+          : 'Access key id (AKIA…)',
+        validate: (v: string) =>
+          /^\s*AKIA[A-Z0-9]{16}\s*$/.test(v) || (stored && v.trim() === '')
+            ? true
+            : 'AKIA followed by 16 letters or digits',
       },
       noTerminal('an access key id'),
     )
   ).trim();
   if (stored && typed === '') return { key: stored, interactive: true, kept: true };
   const accessKeyId = checkAccessKeyId(typed);
-  return { key: { accessKeyId, secretAccessKey: checkSecretAccessKey(await askSecret('Secret access key (hidden)')) }, interactive: true, kept: false };
+  return {
+    key: { accessKeyId, secretAccessKey: checkSecretAccessKey(await askSecret('Secret access key (hidden)')) },
+    interactive: true,
+    kept: false,
+  };
 }
 
 /**
@@ -131,13 +175,26 @@ async function verifiedKey(gathered: GatheredKey, region: string | undefined): P
     const masked = maskKeyId(key.accessKeyId);
     if (awsCode === 'SignatureDoesNotMatch') {
       if (gathered.interactive && !gathered.kept && attempt < SECRET_ATTEMPTS) {
-        key = { ...key, secretAccessKey: checkSecretAccessKey(await askSecret(`AWS says the secret does not match ${masked}. Secret access key again (hidden)`)) };
+        key = {
+          ...key,
+          secretAccessKey: checkSecretAccessKey(
+            await askSecret(`AWS says the secret does not match ${masked}. Secret access key again (hidden)`),
+          ),
+        };
         continue;
       }
-      throw new AwsRefusedError(`the secret does not match ${masked}`, 'check the secret (it was shown once, when the key was created); nothing was stored', awsCode);
+      throw new AwsRefusedError(
+        `the secret does not match ${masked}`,
+        'check the secret (it was shown once, when the key was created); nothing was stored',
+        awsCode,
+      );
     }
     if (awsCode === 'InvalidClientTokenId') {
-      throw new AwsRefusedError(`AWS does not know the access key ${masked} (deleted, inactive, or mistyped)`, 'check the key id in the IAM console (Users → Security credentials); nothing was stored', awsCode);
+      throw new AwsRefusedError(
+        `AWS does not know the access key ${masked} (deleted, inactive, or mistyped)`,
+        'check the key id in the IAM console (Users → Security credentials); nothing was stored',
+        awsCode,
+      );
     }
     throw failure;
   }
@@ -165,7 +222,12 @@ async function askRegion(existing: string | undefined): Promise<string> {
   return checkRegion(answer.trim());
 }
 
-async function chooseSerial(args: SetupArgs, profile: string, key: LongTermKey, region: string | undefined): Promise<string> {
+async function chooseSerial(
+  args: SetupArgs,
+  profile: string,
+  key: LongTermKey,
+  region: string | undefined,
+): Promise<string> {
   if (args.mfaSerial) return checkMfaSerial(args.mfaSerial, profile);
   const { listMfaDevices } = await import('../aws/iam.js');
   const listed = await listMfaDevices(key, region).catch((err: unknown) => {
@@ -195,7 +257,11 @@ async function chooseSerial(args: SetupArgs, profile: string, key: LongTermKey, 
   const serials = devices.map((d) => d.serialNumber);
   return ask<string>(
     { type: 'select', message: 'Which MFA device?', choices: serials.map((s) => ({ title: s, value: s })) },
-    () => new UsageError(`this user has ${devices.length} MFA devices: ${serials.join(', ')}`, 'pass --mfa-serial with the one to use'),
+    () =>
+      new UsageError(
+        `this user has ${devices.length} MFA devices: ${serials.join(', ')}`,
+        'pass --mfa-serial with the one to use',
+      ),
   );
 }
 
@@ -203,13 +269,18 @@ async function chooseSerial(args: SetupArgs, profile: string, key: LongTermKey, 
  * "line N ([section])" for each line of `text` holding `needle`, except the
  * lines `skip` says go anyway: for "what is left where".
  */
-function whereIs(text: string, needle: string, skip: (section: string, line: string) => boolean = () => false): string[] {
+function whereIs(
+  text: string,
+  needle: string,
+  skip: (section: string, line: string) => boolean = () => false,
+): string[] {
   let section = '';
   const found: string[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     const header = /^\s*\[([^\]]*)\]/.exec(line);
     if (header) section = header[1]!.trim().replace(/\s+/g, ' ');
-    if (line.includes(needle) && !skip(section, line)) found.push(`line ${i + 1} (${section ? `[${section}]` : 'before any section'})`);
+    if (line.includes(needle) && !skip(section, line))
+      found.push(`line ${i + 1} (${section ? `[${section}]` : 'before any section'})`);
   });
   return found;
 }
@@ -231,7 +302,12 @@ function secretLeft(file: string, where: string[]): UsageError {
  * backup's text (the secret redacted); secretLeft when the secret would
  * remain in either.
  */
-function withoutPlaintext(text: string, name: string, key: LongTermKey, path: string): { after: string; redacted: string } {
+function withoutPlaintext(
+  text: string,
+  name: string,
+  key: LongTermKey,
+  path: string,
+): { after: string; redacted: string } {
   // The backup keeps everything but the secret itself: a plaintext copy
   // would undo the point of moving the key into the secret store.
   const redacted = editSection(text, name, {
@@ -240,7 +316,14 @@ function withoutPlaintext(text: string, name: string, key: LongTermKey, path: st
   const after = editSection(text, name, { aws_access_key_id: null, aws_secret_access_key: null });
   if (after.includes(key.secretAccessKey)) {
     // Named by their lines in the file as it is: all but the one that goes.
-    throw secretLeft(path, whereIs(text, key.secretAccessKey, (section, line) => section === name && /^aws_secret_access_key\s*[=:]/i.test(line)));
+    throw secretLeft(
+      path,
+      whereIs(
+        text,
+        key.secretAccessKey,
+        (section, line) => section === name && /^aws_secret_access_key\s*[=:]/i.test(line),
+      ),
+    );
   }
   return { after, redacted };
 }
@@ -268,9 +351,13 @@ async function removePlaintext(profile: string, key: LongTermKey): Promise<strin
   } catch (err) {
     throw inFile(err, path);
   }
-  if (!section?.aws_access_key_id) throw new UsageError(`no plaintext key in [${profile}] of ${path}`, 'nothing to remove');
+  if (!section?.aws_access_key_id)
+    throw new UsageError(`no plaintext key in [${profile}] of ${path}`, 'nothing to remove');
   if (section.aws_access_key_id !== key.accessKeyId) {
-    throw new UsageError(`[${profile}] in ${path} holds a different key than the one stored; left it alone`, 'edit the file by hand');
+    throw new UsageError(
+      `[${profile}] in ${path} holds a different key than the one stored; left it alone`,
+      'edit the file by hand',
+    );
   }
   const backup = `${path}.mfa-env-backup`;
   let original = '';
@@ -291,10 +378,18 @@ async function removePlaintext(profile: string, key: LongTermKey): Promise<strin
 }
 
 /** Read back as the SDK reads it; on any doubt, put the file back as it was and say so. */
-async function verifyRemoved(profile: string, key: LongTermKey, path: string, backup: string, original: string, edited: string): Promise<void> {
+async function verifyRemoved(
+  profile: string,
+  key: LongTermKey,
+  path: string,
+  backup: string,
+  original: string,
+  edited: string,
+): Promise<void> {
   const problems: string[] = [];
   const p = await readProfile(profile);
-  if (p.plaintext?.secretAccessKey) problems.push(`[${profile}] still has aws_secret_access_key as the SDK reads ${path}`);
+  if (p.plaintext?.secretAccessKey)
+    problems.push(`[${profile}] still has aws_secret_access_key as the SDK reads ${path}`);
   for (const file of [path, backup]) {
     const where = whereIs(readText(file), key.secretAccessKey);
     if (where.length > 0) problems.push(`the secret is in ${file} at ${where.join(', ')}`);
@@ -303,32 +398,53 @@ async function verifyRemoved(profile: string, key: LongTermKey, path: string, ba
   // Undo: our edit only (a change someone made since stays, and is named).
   await updateAwsFile(path, (text) => (text === edited ? original : text));
   rmSync(backup, { force: true });
-  throw new UsageError(`could not remove the plaintext key: ${problems.join('; ')}; put ${path} back as it was`, 'delete the secret there by hand (the key is stored; mfa-env does not need the plaintext)');
+  throw new UsageError(
+    `could not remove the plaintext key: ${problems.join('; ')}; put ${path} back as it was`,
+    'delete the secret there by hand (the key is stored; mfa-env does not need the plaintext)',
+  );
 }
 
 export async function setupCommand(args: SetupArgs): Promise<number> {
   // Not the profile of the session this shell holds: setting up is about a key, not a session.
   const profile = resolveProfileName(args.profile, process.env, { fromSession: false });
-  if (args.roleArn !== undefined || args.sourceProfile !== undefined) return (await import('./setup-role.js')).setupRole(profile, args);
-  for (const [flag, value] of [['--external-id', args.externalId], ['--duration', args.duration]] as const) {
+  if (args.roleArn !== undefined || args.sourceProfile !== undefined)
+    return (await import('./setup-role.js')).setupRole(profile, args);
+  for (const [flag, value] of [
+    ['--external-id', args.externalId],
+    ['--duration', args.duration],
+  ] as const) {
     if (value !== undefined) throw new UsageError(`${flag} goes with --role-arn`, 'see mfa-env setup --help');
   }
-  if (args.removePlaintext && !args.import) throw new UsageError('--remove-plaintext goes with --import', 'see mfa-env setup --help');
-  if (args.force && args.credentialProcess === undefined) throw new UsageError('--force goes with --credential-process NAME', 'see mfa-env setup --help');
+  if (args.removePlaintext && !args.import)
+    throw new UsageError('--remove-plaintext goes with --import', 'see mfa-env setup --help');
+  if (args.force && args.credentialProcess === undefined)
+    throw new UsageError('--force goes with --credential-process NAME', 'see mfa-env setup --help');
   const region = args.region !== undefined ? checkRegion(args.region) : undefined;
   const cp = args.credentialProcess !== undefined ? await import('./credential-process-profile.js') : undefined;
   const cpTarget = cp?.checkCredentialProcessProfile(args.credentialProcess!, profile, args.force === true);
 
-  const keyFlags = args.accessKeyId !== undefined || args.secretStdin || args.import || args.mfaSerial !== undefined || args.removePlaintext;
+  const keyFlags =
+    args.accessKeyId !== undefined ||
+    args.secretStdin ||
+    args.import ||
+    args.mfaSerial !== undefined ||
+    args.removePlaintext;
   // A role profile needs no key of its own: its credential_process profile is all there is to write.
   if (cpTarget && !keyFlags && ((await readProfile(profile)).roleArn !== undefined || (await isSetUp(profile)))) {
     // Only the credential_process profile: the key and device are already in place.
-    await cp!.writeCredentialProcessProfile(cpTarget, { explicit: region, inherited: (await readProfile(profile)).region });
+    await cp!.writeCredentialProcessProfile(cpTarget, {
+      explicit: region,
+      inherited: (await readProfile(profile)).region,
+    });
     return 0;
   }
 
   await storeKeyAndDevice(args, profile, region);
-  if (cpTarget) await cp!.writeCredentialProcessProfile(cpTarget, { explicit: region, inherited: (await readProfile(profile)).region });
+  if (cpTarget)
+    await cp!.writeCredentialProcessProfile(cpTarget, {
+      explicit: region,
+      inherited: (await readProfile(profile)).region,
+    });
   process.stderr.write(`mfa-env: next: eval "$(mfa-env${profile === 'default' ? '' : ` -p ${profile}`})"\n`);
   return 0;
 }
@@ -363,7 +479,10 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
   const store = traceStore(openStore());
   const existing = await readProfile(profile);
   const stored = await findLongTermKey(store, profile);
-  if (stored) process.stderr.write(`mfa-env: profile '${profile}' is set up already, with key ${maskKeyId(stored.accessKeyId)}\n`);
+  if (stored)
+    process.stderr.write(
+      `mfa-env: profile '${profile}' is set up already, with key ${maskKeyId(stored.accessKeyId)}\n`,
+    );
   const gathered = await gatherKey(args, profile, stored);
   const key = gathered.kept ? gathered.key : await verifiedKey(gathered, region ?? existing.region);
   if (gathered.interactive && region === undefined) region = await askRegion(existing.region);
@@ -376,7 +495,8 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
   // IAM was asked already (discovery): ask it the key's age too, for status and doctor. Best effort.
   if (!args.mfaSerial) Object.assign(key, await createDateOf(key, region ?? existing.region));
 
-  const sameKey = stored !== undefined && stored.accessKeyId === key.accessKeyId && stored.secretAccessKey === key.secretAccessKey;
+  const sameKey =
+    stored !== undefined && stored.accessKeyId === key.accessKeyId && stored.secretAccessKey === key.secretAccessKey;
   if (!gathered.kept) await saveLongTermKey(store, profile, key);
   try {
     await updateAwsFile(configPath, (text) =>
@@ -384,7 +504,8 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
     );
   } catch (err) {
     // A key with no mfa_serial is a setup half done: the store goes back to how it was.
-    if (!gathered.kept) await (stored ? saveLongTermKey(store, profile, stored) : deleteLongTermKey(store, profile)).catch(() => {});
+    if (!gathered.kept)
+      await (stored ? saveLongTermKey(store, profile, stored) : deleteLongTermKey(store, profile)).catch(() => {});
     throw err;
   }
   // A new key or device invalidates the cached session; the same ones keep it.
@@ -396,11 +517,17 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
       ? `mfa-env: kept key ${maskKeyId(key.accessKeyId)} for profile '${profile}' in the ${store.location}${sessionKept ? '; its cached session stays' : ''}\n`
       : `mfa-env: stored key ${maskKeyId(key.accessKeyId)} for profile '${profile}' in the ${store.location}\n`,
   );
-  process.stderr.write(`mfa-env: wrote mfa_serial${region ? ' and region' : ''} to [${sectionFor(profile, 'config')}] in ${configPath}\n`);
+  process.stderr.write(
+    `mfa-env: wrote mfa_serial${region ? ' and region' : ''} to [${sectionFor(profile, 'config')}] in ${configPath}\n`,
+  );
   if (args.removePlaintext) {
     const backup = await removePlaintext(profile, key);
-    process.stderr.write(`mfa-env: removed the plaintext key from ${pathOf('credentials')} (backup, secret redacted: ${backup})\n`);
+    process.stderr.write(
+      `mfa-env: removed the plaintext key from ${pathOf('credentials')} (backup, secret redacted: ${backup})\n`,
+    );
   } else if (args.import) {
-    process.stderr.write(`mfa-env: the plaintext key is still in ${pathOf('credentials')}; --remove-plaintext deletes it\n`);
+    process.stderr.write(
+      `mfa-env: the plaintext key is still in ${pathOf('credentials')}; --remove-plaintext deletes it\n`,
+    );
   }
 }

@@ -21,7 +21,13 @@ interface ProfileStatus {
   mfaSerial: string | null;
   session: (Left & { inThisShell: boolean }) | null;
   /** A role profile: its role, where it comes from, its credentials and the MFA session behind them. */
-  role?: { arn: string; sourceProfile: string | null; baseProfile: string | null; credentials: (Left & { inThisShell: boolean }) | null; mfaSession: Left | null };
+  role?: {
+    arn: string;
+    sourceProfile: string | null;
+    baseProfile: string | null;
+    credentials: (Left & { inThisShell: boolean }) | null;
+    mfaSession: Left | null;
+  };
 }
 
 /** Follows source_profile to the profile that holds the key; null on a loop or a gap (doctor says which). */
@@ -56,9 +62,19 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
   const roleProfiles = new Set(inFiles.filter((p) => p.roleArn !== undefined).map((p) => p.name));
   // A profile set up in the AWS files, and one with something stored even if
   // it has left the AWS files since.
-  const names = [...new Set([...inFiles.filter((p) => p.mfaSerial || p.roleArn).map((p) => p.name), ...keys.keys(), ...sessions.keys(), ...roles.keys()])].sort();
+  const names = [
+    ...new Set([
+      ...inFiles.filter((p) => p.mfaSerial || p.roleArn).map((p) => p.name),
+      ...keys.keys(),
+      ...sessions.keys(),
+      ...roles.keys(),
+    ]),
+  ].sort();
   const now = Date.now();
-  const left = (d: Date): Left => ({ expiration: rfc3339(d), secondsLeft: Math.max(0, Math.floor((d.getTime() - now) / 1000)) });
+  const left = (d: Date): Left => ({
+    expiration: rfc3339(d),
+    secondsLeft: Math.max(0, Math.floor((d.getTime() - now) / 1000)),
+  });
   const rows: ProfileStatus[] = names.map((name) => {
     if (roleProfiles.has(name)) {
       const p = byName.get(name)!;
@@ -75,7 +91,12 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
           arn: p.roleArn!,
           sourceProfile: p.sourceProfile ?? null,
           baseProfile: base,
-          credentials: r ? { ...left(r.expiration), inThisShell: process.env.MFA_ENV_PROFILE === name && process.env.AWS_ACCESS_KEY_ID === r.accessKeyId } : null,
+          credentials: r
+            ? {
+                ...left(r.expiration),
+                inThisShell: process.env.MFA_ENV_PROFILE === name && process.env.AWS_ACCESS_KEY_ID === r.accessKeyId,
+              }
+            : null,
           mfaSession: mfa ? left(mfa.expiration) : null,
         },
       };
@@ -101,13 +122,21 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
   for (const [name, r] of roles) {
     if (roleProfiles.has(name) || !gone.includes(name)) continue;
     const row = rows.find((x) => x.profile === name)!;
-    row.role = { arn: r.roleArn, sourceProfile: r.sourceProfile, baseProfile: r.baseProfile, credentials: { ...left(r.expiration), inThisShell: false }, mfaSession: null };
+    row.role = {
+      arn: r.roleArn,
+      sourceProfile: r.sourceProfile,
+      baseProfile: r.baseProfile,
+      credentials: { ...left(r.expiration), inThisShell: false },
+      mfaSession: null,
+    };
   }
   const shell = process.env.MFA_ENV_PROFILE
     ? { profile: process.env.MFA_ENV_PROFILE, expires: Number(process.env.MFA_ENV_EXPIRES) || null }
     : null;
   if (args.json) {
-    process.stdout.write(terminalJson({ store: { backend: store.backend, location: store.location }, shell, profiles: rows }, 2) + '\n');
+    process.stdout.write(
+      terminalJson({ store: { backend: store.backend, location: store.location }, shell, profiles: rows }, 2) + '\n',
+    );
     return 0;
   }
   const out: string[] = [`store: ${store.backend} (${visible(store.location)})`];
@@ -121,14 +150,25 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
     out.push('no profile is set up; run: mfa-env setup');
   } else {
     // A role row shows its role ARN where a user shows its device, and its credentials and MFA session where a user shows its session.
-    const table = [rows.some((r) => r.role) ? ['PROFILE', 'KEY', 'MFA DEVICE / ROLE', 'SESSION'] : ['PROFILE', 'KEY', 'MFA DEVICE', 'SESSION']];
+    const table = [
+      rows.some((r) => r.role)
+        ? ['PROFILE', 'KEY', 'MFA DEVICE / ROLE', 'SESSION']
+        : ['PROFILE', 'KEY', 'MFA DEVICE', 'SESSION'],
+    ];
     for (const r of rows) {
       if (r.role) {
         const c = r.role.credentials;
         const mfa = r.role.mfaSession;
-        const creds = c ? `${c.secondsLeft > 0 ? `${formatLeft(c.secondsLeft)} left` : 'expired'}${c.inThisShell ? ' (this shell)' : ''}` : 'none';
+        const creds = c
+          ? `${c.secondsLeft > 0 ? `${formatLeft(c.secondsLeft)} left` : 'expired'}${c.inThisShell ? ' (this shell)' : ''}`
+          : 'none';
         const mfaLeft = mfa && mfa.secondsLeft > 0 ? ` (MFA ${formatLeft(mfa.secondsLeft)})` : ' (MFA none)';
-        table.push([r.profile, r.role.sourceProfile ? `role of ${r.role.sourceProfile}` : 'role', r.role.arn, `${creds}${mfaLeft}`]);
+        table.push([
+          r.profile,
+          r.role.sourceProfile ? `role of ${r.role.sourceProfile}` : 'role',
+          r.role.arn,
+          `${creds}${mfaLeft}`,
+        ]);
         continue;
       }
       const session = r.session
@@ -139,7 +179,10 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
     }
     const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
     for (const row of table) out.push(row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
-    if (gone.length) out.push(`not in the AWS files: ${gone.map((n) => `'${visible(n)}'`).join(', ')} (mfa-env remove --profile NAME deletes what is stored)`);
+    if (gone.length)
+      out.push(
+        `not in the AWS files: ${gone.map((n) => `'${visible(n)}'`).join(', ')} (mfa-env remove --profile NAME deletes what is stored)`,
+      );
   }
   process.stdout.write(out.join('\n') + '\n');
   return 0;

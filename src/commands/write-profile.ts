@@ -41,7 +41,9 @@ function checkTargetName(target: string, sourceProfile: string): void {
   checkProfileName(target);
   if (target === sourceProfile) {
     // Even with --force: the long-term profile must stay the long-term profile.
-    throw new UsageError(`--write-profile ${target} is the profile the session comes from; name another profile (for example ${sourceProfile}-mfa)`);
+    throw new UsageError(
+      `--write-profile ${target} is the profile the session comes from; name another profile (for example ${sourceProfile}-mfa)`,
+    );
   }
 }
 

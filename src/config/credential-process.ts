@@ -28,7 +28,10 @@ export function selfInvocation(env = process.env, script = process.argv[1] ?? ''
   // or our launcher next to us (dist/mfa-env for dist/mfa-env.js: what install.sh links).
   const candidate = findOnPath('mfa-env', env);
   const found = candidate === undefined ? undefined : realpathOrUndefined(candidate);
-  const us = found !== undefined && self !== undefined && (found === self || (self.endsWith('.js') && found === self.slice(0, -3)));
+  const us =
+    found !== undefined &&
+    self !== undefined &&
+    (found === self || (self.endsWith('.js') && found === self.slice(0, -3)));
   return us ? 'mfa-env' : absolute(self ?? script);
 }
 
@@ -54,7 +57,13 @@ function sameSource(existing: string, line: string): boolean {
  * kept); any other existing section is the user's and is replaced only with
  * --force.
  */
-export function planCredentialProcessProfile(text: string, name: string, line: string, path: string, force: boolean): CredentialProcessPlan {
+export function planCredentialProcessProfile(
+  text: string,
+  name: string,
+  line: string,
+  path: string,
+  force: boolean,
+): CredentialProcessPlan {
   let existing: Record<string, string> | undefined;
   try {
     existing = readSection(text, sectionFor(name, 'config'));
@@ -77,8 +86,15 @@ export function planCredentialProcessProfile(text: string, name: string, line: s
  * section's other keys (a leftover role_arn or sso_session would win over
  * credential_process); `region` is set when given.
  */
-export function withCredentialProcessProfile(text: string, name: string, line: string, region: string | undefined, plan: CredentialProcessPlan): string {
+export function withCredentialProcessProfile(
+  text: string,
+  name: string,
+  line: string,
+  region: string | undefined,
+  plan: CredentialProcessPlan,
+): string {
   const section = sectionFor(name, 'config');
-  const drop = plan === 'replace' ? Object.fromEntries(Object.keys(readSection(text, section) ?? {}).map((k) => [k, null])) : {};
+  const drop =
+    plan === 'replace' ? Object.fromEntries(Object.keys(readSection(text, section) ?? {}).map((k) => [k, null])) : {};
   return editSection(text, section, { ...drop, credential_process: line, ...(region ? { region } : {}) });
 }

@@ -55,10 +55,19 @@ export async function updateAwsFile(path: string, change: (text: string) => stri
     writeTarget(path);
     makeDir(dirname(path), 0o700);
   } catch (err) {
-    throw awsFileError(err, (err as NodeJS.ErrnoException).code === 'ENOTREG' ? path : dirname(path), 'write', variableOf(path));
+    throw awsFileError(
+      err,
+      (err as NodeJS.ErrnoException).code === 'ENOTREG' ? path : dirname(path),
+      'write',
+      variableOf(path),
+    );
   }
   for (let attempt = 1; ; attempt++) {
-    const release = await acquireLock(`${path}.mfa-env.lock`, { timeoutMs: FILE_LOCK_TIMEOUT_MS, purpose: `editing ${basename(path)}`, liveOwnerKeeps: true }).catch((err: unknown) => {
+    const release = await acquireLock(`${path}.mfa-env.lock`, {
+      timeoutMs: FILE_LOCK_TIMEOUT_MS,
+      purpose: `editing ${basename(path)}`,
+      liveOwnerKeeps: true,
+    }).catch((err: unknown) => {
       throw err instanceof MfaEnvError ? err : awsFileError(err, dirname(path), 'write', variableOf(path));
     });
     try {
@@ -80,9 +89,14 @@ export async function updateAwsFile(path: string, change: (text: string) => stri
         writeFileAtomic(path, encodeText(after), 0o600, read.identity);
         return;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ECHANGED') throw awsFileError(err, path, 'write', variableOf(path));
+        if ((err as NodeJS.ErrnoException).code !== 'ECHANGED')
+          throw awsFileError(err, path, 'write', variableOf(path));
         if (attempt >= WRITE_ATTEMPTS) {
-          throw new MfaEnvError(`${path} kept changing while mfa-env was writing it; nothing was written`, ExitCode.store, 'run this again when the other writers are done');
+          throw new MfaEnvError(
+            `${path} kept changing while mfa-env was writing it; nothing was written`,
+            ExitCode.store,
+            'run this again when the other writers are done',
+          );
         }
       }
     } finally {

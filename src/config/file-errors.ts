@@ -16,10 +16,18 @@ export function describeFileError(err: unknown, path: string, action: 'read' | '
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === 'ENOTREG' && err instanceof Error) {
     // Never "chown /dev": the fix is to point the variable at a real file.
-    return { detail: `${err.message}; mfa-env writes only regular files`, fix: `set ${variable} to a regular file, or remove the link if ${path} is one` };
+    return {
+      detail: `${err.message}; mfa-env writes only regular files`,
+      fix: `set ${variable} to a regular file, or remove the link if ${path} is one`,
+    };
   }
-  if (code === 'EISDIR') return { detail: `${path} is a directory, not a file`, fix: `move it away, or set ${variable} to the file` };
-  if (code === 'ENOTDIR') return { detail: `cannot ${action} ${path}: a part of its path is a file, not a directory`, fix: `check the path, or set ${variable} to another file` };
+  if (code === 'EISDIR')
+    return { detail: `${path} is a directory, not a file`, fix: `move it away, or set ${variable} to the file` };
+  if (code === 'ENOTDIR')
+    return {
+      detail: `cannot ${action} ${path}: a part of its path is a file, not a directory`,
+      fix: `check the path, or set ${variable} to another file`,
+    };
   if (code === 'EACCES' || code === 'EPERM') {
     const what = action === 'read' ? 'readable' : 'writable';
     return {
@@ -27,10 +35,18 @@ export function describeFileError(err: unknown, path: string, action: 'read' | '
       fix: `make it yours and ${what} (made with sudo?): sudo chown "$USER" ${path} && chmod u+${action === 'read' ? 'r' : 'rw'} ${path}`,
     };
   }
-  if (code === 'EROFS') return { detail: `cannot write ${path}: read-only file system`, fix: `set ${variable} to a file on a writable file system` };
-  if (code === 'ENOSPC' || code === 'EDQUOT') return { detail: `cannot write ${path}: no space left`, fix: 'free some space, then run this again' };
+  if (code === 'EROFS')
+    return {
+      detail: `cannot write ${path}: read-only file system`,
+      fix: `set ${variable} to a file on a writable file system`,
+    };
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return { detail: `cannot write ${path}: no space left`, fix: 'free some space, then run this again' };
   const first = String((err as Error)?.message ?? err).split('\n')[0];
-  return { detail: `cannot ${action} ${path}: ${code ?? first}`, fix: `check ${path}, or set ${variable} to another file` };
+  return {
+    detail: `cannot ${action} ${path}: ${code ?? first}`,
+    fix: `check ${path}, or set ${variable} to another file`,
+  };
 }
 
 /** The typed error for an fs error on an AWS file. */
@@ -57,7 +73,10 @@ export function sdkRefusedSection(text: string): string | undefined {
 
 /** What a refused section means, with the fix. */
 export function refusedSectionProblem(path: string, section: string): FileProblem {
-  return { detail: `${path} has a section ${section}, which makes the AWS SDKs ignore the whole file`, fix: `rename or delete ${section} in ${path}` };
+  return {
+    detail: `${path} has a section ${section}, which makes the AWS SDKs ignore the whole file`,
+    fix: `rename or delete ${section} in ${path}`,
+  };
 }
 
 /** The typed error when `path` has a section the SDK refuses (a missing or unreadable file: none). */

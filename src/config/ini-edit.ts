@@ -75,7 +75,11 @@ export function inFile(err: unknown, file: string): unknown {
 /** Index range [start, end) of the lines under `[name]`, header excluded; DuplicateSectionError when there are several. */
 function findSection(lines: Line[], name: string): { header: number; end: number } | undefined {
   const headers = lines.flatMap((l, i) => (sectionName(l.text) === name ? [i] : []));
-  if (headers.length > 1) throw new DuplicateSectionError(name, headers.map((i) => i + 1));
+  if (headers.length > 1)
+    throw new DuplicateSectionError(
+      name,
+      headers.map((i) => i + 1),
+    );
   const header = headers[0] ?? -1;
   if (header < 0) return undefined;
   let end = header + 1;
@@ -118,7 +122,8 @@ function settleEndings(p: Parsed, original: string): void {
   p.lines.forEach((l, i) => {
     if (i < last && l.eol === '') l.eol = p.eol;
   });
-  if (last >= 0) p.lines[last]!.eol = original.length > 0 && !original.endsWith('\n') ? '' : p.lines[last]!.eol || p.eol;
+  if (last >= 0)
+    p.lines[last]!.eol = original.length > 0 && !original.endsWith('\n') ? '' : p.lines[last]!.eol || p.eol;
 }
 
 /**
@@ -160,7 +165,9 @@ export function editSection(text: string, name: string, changes: Record<string, 
     }
     if (key !== undefined || /^\s+\S/.test(line.text)) lastKey = kept.length - 1;
   }
-  const additions = [...pending.values()].filter((c) => c.value !== null).map((c) => ({ text: `${c.key} = ${c.value}`, eol: p.eol }));
+  const additions = [...pending.values()]
+    .filter((c) => c.value !== null)
+    .map((c) => ({ text: `${c.key} = ${c.value}`, eol: p.eol }));
   kept.splice(lastKey + 1, 0, ...additions);
   p.lines.splice(s.header + 1, s.end - s.header - 1, ...kept);
   settleEndings(p, text);

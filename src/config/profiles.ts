@@ -33,10 +33,15 @@ export interface ProfileConfig {
  */
 export function resolveProfileName(flag: string | undefined, env = process.env, { fromSession = true } = {}): string {
   // `--profile=` or `-p ''` (an unset variable in a script): say so, rather than use another profile.
-  if (flag !== undefined && flag.trim() === '') throw new UsageError('--profile needs a profile name', 'see mfa-env --help');
+  if (flag !== undefined && flag.trim() === '')
+    throw new UsageError('--profile needs a profile name', 'see mfa-env --help');
   if (flag) return fromWhere(checkProfileName(flag), '--profile');
   if (env.AWS_PROFILE) return fromWhere(checkProfileName(env.AWS_PROFILE, 'AWS_PROFILE'), 'AWS_PROFILE');
-  if (fromSession && env.MFA_ENV_PROFILE) return fromWhere(checkProfileName(env.MFA_ENV_PROFILE, 'MFA_ENV_PROFILE'), 'MFA_ENV_PROFILE, the session this shell holds');
+  if (fromSession && env.MFA_ENV_PROFILE)
+    return fromWhere(
+      checkProfileName(env.MFA_ENV_PROFILE, 'MFA_ENV_PROFILE'),
+      'MFA_ENV_PROFILE, the session this shell holds',
+    );
   return fromWhere('default', 'the default');
 }
 
@@ -58,7 +63,10 @@ function describeFile(path: string): string {
 type Section = Record<string, string | undefined>;
 
 async function loadFiles(env = process.env) {
-  if (debugEnabled()) debug(`reading AWS config ${describeFile(awsConfigFile(env))} and credentials ${describeFile(awsCredentialsFile(env))}`);
+  if (debugEnabled())
+    debug(
+      `reading AWS config ${describeFile(awsConfigFile(env))} and credentials ${describeFile(awsCredentialsFile(env))}`,
+    );
   // The same parsing rules as every AWS tool (see shared-files.ts).
   return readSharedFiles(awsCredentialsFile(env), awsConfigFile(env));
 }
@@ -69,7 +77,11 @@ function own<T>(object: Record<string, T> | undefined, key: string): T | undefin
 }
 
 /** A profile as it is in the two files, except durationSeconds (see readProfile). */
-function toProfile(name: string, config: Section | undefined, creds: Section | undefined): Omit<ProfileConfig, 'durationSeconds'> {
+function toProfile(
+  name: string,
+  config: Section | undefined,
+  creds: Section | undefined,
+): Omit<ProfileConfig, 'durationSeconds'> {
   const profile: ProfileConfig = { name, exists: config !== undefined || creds !== undefined };
   const pick = (key: string) => own(config, key) ?? own(creds, key);
   profile.mfaSerial = pick('mfa_serial')?.trim() || undefined;

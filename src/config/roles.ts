@@ -40,7 +40,8 @@ export const DEFAULT_ROLE_DURATION = 3600;
 /** AWS caps a role assumed with temporary credentials at 1 hour. */
 export const CHAINED_ROLE_LIMIT = 3600;
 
-export const isRoleProfile = (p: Pick<ProfileConfig, 'roleArn' | 'credentialSource'>) => p.roleArn !== undefined || p.credentialSource !== undefined;
+export const isRoleProfile = (p: Pick<ProfileConfig, 'roleArn' | 'credentialSource'>) =>
+  p.roleArn !== undefined || p.credentialSource !== undefined;
 
 /** `mfa-env-` and the base profile's name, cut to STS's 64 characters. */
 export function defaultSessionName(baseProfile: string): string {
@@ -49,13 +50,20 @@ export function defaultSessionName(baseProfile: string): string {
 
 export function checkRoleArn(arn: string, where: string): string {
   if (!ROLE_ARN.test(arn)) {
-    throw new UsageError(`${where}: '${arn.slice(0, 120)}' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)`, 'copy the role ARN from the IAM console (Roles → the role → ARN)');
+    throw new UsageError(
+      `${where}: '${arn.slice(0, 120)}' is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)`,
+      'copy the role ARN from the IAM console (Roles → the role → ARN)',
+    );
   }
   return arn;
 }
 
 export function checkExternalId(id: string, where: string): string {
-  if (!EXTERNAL_ID.test(id)) throw new UsageError(`${where}: external_id must be 2–1224 of letters, digits and _+=,.@:/-`, 'use the external id the role owner gave you');
+  if (!EXTERNAL_ID.test(id))
+    throw new UsageError(
+      `${where}: external_id must be 2–1224 of letters, digits and _+=,.@:/-`,
+      'use the external id the role owner gave you',
+    );
   return id;
 }
 
@@ -64,10 +72,16 @@ function hopOf(p: ProfileConfig, baseName: string, configPath: string): RoleHop 
   const where = `profile '${p.name}' in ${configPath}`;
   const roleSessionName = p.roleSessionName ?? defaultSessionName(baseName);
   if (!SESSION_NAME.test(roleSessionName)) {
-    throw new UsageError(`${where}: role_session_name '${roleSessionName.slice(0, 80)}' must be 2–64 of letters, digits and _+=,.@-`, `fix role_session_name in ${configPath}`);
+    throw new UsageError(
+      `${where}: role_session_name '${roleSessionName.slice(0, 80)}' must be 2–64 of letters, digits and _+=,.@-`,
+      `fix role_session_name in ${configPath}`,
+    );
   }
   if (p.durationSeconds !== undefined && p.durationSeconds > MAX_ROLE_DURATION) {
-    throw new UsageError(`${where}: duration_seconds ${p.durationSeconds} is more than a role can last (43200 s, 12h)`, `fix duration_seconds in ${configPath}`);
+    throw new UsageError(
+      `${where}: duration_seconds ${p.durationSeconds} is more than a role can last (43200 s, 12h)`,
+      `fix duration_seconds in ${configPath}`,
+    );
   }
   return {
     profile: p.name,
@@ -94,16 +108,26 @@ export function chainIn(files: AwsFiles, name: string, env = process.env): Profi
       );
     }
     if (current.sourceProfile === undefined) {
-      throw new UsageError(`${where} has role_arn but no source_profile`, `add source_profile = NAME (the profile whose key mfa-env keeps) to [profile ${current.name}]`);
+      throw new UsageError(
+        `${where} has role_arn but no source_profile`,
+        `add source_profile = NAME (the profile whose key mfa-env keeps) to [profile ${current.name}]`,
+      );
     }
     checkRoleArn(current.roleArn!, where);
     roles.push(current);
     const next = current.sourceProfile;
-    if (seen.includes(next)) throw new UsageError(`source_profile loops: ${[...seen, next].join(' → ')}`, `fix source_profile in ${configPath}`);
+    if (seen.includes(next))
+      throw new UsageError(
+        `source_profile loops: ${[...seen, next].join(' → ')}`,
+        `fix source_profile in ${configPath}`,
+      );
     seen.push(next);
     const source = profileIn(files, next, env);
     if (!source.exists) {
-      throw new UsageError(`source_profile '${next}' of ${where} does not exist`, `set it up: mfa-env setup --profile ${next}`);
+      throw new UsageError(
+        `source_profile '${next}' of ${where} does not exist`,
+        `set it up: mfa-env setup --profile ${next}`,
+      );
     }
     current = source;
   }

@@ -45,7 +45,8 @@ export function parseIni(text: string): IniFile {
       continue;
     }
     if (subSection !== undefined && raw.trimStart() === raw) subSection = undefined;
-    (map[section] ??= Object.create(null) as IniSection)[subSection !== undefined ? `${subSection}.${key}` : key] = value;
+    (map[section] ??= Object.create(null) as IniSection)[subSection !== undefined ? `${subSection}.${key}` : key] =
+      value;
   }
   return map;
 }
@@ -76,6 +77,9 @@ function readIni(path: string): IniFile {
   }
 }
 
-export function readSharedFiles(credentialsPath: string, configPath: string): { configFile: IniFile; credentialsFile: IniFile } {
+export function readSharedFiles(
+  credentialsPath: string,
+  configPath: string,
+): { configFile: IniFile; credentialsFile: IniFile } {
   return { configFile: configProfiles(readIni(configPath)), credentialsFile: readIni(credentialsPath) };
 }

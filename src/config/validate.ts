@@ -26,10 +26,16 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 export function checkAccessKeyId(id: string): string {
   const trimmed = id.trim();
   if (!ACCESS_KEY_ID.test(trimmed)) {
-    throw new UsageError('the access key id should be AKIA followed by 16 letters or digits', 'copy it from the IAM console (see mfa-env setup --help)');
+    throw new UsageError(
+      'the access key id should be AKIA followed by 16 letters or digits',
+      'copy it from the IAM console (see mfa-env setup --help)',
+    );
   }
   if (trimmed.startsWith('ASIA')) {
-    throw new UsageError('that is a temporary (ASIA…) key; mfa-env needs the long-term AKIA… key of the IAM user', 'create an access key for the user in the IAM console');
+    throw new UsageError(
+      'that is a temporary (ASIA…) key; mfa-env needs the long-term AKIA… key of the IAM user',
+      'create an access key for the user in the IAM console',
+    );
   }
   return trimmed;
 }
@@ -37,7 +43,10 @@ export function checkAccessKeyId(id: string): string {
 export function checkSecretAccessKey(secret: string): string {
   const trimmed = secret.trim();
   if (!/^[A-Za-z0-9/+=]{40}$/.test(trimmed)) {
-    throw new UsageError('the secret access key should be 40 characters of letters, digits, / and +', 'paste it again; nothing was stored');
+    throw new UsageError(
+      'the secret access key should be 40 characters of letters, digits, / and +',
+      'paste it again; nothing was stored',
+    );
   }
   return trimmed;
 }
@@ -52,7 +61,9 @@ export function checkMfaSerial(serial: string, profile?: string): string {
   if (isFidoSerial(trimmed)) throw fidoError(trimmed, profile);
   if (!MFA_ARN.test(trimmed) && !HARDWARE_SERIAL.test(trimmed)) {
     // A secret access key pasted in the wrong place must not land on the screen (or in a scrollback).
-    const shown = /^[A-Za-z0-9/+=]{40}$/.test(trimmed) ? `${trimmed.slice(0, 4)}…(40 characters, like a secret access key)` : trimmed.slice(0, 80);
+    const shown = /^[A-Za-z0-9/+=]{40}$/.test(trimmed)
+      ? `${trimmed.slice(0, 4)}…(40 characters, like a secret access key)`
+      : trimmed.slice(0, 80);
     throw new UsageError(
       `'${shown}' is not an MFA device ARN (arn:aws:iam::123456789012:mfa/NAME) or hardware serial`,
       'find it under IAM → Users → Security credentials, or omit --mfa-serial to discover it',
@@ -69,7 +80,10 @@ export function checkProfileName(name: string, from?: 'AWS_PROFILE' | 'MFA_ENV_P
   const reserved = RESERVED_NAMES.has(name);
   if (name.startsWith('-')) {
     // Another program handed it on would read it as an option (credential_process, aws --profile).
-    throw new UsageError(`${from ? `${from} ` : ''}'${name.slice(0, 64)}' is not a usable profile name (it starts with -)`, from ? `set ${from} to a profile name` : 'see mfa-env --help');
+    throw new UsageError(
+      `${from ? `${from} ` : ''}'${name.slice(0, 64)}' is not a usable profile name (it starts with -)`,
+      from ? `set ${from} to a profile name` : 'see mfa-env --help',
+    );
   }
   if (!PROFILE_NAME.test(name) || reserved) {
     const what = `${from ? `${from} ` : ''}'${name.slice(0, 64)}' is not a usable profile name`;
@@ -113,10 +127,16 @@ export function parseDuration(input: string | number, source = '--duration'): nu
     }
   }
   if (seconds === undefined || !Number.isSafeInteger(seconds)) {
-    throw new UsageError(`${source} '${String(input).slice(0, 40)}' is not a duration (use 3600, 90m or 12h)`, 'see mfa-env --help');
+    throw new UsageError(
+      `${source} '${String(input).slice(0, 40)}' is not a duration (use 3600, 90m or 12h)`,
+      'see mfa-env --help',
+    );
   }
   if (seconds < MIN_DURATION || seconds > MAX_DURATION) {
-    throw new UsageError(`${source} ${seconds}s is outside STS's range of 900–129600 seconds (15m–36h)`, 'see mfa-env --help');
+    throw new UsageError(
+      `${source} ${seconds}s is outside STS's range of 900–129600 seconds (15m–36h)`,
+      'see mfa-env --help',
+    );
   }
   return seconds;
 }

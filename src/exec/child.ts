@@ -64,7 +64,10 @@ function spawnFailure(name: string, err: NodeJS.ErrnoException): CommandError {
   // The file was found and executable a moment ago (resolveCommand): ENOENT
   // now means its #! interpreter or its loader is missing; bash says 127 too.
   if (err.code === 'ENOENT') {
-    return new CommandError(`${name}: cannot execute: required file not found (its #! interpreter or loader)`, ExitCode.commandNotFound);
+    return new CommandError(
+      `${name}: cannot execute: required file not found (its #! interpreter or loader)`,
+      ExitCode.commandNotFound,
+    );
   }
   if (err.code === 'EACCES') return new CommandError(`${name}: permission denied`, ExitCode.cannotExecute);
   return new CommandError(`${name}: cannot execute: ${err.code ?? err.message}`, ExitCode.cannotExecute);

@@ -9,7 +9,10 @@ interface Groups {
 }
 
 function fromPs(pid: number): Groups | undefined {
-  const out = execFileSync('ps', ['-o', 'pgid=,tpgid=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('ps', ['-o', 'pgid=,tpgid=', '-p', String(pid)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const [pgrp, tpgid] = out.trim().split(/\s+/).map(Number);
   return pgrp === undefined || tpgid === undefined ? undefined : { pgrp, tpgid };
 }

@@ -1,4 +1,14 @@
-import { closeSync, linkSync, lstatSync, openSync, readFileSync, renameSync, rmSync, utimesSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
 import { ExitCode, MfaEnvError } from '../errors.js';
 import { isPidAlive, readProcStat } from '../os/processes.js';
 import { randomHex } from './random.js';
@@ -49,7 +59,13 @@ export class LockTimeoutError extends MfaEnvError {
   }
 }
 
-function timeoutWords(path: string, ownerPid: number | undefined, waited: string, purpose: string | undefined, stopped: boolean): [string, string] {
+function timeoutWords(
+  path: string,
+  ownerPid: number | undefined,
+  waited: string,
+  purpose: string | undefined,
+  stopped: boolean,
+): [string, string] {
   if (stopped) {
     return [
       `${path} is locked by mfa-env pid ${ownerPid}, which is stopped (Ctrl-Z?)${purpose ? ` while ${purpose}` : ''}; gave up waiting after ${waited}`,
@@ -237,7 +253,13 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<() =
     }
     if (Date.now() - started > opts.timeoutMs) {
       const stopped = who !== undefined && who.state !== 'gone' && isStopped(who.pid);
-      throw new LockTimeoutError(path, Number.isInteger(owner) ? owner : undefined, opts.timeoutMs, opts.purpose, stopped);
+      throw new LockTimeoutError(
+        path,
+        Number.isInteger(owner) ? owner : undefined,
+        opts.timeoutMs,
+        opts.purpose,
+        stopped,
+      );
     }
     if (!waited) {
       waited = true;

@@ -34,7 +34,10 @@ export function privateDir(dir: string, opts: PrivateDirOptions): void {
   }
   if (st.isSymbolicLink()) {
     if (!opts.allowLink) {
-      throw new StoreError(`${dir} is a symbolic link; mfa-env removes stale files there and does not follow links to do it`, `make it a directory: rm ${dir} && mkdir -m 700 ${dir}`);
+      throw new StoreError(
+        `${dir} is a symbolic link; mfa-env removes stale files there and does not follow links to do it`,
+        `make it a directory: rm ${dir} && mkdir -m 700 ${dir}`,
+      );
     }
     try {
       st = statSync(dir);
@@ -42,14 +45,21 @@ export function privateDir(dir: string, opts: PrivateDirOptions): void {
       throw cannot(dir, err);
     }
   }
-  if (!st.isDirectory()) throw new StoreError(`${dir} is not a directory`, 'move it away, or set MFA_ENV_STORE_DIR to a directory');
+  if (!st.isDirectory())
+    throw new StoreError(`${dir} is not a directory`, 'move it away, or set MFA_ENV_STORE_DIR to a directory');
   if ((st.mode & 0o022) !== 0) {
     const who = (st.mode & 0o002) !== 0 ? 'every user' : 'its group';
     const mode = (st.mode & 0o7777).toString(8).padStart(4, '0');
-    throw new StoreError(`${dir} is writable by ${who} (mode ${mode}): they could replace the store or its locks`, `chmod go-w ${dir}, or set MFA_ENV_STORE_DIR to a private directory`);
+    throw new StoreError(
+      `${dir} is writable by ${who} (mode ${mode}): they could replace the store or its locks`,
+      `chmod go-w ${dir}, or set MFA_ENV_STORE_DIR to a private directory`,
+    );
   }
 }
 
 function cannot(dir: string, err: unknown): StoreError {
-  return new StoreError(`cannot create ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
+  return new StoreError(
+    `cannot create ${dir}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    'set MFA_ENV_STORE_DIR to a writable directory',
+  );
 }

@@ -70,7 +70,11 @@ function restoreTerminalOnSignal(tty: Terminal): () => void {
 }
 
 /** Asks one question on /dev/tty. Ctrl-C → InterruptedError (exit 130). */
-export async function ask<T = string>(question: Question, noTerminal: () => MfaEnvError, opts: AskOptions = {}): Promise<T> {
+export async function ask<T = string>(
+  question: Question,
+  noTerminal: () => MfaEnvError,
+  opts: AskOptions = {},
+): Promise<T> {
   const tty = openTerminal();
   if (!tty) throw noTerminal();
   const prompts = await loadPrompts();
@@ -82,8 +86,19 @@ export async function ask<T = string>(question: Question, noTerminal: () => MfaE
   const undo = restoreTerminalOnSignal(tty);
   try {
     const answer = await prompts(
-      { ...question, name: 'value', stdin: tty.input, stdout: tty.output, onRender } as unknown as PromptObject<'value'>,
-      { onCancel: () => { cancelled = true; return false; } },
+      {
+        ...question,
+        name: 'value',
+        stdin: tty.input,
+        stdout: tty.output,
+        onRender,
+      } as unknown as PromptObject<'value'>,
+      {
+        onCancel: () => {
+          cancelled = true;
+          return false;
+        },
+      },
     );
     if (cancelled || answer.value === undefined) throw new InterruptedError();
     return answer.value as T;

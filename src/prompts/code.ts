@@ -26,16 +26,24 @@ function left(expiration: Date): string {
 export async function resolveCode(src: CodeSource, why: CodeRequest = {}): Promise<CodeAnswer> {
   if (src.flag !== undefined) return { code: checkCode(src.flag), canRetry: false };
   if (src.mfaProcess) {
-    if (why.expiring) process.stderr.write(`mfa-env: the session of '${src.profile}' has ${left(why.expiring.expiration)} left; a new one takes a code from mfa_process\n`);
+    if (why.expiring)
+      process.stderr.write(
+        `mfa-env: the session of '${src.profile}' has ${left(why.expiring.expiration)} left; a new one takes a code from mfa_process\n`,
+      );
     return { code: await (await import('./mfa-process.js')).runMfaProcess(src.mfaProcess), canRetry: false };
   }
   const device = src.mfaSerial.replace(/^arn:aws[-a-z]*:iam::\d{12}:mfa\//, '');
-  const context = why.expiring ? `profile ${src.profile}; its session has ${left(why.expiring.expiration)} left, a new code starts a new one` : `profile ${src.profile}`;
+  const context = why.expiring
+    ? `profile ${src.profile}; its session has ${left(why.expiring.expiration)} left, a new code starts a new one`
+    : `profile ${src.profile}`;
   const message = why.refused
     ? `AWS refused ${why.refused} (wrong or already used). Next MFA code for ${device} (${context})`
     : `MFA code for ${device} (${context})`;
   const { ask } = await import('./ask.js');
-  const noTerminal = new UsageError('an MFA code is needed and there is no terminal to ask on', 'pass --code 123456, or set mfa_process in the profile');
+  const noTerminal = new UsageError(
+    'an MFA code is needed and there is no terminal to ask on',
+    'pass --code 123456, or set mfa_process in the profile',
+  );
   return ask<string>(
     {
       type: 'text',
@@ -55,7 +63,11 @@ export async function resolveCode(src: CodeSource, why: CodeRequest = {}): Promi
       if (err !== noTerminal) throw err;
       const { askWithDialog, findDialog, hasDisplay } = await import('./dialog.js');
       const dialog = findDialog(`MFA code for ${device} (profile ${src.profile})`);
-      if (!dialog && hasDisplay()) throw new UsageError(noTerminal.message, 'pass --code 123456, set mfa_process in the profile, or install zenity (or kdialog) for a desktop dialog');
+      if (!dialog && hasDisplay())
+        throw new UsageError(
+          noTerminal.message,
+          'pass --code 123456, set mfa_process in the profile, or install zenity (or kdialog) for a desktop dialog',
+        );
       if (!dialog) throw noTerminal;
       return { code: checkCode(await askWithDialog(dialog)), canRetry: false };
     },

@@ -55,9 +55,16 @@ export function findDialog(question: string, env = process.env, platform = proce
   }
   if (!hasDisplay(env, platform)) return undefined;
   const zenity = onPath('zenity', env);
-  if (zenity) return { name: 'zenity', file: zenity, args: ['--entry', '--title=mfa-env', `--text=${question}`], cancelStatus: 1 };
+  if (zenity)
+    return {
+      name: 'zenity',
+      file: zenity,
+      args: ['--entry', '--title=mfa-env', `--text=${question}`],
+      cancelStatus: 1,
+    };
   const kdialog = onPath('kdialog', env);
-  if (kdialog) return { name: 'kdialog', file: kdialog, args: ['--title', 'mfa-env', '--inputbox', question], cancelStatus: 1 };
+  if (kdialog)
+    return { name: 'kdialog', file: kdialog, args: ['--title', 'mfa-env', '--inputbox', question], cancelStatus: 1 };
   return undefined;
 }
 
@@ -80,14 +87,24 @@ export async function askWithDialog(dialog: Dialog, timeoutMs = DIALOG_TIMEOUT_M
     reject: false,
   });
   if (result.timedOut) {
-    throw new UsageError(`no MFA code was typed into the ${dialog.name} dialog within ${Math.round(timeoutMs / 1000)} s`, 'run the command again, or pass --code 123456');
+    throw new UsageError(
+      `no MFA code was typed into the ${dialog.name} dialog within ${Math.round(timeoutMs / 1000)} s`,
+      'run the command again, or pass --code 123456',
+    );
   }
   if (result.exitCode === undefined && !result.signal) {
-    throw new UsageError(`the MFA code dialog (${dialog.name}) could not start`, 'pass --code 123456, or set mfa_process in the profile');
+    throw new UsageError(
+      `the MFA code dialog (${dialog.name}) could not start`,
+      'pass --code 123456, or set mfa_process in the profile',
+    );
   }
-  if (result.exitCode === dialog.cancelStatus) throw new InterruptedError(`the MFA code dialog (${dialog.name}) was cancelled`);
+  if (result.exitCode === dialog.cancelStatus)
+    throw new InterruptedError(`the MFA code dialog (${dialog.name}) was cancelled`);
   if (result.exitCode !== 0) {
-    throw new UsageError(`the MFA code dialog (${dialog.name}) failed (${result.signal ?? `exit ${result.exitCode}`})`, 'pass --code 123456, or set mfa_process in the profile');
+    throw new UsageError(
+      `the MFA code dialog (${dialog.name}) failed (${result.signal ?? `exit ${result.exitCode}`})`,
+      'pass --code 123456, or set mfa_process in the profile',
+    );
   }
   return result.stdout;
 }

@@ -70,14 +70,19 @@ export async function runMfaProcess(command: string, timeoutMs = MFA_PROCESS_TIM
   }
   const { result } = outcome;
   if (timedOut) {
-    throw new UsageError(`mfa_process gave no code within ${seconds(timeoutMs)} and was stopped; run it by hand to see why, or pass --code`);
+    throw new UsageError(
+      `mfa_process gave no code within ${seconds(timeoutMs)} and was stopped; run it by hand to see why, or pass --code`,
+    );
   }
   if (result.exitCode === undefined && !result.signal) {
     const why = result.cause instanceof Error ? result.cause.message : (result.code ?? 'error');
     throw new UsageError(`mfa_process could not start: ${why}`, 'fix mfa_process in the profile');
   }
   if (result.exitCode !== 0) {
-    throw new UsageError(`mfa_process failed (${result.signal ?? `exit ${result.exitCode}`})`, 'run it by hand to see why, or pass --code');
+    throw new UsageError(
+      `mfa_process failed (${result.signal ?? `exit ${result.exitCode}`})`,
+      'run it by hand to see why, or pass --code',
+    );
   }
   // The end of its output ends the last line too.
   const m = CODE.exec(seen);
@@ -103,7 +108,11 @@ async function stop(subprocess: ResultPromise, cancel: AbortController): Promise
     // Later, a pid may belong to another process (the one we saw exited, the
     // number was reused): only the same process, by its start time, is killed.
     const seen = new Map(pids.map((pid) => [pid, startTimeOf(pid)]));
-    const kill = () => signal([...seen].filter(([pid, start]) => startTimeOf(pid) === start).map(([pid]) => pid), 'SIGKILL');
+    const kill = () =>
+      signal(
+        [...seen].filter(([pid, start]) => startTimeOf(pid) === start).map(([pid]) => pid),
+        'SIGKILL',
+      );
     setTimeout(() => {
       process.off('exit', kill);
       kill();

@@ -64,7 +64,10 @@ function send(res: ServerResponse, status: number, body: object | undefined): vo
  * exact token gets a 4xx with no body. Concurrent requests share one call
  * of `source` (one MFA prompt, one AssumeRole).
  */
-export async function startCredentialServer(source: CredentialSource, options: CredentialServerOptions = {}): Promise<CredentialServer> {
+export async function startCredentialServer(
+  source: CredentialSource,
+  options: CredentialServerOptions = {},
+): Promise<CredentialServer> {
   const token = randomToken();
   const expected = Buffer.from(token, 'utf8');
   // A path nobody can guess as well: a request that reaches the port by
@@ -84,7 +87,12 @@ export async function startCredentialServer(source: CredentialSource, options: C
     if (!authorised(req.headers.authorization, expected)) return send(res, 403, undefined);
     try {
       const s = await credentials();
-      send(res, 200, { AccessKeyId: s.accessKeyId, SecretAccessKey: s.secretAccessKey, Token: s.sessionToken, Expiration: rfc3339(s.expiration) });
+      send(res, 200, {
+        AccessKeyId: s.accessKeyId,
+        SecretAccessKey: s.secretAccessKey,
+        Token: s.sessionToken,
+        Expiration: rfc3339(s.expiration),
+      });
     } catch (err) {
       options.onError?.(err);
       const message = err instanceof Error ? err.message.replace(/[\u0000-\u001f\u007f]+/g, ' ') : 'no credentials';

@@ -51,9 +51,13 @@ export async function startExecServer(
   const server = await startCredentialServer(source, {
     onError: (err) => {
       const what = err instanceof Error ? err.message : String(err);
-      process.stderr.write(`mfa-exec: could not renew the credentials for the command: ${what.replace(/[\u0000-\u001f\u007f]+/g, ' ')}\n`);
+      process.stderr.write(
+        `mfa-exec: could not renew the credentials for the command: ${what.replace(/[\u0000-\u001f\u007f]+/g, ' ')}\n`,
+      );
       const hint = err instanceof MfaEnvError ? err.hint : undefined;
-      process.stderr.write(`mfa-exec: ${hint ?? 'set mfa_process in the profile, or run mfa-exec --server from a terminal, so a code can be asked'}\n`);
+      process.stderr.write(
+        `mfa-exec: ${hint ?? 'set mfa_process in the profile, or run mfa-exec --server from a terminal, so a code can be asked'}\n`,
+      );
     },
   });
   const change: EnvChange = new Map<string, string | undefined>([

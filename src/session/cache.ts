@@ -30,7 +30,14 @@ function decode(text: string): CachedSession | undefined {
     const s = JSON.parse(text) as Partial<Stored>;
     const expiration = new Date(s.expiration ?? '');
     if (s.v !== 1 || Number.isNaN(expiration.getTime())) return undefined;
-    for (const k of ['accessKeyId', 'secretAccessKey', 'sessionToken', 'profile', 'sourceKeyId', 'mfaSerial'] as const) {
+    for (const k of [
+      'accessKeyId',
+      'secretAccessKey',
+      'sessionToken',
+      'profile',
+      'sourceKeyId',
+      'mfaSerial',
+    ] as const) {
       if (typeof s[k] !== 'string' || !s[k]) return undefined;
     }
     const t = s as Stored;
@@ -77,19 +84,25 @@ export async function reusableSession(
 ): Promise<CachedSession | undefined> {
   const s = await peekSession(store, profile);
   if (!s || s.profile !== profile || s.mfaSerial !== mfaSerial) {
-    debug(`cache: ${s ? `the session cached for '${profile}' is for another profile or MFA device` : `no session cached for '${profile}'`}`);
+    debug(
+      `cache: ${s ? `the session cached for '${profile}' is for another profile or MFA device` : `no session cached for '${profile}'`}`,
+    );
     return undefined;
   }
   const left = s.expiration.getTime() - now;
   const reuse = left > marginMs;
-  debug(`cache: session ${maskKeyId(s.accessKeyId)} for '${profile}' expires ${s.expiration.toISOString()} (${Math.round(left / 60_000)} min left): ${reuse ? 'reused' : 'too close to expiry'}`);
+  debug(
+    `cache: session ${maskKeyId(s.accessKeyId)} for '${profile}' expires ${s.expiration.toISOString()} (${Math.round(left / 60_000)} min left): ${reuse ? 'reused' : 'too close to expiry'}`,
+  );
   return reuse ? s : undefined;
 }
 
 export async function saveSession(store: SecretStore, session: CachedSession): Promise<void> {
   const stored: Stored = { v: 1, ...session, expiration: session.expiration.toISOString() };
   await store.set(accountFor.session(session.profile), JSON.stringify(stored));
-  debug(`cache: saved session ${maskKeyId(session.accessKeyId)} for '${session.profile}', expires ${stored.expiration}`);
+  debug(
+    `cache: saved session ${maskKeyId(session.accessKeyId)} for '${session.profile}', expires ${stored.expiration}`,
+  );
 }
 
 export async function forgetSession(store: SecretStore, profile: string): Promise<boolean> {

@@ -6,7 +6,7 @@
 // calls make one GetSessionToken and one AssumeRole, and two roles from one
 // base still make one GetSessionToken (they share the base's lock).
 import { join } from 'node:path';
-import { CHAINED_ROLE_LIMIT, DEFAULT_ROLE_DURATION, MAX_ROLE_DURATION, type ProfileChain, } from '../config/roles.js';
+import { CHAINED_ROLE_LIMIT, DEFAULT_ROLE_DURATION, MAX_ROLE_DURATION, type ProfileChain } from '../config/roles.js';
 import { DEFAULT_DURATION } from '../config/validate.js';
 import { AwsRefusedError, UsageError } from '../errors.js';
 import type { SecretStore } from '../store/types.js';
@@ -60,7 +60,10 @@ function checkDurations(o: CredentialsOptions): void {
   o.chain.hops.forEach((hop, i) => {
     const d = roleDuration(o, i);
     if (d > MAX_ROLE_DURATION) {
-      throw new UsageError(`role profile '${hop.profile}': a role lasts at most 12h (43200 s); ${d} s was asked`, 'ask for less with -d or duration_seconds');
+      throw new UsageError(
+        `role profile '${hop.profile}': a role lasts at most 12h (43200 s); ${d} s was asked`,
+        'ask for less with -d or duration_seconds',
+      );
     }
     if (i > 0 && d > CHAINED_ROLE_LIMIT) {
       throw new UsageError(
@@ -73,7 +76,11 @@ function checkDurations(o: CredentialsOptions): void {
 
 export async function obtainCredentials(o: CredentialsOptions): Promise<ObtainedCredentials> {
   const { chain } = o;
-  if (!chain.mfaSerial) throw new UsageError(`profile '${chain.base.name}' has no mfa_serial`, `run: mfa-env setup --profile ${chain.base.name}`);
+  if (!chain.mfaSerial)
+    throw new UsageError(
+      `profile '${chain.base.name}' has no mfa_serial`,
+      `run: mfa-env setup --profile ${chain.base.name}`,
+    );
   if (chain.hops.length === 0) {
     const { session, source } = await baseSession(o, o.marginSeconds * 1000, o.durationSeconds, o.refresh);
     return { credentials: session, source, mfaExpiration: session.expiration };
@@ -101,9 +108,14 @@ function baseSession(o: CredentialsOptions, marginMs: number, durationSeconds: n
   });
 }
 
-const sourceOf = (o: CredentialsOptions, index: number) => (index === 0 ? o.chain.base.name : o.chain.hops[index - 1]!.profile);
+const sourceOf = (o: CredentialsOptions, index: number) =>
+  index === 0 ? o.chain.base.name : o.chain.hops[index - 1]!.profile;
 
-async function obtainRole(o: CredentialsOptions, index: number, marginMs: number): Promise<{ role: CachedRole; source: 'cache' | 'minted' }> {
+async function obtainRole(
+  o: CredentialsOptions,
+  index: number,
+  marginMs: number,
+): Promise<{ role: CachedRole; source: 'cache' | 'minted' }> {
   const hop = o.chain.hops[index]!;
   const want = { profile: hop.profile, roleArn: hop.roleArn, sourceProfile: sourceOf(o, index) };
   const refresh = o.refresh && index === o.chain.hops.length - 1;
@@ -137,8 +149,20 @@ async function assume(o: CredentialsOptions, index: number): Promise<CachedRole>
   const hop = o.chain.hops[index]!;
   const durationSeconds = roleDuration(o, index);
   const { assumeRole } = await import('../aws/sts.js');
-  const call = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, mfa?: { serialNumber: string; code: string }) =>
-    assumeRole({ credentials, roleArn: hop.roleArn, roleSessionName: hop.roleSessionName, externalId: hop.externalId, durationSeconds, mfa, region: o.region, asker: hop.profile });
+  const call = (
+    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+    mfa?: { serialNumber: string; code: string },
+  ) =>
+    assumeRole({
+      credentials,
+      roleArn: hop.roleArn,
+      roleSessionName: hop.roleSessionName,
+      externalId: hop.externalId,
+      durationSeconds,
+      mfa,
+      region: o.region,
+      asker: hop.profile,
+    });
   const made = (s: Session, mfaExpiration: Date): CachedRole => ({
     ...s,
     profile: hop.profile,

@@ -33,7 +33,12 @@ const epoch = (date: Date) => String(Math.floor(date.getTime() / 1000));
  * `mfaExpiration`: the MFA session behind the credentials (a role's base
  * session); for a plain profile, the session itself.
  */
-export function sessionEnvironment(session: Session, profile: string, region: string | undefined, mfaExpiration = session.expiration): EnvChange {
+export function sessionEnvironment(
+  session: Session,
+  profile: string,
+  region: string | undefined,
+  mfaExpiration = session.expiration,
+): EnvChange {
   const expiry = rfc3339(session.expiration);
   const change: EnvChange = new Map<string, string | undefined>([
     ['AWS_ACCESS_KEY_ID', session.accessKeyId],

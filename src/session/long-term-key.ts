@@ -6,7 +6,10 @@ export async function readLongTermKey(store: SecretStore, profile: string): Prom
   const text = await store.get(accountFor.longTermKey(profile));
   const key = text === undefined ? undefined : parse(text);
   if (!key) {
-    throw new UsageError(`no long-term key is stored for profile '${profile}'`, `run: mfa-env setup --profile ${profile}`);
+    throw new UsageError(
+      `no long-term key is stored for profile '${profile}'`,
+      `run: mfa-env setup --profile ${profile}`,
+    );
   }
   return key;
 }
@@ -34,7 +37,8 @@ function parse(text: string): LongTermKey | undefined {
   try {
     const k = JSON.parse(text) as Partial<LongTermKey>;
     if (typeof k.accessKeyId === 'string' && typeof k.secretAccessKey === 'string') {
-      const created = typeof k.createDate === 'string' && !Number.isNaN(Date.parse(k.createDate)) ? { createDate: k.createDate } : {};
+      const created =
+        typeof k.createDate === 'string' && !Number.isNaN(Date.parse(k.createDate)) ? { createDate: k.createDate } : {};
       return { accessKeyId: k.accessKeyId, secretAccessKey: k.secretAccessKey, ...created };
     }
   } catch {

@@ -69,7 +69,12 @@ export async function obtainSession(o: ObtainOptions): Promise<Obtained> {
   }
   if (!useCache) return { session: await mint(o, undefined), source: 'minted' };
 
-  const release = await lockProfile(o.lockDir, `${o.profile}.lock`, `minting a session for profile '${o.profile}' (it may be waiting for an MFA code)`, o.onWait);
+  const release = await lockProfile(
+    o.lockDir,
+    `${o.profile}.lock`,
+    `minting a session for profile '${o.profile}' (it may be waiting for an MFA code)`,
+    o.onWait,
+  );
   try {
     let expiring: CachedSession | undefined;
     if (!o.refresh) {
@@ -95,14 +100,22 @@ async function expiringSession(o: ObtainOptions): Promise<CachedSession | undefi
 
 async function mint(o: ObtainOptions, expiring: CachedSession | undefined): Promise<CachedSession> {
   const key = await readLongTermKey(o.store, o.profile);
-  debug(`minting: long-term key ${maskKeyId(key.accessKeyId)}, MFA device ${o.mfaSerial}, ${o.durationSeconds} s, region ${o.region ?? '(none: us-east-1)'}`);
+  debug(
+    `minting: long-term key ${maskKeyId(key.accessKeyId)}, MFA device ${o.mfaSerial}, ${o.durationSeconds} s, region ${o.region ?? '(none: us-east-1)'}`,
+  );
   let refused: string | undefined;
   for (let attempt = 1; ; attempt++) {
     const answer = await o.getCode({ refused, expiring });
     const { getSessionToken } = await import('../aws/sts.js');
     const done = o.onCall?.();
     try {
-      const session = await getSessionToken({ key, mfaSerial: o.mfaSerial, code: answer.code, durationSeconds: o.durationSeconds, region: o.region });
+      const session = await getSessionToken({
+        key,
+        mfaSerial: o.mfaSerial,
+        code: answer.code,
+        durationSeconds: o.durationSeconds,
+        region: o.region,
+      });
       return { ...session, profile: o.profile, sourceKeyId: key.accessKeyId, mfaSerial: o.mfaSerial };
     } catch (err) {
       if (!(answer.canRetry && attempt < CODE_ATTEMPTS && isRefusedCode(err))) throw err;
@@ -116,7 +129,12 @@ async function mint(o: ObtainOptions, expiring: CachedSession | undefined): Prom
 const isRefusedCode = (err: unknown): boolean => err instanceof AwsRefusedError && err.codeRefused;
 
 /** Takes `dir/file`, waiting for another process that holds it (role-credentials.ts shares this). */
-export async function lockProfile(dir: string, file: string, purpose: string, onWait?: () => void): Promise<() => void> {
+export async function lockProfile(
+  dir: string,
+  file: string,
+  purpose: string,
+  onWait?: () => void,
+): Promise<() => void> {
   privateDir(dirname(dir), { allowLink: true });
   privateDir(dir, { allowLink: false });
   // The holder may be waiting for a person to type a code or touch a key:
@@ -133,11 +151,17 @@ export async function lockProfile(dir: string, file: string, purpose: string, on
       debug(`lock: ${path} is held by another mfa-env; waiting`);
       onWait?.();
     },
-  }).then((release) => {
-    debug(`lock: ${path} taken${waited ? ` after waiting ${Date.now() - started} ms` : ''}`);
-    return release;
-  }, (err: unknown) => {
-    if (err instanceof MfaEnvError) throw err;
-    throw new StoreError(`cannot create ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'set MFA_ENV_STORE_DIR to a writable directory');
-  });
+  }).then(
+    (release) => {
+      debug(`lock: ${path} taken${waited ? ` after waiting ${Date.now() - started} ms` : ''}`);
+      return release;
+    },
+    (err: unknown) => {
+      if (err instanceof MfaEnvError) throw err;
+      throw new StoreError(
+        `cannot create ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+        'set MFA_ENV_STORE_DIR to a writable directory',
+      );
+    },
+  );
 }

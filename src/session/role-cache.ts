@@ -35,7 +35,15 @@ function decode(text: string): CachedRole | undefined {
     const expiration = new Date(s.expiration ?? '');
     const mfaExpiration = new Date(s.mfaExpiration ?? '');
     if (s.v !== 1 || Number.isNaN(expiration.getTime()) || Number.isNaN(mfaExpiration.getTime())) return undefined;
-    for (const k of ['accessKeyId', 'secretAccessKey', 'sessionToken', 'profile', 'roleArn', 'baseProfile', 'sourceProfile'] as const) {
+    for (const k of [
+      'accessKeyId',
+      'secretAccessKey',
+      'sessionToken',
+      'profile',
+      'roleArn',
+      'baseProfile',
+      'sourceProfile',
+    ] as const) {
       if (typeof s[k] !== 'string' || !s[k]) return undefined;
     }
     const t = s as Stored;
@@ -73,12 +81,18 @@ export async function reusableRole(
   now = Date.now(),
 ): Promise<CachedRole | undefined> {
   const r = await peekRole(store, want.profile);
-  if (!r || r.profile !== want.profile || r.roleArn !== want.roleArn || r.sourceProfile !== want.sourceProfile) return undefined;
+  if (!r || r.profile !== want.profile || r.roleArn !== want.roleArn || r.sourceProfile !== want.sourceProfile)
+    return undefined;
   return r.expiration.getTime() - now > marginMs ? r : undefined;
 }
 
 export async function saveRole(store: SecretStore, role: CachedRole): Promise<void> {
-  const stored: Stored = { v: 1, ...role, expiration: role.expiration.toISOString(), mfaExpiration: role.mfaExpiration.toISOString() };
+  const stored: Stored = {
+    v: 1,
+    ...role,
+    expiration: role.expiration.toISOString(),
+    mfaExpiration: role.mfaExpiration.toISOString(),
+  };
   await store.set(accountFor.role(role.profile), JSON.stringify(stored));
 }
 
@@ -90,7 +104,13 @@ export async function forgetRole(store: SecretStore, profile: string): Promise<b
 export async function profilesWithRole(store: SecretStore, baseProfile?: string): Promise<string[]> {
   const entries = await store.entries();
   if (baseProfile === undefined) {
-    return [...entries.keys()].map(accountOf).flatMap((of) => (of?.kind === 'role' ? [of.profile] : [])).sort();
+    return [...entries.keys()]
+      .map(accountOf)
+      .flatMap((of) => (of?.kind === 'role' ? [of.profile] : []))
+      .sort();
   }
-  return [...rolesIn(entries)].filter(([, r]) => r.baseProfile === baseProfile).map(([name]) => name).sort();
+  return [...rolesIn(entries)]
+    .filter(([, r]) => r.baseProfile === baseProfile)
+    .map(([name]) => name)
+    .sort();
 }

@@ -40,13 +40,15 @@ export interface Rotated {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-const deleteCommand = (userName: string, keyId: string) => `aws iam delete-access-key --user-name ${userName} --access-key-id ${keyId}`;
+const deleteCommand = (userName: string, keyId: string) =>
+  `aws iam delete-access-key --user-name ${userName} --access-key-id ${keyId}`;
 
 /** The error's own text, for "…: reason" inside a longer message. */
 const reason = (err: unknown) => (err instanceof MfaEnvError ? err.message : String((err as Error)?.message ?? err));
 
 /** An exit code for a failure of this step: AWS's or the store's own, else AWS refused (3). */
-const exitCodeOf = (err: unknown) => (err instanceof MfaEnvError && err.exitCode !== ExitCode.unexpected ? err.exitCode : ExitCode.awsRefused);
+const exitCodeOf = (err: unknown) =>
+  err instanceof MfaEnvError && err.exitCode !== ExitCode.unexpected ? err.exitCode : ExitCode.awsRefused;
 
 const awsCodeOf = (err: unknown) => (err as { awsCode?: string } | undefined)?.awsCode;
 
@@ -73,7 +75,9 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
     created = await iam.createAccessKey(session, region, userName);
   } catch (err) {
     if (!/^LimitExceeded/.test(awsCodeOf(err) ?? '')) throw err;
-    const others = (await iam.listAccessKeys(session, region, userName).catch(() => [])).map((k) => k.accessKeyId).filter((id) => id !== old);
+    const others = (await iam.listAccessKeys(session, region, userName).catch(() => []))
+      .map((k) => k.accessKeyId)
+      .filter((id) => id !== old);
     const other = others[0];
     throw new AwsRefusedError(
       `IAM user '${userName}' already has two access keys (${old}, stored for '${profile}', and ${other ?? 'another'}); nothing was changed`,
@@ -92,7 +96,9 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
   // Every profile that stores the old key moves to the new one: deleting it
   // would break them otherwise.
   const entries = await store.entries().catch(() => new Map<string, string>());
-  const sharing = [...longTermKeysIn(entries)].filter(([name, k]) => name !== profile && k.accessKeyId === old).map(([name]) => name);
+  const sharing = [...longTermKeysIn(entries)]
+    .filter(([name, k]) => name !== profile && k.accessKeyId === old)
+    .map(([name]) => name);
   const profiles = [profile, ...sharing.sort()];
 
   /**
@@ -111,7 +117,10 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
     }
     try {
       await iam.deleteAccessKey(session, region, userName, fresh.accessKeyId);
-      return { tail: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key was deleted again`, hint: afterHint };
+      return {
+        tail: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key was deleted again`,
+        hint: afterHint,
+      };
     } catch (err) {
       return {
         tail: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key ${fresh.accessKeyId} could not be deleted (${reason(err)})`,
@@ -127,7 +136,10 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
       moved.push(name);
     }
   } catch (err) {
-    const { tail, hint } = await rollBack(moved, (err instanceof MfaEnvError && err.hint) || 'fix the secret store, then run mfa-env rotate again');
+    const { tail, hint } = await rollBack(
+      moved,
+      (err instanceof MfaEnvError && err.hint) || 'fix the secret store, then run mfa-env rotate again',
+    );
     throw new MfaEnvError(`could not store the new key: ${reason(err)}; ${tail}`, exitCodeOf(err), hint);
   }
 
@@ -144,16 +156,25 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
       break;
     } catch (err) {
       lastError = err;
-      const propagating = err instanceof MfaEnvError && (awsCodeOf(err) === 'InvalidClientTokenId' || awsCodeOf(err) === 'SignatureDoesNotMatch' || err.exitCode === ExitCode.network);
+      const propagating =
+        err instanceof MfaEnvError &&
+        (awsCodeOf(err) === 'InvalidClientTokenId' ||
+          awsCodeOf(err) === 'SignatureDoesNotMatch' ||
+          err.exitCode === ExitCode.network);
       if (!propagating) break;
-      if (attempt === 0) input.onProgress?.(`waiting for IAM to accept the new key ${fresh.accessKeyId} (it takes a few seconds)`);
+      if (attempt === 0)
+        input.onProgress?.(`waiting for IAM to accept the new key ${fresh.accessKeyId} (it takes a few seconds)`);
     }
   }
   if (!verified) {
     const waited = Math.round((Date.now() - started) / 1000);
     const why = awsCodeOf(lastError) ? `STS answered ${awsCodeOf(lastError)}` : reason(lastError);
     const { tail, hint } = await rollBack(moved, 'nothing else was changed; try mfa-env rotate again later');
-    throw new MfaEnvError(`the new key ${fresh.accessKeyId} did not work within ${waited} s (${why}); ${tail}`, exitCodeOf(lastError), hint);
+    throw new MfaEnvError(
+      `the new key ${fresh.accessKeyId} did not work within ${waited} s (${why}); ${tail}`,
+      exitCodeOf(lastError),
+      hint,
+    );
   }
   const verifiedAfterMs = Date.now() - started;
 
@@ -173,7 +194,8 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
         break;
       }
       deleteError = err;
-      if (!(err instanceof MfaEnvError) || (err.exitCode !== ExitCode.network && err.exitCode !== ExitCode.unexpected)) break;
+      if (!(err instanceof MfaEnvError) || (err.exitCode !== ExitCode.network && err.exitCode !== ExitCode.unexpected))
+        break;
     }
   }
   if (deleteError !== undefined) {
@@ -199,7 +221,11 @@ async function forgetOldSessions(store: SecretStore, keyId: string): Promise<str
 /** `arn:aws:iam::123456789012:user/path/alice` → `alice`; a key that is not an IAM user's is refused. */
 function userNameOf(arn: string): string {
   const m = /^arn:aws[-a-z]*:iam::\d{12}:user\/(?:[^/]*\/)*([\w+=,.@-]+)$/.exec(arn);
-  if (!m) throw new UsageError(`the stored key belongs to ${arn || 'no IAM user'}, not to an IAM user; mfa-env rotates IAM users' keys only`, 'rotate it in the AWS console');
+  if (!m)
+    throw new UsageError(
+      `the stored key belongs to ${arn || 'no IAM user'}, not to an IAM user; mfa-env rotates IAM users' keys only`,
+      'rotate it in the AWS console',
+    );
   return m[1]!;
 }
 
@@ -207,6 +233,8 @@ function userNameOf(arn: string): string {
 export function roleProfileError(profile: string, base: string | undefined): UsageError {
   return new UsageError(
     `profile '${profile}' is a role profile (role_arn): it has no key of its own to rotate`,
-    base ? `rotate its base profile's key: mfa-env rotate --profile ${base}` : 'rotate the key of the profile its source_profile leads to',
+    base
+      ? `rotate its base profile's key: mfa-env rotate --profile ${base}`
+      : 'rotate the key of the profile its source_profile leads to',
   );
 }

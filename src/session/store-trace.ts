@@ -30,9 +30,29 @@ export function traceStore(store: SecretStore): SecretStore {
   return {
     backend: store.backend,
     location: store.location,
-    get: (account) => timed(`${name}: get ${account}`, () => store.get(account), (v) => (v === undefined ? 'miss' : 'hit')),
-    set: (account, value) => timed(`${name}: set ${account}`, () => store.set(account, value), () => 'written'),
-    delete: (account) => timed(`${name}: delete ${account}`, () => store.delete(account), (gone) => (gone ? 'deleted' : 'nothing there')),
-    entries: () => timed(`${name}: all entries`, () => store.entries(), (m) => `${m.size} entries`),
+    get: (account) =>
+      timed(
+        `${name}: get ${account}`,
+        () => store.get(account),
+        (v) => (v === undefined ? 'miss' : 'hit'),
+      ),
+    set: (account, value) =>
+      timed(
+        `${name}: set ${account}`,
+        () => store.set(account, value),
+        () => 'written',
+      ),
+    delete: (account) =>
+      timed(
+        `${name}: delete ${account}`,
+        () => store.delete(account),
+        (gone) => (gone ? 'deleted' : 'nothing there'),
+      ),
+    entries: () =>
+      timed(
+        `${name}: all entries`,
+        () => store.entries(),
+        (m) => `${m.size} entries`,
+      ),
   };
 }

@@ -5,7 +5,10 @@ import type { Dialect } from './types.js';
 /** Maps a process or $SHELL name to a dialect; sh-likes speak bash's export syntax. */
 export function dialectFromName(name: string | undefined): Dialect | undefined {
   if (!name) return undefined;
-  const base = basename(name.trim()).replace(/^-/, '').replace(/\.exe$/i, '').toLowerCase();
+  const base = basename(name.trim())
+    .replace(/^-/, '')
+    .replace(/\.exe$/i, '')
+    .toLowerCase();
   if (base === 'bash' || base === 'sh' || base === 'dash' || base === 'ksh' || base === 'mksh') return 'bash';
   if (base === 'zsh') return 'zsh';
   if (base === 'fish') return 'fish';

@@ -47,7 +47,10 @@ function isEnvelope(env: unknown): env is Envelope {
     e.version === 1 &&
     e.cipher === 'aes-256-gcm' &&
     kdf?.name === 'scrypt' &&
-    isBase64(kdf.salt) && isBase64(e.iv) && isBase64(e.tag) && typeof e.data === 'string'
+    isBase64(kdf.salt) &&
+    isBase64(e.iv) &&
+    isBase64(e.tag) &&
+    typeof e.data === 'string'
   );
 }
 
@@ -55,10 +58,13 @@ function isEnvelope(env: unknown): env is Envelope {
 function badScrypt(kdf: Envelope['kdf']): string | undefined {
   const { N, r, p } = kdf;
   const ints = [N, r, p].every((v) => Number.isSafeInteger(v) && v >= 1);
-  if (!ints || N < 2 || (N & (N - 1)) !== 0 || N > 2 ** 30) return `invalid scrypt parameters (N=${String(N)}, r=${String(r)}, p=${String(p)})`;
+  if (!ints || N < 2 || (N & (N - 1)) !== 0 || N > 2 ** 30)
+    return `invalid scrypt parameters (N=${String(N)}, r=${String(r)}, p=${String(p)})`;
   const bytes = 128 * N * r;
-  if (bytes > SCRYPT_MAX_BYTES) return `scrypt parameters that need ${Math.ceil(bytes / 2 ** 20)} MB of memory (N=${N}, r=${r}; at most ${SCRYPT_MAX_BYTES / 2 ** 20} MB)`;
-  if (N * r * p > SCRYPT_MAX_WORK) return `scrypt parameters that take ${Math.round((N * r * p) / (SCRYPT.N * SCRYPT.r * SCRYPT.p))}× the usual time (N=${N}, r=${r}, p=${p}; at most ${SCRYPT_MAX_WORK / (SCRYPT.N * SCRYPT.r * SCRYPT.p)}×)`;
+  if (bytes > SCRYPT_MAX_BYTES)
+    return `scrypt parameters that need ${Math.ceil(bytes / 2 ** 20)} MB of memory (N=${N}, r=${r}; at most ${SCRYPT_MAX_BYTES / 2 ** 20} MB)`;
+  if (N * r * p > SCRYPT_MAX_WORK)
+    return `scrypt parameters that take ${Math.round((N * r * p) / (SCRYPT.N * SCRYPT.r * SCRYPT.p))}× the usual time (N=${N}, r=${r}, p=${p}; at most ${SCRYPT_MAX_WORK / (SCRYPT.N * SCRYPT.r * SCRYPT.p)}×)`;
   return undefined;
 }
 
@@ -82,7 +88,11 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
 
   async function passphrase(creating: boolean): Promise<string> {
     if (!cached) cached = { passphrase: await askPassphrase(creating) };
-    if (!cached.passphrase) throw new StoreError('the file store passphrase is empty', 'set MFA_ENV_FILE_PASSPHRASE or type one at the prompt');
+    if (!cached.passphrase)
+      throw new StoreError(
+        'the file store passphrase is empty',
+        'set MFA_ENV_FILE_PASSPHRASE or type one at the prompt',
+      );
     return cached.passphrase;
   }
 
@@ -99,7 +109,10 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
     try {
       read = readWithIdentity(path);
     } catch (err) {
-      throw new StoreError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'check its permissions');
+      throw new StoreError(
+        `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+        'check its permissions',
+      );
     }
     if (read.bytes === undefined) return { env: undefined, identity: null };
     let env: unknown;
@@ -109,10 +122,17 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
       env = undefined;
     }
     if (!isEnvelope(env)) {
-      throw new StoreError(`${path} is not an mfa-env store file`, 'move it away, or point MFA_ENV_STORE_DIR elsewhere');
+      throw new StoreError(
+        `${path} is not an mfa-env store file`,
+        'move it away, or point MFA_ENV_STORE_DIR elsewhere',
+      );
     }
     const bad = badScrypt(env.kdf);
-    if (bad) throw new StoreError(`${path} is not an mfa-env store file (or was altered): it asks for ${bad}`, 'move it away, or point MFA_ENV_STORE_DIR elsewhere');
+    if (bad)
+      throw new StoreError(
+        `${path} is not an mfa-env store file (or was altered): it asks for ${bad}`,
+        'move it away, or point MFA_ENV_STORE_DIR elsewhere',
+      );
     return { env, identity: read.identity };
   }
 
@@ -129,12 +149,19 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
       return { items: JSON.parse(plain.toString('utf8')) as Record<string, string>, kdf: env.kdf, identity };
     } catch {
       cached = undefined;
-      throw new StoreError(`wrong passphrase for ${path} (or the file was altered)`, 'check MFA_ENV_FILE_PASSPHRASE; the file was not changed');
+      throw new StoreError(
+        `wrong passphrase for ${path} (or the file was altered)`,
+        'check MFA_ENV_FILE_PASSPHRASE; the file was not changed',
+      );
     }
   }
 
   /** Writes the store; FileChangedError (code ECHANGED) when the file is no longer the version `identity`. */
-  async function save(items: Record<string, string>, kdf: Envelope['kdf'] | undefined, identity: FileIdentity): Promise<void> {
+  async function save(
+    items: Record<string, string>,
+    kdf: Envelope['kdf'] | undefined,
+    identity: FileIdentity,
+  ): Promise<void> {
     const creating = kdf === undefined;
     const params = kdf ?? { name: 'scrypt' as const, ...SCRYPT, salt: randomBytes(16).toString('base64') };
     const key = keyFor(await passphrase(creating), params);
@@ -143,12 +170,20 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(header(base));
     const data = Buffer.concat([cipher.update(JSON.stringify(items), 'utf8'), cipher.final()]);
-    const env: Envelope = { ...base, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+    const env: Envelope = {
+      ...base,
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      data: data.toString('base64'),
+    };
     try {
       writeFileAtomic(path, JSON.stringify(env) + '\n', 0o600, identity);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ECHANGED') throw err;
-      throw new StoreError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'check the disk and the permissions of its directory');
+      throw new StoreError(
+        `cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+        'check the disk and the permissions of its directory',
+      );
     }
   }
 
@@ -163,9 +198,16 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
     // Ask before locking: a passphrase prompt must not hold the others up.
     await passphrase(!existsSync(path));
     for (let attempt = 1; ; attempt++) {
-      const release = await acquireLock(`${path}.lock`, { timeoutMs: FILE_LOCK_TIMEOUT_MS, purpose: 'writing the file store', liveOwnerKeeps: true }).catch((err: unknown) => {
+      const release = await acquireLock(`${path}.lock`, {
+        timeoutMs: FILE_LOCK_TIMEOUT_MS,
+        purpose: 'writing the file store',
+        liveOwnerKeeps: true,
+      }).catch((err: unknown) => {
         if (err instanceof MfaEnvError) throw err;
-        throw new StoreError(`cannot lock ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, 'check the permissions of its directory');
+        throw new StoreError(
+          `cannot lock ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+          'check the permissions of its directory',
+        );
       });
       try {
         const { items, kdf, identity } = await load();
@@ -174,7 +216,11 @@ export function createFileStore(dir: string, askPassphrase: PassphraseSource): S
         return result;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ECHANGED') throw err;
-        if (attempt >= WRITE_ATTEMPTS) throw new StoreError(`${path} kept changing while mfa-env was writing it; nothing was written`, 'run this again when the other writers are done');
+        if (attempt >= WRITE_ATTEMPTS)
+          throw new StoreError(
+            `${path} kept changing while mfa-env was writing it; nothing was written`,
+            'run this again when the other writers are done',
+          );
       } finally {
         release();
       }

@@ -44,16 +44,29 @@ function newStore(kind: string, env: NodeJS.ProcessEnv): SecretStore {
       if (env.MFA_ENV_FILE_PASSPHRASE) return env.MFA_ENV_FILE_PASSPHRASE;
       const { ask } = await import('../prompts/ask.js');
       const noTerminal = () =>
-        new StoreError('the file store needs a passphrase and there is no terminal to ask on', 'set MFA_ENV_FILE_PASSPHRASE');
-      const pass = await ask<string>({ type: 'password', message: creating ? 'New passphrase for the mfa-env file store' : 'mfa-env file store passphrase' }, noTerminal);
+        new StoreError(
+          'the file store needs a passphrase and there is no terminal to ask on',
+          'set MFA_ENV_FILE_PASSPHRASE',
+        );
+      const pass = await ask<string>(
+        {
+          type: 'password',
+          message: creating ? 'New passphrase for the mfa-env file store' : 'mfa-env file store passphrase',
+        },
+        noTerminal,
+      );
       if (creating) {
         const again = await ask<string>({ type: 'password', message: 'Same passphrase again' }, noTerminal);
-        if (again !== pass) throw new UsageError('the two passphrases differ; nothing was stored', 'run the command again');
+        if (again !== pass)
+          throw new UsageError('the two passphrases differ; nothing was stored', 'run the command again');
       }
       return pass;
     });
   }
-  throw new UsageError(`MFA_ENV_STORE='${kind.slice(0, 20)}' is not a store (use keychain or file)`, 'see mfa-env --help');
+  throw new UsageError(
+    `MFA_ENV_STORE='${kind.slice(0, 20)}' is not a store (use keychain or file)`,
+    'see mfa-env --help',
+  );
 }
 
 /**

@@ -21,4 +21,4 @@ async function main(): Promise<WorkerReply> {
   }
 }
 
-void main().then((reply) => process.stdout.write(JSON.stringify(reply) + "\n", () => process.exit(0)));
+void main().then((reply) => process.stdout.write(JSON.stringify(reply) + '\n', () => process.exit(0)));

@@ -1,6 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { StoreError } from '../errors.js';
-import { askSecretService, BusNotSpoken, BusTimeout, BusUnreachable, defaultCollectionLocked, pingSecretService, searchItems } from './secret-service-bus.js';
+import {
+  askSecretService,
+  BusNotSpoken,
+  BusTimeout,
+  BusUnreachable,
+  defaultCollectionLocked,
+  pingSecretService,
+  searchItems,
+} from './secret-service-bus.js';
 import type { SecretStore } from './types.js';
 
 type Keyring = typeof import('@napi-rs/keyring');
@@ -67,7 +75,9 @@ async function withKeyringDeadline<T>(what: string, run: (signal: AbortSignal) =
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       ctl.abort();
-      reject(new StoreError(`the ${platformName()} did not answer within ${TIMEOUT_MS / 1000} s (${what})`, unavailableHint));
+      reject(
+        new StoreError(`the ${platformName()} did not answer within ${TIMEOUT_MS / 1000} s (${what})`, unavailableHint),
+      );
     }, TIMEOUT_MS);
     timer.unref();
   });
@@ -122,7 +132,11 @@ function lookFirst(account: string): { sent: Promise<void>; look: Promise<Seen> 
     const bus = askSecretService([pingSecretService()], process.env, LIVENESS_MS);
     return { sent: bus.sent, look: bus.answers.then((): Seen => 'unsure', lookFailed) };
   }
-  const bus = askSecretService([searchItems({ service: KEYCHAIN_SERVICE }), searchItems({ service: KEYCHAIN_SERVICE, username: account })], process.env, LIVENESS_MS);
+  const bus = askSecretService(
+    [searchItems({ service: KEYCHAIN_SERVICE }), searchItems({ service: KEYCHAIN_SERVICE, username: account })],
+    process.env,
+    LIVENESS_MS,
+  );
   const look = bus.answers.then(([service, entry]): Seen => {
     if (service.locked.length > 0) return 'locked';
     if (entry.unlocked.length === 0 && entry.locked.length === 0) return 'absent';
@@ -140,7 +154,11 @@ function lookFirst(account: string): { sent: Promise<void>; look: Promise<Seen> 
  */
 async function writableHere(account: string): Promise<boolean> {
   if (!probing()) return false;
-  const bus = askSecretService([searchItems({ service: KEYCHAIN_SERVICE, username: account }), defaultCollectionLocked()], process.env, LIVENESS_MS);
+  const bus = askSecretService(
+    [searchItems({ service: KEYCHAIN_SERVICE, username: account }), defaultCollectionLocked()],
+    process.env,
+    LIVENESS_MS,
+  );
   try {
     const [entry, defaultLocked] = await bus.answers;
     return entry.locked.length === 0 && defaultLocked === false;
@@ -157,7 +175,11 @@ async function writableHere(account: string): Promise<boolean> {
  * search lacks (on a frozen daemon it would wait ~25 s).
  */
 async function lookAtService(): Promise<Seen> {
-  const bus = askSecretService([probing() ? searchItems({ service: KEYCHAIN_SERVICE }) : pingSecretService()], process.env, LIVENESS_MS);
+  const bus = askSecretService(
+    [probing() ? searchItems({ service: KEYCHAIN_SERVICE }) : pingSecretService()],
+    process.env,
+    LIVENESS_MS,
+  );
   try {
     const [service] = await bus.answers;
     if (service === true) return 'unsure';
@@ -289,7 +311,11 @@ export type WorkerReply =
 /** How to start the worker: the bundled file next to this one (dist/keychain-worker.js, see scripts/build.mjs), or the source under tsx. */
 function workerCommand(): string[] {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return [...process.execArgv.filter((a) => a !== '--test'), fileURLToPath(new URL('./keychain-worker.ts', import.meta.url))];
+  if (here.endsWith('.ts'))
+    return [
+      ...process.execArgv.filter((a) => a !== '--test'),
+      fileURLToPath(new URL('./keychain-worker.ts', import.meta.url)),
+    ];
   return [fileURLToPath(new URL('./keychain-worker.js', import.meta.url))];
 }
 
@@ -317,7 +343,15 @@ async function inWorker(req: WorkerRequest): Promise<WorkerReply> {
       settle();
     };
     const timer = setTimeout(
-      () => finish(() => reject(new StoreError(`the ${platformName()} did not answer within ${TIMEOUT_MS / 1000} s (${OP_WORDS[req.op]})`, unavailableHint))),
+      () =>
+        finish(() =>
+          reject(
+            new StoreError(
+              `the ${platformName()} did not answer within ${TIMEOUT_MS / 1000} s (${OP_WORDS[req.op]})`,
+              unavailableHint,
+            ),
+          ),
+        ),
       TIMEOUT_MS + 500,
     );
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -332,8 +366,19 @@ async function inWorker(req: WorkerRequest): Promise<WorkerReply> {
         }
       }
     });
-    child.on('error', (err) => finish(() => reject(new StoreError(`cannot start the keychain helper: ${err.message}`, 'reinstall mfa-env, or set MFA_ENV_STORE=file'))));
-    child.on('close', () => finish(() => reject(new StoreError('the keychain helper stopped without an answer', unavailableHint))));
+    child.on('error', (err) =>
+      finish(() =>
+        reject(
+          new StoreError(
+            `cannot start the keychain helper: ${err.message}`,
+            'reinstall mfa-env, or set MFA_ENV_STORE=file',
+          ),
+        ),
+      ),
+    );
+    child.on('close', () =>
+      finish(() => reject(new StoreError('the keychain helper stopped without an answer', unavailableHint))),
+    );
     child.stdin.end(JSON.stringify(req));
   });
 }

@@ -44,7 +44,12 @@ export function sessionBusSocket(env: NodeJS.ProcessEnv): string | undefined {
       entry
         .slice(5)
         .split(',')
-        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1).replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))]),
+        .map((kv) => [
+          kv.slice(0, kv.indexOf('=')),
+          kv
+            .slice(kv.indexOf('=') + 1)
+            .replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+        ]),
     );
     if (params.get('path')) return params.get('path');
     if (params.get('abstract')) return `\0${params.get('abstract')}`;
@@ -215,7 +220,13 @@ function parse(msg: Buffer): Reply {
 
 // ---- the questions --------------------------------------------------------
 
-const HELLO: Call = { path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello', signature: '', args: () => {} };
+const HELLO: Call = {
+  path: '/org/freedesktop/DBus',
+  interface: 'org.freedesktop.DBus',
+  member: 'Hello',
+  signature: '',
+  args: () => {},
+};
 
 /** A question to the Secret Service and how to read its answer. */
 export interface Question<T> {
@@ -243,7 +254,8 @@ export function searchItems(attributes: Record<string, string>): Question<Search
           }
         }),
     },
-    answer: (r, signature) => (signature === 'aoao' ? { unlocked: r.objectPaths(), locked: r.objectPaths() } : undefined),
+    answer: (r, signature) =>
+      signature === 'aoao' ? { unlocked: r.objectPaths(), locked: r.objectPaths() } : undefined,
   };
 }
 
@@ -277,7 +289,13 @@ export function defaultCollectionLocked(): Question<boolean | 'unknown'> {
  */
 export function pingSecretService(): Question<true> {
   return {
-    call: { path: '/org/freedesktop/secrets', interface: 'org.freedesktop.DBus.Peer', member: 'Ping', signature: '', args: () => {} },
+    call: {
+      path: '/org/freedesktop/secrets',
+      interface: 'org.freedesktop.DBus.Peer',
+      member: 'Ping',
+      signature: '',
+      args: () => {},
+    },
     answer: () => true,
     onError: () => true,
   };
@@ -298,7 +316,11 @@ export interface Look<T> {
  * Hello, the calls: the bus reads them in order), so the answers can travel
  * while this thread does something else, such as opening the keyring.
  */
-export function askSecretService<const Q extends readonly Question<unknown>[]>(questions: Q, env: NodeJS.ProcessEnv, timeoutMs: number): Look<Answers<Q>> {
+export function askSecretService<const Q extends readonly Question<unknown>[]>(
+  questions: Q,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Look<Answers<Q>> {
   const socketPath = sessionBusSocket(env);
   if (!socketPath || typeof process.getuid !== 'function') {
     return { sent: Promise.resolve(), answers: Promise.reject(new BusNotSpoken('no unix session bus address')) };
@@ -322,16 +344,32 @@ export function askSecretService<const Q extends readonly Question<unknown>[]>(q
       if (err) reject(err);
       else resolve(got as Answers<Q>);
     };
-    const timer = setTimeout(() => finish(new BusTimeout(`no reply from the session bus within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new BusTimeout(`no reply from the session bus within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.on('error', (err: NodeJS.ErrnoException) => {
       const unreachable = err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'ENOTDIR';
-      finish(unreachable ? new BusUnreachable(`cannot connect to the session bus: ${err.code}`) : new BusUnsupported(err.message));
+      finish(
+        unreachable
+          ? new BusUnreachable(`cannot connect to the session bus: ${err.code}`)
+          : new BusUnsupported(err.message),
+      );
     });
     socket.on('close', () => finish(new BusUnsupported('the session bus closed the connection')));
     socket.on('connect', () => {
       // Hello must be the first message; the questions follow without waiting for it.
-      const calls = [methodCall(1, 'org.freedesktop.DBus', HELLO), ...questions.map((q, i) => methodCall(i + 2, 'org.freedesktop.secrets', q.call))];
-      socket.write(Buffer.concat([Buffer.from(`\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString('hex')}\r\nBEGIN\r\n`), ...calls]), () => markSent());
+      const calls = [
+        methodCall(1, 'org.freedesktop.DBus', HELLO),
+        ...questions.map((q, i) => methodCall(i + 2, 'org.freedesktop.secrets', q.call)),
+      ];
+      socket.write(
+        Buffer.concat([
+          Buffer.from(`\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString('hex')}\r\nBEGIN\r\n`),
+          ...calls,
+        ]),
+        () => markSent(),
+      );
     });
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
@@ -354,8 +392,15 @@ export function askSecretService<const Q extends readonly Question<unknown>[]>(q
           continue; // Hello's reply
         }
         const answer =
-          reply.type === 3 ? question.onError?.(reply.errorName ?? '') : question.answer(new Reader(reply.body, reply.little), reply.signature);
-        if (answer === undefined) return finish(new BusUnsupported(`${question.call.member}: ${reply.errorName ?? `an answer of type (${reply.signature})`}`));
+          reply.type === 3
+            ? question.onError?.(reply.errorName ?? '')
+            : question.answer(new Reader(reply.body, reply.little), reply.signature);
+        if (answer === undefined)
+          return finish(
+            new BusUnsupported(
+              `${question.call.member}: ${reply.errorName ?? `an answer of type (${reply.signature})`}`,
+            ),
+          );
         got[index] = answer;
         if (--pending === 0) return finish(undefined);
       }

@@ -37,7 +37,11 @@ export function accountOf(account: string): { kind: AccountKind; profile: string
 }
 
 /** The entries of one kind (SecretStore.entries), decoded, by profile; undecodable ones left out. */
-export function entriesOfKind<T>(entries: Map<string, string>, kind: AccountKind, decode: (text: string) => T | undefined): Map<string, T> {
+export function entriesOfKind<T>(
+  entries: Map<string, string>,
+  kind: AccountKind,
+  decode: (text: string) => T | undefined,
+): Map<string, T> {
   const found = new Map<string, T>();
   for (const [account, text] of entries) {
     const of = accountOf(account);

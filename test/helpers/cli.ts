@@ -28,10 +28,18 @@ export interface RunOptions {
  * Runs a command the way a user's shell would, but with no controlling
  * terminal (a new session), so "is there a terminal to ask on?" is always no.
  */
-export function runCommand(file: string, args: string[], env: Record<string, string | undefined>, opts: RunOptions = {}): Promise<RunResult> {
+export function runCommand(
+  file: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  opts: RunOptions = {},
+): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(file, args, {
-      env: Object.fromEntries(Object.entries({ ...env, ...opts.env }).filter(([, v]) => v !== undefined)) as Record<string, string>,
+      env: Object.fromEntries(Object.entries({ ...env, ...opts.env }).filter(([, v]) => v !== undefined)) as Record<
+        string,
+        string
+      >,
       cwd: opts.cwd,
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -38,7 +38,17 @@ export async function devProfile(opts: DevOptions = {}): Promise<Dev> {
   Object.assign(sandbox.env, fileStoreEnv(sandbox.dir));
   if (opts.config !== undefined) writeFileSync(sandbox.configFile, opts.config, { mode: 0o600 });
   const setup = await sandbox.mfaEnv(
-    ['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', serial, ...(opts.setupArgs ?? [])],
+    [
+      'setup',
+      '--profile',
+      'dev',
+      '--access-key-id',
+      user.accessKeyId,
+      '--secret-stdin',
+      '--mfa-serial',
+      serial,
+      ...(opts.setupArgs ?? []),
+    ],
     { input: user.secretAccessKey },
   );
   try {

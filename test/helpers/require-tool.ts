@@ -39,7 +39,9 @@ export function isCI(env: NodeJS.ProcessEnv = process.env): boolean {
 
 export class MissingToolError extends Error {
   constructor(readonly tools: string[]) {
-    super(`required tool${tools.length > 1 ? 's' : ''} missing on CI: ${describe(tools)}; run scripts/setup-machine.sh`);
+    super(
+      `required tool${tools.length > 1 ? 's' : ''} missing on CI: ${describe(tools)}; run scripts/setup-machine.sh`,
+    );
     this.name = 'MissingToolError';
   }
 }

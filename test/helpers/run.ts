@@ -97,7 +97,11 @@ export async function runStoreOp(
   env: NodeJS.ProcessEnv,
   opts: Omit<RunOptions, 'env' | 'input'> = {},
 ): Promise<StoreOpResult> {
-  const res = await run(process.execPath, ['--import', 'tsx', storeOp, backend, ...args], { timeoutMs: 60_000, ...opts, env });
+  const res = await run(process.execPath, ['--import', 'tsx', storeOp, backend, ...args], {
+    timeoutMs: 60_000,
+    ...opts,
+    env,
+  });
   const out: StoreOpResult = { ...res };
   const line = res.stdout.trim().split('\n').pop();
   if (res.code === 0 && line) {

@@ -197,7 +197,10 @@ async function kill(child: ChildProcess): Promise<void> {
 function firstLine(child: ChildProcess, what: string, stderr: () => string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     let buf = '';
-    const timer = setTimeout(() => done(new Error(`${what} printed nothing within ${READY_TIMEOUT_MS} ms: ${stderr()}`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => done(new Error(`${what} printed nothing within ${READY_TIMEOUT_MS} ms: ${stderr()}`)),
+      READY_TIMEOUT_MS,
+    );
     const onData = (chunk: Buffer) => {
       buf += chunk.toString('utf8');
       const nl = buf.indexOf('\n');
@@ -297,7 +300,10 @@ export async function startSecretService(opts: SecretServiceOptions = {}): Promi
       keyringExit = `gnome-keyring-daemon exited (${signal ?? code})`;
       // Said where the test output shows it: a daemon that dies under a
       // running test otherwise shows only as the CLI's exit 4.
-      if (!stopping) process.stderr.write(`secret-service helper: ${keyringExit} while in use (pid ${keyring.pid}): ${keyringErr()}\n`);
+      if (!stopping)
+        process.stderr.write(
+          `secret-service helper: ${keyringExit} while in use (pid ${keyring.pid}): ${keyringErr()}\n`,
+        );
     });
     keyring.once('error', (err) => {
       keyringExit = `gnome-keyring-daemon did not start: ${err.message}`;
@@ -336,7 +342,12 @@ export async function startSecretService(opts: SecretServiceOptions = {}): Promi
       return /boolean true/.test(out);
     };
     const lock = async () => {
-      await dbusSend(address, [`--dest=${SECRETS}`, '/org/freedesktop/secrets', 'org.freedesktop.Secret.Service.Lock', `array:objpath:${LOGIN}`]);
+      await dbusSend(address, [
+        `--dest=${SECRETS}`,
+        '/org/freedesktop/secrets',
+        'org.freedesktop.Secret.Service.Lock',
+        `array:objpath:${LOGIN}`,
+      ]);
       if (!(await isLocked())) throw new Error('the login collection is still unlocked after Lock');
     };
     if (!unlocked && !opts.noKeyring) await lock();

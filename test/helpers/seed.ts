@@ -33,7 +33,11 @@ export interface Seeded {
 }
 
 const upper = (n: number) => randomBytes(n).toString('hex').toUpperCase().slice(0, n);
-const secret = (n: number) => randomBytes(n).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, n);
+const secret = (n: number) =>
+  randomBytes(n)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, 'x')
+    .slice(0, n);
 
 /**
  * A profile as `mfa-env setup` plus one MFA'd export would leave it: the

@@ -26,7 +26,11 @@ export function onPath(name: string, path = process.env.PATH ?? ''): string[] {
 
 function versionOf(bin: string): string {
   try {
-    return execFileSync(bin, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 }).trim();
+    return execFileSync(bin, ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 30_000,
+    }).trim();
   } catch {
     return '';
   }
@@ -121,7 +125,11 @@ export async function startMoto(bin: string): Promise<Moto> {
  * script(1) would type the terminal's EOF character, which a prompt in raw
  * mode reads as one more key.
  */
-export function runOnTerminal(command: string, env: Record<string, string | undefined>, input = ''): Promise<{ code: number | null; output: string }> {
+export function runOnTerminal(
+  command: string,
+  env: Record<string, string | undefined>,
+  input = '',
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qec', command, '/dev/null'], {
       env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>,

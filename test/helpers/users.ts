@@ -4,11 +4,26 @@ import { makeUser } from '../../src/demo/emulator/server.js';
 import type { Sandbox } from './cli.js';
 
 /** A fresh emulator user, set up in the sandbox under `profile` the way a user would. */
-export async function setUpUser(sandbox: Sandbox, emulator: Emulator, profile = 'dev', extra: string[] = []): Promise<EmulatorUser> {
+export async function setUpUser(
+  sandbox: Sandbox,
+  emulator: Emulator,
+  profile = 'dev',
+  extra: string[] = [],
+): Promise<EmulatorUser> {
   const user = makeUser();
   emulator.addUser(user);
   const r = await sandbox.mfaEnv(
-    ['setup', '--profile', profile, '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', user.mfaDevices[0]!.serialNumber, ...extra],
+    [
+      'setup',
+      '--profile',
+      profile,
+      '--access-key-id',
+      user.accessKeyId,
+      '--secret-stdin',
+      '--mfa-serial',
+      user.mfaDevices[0]!.serialNumber,
+      ...extra,
+    ],
     { input: user.secretAccessKey },
   );
   assert.equal(r.code, 0, `setup failed: ${r.stderr}`);

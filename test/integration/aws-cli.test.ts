@@ -15,7 +15,10 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function aws(cli: AwsCli, dev: Dev, args: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
   const endpoint = cli.major === 2 ? ['--endpoint-url', dev.emulator.url] : [];
-  return runCommand(cli.bin, [...args, ...endpoint, '--region', 'us-east-1', '--output', 'json'], { ...dev.sandbox.env, ...env });
+  return runCommand(cli.bin, [...args, ...endpoint, '--region', 'us-east-1', '--output', 'json'], {
+    ...dev.sandbox.env,
+    ...env,
+  });
 }
 
 async function callerArn(cli: AwsCli, dev: Dev, args: string[] = []): Promise<string> {
@@ -32,8 +35,16 @@ async function credentialSource(cli: AwsCli, dev: Dev, args: string[] = []): Pro
 }
 
 /** v2 only: the CLI's own view of the credentials, Expiration included. */
-async function exportedByCli(cli: AwsCli, dev: Dev, args: string[] = []): Promise<{ AccessKeyId: string; Expiration?: string }> {
-  const r = await runCommand(cli.bin, ['configure', 'export-credentials', '--format', 'process', ...args], dev.sandbox.env);
+async function exportedByCli(
+  cli: AwsCli,
+  dev: Dev,
+  args: string[] = [],
+): Promise<{ AccessKeyId: string; Expiration?: string }> {
+  const r = await runCommand(
+    cli.bin,
+    ['configure', 'export-credentials', '--format', 'process', ...args],
+    dev.sandbox.env,
+  );
   assertOk(r, 'aws configure export-credentials');
   return JSON.parse(r.stdout) as { AccessKeyId: string; Expiration?: string };
 }
@@ -61,7 +72,10 @@ for (const major of [1, 2] as const) {
       assert.equal(identity.Arn, dev.arn);
       assert.match(r.stdout, /^\s*access_key\s+\S+\s+env\b/m, 'the credentials came from the environment');
       if (cli!.major === 2) {
-        const exported = JSON.parse(r.stdout.slice(r.stdout.lastIndexOf('{'))) as { AccessKeyId: string; Expiration: string };
+        const exported = JSON.parse(r.stdout.slice(r.stdout.lastIndexOf('{'))) as {
+          AccessKeyId: string;
+          Expiration: string;
+        };
         assert.match(exported.AccessKeyId, /^ASIA/);
         assert.equal(iso(exported.Expiration), dev.expiryFor(3600), 'botocore read AWS_CREDENTIAL_EXPIRATION');
       }
@@ -80,13 +94,30 @@ for (const major of [1, 2] as const) {
         '[mfa-session]\naws_access_key_id = ASIAOLDOLDOLDOLDOLDO\naws_secret_access_key = old\naws_session_token = OLD\naws_security_token = OLD\n',
         { mode: 0o600 },
       );
-      const r = await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-d', '1h', '-s', 'bash', '--write-profile', 'mfa-session']);
+      const r = await dev.sandbox.mfaEnv([
+        '-p',
+        'dev',
+        '-c',
+        dev.code(),
+        '-d',
+        '1h',
+        '-s',
+        'bash',
+        '--write-profile',
+        'mfa-session',
+      ]);
       assertOk(r, 'mfa-env --write-profile');
       assert.equal(await callerArn(cli!, dev, ['--profile', 'mfa-session']), dev.arn);
       assert.equal(await credentialSource(cli!, dev, ['--profile', 'mfa-session']), 'shared-credentials-file');
-      assert.match(readFileSync(dev.sandbox.credentialsFile, 'utf8'), new RegExp(`^aws_credential_expiration = ${dev.expiryFor(3600)}$`, 'm'));
+      assert.match(
+        readFileSync(dev.sandbox.credentialsFile, 'utf8'),
+        new RegExp(`^aws_credential_expiration = ${dev.expiryFor(3600)}$`, 'm'),
+      );
       if (cli!.major === 2) {
-        assert.equal((await exportedByCli(cli!, dev, ['--profile', 'mfa-session'])).AccessKeyId, exportsOf(r.stdout).AWS_ACCESS_KEY_ID);
+        assert.equal(
+          (await exportedByCli(cli!, dev, ['--profile', 'mfa-session'])).AccessKeyId,
+          exportsOf(r.stdout).AWS_ACCESS_KEY_ID,
+        );
       }
     } finally {
       await dev.close();
@@ -99,11 +130,18 @@ for (const major of [1, 2] as const) {
     try {
       const failed = await aws(cli!, dev, ['sts', 'get-caller-identity', '--profile', 'dev-mfa']);
       assert.notEqual(failed.code, 0);
-      assert.match(failed.stderr, /an MFA code is needed and there is no terminal to ask on/, 'our message reaches the user through the CLI');
+      assert.match(
+        failed.stderr,
+        /an MFA code is needed and there is no terminal to ask on/,
+        'our message reaches the user through the CLI',
+      );
       assert.equal(dev.emulator.count('GetSessionToken'), 0);
 
       const config = readFileSync(dev.sandbox.configFile, 'utf8');
-      writeFileSync(dev.sandbox.configFile, config.replace(/^(mfa_serial = .*)$/m, `$1\nmfa_process = echo ${dev.code()}`));
+      writeFileSync(
+        dev.sandbox.configFile,
+        config.replace(/^(mfa_serial = .*)$/m, `$1\nmfa_process = echo ${dev.code()}`),
+      );
       assert.equal(await callerArn(cli!, dev, ['--profile', 'dev-mfa']), dev.arn);
       assert.equal(dev.emulator.count('GetSessionToken', 'ok'), 1);
       assert.equal(await callerArn(cli!, dev, ['--profile', 'dev-mfa']), dev.arn);
@@ -142,9 +180,16 @@ for (const major of [1, 2] as const) {
     try {
       const spaced = join(dev.sandbox.dir, 'Program Files', "it's");
       cpSync(join(ROOT, 'dist'), join(spaced, 'dist'), { recursive: true });
-      const setup = await runCommand(process.execPath, [join(spaced, 'dist', 'mfa-env.js'), 'setup', '--profile', 'dev', '--credential-process', 'spaced'], dev.sandbox.env);
+      const setup = await runCommand(
+        process.execPath,
+        [join(spaced, 'dist', 'mfa-env.js'), 'setup', '--profile', 'dev', '--credential-process', 'spaced'],
+        dev.sandbox.env,
+      );
       assertOk(setup, 'setup from a spaced path');
-      assert.match(readFileSync(dev.sandbox.configFile, 'utf8'), /credential_process = \S+ '.*Program Files.*' credential-process --profile dev/);
+      assert.match(
+        readFileSync(dev.sandbox.configFile, 'utf8'),
+        /credential_process = \S+ '.*Program Files.*' credential-process --profile dev/,
+      );
       assertOk(await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash']), 'export (fills the cache)');
       assert.equal(await callerArn(cli!, dev, ['--profile', 'spaced']), dev.arn);
     } finally {

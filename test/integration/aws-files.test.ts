@@ -27,7 +27,12 @@ const asRoot = process.getuid?.() === 0;
 /** mfa-env with the file permissions of an ordinary user (see the top of the file). */
 function mfaEnvUnprivileged(s: Sandbox, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   if (!asRoot) return s.mfaEnv(args, opts);
-  return runCommand('setpriv', ['--bounding-set=-dac_override,-dac_read_search', process.execPath, MFA_ENV, ...args], s.env, opts);
+  return runCommand(
+    'setpriv',
+    ['--bounding-set=-dac_override,-dac_read_search', process.execPath, MFA_ENV, ...args],
+    s.env,
+    opts,
+  );
 }
 
 function expectFileError(r: RunResult, message: RegExp): void {
@@ -46,9 +51,17 @@ describe('AWS files that cannot be read or written', requireTool(...(asRoot ? ['
     const s = sandbox();
     writeFileSync(s.configFile, '[default]\nregion = eu-west-1\n');
     chmodSync(s.configFile, 0o400);
-    const r = await mfaEnvUnprivileged(s, ['setup', '-p', 'dev', '--access-key-id', 'AKIAIOSFODNN7EXAMPLE', '--secret-stdin', '--mfa-serial', SERIAL], { input: SECRET });
+    const r = await mfaEnvUnprivileged(
+      s,
+      ['setup', '-p', 'dev', '--access-key-id', 'AKIAIOSFODNN7EXAMPLE', '--secret-stdin', '--mfa-serial', SERIAL],
+      { input: SECRET },
+    );
     expectFileError(r, new RegExp(`cannot write ${s.configFile}: permission denied\\nmfa-env: .*chmod u\\+rw`));
-    assert.equal(existsSync(join(s.dir, 'store', 'store.enc')), false, 'no key stored: the store file was never created');
+    assert.equal(
+      existsSync(join(s.dir, 'store', 'store.enc')),
+      false,
+      'no key stored: the store file was never created',
+    );
     assert.equal(readFileSync(s.configFile, 'utf8'), '[default]\nregion = eu-west-1\n');
     s.cleanup();
   });
@@ -56,7 +69,10 @@ describe('AWS files that cannot be read or written', requireTool(...(asRoot ? ['
   test('setup with a directory where the config file should be: exit 2, nothing stored', async () => {
     const s = sandbox();
     mkdirSync(s.configFile);
-    const r = await s.mfaEnv(['setup', '-p', 'dev', '--access-key-id', 'AKIAIOSFODNN7EXAMPLE', '--secret-stdin', '--mfa-serial', SERIAL], { input: SECRET });
+    const r = await s.mfaEnv(
+      ['setup', '-p', 'dev', '--access-key-id', 'AKIAIOSFODNN7EXAMPLE', '--secret-stdin', '--mfa-serial', SERIAL],
+      { input: SECRET },
+    );
     expectFileError(r, new RegExp(`${s.configFile} is a directory, not a file\\nmfa-env: .*AWS_CONFIG_FILE`));
     assert.equal(existsSync(join(s.dir, 'store', 'store.enc')), false);
     s.cleanup();
@@ -77,7 +93,10 @@ describe('AWS files that cannot be read or written', requireTool(...(asRoot ? ['
     const user = await setUpUser(s, emulator);
     const asDir = join(s.dir, 'creds-dir');
     mkdirSync(asDir);
-    let r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '--write-profile', 'mfa', '-s', 'bash'], { env: { AWS_SHARED_CREDENTIALS_FILE: asDir } });
+    let r = await s.mfaEnv(
+      ['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '--write-profile', 'mfa', '-s', 'bash'],
+      { env: { AWS_SHARED_CREDENTIALS_FILE: asDir } },
+    );
     expectFileError(r, new RegExp(`${asDir} is a directory, not a file\\nmfa-env: .*AWS_SHARED_CREDENTIALS_FILE`));
 
     writeFileSync(s.credentialsFile, '# mine\n');

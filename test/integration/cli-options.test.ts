@@ -28,7 +28,11 @@ function usageError(r: RunResult, message: RegExp): void {
   assert.ok(lines.length >= 1 && lines.length <= 2, `one or two lines:\n${r.stderr}`);
   assert.match(lines[0]!, message);
   assert.match(r.stderr, /--help|mfa-env init/, 'points to --help');
-  assert.doesNotMatch(r.stderr, /Options:|Commands:|Positionals:|Not enough|Invalid values|Argument:/, 'no yargs usage or wording');
+  assert.doesNotMatch(
+    r.stderr,
+    /Options:|Commands:|Positionals:|Not enough|Invalid values|Argument:/,
+    'no yargs usage or wording',
+  );
 }
 
 /** A set-up profile with a cached session: what a stray word used to print. */
@@ -53,7 +57,10 @@ describe('words nothing takes are refused', () => {
     const s = sandbox();
     const user = await setUpUser(s, emulator, 'dev');
     const calls = emulator.count('GetSessionToken');
-    usageError(await s.mfaEnv(['rotate', '--profile', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']), /^mfa-env: unknown command rotate$/);
+    usageError(
+      await s.mfaEnv(['rotate', '--profile', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']),
+      /^mfa-env: unknown command rotate$/,
+    );
     assert.equal(emulator.count('GetSessionToken'), calls, 'no STS call');
     s.cleanup();
   });
@@ -68,14 +75,24 @@ describe('words nothing takes are refused', () => {
     usageError(await s.mfaEnv(['init']), /^mfa-env: init needs a shell: one of bash, zsh, fish, powershell$/);
     usageError(await s.mfaEnv(['init', 'bash', 'zsh']), /unexpected argument after init: 'zsh'/);
     usageError(await s.mfaEnv(['remove']), /^mfa-env: remove needs --profile NAME$/);
-    usageError(await s.mfaEnv(['logout', '--all', '-p', 'dev']), /^mfa-env: --all and --profile cannot be used together$/);
+    usageError(
+      await s.mfaEnv(['logout', '--all', '-p', 'dev']),
+      /^mfa-env: --all and --profile cannot be used together$/,
+    );
     usageError(await s.mfaEnv(['--refresh=yes']), /^mfa-env: --refresh takes no value$/);
     s.cleanup();
   });
 
   test('a word that looks like a secret is never echoed', async () => {
     const s = sandbox();
-    for (const argv of [[SECRETISH], ['-p', 'dev', SECRETISH], ['status', SECRETISH], ['-s', SECRETISH], ['init', SECRETISH], ['AKIAIOSFODNN7EXAMPLE']]) {
+    for (const argv of [
+      [SECRETISH],
+      ['-p', 'dev', SECRETISH],
+      ['status', SECRETISH],
+      ['-s', SECRETISH],
+      ['init', SECRETISH],
+      ['AKIAIOSFODNN7EXAMPLE'],
+    ]) {
       const r = await s.mfaEnv(argv);
       assert.equal(r.code, 2, r.stderr);
       assert.ok(!r.stderr.includes(SECRETISH) && !r.stderr.includes('AKIAIOSFODNN7EXAMPLE'), r.stderr);
@@ -89,7 +106,10 @@ describe('words nothing takes are refused', () => {
 
   test('a profile name starting with - is refused, from the flag and from AWS_PROFILE', async () => {
     const s = sandbox();
-    usageError(await s.mfaEnv(['--profile=-dev', '-c', '123456', '-s', 'bash']), /^mfa-env: '-dev' is not a usable profile name \(it starts with -\)$/);
+    usageError(
+      await s.mfaEnv(['--profile=-dev', '-c', '123456', '-s', 'bash']),
+      /^mfa-env: '-dev' is not a usable profile name \(it starts with -\)$/,
+    );
     usageError(await s.mfaEnv(['-p', '-dev']), /^mfa-env: --profile needs a value$/);
     const env = await s.mfaEnv(['-c', '123456', '-s', 'bash'], { env: { AWS_PROFILE: '--help' } });
     assert.equal(env.code, 2);
@@ -102,9 +122,18 @@ describe('words nothing takes are refused', () => {
 
   test('yargs wording is gone: a bad choice names the value and the choices', async () => {
     const s = sandbox();
-    usageError(await s.mfaEnv(['-p', 'dev', '-s', 'sh']), /^mfa-env: unknown shell 'sh'; one of bash, zsh, fish, powershell$/);
-    usageError(await s.mfaEnv(['-f', 'yaml']), /^mfa-env: unknown format 'yaml'; one of shell, json, credential-process$/);
-    usageError(await s.mfaEnv(['unset', '-s', 'tcsh']), /^mfa-env: unknown shell 'tcsh'; one of bash, zsh, fish, powershell$/);
+    usageError(
+      await s.mfaEnv(['-p', 'dev', '-s', 'sh']),
+      /^mfa-env: unknown shell 'sh'; one of bash, zsh, fish, powershell$/,
+    );
+    usageError(
+      await s.mfaEnv(['-f', 'yaml']),
+      /^mfa-env: unknown format 'yaml'; one of shell, json, credential-process$/,
+    );
+    usageError(
+      await s.mfaEnv(['unset', '-s', 'tcsh']),
+      /^mfa-env: unknown shell 'tcsh'; one of bash, zsh, fish, powershell$/,
+    );
     s.cleanup();
   });
 });
@@ -114,7 +143,10 @@ describe('a profile in neither AWS file', () => {
     const s = sandbox();
     await setUpUser(s, emulator, 'dev');
     writeFileSync(s.credentialsFile, '[staging]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n');
-    writeFileSync(s.configFile, `${(await import('node:fs')).readFileSync(s.configFile, 'utf8')}\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = dev\n`);
+    writeFileSync(
+      s.configFile,
+      `${(await import('node:fs')).readFileSync(s.configFile, 'utf8')}\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = dev\n`,
+    );
     const r = await s.mfaEnv(['-p', 'deev', '-c', '123456', '-s', 'bash']);
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stdout, '');
@@ -136,7 +168,8 @@ describe('--help', () => {
     const lines = r.stdout.trimEnd().split('\n');
     assert.ok(lines.length <= 30, `${lines.length} lines`);
     for (const line of lines) assert.ok([...line].length <= 80, `too wide: ${line}`);
-    for (const section of ['USAGE', 'COMMANDS', 'FLAGS', 'EXAMPLES']) assert.match(r.stdout, new RegExp(`^${section}`, 'm'));
+    for (const section of ['USAGE', 'COMMANDS', 'FLAGS', 'EXAMPLES'])
+      assert.match(r.stdout, new RegExp(`^${section}`, 'm'));
     assert.match(r.stdout, /^ {2}mfa -p dev/m);
     assert.match(r.stdout, /mfa-exec/);
     assert.match(r.stdout, /--no-cache/);
@@ -164,7 +197,10 @@ describe('--help', () => {
 describe('completion knows profiles (the protocol the shells use)', () => {
   function profilesSandbox(): Sandbox {
     const s = sandbox();
-    writeFileSync(s.configFile, '[default]\nregion = eu-west-1\n[profile dev]\nmfa_serial = arn:aws:iam::123456789012:mfa/dev\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = dev\n');
+    writeFileSync(
+      s.configFile,
+      '[default]\nregion = eu-west-1\n[profile dev]\nmfa_serial = arn:aws:iam::123456789012:mfa/dev\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = dev\n',
+    );
     writeFileSync(s.credentialsFile, '[staging]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n');
     return s;
   }
@@ -174,10 +210,20 @@ describe('completion knows profiles (the protocol the shells use)', () => {
     const s = profilesSandbox();
     const all = ['admin', 'default', 'dev', 'staging'];
     assert.deepEqual(words(await s.mfaEnv(['--get-yargs-completions', 'mfa-env', '-p', ''])), all);
-    assert.deepEqual(words(await s.mfaEnv(['--get-yargs-completions', 'mfa-env', 'logout', '--profile', 'd'])), ['default', 'dev']);
-    assert.deepEqual(words(await s.mfaEnv(['--get-yargs-completions', 'mfa-env', '--profile=s'])), ['--profile=staging']);
+    assert.deepEqual(words(await s.mfaEnv(['--get-yargs-completions', 'mfa-env', 'logout', '--profile', 'd'])), [
+      'default',
+      'dev',
+    ]);
+    assert.deepEqual(words(await s.mfaEnv(['--get-yargs-completions', 'mfa-env', '--profile=s'])), [
+      '--profile=staging',
+    ]);
     assert.deepEqual(words(await s.mfaExec(['--get-yargs-completions', 'mfa-exec', '-p', ''])), all);
-    assert.deepEqual(words(await s.mfaEnv(['--get-yargs-completions', 'mfa-env', '-s', ''])), ['bash', 'fish', 'powershell', 'zsh']);
+    assert.deepEqual(words(await s.mfaEnv(['--get-yargs-completions', 'mfa-env', '-s', ''])), [
+      'bash',
+      'fish',
+      'powershell',
+      'zsh',
+    ]);
     // After the profile, commands again.
     assert.ok(words(await s.mfaEnv(['--get-yargs-completions', 'mfa-env', '-p', 'dev', ''])).includes('status'));
     s.cleanup();
@@ -197,8 +243,16 @@ describe('completion knows profiles (the protocol the shells use)', () => {
 
 describe('--debug', () => {
   const SECRETS = (user: { accessKeyId: string; secretAccessKey: string }, session: string) => {
-    const values = Object.fromEntries([...session.matchAll(/^export ([A-Z_]+)='([^']*)'$/gm)].map((m) => [m[1]!, m[2]!]));
-    return [user.accessKeyId, user.secretAccessKey, values.AWS_ACCESS_KEY_ID!, values.AWS_SECRET_ACCESS_KEY!, values.AWS_SESSION_TOKEN!];
+    const values = Object.fromEntries(
+      [...session.matchAll(/^export ([A-Z_]+)='([^']*)'$/gm)].map((m) => [m[1]!, m[2]!]),
+    );
+    return [
+      user.accessKeyId,
+      user.secretAccessKey,
+      values.AWS_ACCESS_KEY_ID!,
+      values.AWS_SECRET_ACCESS_KEY!,
+      values.AWS_SESSION_TOKEN!,
+    ];
   };
 
   test('a cached run: the profile and where it came from, the files, the store and the cache; no secret, no full key id', async () => {
@@ -218,8 +272,16 @@ describe('--debug', () => {
       assert.equal(r.stdout, quiet.stdout, 'stdout is the same product');
       const lines = r.stderr.split('\n').filter(Boolean);
       for (const line of lines) assert.match(line, /^mfa-env: debug: /);
-      assert.match(r.stderr, env.AWS_PROFILE ? /profile 'dev' \(from AWS_PROFILE\)/ : /profile 'dev' \(from --profile\)/);
-      assert.match(r.stderr, new RegExp(`reading AWS config ${s.configFile} \\(\\d+ bytes\\) and credentials ${s.credentialsFile} \\((missing|\\d+ bytes)\\)`));
+      assert.match(
+        r.stderr,
+        env.AWS_PROFILE ? /profile 'dev' \(from AWS_PROFILE\)/ : /profile 'dev' \(from --profile\)/,
+      );
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `reading AWS config ${s.configFile} \\(\\d+ bytes\\) and credentials ${s.credentialsFile} \\((missing|\\d+ bytes)\\)`,
+        ),
+      );
       assert.match(r.stderr, /store file: get session:dev: hit in \d+ ms/);
       assert.match(r.stderr, /cache: session ASIA…\w{4} for 'dev' expires \S+Z \(\d+ min left\): reused/);
       for (const secret of SECRETS(user, session)) assert.ok(!r.stderr.includes(secret), 'no secret or full key id');
@@ -235,7 +297,10 @@ describe('--debug', () => {
     assert.match(r.stderr, /store file: get session:dev: miss/);
     assert.match(r.stderr, /lock: \S+dev\.lock taken/);
     assert.match(r.stderr, /minting: long-term key AKIA…\w{4}, MFA device arn:/);
-    assert.match(r.stderr, new RegExp(`aws: STS GetSessionToken at ${emulator.url.replace(/[.]/g, '\\.')}: answered in \\d+ ms`));
+    assert.match(
+      r.stderr,
+      new RegExp(`aws: STS GetSessionToken at ${emulator.url.replace(/[.]/g, '\\.')}: answered in \\d+ ms`),
+    );
     assert.match(r.stderr, /cache: saved session ASIA…\w{4} for 'dev'/);
     for (const secret of SECRETS(user, r.stdout)) assert.ok(!r.stderr.includes(secret), 'no secret or full key id');
 
@@ -243,7 +308,9 @@ describe('--debug', () => {
     assert.equal(exec.code, 0, exec.stderr);
     assert.match(exec.stderr, /mfa-env: debug: cache: session ASIA…\w{4} for 'dev' .*reused/);
     assert.equal(exec.stdout, '[]\n', 'the child does not inherit the switch');
-    const locked = await s.mfaEnv(['-p', 'dev', '-s', 'bash', '--debug'], { env: { MFA_ENV_FILE_PASSPHRASE: 'not the passphrase' } });
+    const locked = await s.mfaEnv(['-p', 'dev', '-s', 'bash', '--debug'], {
+      env: { MFA_ENV_FILE_PASSPHRASE: 'not the passphrase' },
+    });
     assert.equal(locked.code, 4, locked.stderr);
     assert.match(locked.stderr, /mfa-env: debug: store file: get session:dev: failed: .+ \(exit 4\) after \d+ ms/);
     assert.ok(!locked.stderr.includes('not the passphrase'));

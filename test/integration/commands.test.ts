@@ -71,7 +71,13 @@ describe('doctor', () => {
     mkdirSync(bin);
     symlinkSync(MFA_ENV, `${bin}/mfa-env`);
     symlinkSync(MFA_ENV.replace('mfa-env.js', 'mfa-exec.js'), `${bin}/mfa-exec`);
-    const r = await s.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'dev', MFA_ENV_SHELL_INTEGRATION: 'bash', PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin` } });
+    const r = await s.mfaEnv(['doctor'], {
+      env: {
+        AWS_PROFILE: 'dev',
+        MFA_ENV_SHELL_INTEGRATION: 'bash',
+        PATH: `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`,
+      },
+    });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.doesNotMatch(r.stdout, /problem/);
     assert.match(r.stdout, /ok\s+secret store: file: .*store\.enc answers/);
@@ -85,8 +91,14 @@ describe('doctor', () => {
     const r = await s.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'missing', MFA_ENV_SHELL_INTEGRATION: undefined } });
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /problem\s+secret store: .*(unavailable|locked).*\n\s+fix: .*MFA_ENV_STORE=file/);
-    assert.match(r.stdout, /problem\s+profile missing: not in the AWS config or credentials file\n\s+fix: run: mfa-env setup --profile missing/);
-    assert.match(r.stdout, /problem\s+shell integration: not loaded in this bash: no mfa-env block in ~\/\.bashrc\n\s+fix: add\s+\. \S+\/dist\/shell\/mfa-env\.bash\s+to ~\/\.bashrc \(\.\/install\.sh does it\)/);
+    assert.match(
+      r.stdout,
+      /problem\s+profile missing: not in the AWS config or credentials file\n\s+fix: run: mfa-env setup --profile missing/,
+    );
+    assert.match(
+      r.stdout,
+      /problem\s+shell integration: not loaded in this bash: no mfa-env block in ~\/\.bashrc\n\s+fix: add\s+\. \S+\/dist\/shell\/mfa-env\.bash\s+to ~\/\.bashrc \(\.\/install\.sh does it\)/,
+    );
     assert.match(r.stdout, /\d+ problems found/);
     s.cleanup();
   });
@@ -95,11 +107,17 @@ describe('doctor', () => {
 describe('logout with a store that does not answer', () => {
   test('exit 4, nothing on stdout, and the message says how to clear the shell meanwhile', async () => {
     const s = makeSandbox({ env: { ...unreachableBusEnv(), MFA_ENV_STORE: 'keychain', SHELL: '/bin/bash' } });
-    for (const args of [['logout', '-p', 'dev'], ['logout', '--all']]) {
+    for (const args of [
+      ['logout', '-p', 'dev'],
+      ['logout', '--all'],
+    ]) {
       const r = await s.mfaEnv([...args, '-s', 'bash']);
       assert.equal(r.code, 4, r.stderr);
       assert.equal(r.stdout, '');
-      assert.match(r.stderr, /^mfa-env: .*(unavailable|locked|answer).*\nmfa-env: .*mfa unset \(or eval "\$\(mfa-env unset\)"\) clears this shell meanwhile\n$/);
+      assert.match(
+        r.stderr,
+        /^mfa-env: .*(unavailable|locked|answer).*\nmfa-env: .*mfa unset \(or eval "\$\(mfa-env unset\)"\) clears this shell meanwhile\n$/,
+      );
     }
     s.cleanup();
   });
@@ -131,7 +149,10 @@ true`;
     assert.equal(lines.length, 5, r.stdout);
     assert.match(lines[0]!, /^ok\s+shell integration: loaded in this bash$/);
     assert.match(lines[1]!, /^sub: ok\s+shell integration: loaded in this bash$/);
-    assert.match(lines[2]!, /^problem\s+shell integration: not loaded in this zsh: no mfa-env block in ~\/\.zshrc \(it is loaded in an outer bash\)$/);
+    assert.match(
+      lines[2]!,
+      /^problem\s+shell integration: not loaded in this zsh: no mfa-env block in ~\/\.zshrc \(it is loaded in an outer bash\)$/,
+    );
     assert.match(lines[3]!, /^ok\s+shell integration: loaded in this zsh$/);
     assert.match(lines[4]!, /^problem\s+shell integration: not loaded in this fish: .*outer bash/);
     s.cleanup();
@@ -142,39 +163,65 @@ true`;
     mkdirSync(s.configFile);
     const r = await s.mfaEnv(['doctor'], { env: { ...installedEnv(s), AWS_PROFILE: 'dev' } });
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, new RegExp(`^problem  aws config: ${s.configFile} is a directory, not a file\n         fix: move it away, or set AWS_CONFIG_FILE to the file$`, 'm'));
-    assert.match(r.stdout, new RegExp(`^ok       aws credentials: ${s.credentialsFile} not there \\(fine: the long-term key is in the secret store\\)$`, 'm'));
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^problem  aws config: ${s.configFile} is a directory, not a file\n         fix: move it away, or set AWS_CONFIG_FILE to the file$`,
+        'm',
+      ),
+    );
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^ok       aws credentials: ${s.credentialsFile} not there \\(fine: the long-term key is in the secret store\\)$`,
+        'm',
+      ),
+    );
     assert.doesNotMatch(r.stdout, /^\w+\s+profile dev:/m, 'no "no mfa_serial" from a file that could not be read');
     assert.match(r.stdout, /^problem  key dev: none stored$/m);
     assert.match(r.stdout, /^2 problems found$/m);
     s.cleanup();
   });
 
-  test('NODE_EXTRA_CA_CERTS, when set: its certificates counted; a missing file or one that does not parse is a problem', requireTool('openssl'), async () => {
-    const s = sandbox();
-    await setUpUser(s, emulator);
-    const ca = makeCa(s.dir, 'doctor-ca');
-    const pem = readFileSync(ca, 'utf8');
-    const installed = installedEnv(s);
-    const doctor = (file: string) => s.mfaEnv(['doctor'], { env: { ...installed, AWS_PROFILE: 'dev', NODE_EXTRA_CA_CERTS: file } });
-    const two = join(s.dir, 'two.pem');
-    writeFileSync(two, pem + pem);
-    const good = await doctor(two);
-    assert.equal(good.code, 0, good.stdout + good.stderr);
-    assert.match(good.stdout, new RegExp(`^ok       NODE_EXTRA_CA_CERTS: ${two}: 2 certificates$`, 'm'));
-    const missing = await doctor(join(s.dir, 'gone.pem'));
-    assert.equal(missing.code, 1, missing.stdout + missing.stderr);
-    assert.match(missing.stdout, /^problem  NODE_EXTRA_CA_CERTS: .*gone\.pem/m);
-    const broken = join(s.dir, 'broken.pem');
-    writeFileSync(broken, pem + '-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n');
-    const r = await doctor(broken);
-    assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, new RegExp(`^problem  NODE_EXTRA_CA_CERTS: certificate 2 of 2 in ${broken} does not parse \\(TLS leaves it out\\)$`, 'm'));
-    const none = join(s.dir, 'none.pem');
-    writeFileSync(none, 'not a bundle\n');
-    assert.match((await doctor(none)).stdout, /^problem  NODE_EXTRA_CA_CERTS: .*none\.pem holds no PEM certificate$/m);
-    s.cleanup();
-  });
+  test(
+    'NODE_EXTRA_CA_CERTS, when set: its certificates counted; a missing file or one that does not parse is a problem',
+    requireTool('openssl'),
+    async () => {
+      const s = sandbox();
+      await setUpUser(s, emulator);
+      const ca = makeCa(s.dir, 'doctor-ca');
+      const pem = readFileSync(ca, 'utf8');
+      const installed = installedEnv(s);
+      const doctor = (file: string) =>
+        s.mfaEnv(['doctor'], { env: { ...installed, AWS_PROFILE: 'dev', NODE_EXTRA_CA_CERTS: file } });
+      const two = join(s.dir, 'two.pem');
+      writeFileSync(two, pem + pem);
+      const good = await doctor(two);
+      assert.equal(good.code, 0, good.stdout + good.stderr);
+      assert.match(good.stdout, new RegExp(`^ok       NODE_EXTRA_CA_CERTS: ${two}: 2 certificates$`, 'm'));
+      const missing = await doctor(join(s.dir, 'gone.pem'));
+      assert.equal(missing.code, 1, missing.stdout + missing.stderr);
+      assert.match(missing.stdout, /^problem  NODE_EXTRA_CA_CERTS: .*gone\.pem/m);
+      const broken = join(s.dir, 'broken.pem');
+      writeFileSync(broken, pem + '-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n');
+      const r = await doctor(broken);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(
+        r.stdout,
+        new RegExp(
+          `^problem  NODE_EXTRA_CA_CERTS: certificate 2 of 2 in ${broken} does not parse \\(TLS leaves it out\\)$`,
+          'm',
+        ),
+      );
+      const none = join(s.dir, 'none.pem');
+      writeFileSync(none, 'not a bundle\n');
+      assert.match(
+        (await doctor(none)).stdout,
+        /^problem  NODE_EXTRA_CA_CERTS: .*none\.pem holds no PEM certificate$/m,
+      );
+      s.cleanup();
+    },
+  );
 
   test('an AWS config file you cannot read (another user’s, made with sudo) is a problem with its fix', async () => {
     const s = sandbox();
@@ -186,7 +233,11 @@ true`;
       // run doctor as root without them, and the 000 file is unreadable to it
       // as it would be to its owner (no other user, so any checkout works).
       chmodSync(s.configFile, 0o000);
-      r = await runCommand('setpriv', ['--bounding-set=-dac_override,-dac_read_search', process.execPath, MFA_ENV, 'doctor'], { ...s.env, AWS_PROFILE: 'dev' });
+      r = await runCommand(
+        'setpriv',
+        ['--bounding-set=-dac_override,-dac_read_search', process.execPath, MFA_ENV, 'doctor'],
+        { ...s.env, AWS_PROFILE: 'dev' },
+      );
     } else {
       chmodSync(s.configFile, 0o000);
       r = await s.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'dev' } });
@@ -194,7 +245,10 @@ true`;
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(
       r.stdout,
-      new RegExp(`^problem  aws config: cannot read ${s.configFile}: permission denied\n         fix: make it yours and readable \\(made with sudo\\?\\): sudo chown "\\$USER" ${s.configFile} && chmod u\\+r ${s.configFile}$`, 'm'),
+      new RegExp(
+        `^problem  aws config: cannot read ${s.configFile}: permission denied\n         fix: make it yours and readable \\(made with sudo\\?\\): sudo chown "\\$USER" ${s.configFile} && chmod u\\+r ${s.configFile}$`,
+        'm',
+      ),
     );
     assert.match(r.stdout, new RegExp(`^ok       aws credentials: ${s.credentialsFile} readable$`, 'm'));
     assert.doesNotMatch(r.stdout, /no mfa_serial/);
@@ -221,10 +275,16 @@ true`;
   test('a bad duration_seconds in the current profile is that profile’s problem, with its fix', async () => {
     const s = sandbox();
     await setUpUser(s, emulator);
-    writeFileSync(s.configFile, readFileSync(s.configFile, 'utf8').replace(/^\[profile dev\]$/m, '[profile dev]\nduration_seconds = 5'));
+    writeFileSync(
+      s.configFile,
+      readFileSync(s.configFile, 'utf8').replace(/^\[profile dev\]$/m, '[profile dev]\nduration_seconds = 5'),
+    );
     const r = await s.mfaEnv(['doctor'], { env: { ...installedEnv(s), AWS_PROFILE: 'dev' } });
     assert.equal(r.code, 1, r.stdout + r.stderr);
-    assert.match(r.stdout, /^problem  profile dev: duration_seconds in profile 'dev' 5s is outside STS's range .*\n         fix: fix duration_seconds in /m);
+    assert.match(
+      r.stdout,
+      /^problem  profile dev: duration_seconds in profile 'dev' 5s is outside STS's range .*\n         fix: fix duration_seconds in /m,
+    );
     assert.match(r.stdout, /^ok       key dev: stored \(AKIA…[A-Z0-9]{4}\)$/m);
     assert.match(r.stdout, /^1 problem found$/m);
     s.cleanup();
@@ -237,14 +297,25 @@ describe('status, logout, unset', () => {
     const user = await setUpUser(s, emulator);
     const none = await s.mfaEnv(['status']);
     assert.match(none.stdout, /^dev\s+AKIA…\w{4}\s+arn:aws:iam::\d+:mfa\/\S+\s+none$/m);
-    const json = JSON.parse((await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-f', 'json', '-d', '2h'])).stdout);
-    const r = await s.mfaEnv(['status'], { env: { MFA_ENV_PROFILE: 'dev', MFA_ENV_EXPIRES: String(Date.parse(json.Credentials.Expiration) / 1000), AWS_ACCESS_KEY_ID: json.Credentials.AccessKeyId } });
+    const json = JSON.parse(
+      (await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-f', 'json', '-d', '2h'])).stdout,
+    );
+    const r = await s.mfaEnv(['status'], {
+      env: {
+        MFA_ENV_PROFILE: 'dev',
+        MFA_ENV_EXPIRES: String(Date.parse(json.Credentials.Expiration) / 1000),
+        AWS_ACCESS_KEY_ID: json.Credentials.AccessKeyId,
+      },
+    });
     assert.equal(r.code, 0, r.stderr);
     // Both lines compute the time left the same way, from the issued expiry.
     const left = /^this shell: session of 'dev', (1h59m|2h00m) left$/m.exec(r.stdout)?.[1];
     assert.ok(left, r.stdout);
     assert.match(r.stdout, new RegExp(`^dev\\s+AKIA…\\w{4}\\s+\\S+\\s+${left} left \\(this shell\\)$`, 'm'));
-    assert.ok(!r.stdout.includes(user.accessKeyId) && !r.stdout.includes(json.Credentials.SecretAccessKey), 'no full key id, no secret');
+    assert.ok(
+      !r.stdout.includes(user.accessKeyId) && !r.stdout.includes(json.Credentials.SecretAccessKey),
+      'no full key id, no secret',
+    );
     s.cleanup();
   });
 
@@ -260,7 +331,10 @@ describe('status, logout, unset', () => {
     assert.match(r.stdout, /^set -e AWS_SESSION_TOKEN;$/m);
     assert.match(r.stdout, /^set -e MFA_ENV_EXPIRES;$/m);
     const status = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout);
-    assert.deepEqual(status.profiles.map((p: { session: unknown }) => p.session), [null, null]);
+    assert.deepEqual(
+      status.profiles.map((p: { session: unknown }) => p.session),
+      [null, null],
+    );
     const calls = emulator.count('GetSessionToken');
     const again = await s.mfaEnv(['-p', 'a', '-s', 'bash']);
     assert.equal(again.code, 2, 'no cached session any more: a code is needed');
@@ -279,8 +353,15 @@ describe('status, logout, unset', () => {
     assert.match(r.stdout, /^unset AWS_SESSION_TOKEN$/m);
     const status = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout);
     assert.deepEqual(
-      status.profiles.map((p: { profile: string; keyId: string | null; session: unknown }) => [p.profile, p.keyId !== null, p.session]),
-      [['a', true, null], ['old', true, null]],
+      status.profiles.map((p: { profile: string; keyId: string | null; session: unknown }) => [
+        p.profile,
+        p.keyId !== null,
+        p.session,
+      ]),
+      [
+        ['a', true, null],
+        ['old', true, null],
+      ],
       'the sessions are gone, the long-term keys stay',
     );
     const again = await s.mfaEnv(['logout', '--all', '-s', 'bash']);
@@ -301,8 +382,15 @@ describe('status, logout, unset', () => {
     assert.match(r.stdout, /^not in the AWS files: 'old' \(mfa-env remove --profile NAME deletes what is stored\)$/m);
     const json = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout);
     assert.deepEqual(
-      json.profiles.map((p: { profile: string; mfaSerial: string | null; session: unknown }) => [p.profile, p.mfaSerial !== null, p.session !== null]),
-      [['a', true, false], ['old', false, true]],
+      json.profiles.map((p: { profile: string; mfaSerial: string | null; session: unknown }) => [
+        p.profile,
+        p.mfaSerial !== null,
+        p.session !== null,
+      ]),
+      [
+        ['a', true, false],
+        ['old', false, true],
+      ],
     );
     s.cleanup();
   });
@@ -311,10 +399,16 @@ describe('status, logout, unset', () => {
     const s = sandbox();
     for (const p of ['a', 'b', 'c']) await setUpUser(s, emulator, p);
     const trace = join(s.dir, 'openat.trace');
-    const r = await runCommand('strace', ['-f', '-e', 'trace=openat', '-o', trace, process.execPath, MFA_ENV, 'status'], s.env);
+    const r = await runCommand(
+      'strace',
+      ['-f', '-e', 'trace=openat', '-o', trace, process.execPath, MFA_ENV, 'status'],
+      s.env,
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^c\s+AKIA…/m);
-    const reads = readFileSync(trace, 'utf8').split('\n').filter((line) => line.includes('store.enc"'));
+    const reads = readFileSync(trace, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('store.enc"'));
     assert.equal(reads.length, 1, reads.join('\n'));
     s.cleanup();
   });
@@ -340,7 +434,10 @@ describe('a profile mfa-env cannot use stops only itself', () => {
     const s = sandbox();
     const a = await setUpUser(s, emulator, 'a');
     await mint(s, 'a', a);
-    writeFileSync(s.configFile, `${readFileSync(s.configFile, 'utf8')}[profile broken]\nmfa_serial = ${serialOf(a)}\nduration_seconds = forever\n`);
+    writeFileSync(
+      s.configFile,
+      `${readFileSync(s.configFile, 'utf8')}[profile broken]\nmfa_serial = ${serialOf(a)}\nduration_seconds = forever\n`,
+    );
     const status = await s.mfaEnv(['status']);
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /^a\s+AKIA…\w{4}\s+arn:\S+\s+\d+h\d{2}m left$/m);
@@ -364,11 +461,17 @@ describe('a profile mfa-env cannot use stops only itself', () => {
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /^a\s+AKIA…\w{4}\s+arn:\S+\s+\d+h\d{2}m left$/m);
     assert.doesNotMatch(status.stdout, /org\/admin/);
-    for (const args of [['-c', '123456', '-s', 'bash'], ['logout', '-s', 'bash']]) {
+    for (const args of [
+      ['-c', '123456', '-s', 'bash'],
+      ['logout', '-s', 'bash'],
+    ]) {
       const r = await s.mfaEnv(args, { env });
       assert.equal(r.code, 2, `${args[0]}: ${r.stderr}`);
       assert.equal(r.stdout, '');
-      assert.match(r.stderr, /^mfa-env: AWS_PROFILE 'org\/admin' is not a usable profile name \(letters, digits, \. _ - \+ @\)\nmfa-env: use a profile whose name mfa-env accepts \(--profile NAME, or set AWS_PROFILE to it\)\n$/);
+      assert.match(
+        r.stderr,
+        /^mfa-env: AWS_PROFILE 'org\/admin' is not a usable profile name \(letters, digits, \. _ - \+ @\)\nmfa-env: use a profile whose name mfa-env accepts \(--profile NAME, or set AWS_PROFILE to it\)\n$/,
+      );
     }
     const logout = await s.mfaEnv(['logout', '--all', '-s', 'bash'], { env });
     assert.equal(logout.code, 0, logout.stderr);
@@ -382,9 +485,15 @@ describe('a profile mfa-env cannot use stops only itself', () => {
     const a = await setUpUser(s, emulator, 'a');
     const config = readFileSync(s.configFile, 'utf8');
     for (const name of ['__proto__', 'constructor', 'prototype']) {
-      const r = await s.mfaEnv(['setup', '--profile', name, '--access-key-id', a.accessKeyId, '--secret-stdin', '--mfa-serial', serialOf(a)], { input: a.secretAccessKey });
+      const r = await s.mfaEnv(
+        ['setup', '--profile', name, '--access-key-id', a.accessKeyId, '--secret-stdin', '--mfa-serial', serialOf(a)],
+        { input: a.secretAccessKey },
+      );
       assert.equal(r.code, 2, `${name}: ${r.stderr}`);
-      assert.match(r.stderr, new RegExp(`'${name}' is not a usable profile name \\(__proto__, constructor and prototype are reserved\\)`));
+      assert.match(
+        r.stderr,
+        new RegExp(`'${name}' is not a usable profile name \\(__proto__, constructor and prototype are reserved\\)`),
+      );
       const exp = await s.mfaEnv(['-p', name, '-c', '123456', '-s', 'bash']);
       assert.equal(exp.code, 2, exp.stderr);
       assert.match(exp.stderr, /reserved/);
@@ -438,7 +547,12 @@ describe('init and completion', () => {
     const { readFileSync } = await import('node:fs');
     const { ROOT } = await import('../helpers/cli.js');
     const s = makeSandbox();
-    for (const [shell, file] of [['bash', 'mfa-env.bash'], ['zsh', 'mfa-env.zsh'], ['fish', 'mfa-env.fish'], ['powershell', 'mfa-env.ps1']]) {
+    for (const [shell, file] of [
+      ['bash', 'mfa-env.bash'],
+      ['zsh', 'mfa-env.zsh'],
+      ['fish', 'mfa-env.fish'],
+      ['powershell', 'mfa-env.ps1'],
+    ]) {
       const r = await s.mfaEnv(['init', shell!]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, readFileSync(`${ROOT}/shell/${file}`, 'utf8'), shell);
@@ -452,7 +566,8 @@ describe('init and completion', () => {
     const s = sandbox();
     const cmds = await s.mfaEnv(['--get-yargs-completions', 'mfa-env', '']);
     assert.equal(cmds.code, 0, cmds.stderr);
-    for (const c of ['setup', 'status', 'logout', 'doctor', 'demo']) assert.match(cmds.stdout, new RegExp(`^${c}`, 'm'));
+    for (const c of ['setup', 'status', 'logout', 'doctor', 'demo'])
+      assert.match(cmds.stdout, new RegExp(`^${c}`, 'm'));
     const opts = await s.mfaEnv(['--get-yargs-completions', 'mfa-env', 'setup', '--']);
     assert.match(opts.stdout, /--access-key-id/);
     assert.match(opts.stdout, /--mfa-serial/);
@@ -468,9 +583,23 @@ describe('init and completion', () => {
     const s = sandbox();
     const words = (r: { stdout: string }) => r.stdout.trim().split('\n');
     const bare = words(await s.mfaEnv(['--get-yargs-completions', 'mfa-env', '-']));
-    for (const w of ['--profile', '-p', '--code', '--duration', '--refresh', '--no-cache', '--shell', '--format', '--write-profile']) assert.ok(bare.includes(w), `${w} in ${bare.join(' ')}`);
+    for (const w of [
+      '--profile',
+      '-p',
+      '--code',
+      '--duration',
+      '--refresh',
+      '--no-cache',
+      '--shell',
+      '--format',
+      '--write-profile',
+    ])
+      assert.ok(bare.includes(w), `${w} in ${bare.join(' ')}`);
     const inSetup = words(await s.mfaEnv(['--get-yargs-completions', 'mfa-env', 'setup', '-']));
-    assert.ok(inSetup.includes('--access-key-id') && !inSetup.includes('--write-profile'), 'a command’s own options only');
+    assert.ok(
+      inSetup.includes('--access-key-id') && !inSetup.includes('--write-profile'),
+      'a command’s own options only',
+    );
     const all = [...bare, ...words(await s.mfaEnv(['--get-yargs-completions', 'mfa-env', 'export', '--']))];
     assert.ok(!all.some((w) => /^--.$/.test(w) || w === '--cache'), all.join(' '));
     s.cleanup();
@@ -481,7 +610,8 @@ describe('init and completion', () => {
     const before = await s.mfaExec(['--get-yargs-completions', 'mfa-exec', '-p', 'dev', '-']);
     assert.equal(before.code, 0, before.stderr);
     const words = before.stdout.trim().split('\n');
-    for (const w of ['--profile', '--code', '--refresh', '--no-cache', '--force', '--help']) assert.ok(words.includes(w), `${w} in ${words.join(' ')}`);
+    for (const w of ['--profile', '--code', '--refresh', '--no-cache', '--force', '--help'])
+      assert.ok(words.includes(w), `${w} in ${words.join(' ')}`);
     assert.ok(!words.includes('--write-profile') && !words.includes('--shell'), 'only what mfa-exec takes');
     const after = await s.mfaExec(['--get-yargs-completions', 'mfa-exec', '--', 'ls', '-']);
     assert.equal(after.code, 0);

@@ -11,7 +11,16 @@ import { assertOk, devProfile, lines } from '../helpers/dev-profile.js';
 
 const ABSOLUTE = `${process.execPath} ${MFA_ENV} credential-process --profile dev`;
 
-const HAND_WRITTEN = ['# my config', '[default]', 'region = us-east-1', '', '; work account', '[profile work] # sso', 'sso_session = corp', ''].join('\n');
+const HAND_WRITTEN = [
+  '# my config',
+  '[default]',
+  'region = us-east-1',
+  '',
+  '; work account',
+  '[profile work] # sso',
+  'sso_session = corp',
+  '',
+].join('\n');
 
 /** Runs a credential_process line the way the JS SDK and the Go SDK do: through sh. */
 function viaSh(line: string, env: Record<string, string | undefined>) {
@@ -19,15 +28,26 @@ function viaSh(line: string, env: Record<string, string | undefined>) {
 }
 
 test('setup with a key and --credential-process writes both profiles; every other byte stays', async () => {
-  const dev = await devProfile({ config: HAND_WRITTEN, setupArgs: ['--region', 'eu-west-1', '--credential-process', 'dev-mfa'] });
+  const dev = await devProfile({
+    config: HAND_WRITTEN,
+    setupArgs: ['--region', 'eu-west-1', '--credential-process', 'dev-mfa'],
+  });
   try {
     const serial = dev.serial;
     assert.equal(
       readFileSync(dev.sandbox.configFile, 'utf8'),
       HAND_WRITTEN +
-        ['', '[profile dev]', `mfa_serial = ${serial}`, 'region = eu-west-1', '', '[profile dev-mfa]', `credential_process = ${ABSOLUTE}`, 'region = eu-west-1', ''].join(
-          '\n',
-        ),
+        [
+          '',
+          '[profile dev]',
+          `mfa_serial = ${serial}`,
+          'region = eu-west-1',
+          '',
+          '[profile dev-mfa]',
+          `credential_process = ${ABSOLUTE}`,
+          'region = eu-west-1',
+          '',
+        ].join('\n'),
     );
   } finally {
     await dev.close();
@@ -40,7 +60,10 @@ test('alone, after setup: writes only [profile NAME], asks for no key (there is 
     const before = readFileSync(dev.sandbox.configFile, 'utf8');
     const r = await dev.sandbox.mfaEnv(['setup', '--profile', 'dev', '--credential-process', 'dev-mfa']);
     assertOk(r, 'setup --credential-process');
-    assert.equal(readFileSync(dev.sandbox.configFile, 'utf8'), before + `\n[profile dev-mfa]\ncredential_process = ${ABSOLUTE}\n`);
+    assert.equal(
+      readFileSync(dev.sandbox.configFile, 'utf8'),
+      before + `\n[profile dev-mfa]\ncredential_process = ${ABSOLUTE}\n`,
+    );
     assert.match(r.stderr, /\[profile dev-mfa\] in .*config written with: credential_process = /);
 
     // Fill the cache, then run the written line as an SDK would: it answers from the cache.
@@ -59,7 +82,10 @@ test('alone, after setup: writes only [profile NAME], asks for no key (there is 
     const again = await dev.sandbox.mfaEnv(['setup', '--profile', 'dev', '--credential-process', 'dev-mfa']);
     assertOk(again, 'setup --credential-process again');
     assert.match(again.stderr, /already has: credential_process = /);
-    assert.equal(readFileSync(dev.sandbox.configFile, 'utf8'), before + `\n[profile dev-mfa]\ncredential_process = ${ABSOLUTE}\n`);
+    assert.equal(
+      readFileSync(dev.sandbox.configFile, 'utf8'),
+      before + `\n[profile dev-mfa]\ncredential_process = ${ABSOLUTE}\n`,
+    );
   } finally {
     await dev.close();
   }
@@ -71,7 +97,9 @@ test('the line says plain mfa-env when that name on PATH is this mfa-env, and ab
     const bin = join(dev.sandbox.dir, 'bin');
     mkdirSync(bin);
     symlinkSync(MFA_ENV, join(bin, 'mfa-env'));
-    const onPath = await dev.sandbox.mfaEnv(['setup', '--profile', 'dev', '--credential-process', 'a'], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    const onPath = await dev.sandbox.mfaEnv(['setup', '--profile', 'dev', '--credential-process', 'a'], {
+      env: { PATH: `${bin}:${process.env.PATH}` },
+    });
     assertOk(onPath, 'setup with mfa-env on PATH');
 
     const other = join(dev.sandbox.dir, 'other');
@@ -87,17 +115,25 @@ test('the line says plain mfa-env when that name on PATH is this mfa-env, and ab
     const launcherBin = join(dev.sandbox.dir, 'launcher-bin');
     mkdirSync(launcherBin);
     symlinkSync(join(ROOT, 'dist', 'mfa-env'), join(launcherBin, 'mfa-env'));
-    const viaLauncher = await dev.sandbox.mfaEnv(['setup', '--profile', 'dev', '--credential-process', 'c'], { env: { PATH: `${launcherBin}:${process.env.PATH}` } });
+    const viaLauncher = await dev.sandbox.mfaEnv(['setup', '--profile', 'dev', '--credential-process', 'c'], {
+      env: { PATH: `${launcherBin}:${process.env.PATH}` },
+    });
     assertOk(viaLauncher, 'setup with the launcher on PATH');
 
     const config = readFileSync(dev.sandbox.configFile, 'utf8');
     assert.match(config, /\[profile a\]\ncredential_process = mfa-env credential-process --profile dev\n/);
     assert.match(config, /\[profile c\]\ncredential_process = mfa-env credential-process --profile dev\n/);
-    assert.match(config, new RegExp(`\\[profile b\\]\\ncredential_process = ${ABSOLUTE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\n`));
+    assert.match(
+      config,
+      new RegExp(`\\[profile b\\]\\ncredential_process = ${ABSOLUTE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\n`),
+    );
 
     // The AWS CLI and the SDKs find the plain name on PATH.
     assertOk(await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash']), 'export (fills the cache)');
-    const viaPath = await viaSh('mfa-env credential-process --profile dev', { ...dev.sandbox.env, PATH: `${bin}:${process.env.PATH}` });
+    const viaPath = await viaSh('mfa-env credential-process --profile dev', {
+      ...dev.sandbox.env,
+      PATH: `${bin}:${process.env.PATH}`,
+    });
     assertOk(viaPath, 'mfa-env credential-process via PATH');
     assert.equal(JSON.parse(viaPath.stdout).Version, 1);
   } finally {
@@ -108,12 +144,19 @@ test('the line says plain mfa-env when that name on PATH is this mfa-env, and ab
 test('a path with spaces and quotes is quoted so that sh runs it', async () => {
   const dev = await devProfile();
   try {
-    const spaced = join(dev.sandbox.dir, "Program Files", "it's here");
+    const spaced = join(dev.sandbox.dir, 'Program Files', "it's here");
     cpSync(join(ROOT, 'dist'), join(spaced, 'dist'), { recursive: true });
-    const r = await runCommand(process.execPath, [join(spaced, 'dist', 'mfa-env.js'), 'setup', '--profile', 'dev', '--credential-process', 'dev-mfa'], dev.sandbox.env);
+    const r = await runCommand(
+      process.execPath,
+      [join(spaced, 'dist', 'mfa-env.js'), 'setup', '--profile', 'dev', '--credential-process', 'dev-mfa'],
+      dev.sandbox.env,
+    );
     assertOk(r, 'setup from a spaced path');
     const line = /credential_process = (.*)/.exec(readFileSync(dev.sandbox.configFile, 'utf8'))![1]!;
-    assert.equal(line, `${process.execPath} '${spaced.replace(/'/g, `'\\''`)}/dist/mfa-env.js' credential-process --profile dev`);
+    assert.equal(
+      line,
+      `${process.execPath} '${spaced.replace(/'/g, `'\\''`)}/dist/mfa-env.js' credential-process --profile dev`,
+    );
     assertOk(await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash']), 'export (fills the cache)');
     const out = await viaSh(line, dev.sandbox.env);
     assertOk(out, 'the quoted line');
@@ -124,19 +167,35 @@ test('a path with spaces and quotes is quoted so that sh runs it', async () => {
 });
 
 test('refuses an existing, different [profile NAME] before storing anything (exit 2, one line); --force replaces it whole', async () => {
-  const existing = HAND_WRITTEN + '\n[profile dev-mfa]\n# assumes a role\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = default\n';
+  const existing =
+    HAND_WRITTEN +
+    '\n[profile dev-mfa]\n# assumes a role\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = default\n';
   const dev = await devProfile({ config: existing });
   try {
     const before = readFileSync(dev.sandbox.configFile, 'utf8');
     const refused = await dev.sandbox.mfaEnv(['setup', '--profile', 'dev', '--credential-process', 'dev-mfa']);
     assert.equal(refused.code, 2);
     assert.deepEqual(lines(refused.stderr).length, 1, refused.stderr);
-    assert.match(refused.stderr, /^mfa-env: \[profile dev-mfa\] already exists in .*config with other settings; left it alone \(.*--force.*\)\n$/);
+    assert.match(
+      refused.stderr,
+      /^mfa-env: \[profile dev-mfa\] already exists in .*config with other settings; left it alone \(.*--force.*\)\n$/,
+    );
     assert.equal(readFileSync(dev.sandbox.configFile, 'utf8'), before);
 
     // With a key to store too: still refused first, so nothing is stored.
     const other = await dev.sandbox.mfaEnv(
-      ['setup', '--profile', 'fresh', '--access-key-id', dev.user.accessKeyId, '--secret-stdin', '--mfa-serial', dev.serial, '--credential-process', 'dev-mfa'],
+      [
+        'setup',
+        '--profile',
+        'fresh',
+        '--access-key-id',
+        dev.user.accessKeyId,
+        '--secret-stdin',
+        '--mfa-serial',
+        dev.serial,
+        '--credential-process',
+        'dev-mfa',
+      ],
       { input: dev.user.secretAccessKey },
     );
     assert.equal(other.code, 2);
@@ -145,12 +204,22 @@ test('refuses an existing, different [profile NAME] before storing anything (exi
     assert.equal(notStored.code, 2);
     assert.match(notStored.stderr, /profile 'fresh' is not set up/);
 
-    const forced = await dev.sandbox.mfaEnv(['setup', '--profile', 'dev', '--credential-process', 'dev-mfa', '--force']);
+    const forced = await dev.sandbox.mfaEnv([
+      'setup',
+      '--profile',
+      'dev',
+      '--credential-process',
+      'dev-mfa',
+      '--force',
+    ]);
     assertOk(forced, 'setup --credential-process --force');
     assert.match(forced.stderr, /replaced; now has: credential_process = /);
     const after = readFileSync(dev.sandbox.configFile, 'utf8');
     assert.ok(after.startsWith(HAND_WRITTEN));
-    assert.ok(after.includes(`\n[profile dev-mfa]\ncredential_process = ${ABSOLUTE}\n# assumes a role\n\n[profile dev]\n`), after);
+    assert.ok(
+      after.includes(`\n[profile dev-mfa]\ncredential_process = ${ABSOLUTE}\n# assumes a role\n\n[profile dev]\n`),
+      after,
+    );
     assert.doesNotMatch(after, /role_arn|source_profile/);
   } finally {
     await dev.close();
@@ -158,12 +227,17 @@ test('refuses an existing, different [profile NAME] before storing anything (exi
 });
 
 test('a section already running mfa-env for the same profile (started another way) is updated, its other keys kept', async () => {
-  const dev = await devProfile({ config: '[profile dev-mfa]\ncredential_process = mfa-env credential-process --profile dev\noutput = json\n' });
+  const dev = await devProfile({
+    config: '[profile dev-mfa]\ncredential_process = mfa-env credential-process --profile dev\noutput = json\n',
+  });
   try {
     const r = await dev.sandbox.mfaEnv(['setup', '--profile', 'dev', '--credential-process', 'dev-mfa']);
     assertOk(r, 'setup --credential-process');
     assert.match(r.stderr, /updated to: credential_process = /);
-    assert.match(readFileSync(dev.sandbox.configFile, 'utf8'), /^\[profile dev-mfa\]\ncredential_process = .*\/dist\/mfa-env\.js credential-process --profile dev\noutput = json\n/);
+    assert.match(
+      readFileSync(dev.sandbox.configFile, 'utf8'),
+      /^\[profile dev-mfa\]\ncredential_process = .*\/dist\/mfa-env\.js credential-process --profile dev\noutput = json\n/,
+    );
   } finally {
     await dev.close();
   }
@@ -198,7 +272,10 @@ test('credential-process: mints with mfa_process when nothing is cached; with no
       'mfa-env: pass --code 123456, or set mfa_process in the profile',
     ]);
 
-    writeFileSync(dev.sandbox.configFile, readFileSync(dev.sandbox.configFile, 'utf8') + `mfa_process = echo ${dev.code()}\n`);
+    writeFileSync(
+      dev.sandbox.configFile,
+      readFileSync(dev.sandbox.configFile, 'utf8') + `mfa_process = echo ${dev.code()}\n`,
+    );
     const minted = await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev', '-d', '2h']);
     assertOk(minted, 'credential-process with mfa_process');
     assert.equal(JSON.parse(minted.stdout).Expiration, dev.expiryFor(7200));

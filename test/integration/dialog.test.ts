@@ -37,7 +37,12 @@ function stubDialogs(dev: Dev, names: string[]): Stub {
       writeFileSync(answerFile, text);
       writeFileSync(statusFile, String(status));
     },
-    argv: (name) => (existsSync(join(bin, `${name}.argv`)) ? readFileSync(join(bin, `${name}.argv`), 'utf8').split('\n').slice(0, -1) : undefined),
+    argv: (name) =>
+      existsSync(join(bin, `${name}.argv`))
+        ? readFileSync(join(bin, `${name}.argv`), 'utf8')
+            .split('\n')
+            .slice(0, -1)
+        : undefined,
     path: `${bin}:/usr/bin:/bin`,
   };
 }
@@ -50,7 +55,9 @@ test('credential-process with no terminal and DISPLAY: zenity asks, naming profi
     const stub = stubDialogs(dev, ['zenity', 'kdialog']);
     const code = dev.code();
     stub.answer(`${code}\n`);
-    const r = await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev'], { env: { PATH: stub.path, DISPLAY: ':0' } });
+    const r = await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev'], {
+      env: { PATH: stub.path, DISPLAY: ':0' },
+    });
     assertOk(r, 'credential-process through the dialog');
     assert.equal(JSON.parse(r.stdout).Version, 1);
     assert.equal(dev.emulator.count('GetSessionToken', 'ok'), 1);
@@ -69,10 +76,17 @@ test('kdialog when there is no zenity, with WAYLAND_DISPLAY alone', async () => 
   try {
     const stub = stubDialogs(dev, ['kdialog']);
     stub.answer(`${dev.code()}\n`);
-    const r = await dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash'], { env: { PATH: stub.path, WAYLAND_DISPLAY: 'wayland-0' } });
+    const r = await dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash'], {
+      env: { PATH: stub.path, WAYLAND_DISPLAY: 'wayland-0' },
+    });
     assertOk(r, 'export through kdialog');
     assert.match(r.stdout, /^export AWS_SESSION_TOKEN=/m);
-    assert.deepEqual(stub.argv('kdialog'), ['--title', 'mfa-env', '--inputbox', `MFA code for ${device(dev)} (profile dev)`]);
+    assert.deepEqual(stub.argv('kdialog'), [
+      '--title',
+      'mfa-env',
+      '--inputbox',
+      `MFA code for ${device(dev)} (profile dev)`,
+    ]);
   } finally {
     await dev.close();
   }
@@ -83,11 +97,18 @@ test('no desktop (no DISPLAY, no WAYLAND_DISPLAY), or a desktop with no dialog p
   try {
     const stub = stubDialogs(dev, ['zenity']);
     stub.answer(`${dev.code()}\n`);
-    const noDesktop = await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev'], { env: { PATH: stub.path, DISPLAY: undefined, WAYLAND_DISPLAY: undefined } });
-    const noProgram = await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev'], { env: { PATH: '/usr/bin:/bin', DISPLAY: ':0' } });
+    const noDesktop = await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev'], {
+      env: { PATH: stub.path, DISPLAY: undefined, WAYLAND_DISPLAY: undefined },
+    });
+    const noProgram = await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev'], {
+      env: { PATH: '/usr/bin:/bin', DISPLAY: ':0' },
+    });
     for (const [r, hint] of [
       [noDesktop, 'mfa-env: pass --code 123456, or set mfa_process in the profile'],
-      [noProgram, 'mfa-env: pass --code 123456, set mfa_process in the profile, or install zenity (or kdialog) for a desktop dialog'],
+      [
+        noProgram,
+        'mfa-env: pass --code 123456, set mfa_process in the profile, or install zenity (or kdialog) for a desktop dialog',
+      ],
     ] as const) {
       assert.equal(r.code, 2, r.stderr);
       assert.equal(r.stdout, '');
@@ -105,16 +126,23 @@ test('Cancel in the dialog: exit 130, one line, nothing sent or cached', async (
   try {
     const stub = stubDialogs(dev, ['zenity']);
     stub.answer('', 1);
-    const r = await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev'], { env: { PATH: stub.path, DISPLAY: ':0' } });
+    const r = await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev'], {
+      env: { PATH: stub.path, DISPLAY: ':0' },
+    });
     assert.equal(r.code, 130, r.stderr);
     assert.equal(r.stdout, '');
     assert.deepEqual(lines(r.stderr), ['mfa-env: the MFA code dialog (zenity) was cancelled']);
     assert.equal(dev.emulator.count('GetSessionToken'), 0);
     // A dialog that breaks (no display to open: zenity exits 255) is not a cancel.
     stub.answer('', 255);
-    const broken = await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev'], { env: { PATH: stub.path, DISPLAY: ':0' } });
+    const broken = await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev'], {
+      env: { PATH: stub.path, DISPLAY: ':0' },
+    });
     assert.equal(broken.code, 2, broken.stderr);
-    assert.deepEqual(lines(broken.stderr), ['mfa-env: the MFA code dialog (zenity) failed (exit 255)', 'mfa-env: pass --code 123456, or set mfa_process in the profile']);
+    assert.deepEqual(lines(broken.stderr), [
+      'mfa-env: the MFA code dialog (zenity) failed (exit 255)',
+      'mfa-env: pass --code 123456, or set mfa_process in the profile',
+    ]);
   } finally {
     await dev.close();
   }
@@ -125,10 +153,15 @@ test('an answer that is not 6 digits: exit 2, the answer not echoed, nothing sen
   try {
     const stub = stubDialogs(dev, ['zenity']);
     stub.answer('12345x-typo\n');
-    const r = await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev'], { env: { PATH: stub.path, DISPLAY: ':0' } });
+    const r = await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev'], {
+      env: { PATH: stub.path, DISPLAY: ':0' },
+    });
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stdout, '');
-    assert.deepEqual(lines(r.stderr), ['mfa-env: the MFA code must be exactly 6 digits', 'mfa-env: read it from your authenticator app and try again']);
+    assert.deepEqual(lines(r.stderr), [
+      'mfa-env: the MFA code must be exactly 6 digits',
+      'mfa-env: read it from your authenticator app and try again',
+    ]);
     assert.equal(dev.emulator.count('GetSessionToken'), 0);
   } finally {
     await dev.close();
@@ -141,9 +174,18 @@ test('-c and mfa_process come before the dialog: it is not shown', async () => {
     const stub = stubDialogs(dev, ['zenity']);
     stub.answer('', 1);
     const env = { PATH: stub.path, DISPLAY: ':0' };
-    assertOk(await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev', '-c', dev.code()], { env }), 'with -c');
-    writeFileSync(dev.sandbox.configFile, `${readFileSync(dev.sandbox.configFile, 'utf8')}mfa_process = echo ${dev.code()}\n`);
-    assertOk(await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev', '--refresh'], { env }), 'with mfa_process');
+    assertOk(
+      await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev', '-c', dev.code()], { env }),
+      'with -c',
+    );
+    writeFileSync(
+      dev.sandbox.configFile,
+      `${readFileSync(dev.sandbox.configFile, 'utf8')}mfa_process = echo ${dev.code()}\n`,
+    );
+    assertOk(
+      await dev.sandbox.mfaEnv(['credential-process', '--profile', 'dev', '--refresh'], { env }),
+      'with mfa_process',
+    );
     assert.equal(dev.emulator.count('GetSessionToken', 'ok'), 2);
     assert.equal(stub.argv('zenity'), undefined);
   } finally {

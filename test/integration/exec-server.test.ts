@@ -44,14 +44,31 @@ async function fixture(opts: { lifeSeconds?: number; mfaProcess?: boolean } = {}
     TOTP_CLOCK_OFFSET_MS: String(offsetMs),
     TOTP_USED_FILE: join(sandbox.dir, 'used-steps'),
   });
-  const setup = await sandbox.mfaEnv(['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', serial, '--region', 'us-east-1'], {
-    input: user.secretAccessKey,
-  });
+  const setup = await sandbox.mfaEnv(
+    [
+      'setup',
+      '--profile',
+      'dev',
+      '--access-key-id',
+      user.accessKeyId,
+      '--secret-stdin',
+      '--mfa-serial',
+      serial,
+      '--region',
+      'us-east-1',
+    ],
+    {
+      input: user.secretAccessKey,
+    },
+  );
   assertOk(setup, 'setup');
   if (opts.mfaProcess) {
     const config = readFileSync(sandbox.configFile, 'utf8');
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(sandbox.configFile, config.replace('[profile dev]\n', `[profile dev]\nmfa_process = ${process.execPath} ${TOTP}\n`));
+    writeFileSync(
+      sandbox.configFile,
+      config.replace('[profile dev]\n', `[profile dev]\nmfa_process = ${process.execPath} ${TOTP}\n`),
+    );
   }
   return {
     emulator,
@@ -69,7 +86,13 @@ async function fixture(opts: { lifeSeconds?: number; mfaProcess?: boolean } = {}
 /** A fresh code the emulator accepts now (its own clock). */
 const code = (f: Fixture) => f.emulator.codeFor(f.serial);
 
-function probe(f: Fixture, args: string[], mode: string, extra: string[] = [], env: Record<string, string> = {}): Promise<RunResult & { seen: unknown }> {
+function probe(
+  f: Fixture,
+  args: string[],
+  mode: string,
+  extra: string[] = [],
+  env: Record<string, string> = {},
+): Promise<RunResult & { seen: unknown }> {
   const out = join(f.sandbox.dir, `probe-${mode}.json`);
   return f.sandbox.mfaExec([...args, '--', process.execPath, PROBE, mode, out, ...extra], { env }).then((r) => ({
     ...r,
@@ -148,7 +171,18 @@ describe('mfa-exec --server', () => {
     test(`AWS CLI v${major} reads it as container credentials and calls STS with them`, async (t) => {
       if (!requireTool(t, cli, `AWS CLI v${major}`)) return;
       const endpoint = major === 2 ? ['--endpoint-url', f.emulator.url] : [];
-      const r = await f.sandbox.mfaExec(['--server', '-p', 'dev', '--', cli!.bin, 'sts', 'get-caller-identity', ...endpoint, '--output', 'json']);
+      const r = await f.sandbox.mfaExec([
+        '--server',
+        '-p',
+        'dev',
+        '--',
+        cli!.bin,
+        'sts',
+        'get-caller-identity',
+        ...endpoint,
+        '--output',
+        'json',
+      ]);
       assertOk(r, `aws v${major} under mfa-exec --server`);
       assert.equal((JSON.parse(r.stdout) as { Arn: string }).Arn, f.arn);
       const list = await f.sandbox.mfaExec(['--server', '-p', 'dev', '--', cli!.bin, 'configure', 'list']);
@@ -164,7 +198,16 @@ describe('mfa-exec --server', () => {
       const out = await client.send(new GetCallerIdentityCommand({}));
       const creds = await client.config.credentials();
       console.log(JSON.stringify({ arn: out.Arn, key: creds.accessKeyId, envKey: process.env.AWS_ACCESS_KEY_ID ?? null }));`;
-    const r = await f.sandbox.mfaExec(['--server', '-p', 'dev', '--', process.execPath, '--input-type=module', '-e', script]);
+    const r = await f.sandbox.mfaExec([
+      '--server',
+      '-p',
+      'dev',
+      '--',
+      process.execPath,
+      '--input-type=module',
+      '-e',
+      script,
+    ]);
     assertOk(r, 'JS SDK under mfa-exec --server');
     const seen = JSON.parse(r.stdout) as { arn: string; key: string; envKey: string | null };
     assert.equal(seen.arn, f.arn);
@@ -174,8 +217,15 @@ describe('mfa-exec --server', () => {
 
   test('SIGTERM to mfa-exec reaches COMMAND (exit 143), and the endpoint goes with it', async () => {
     const out = join(f.sandbox.dir, 'wait.json');
-    const env = Object.fromEntries(Object.entries(f.sandbox.env).filter(([, v]) => v !== undefined)) as Record<string, string>;
-    const child = spawn(process.execPath, [MFA_EXEC, '--server', '-p', 'dev', '--', process.execPath, PROBE, 'wait', out], { env, stdio: 'ignore', detached: true });
+    const env = Object.fromEntries(Object.entries(f.sandbox.env).filter(([, v]) => v !== undefined)) as Record<
+      string,
+      string
+    >;
+    const child = spawn(
+      process.execPath,
+      [MFA_EXEC, '--server', '-p', 'dev', '--', process.execPath, PROBE, 'wait', out],
+      { env, stdio: 'ignore', detached: true },
+    );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (c, s) => resolve(c ?? (s ? -1 : null))));
     for (let i = 0; i < 200 && !existsSync(out); i++) await sleep(25);
     const { url } = JSON.parse(readFileSync(out, 'utf8')) as { url: string };
@@ -209,7 +259,10 @@ describe('mfa-exec --server renews credentials before they run out', () => {
         const c = JSON.parse(s.body) as { AccessKeyId: string; Expiration: string };
         keys.add(c.AccessKeyId);
         // Never an expired credential, and never one with less than half its life left.
-        assert.ok(new Date(c.Expiration).getTime() - new Date(s.at).getTime() > 5000, `handed out at ${s.at}, expiring ${c.Expiration}`);
+        assert.ok(
+          new Date(c.Expiration).getTime() - new Date(s.at).getTime() > 5000,
+          `handed out at ${s.at}, expiring ${c.Expiration}`,
+        );
       }
       const mints = f.emulator.count('GetSessionToken', 'ok');
       assert.ok(keys.size >= 3, `${keys.size} distinct credentials over 13 s of 12 s credentials`);

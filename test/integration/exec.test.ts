@@ -127,7 +127,9 @@ const sq = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 
 const TMUX_MISSING = spawnSync('tmux', ['-V']).error !== undefined;
 if (TMUX_MISSING) {
-  process.stderr.write('\n*** tmux is not installed: the terminal tests of mfa-exec are SKIPPED (apt-get install tmux) ***\n\n');
+  process.stderr.write(
+    '\n*** tmux is not installed: the terminal tests of mfa-exec are SKIPPED (apt-get install tmux) ***\n\n',
+  );
 }
 
 /** A test that needs tmux: skipped loudly without it, but a failure in CI. */
@@ -167,7 +169,13 @@ function startTerminal(argv: string[], env: Env) {
   const tmux = (...args: string[]) => {
     const r = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {
       encoding: 'utf8',
-      env: defined({ PATH: process.env.PATH, HOME: sb.home, SHELL: '/bin/sh', TERM: 'xterm-256color', LANG: 'C.UTF-8' }),
+      env: defined({
+        PATH: process.env.PATH,
+        HOME: sb.home,
+        SHELL: '/bin/sh',
+        TERM: 'xterm-256color',
+        LANG: 'C.UTF-8',
+      }),
     });
     if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
@@ -297,7 +305,10 @@ test('the command’s arguments arrive byte-exact, and nothing is run through a 
 
 test('options after the command belong to the command, with or without --', async () => {
   const dump = join(sb.dir, 'dump-argv.mjs');
-  writeFileSync(dump, 'process.stdout.write(JSON.stringify([process.env.MFA_ENV_PROFILE, ...process.argv.slice(2)]))\n');
+  writeFileSync(
+    dump,
+    'process.stdout.write(JSON.stringify([process.env.MFA_ENV_PROFILE, ...process.argv.slice(2)]))\n',
+  );
   const childArgs = ['-p', 'prod', '--refresh', '--no-cache', '--', '-c', '123456', '--help'];
 
   const withDashes = await sb.mfaExec(['-p', 'dev', '--', process.execPath, dump, ...childArgs]);
@@ -358,8 +369,12 @@ terminalTest('an interactive command owns the terminal: it reads a typed line', 
   const dir = scratch('interactive');
   const line = join(dir, 'line');
   const tty = join(dir, 'tty');
-  const script = 'printf "your name? "; read answer; printf "%s\\n" "$answer" > "$1"; if [ -t 0 ] && [ -t 1 ] && [ -t 2 ]; then echo yes > "$2"; fi; exit 3';
-  const term = startTerminal([process.execPath, MFA_EXEC, '-p', 'dev', '--', 'sh', '-c', script, 'sh', line, tty], sb.env);
+  const script =
+    'printf "your name? "; read answer; printf "%s\\n" "$answer" > "$1"; if [ -t 0 ] && [ -t 1 ] && [ -t 2 ]; then echo yes > "$2"; fi; exit 3';
+  const term = startTerminal(
+    [process.execPath, MFA_EXEC, '-p', 'dev', '--', 'sh', '-c', script, 'sh', line, tty],
+    sb.env,
+  );
   try {
     await waitFor('the question on the screen', () => term.screen().includes('your name?'));
     term.type('Ada Lovelace');
@@ -383,7 +398,7 @@ terminalTest('Ctrl-C (and Ctrl-\\) typed in the terminal reaches the command exa
       'const dir = process.argv[2];',
       'let n = 0;',
       "process.on('SIGINT', () => writeFileSync(`${dir}/count`, `${++n}\\n`));",
-      "let q = 0;",
+      'let q = 0;',
       "process.on('SIGQUIT', () => writeFileSync(`${dir}/quit`, `${++q}\\n`));",
       "writeFileSync(`${dir}/ready`, 'ready\\n');",
       'setInterval(() => { if (existsSync(`${dir}/stop`)) process.exit(0); }, 20);',
@@ -429,7 +444,7 @@ test('the child’s environment: the caller’s, minus stale credentials, plus e
     MFA_ENV_PROFILE: 'old',
     // mfa-exec sets this in its own process.env; it must not leak into the child.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined,
-    KEEP_ME: 'kept, with spaces and \'quotes\'',
+    KEEP_ME: "kept, with spaces and 'quotes'",
   };
   const r = await sb.mfaExec(['--', 'env', '-0'], { env: caller });
   assert.equal(r.code, 0, r.stderr);
@@ -438,7 +453,10 @@ test('the child’s environment: the caller’s, minus stale credentials, plus e
   // What the export prints, evaluated by a real shell from the same environment.
   const exported = await sb.mfaEnv(['-s', 'bash'], { env: caller });
   assert.equal(exported.code, 0, exported.stderr);
-  const shell = spawnSync('sh', ['-c', 'eval "$1" && env -0', 'sh', exported.stdout], { env: defined(caller), encoding: 'utf8' });
+  const shell = spawnSync('sh', ['-c', 'eval "$1" && env -0', 'sh', exported.stdout], {
+    env: defined(caller),
+    encoding: 'utf8',
+  });
   const evaluated = parseEnv0(shell.stdout);
 
   const sessionVariables = [...STALE_VARIABLES, 'AWS_REGION', 'AWS_DEFAULT_REGION'];
@@ -495,17 +513,30 @@ function scanProcesses(needles: string[]): { scanned: Set<number>; hits: string[
         continue; // another user's process, or gone
       }
       if (file === 'environ') scanned.add(Number(entry));
-      for (const needle of needles) if (text.includes(needle)) hits.push(`/proc/${entry}/${file} holds ${needle.slice(0, 6)}…`);
+      for (const needle of needles)
+        if (text.includes(needle)) hits.push(`/proc/${entry}/${file} holds ${needle.slice(0, 6)}…`);
     }
   }
   return { scanned, hits };
 }
 
-test('the long-term key is in no process’s argv or environment while the command runs', { skip: process.platform !== 'linux' && 'needs /proc' }, async () => {
+test('the long-term key is in no process’s argv or environment while the command runs', {
+  skip: process.platform !== 'linux' && 'needs /proc',
+}, async () => {
   const dir = scratch('proc');
   const pidFile = join(dir, 'pid');
   const stop = join(dir, 'stop');
-  const exec = startExec(['-p', 'dev', '--', 'sh', '-c', 'echo $$ > "$1"; while [ ! -e "$2" ]; do sleep 0.05; done', 'sh', pidFile, stop]);
+  const exec = startExec([
+    '-p',
+    'dev',
+    '--',
+    'sh',
+    '-c',
+    'echo $$ > "$1"; while [ ! -e "$2" ]; do sleep 0.05; done',
+    'sh',
+    pidFile,
+    stop,
+  ]);
   try {
     await waitFor('the child to start', () => readLine(pidFile) !== undefined);
     const childPid = Number(readLine(pidFile));
@@ -588,7 +619,10 @@ test('no command starts $SHELL with the session, MFA_ENV_PROFILE and the mfa-exe
 });
 
 test('no command and no $SHELL: /bin/sh', async () => {
-  const r = await sb.mfaExec(['-p', 'dev'], { env: { SHELL: undefined }, input: 'printf "%s %s" "$MFA_ENV_PROFILE" "$MFA_ENV_EXEC_SHELL"; exit 3\n' });
+  const r = await sb.mfaExec(['-p', 'dev'], {
+    env: { SHELL: undefined },
+    input: 'printf "%s %s" "$MFA_ENV_PROFILE" "$MFA_ENV_EXEC_SHELL"; exit 3\n',
+  });
   assert.equal(r.code, 3, r.stderr);
   assert.equal(r.stdout, 'dev dev');
 });
@@ -613,7 +647,9 @@ test('inside an mfa-exec shell for the same profile, another one is refused (exi
   assert.equal(parseEnv0(readFileSync(out, 'utf8')).MFA_ENV_EXEC_SHELL, 'prod');
 
   // Running a command from inside the shell is what it is for.
-  const command = await sb.mfaExec(['-p', 'dev', '--', 'printenv', 'MFA_ENV_EXEC_SHELL'], { env: { MFA_ENV_EXEC_SHELL: 'dev' } });
+  const command = await sb.mfaExec(['-p', 'dev', '--', 'printenv', 'MFA_ENV_EXEC_SHELL'], {
+    env: { MFA_ENV_EXEC_SHELL: 'dev' },
+  });
   assert.equal(command.code, 0, command.stderr);
   assert.equal(command.stdout, 'dev\n');
 });

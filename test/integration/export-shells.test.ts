@@ -14,7 +14,53 @@ import { startSecretService, type SecretService } from '../helpers/secret-servic
 
 const SETS = Number(process.env.MFA_ENV_HOSTILE_SETS ?? 200);
 
-const PIECES = ["'", "''", '"', '\\', '\\\'', '$', '$HOME', '${PATH}', '`id`', '$(touch CANARY)', '`touch CANARY`', '\n', '\r\n', '\t', ' ', ';', '|', '&', '>', '<', '*', '?', '~', '#', '!', '%', '{', '}', '(', ')', 'é', '☃', '𝄞', '\u2018', '\u2019', '\u201A', '\u201B', 'a', 'Z', '0', '-', '=', '+', '/', "'; touch CANARY; '"];
+const PIECES = [
+  "'",
+  "''",
+  '"',
+  '\\',
+  "\\'",
+  '$',
+  '$HOME',
+  '${PATH}',
+  '`id`',
+  '$(touch CANARY)',
+  '`touch CANARY`',
+  '\n',
+  '\r\n',
+  '\t',
+  ' ',
+  ';',
+  '|',
+  '&',
+  '>',
+  '<',
+  '*',
+  '?',
+  '~',
+  '#',
+  '!',
+  '%',
+  '{',
+  '}',
+  '(',
+  ')',
+  'é',
+  '☃',
+  '𝄞',
+  '\u2018',
+  '\u2019',
+  '\u201A',
+  '\u201B',
+  'a',
+  'Z',
+  '0',
+  '-',
+  '=',
+  '+',
+  '/',
+  "'; touch CANARY; '",
+];
 
 function hostile(): string {
   // Starts with a letter: the SDK's XML parser trims a value that is only white space.
@@ -36,48 +82,57 @@ let secrets: SecretService;
 const issued = new Map<string, Issued>(); // userName → credentials
 const profiles: string[] = [];
 
-before(async () => {
-  emulator = await startEmulator({
-    issueCredentials: ({ user }) => {
-      const creds = { accessKeyId: hostile(), secretAccessKey: hostile(), sessionToken: hostile() };
-      issued.set(user.userName, creds);
-      return creds;
-    },
-  });
-  secrets = await startSecretService();
-  sandbox = makeSandbox({ env: { ...secrets.env, AWS_ENDPOINT_URL: emulator.url } });
+before(
+  async () => {
+    emulator = await startEmulator({
+      issueCredentials: ({ user }) => {
+        const creds = { accessKeyId: hostile(), secretAccessKey: hostile(), sessionToken: hostile() };
+        issued.set(user.userName, creds);
+        return creds;
+      },
+    });
+    secrets = await startSecretService();
+    sandbox = makeSandbox({ env: { ...secrets.env, AWS_ENDPOINT_URL: emulator.url } });
 
-  // SETS profiles, one emulator user each, each minted once through the
-  // product's own code (SDK → emulator → session cache in the real Secret
-  // Service), in this process: the shells below then read them as a user's
-  // `eval "$(mfa-env -p pN)"` does.
-  const users: EmulatorUser[] = [];
-  let config = '';
-  for (let i = 0; i < SETS; i++) {
-    const user = makeUser(`hostile-${i}`);
-    emulator.addUser(user);
-    users.push(user);
-    profiles.push(`p${i}`);
-    config += `[profile p${i}]\nmfa_serial = ${user.mfaDevices[0]!.serialNumber}\n\n`;
-  }
-  writeFileSync(sandbox.configFile, config);
-  Object.assign(process.env, sandbox.env);
-  const { keychainInProcess } = await import('../../src/store/keychain.js');
-  const { saveLongTermKey } = await import('../../src/session/long-term-key.js');
-  const { saveSession } = await import('../../src/session/cache.js');
-  const { getSessionToken } = await import('../../src/aws/sts.js');
-  // In-process writes: the CLI's worker process per write would cost a Node start each.
-  const store = { backend: 'keychain' as const, location: 'test', ...keychainInProcess() };
-  for (let i = 0; i < SETS; i++) {
-    const key = { accessKeyId: users[i]!.accessKeyId, secretAccessKey: users[i]!.secretAccessKey };
-    const mfaSerial = users[i]!.mfaDevices[0]!.serialNumber;
-    await saveLongTermKey(store, `p${i}`, key);
-    const session = await getSessionToken({ key, mfaSerial, code: emulator.codeFor(mfaSerial), durationSeconds: 3600, region: 'us-east-1' });
-    await saveSession(store, { ...session, profile: `p${i}`, sourceKeyId: key.accessKeyId, mfaSerial });
-  }
-  assert.equal(emulator.count('GetSessionToken', 'ok'), SETS);
-  writeFileSync(join(sandbox.dir, 'profiles'), profiles.join('\n') + '\n');
-}, { timeout: 300_000 });
+    // SETS profiles, one emulator user each, each minted once through the
+    // product's own code (SDK → emulator → session cache in the real Secret
+    // Service), in this process: the shells below then read them as a user's
+    // `eval "$(mfa-env -p pN)"` does.
+    const users: EmulatorUser[] = [];
+    let config = '';
+    for (let i = 0; i < SETS; i++) {
+      const user = makeUser(`hostile-${i}`);
+      emulator.addUser(user);
+      users.push(user);
+      profiles.push(`p${i}`);
+      config += `[profile p${i}]\nmfa_serial = ${user.mfaDevices[0]!.serialNumber}\n\n`;
+    }
+    writeFileSync(sandbox.configFile, config);
+    Object.assign(process.env, sandbox.env);
+    const { keychainInProcess } = await import('../../src/store/keychain.js');
+    const { saveLongTermKey } = await import('../../src/session/long-term-key.js');
+    const { saveSession } = await import('../../src/session/cache.js');
+    const { getSessionToken } = await import('../../src/aws/sts.js');
+    // In-process writes: the CLI's worker process per write would cost a Node start each.
+    const store = { backend: 'keychain' as const, location: 'test', ...keychainInProcess() };
+    for (let i = 0; i < SETS; i++) {
+      const key = { accessKeyId: users[i]!.accessKeyId, secretAccessKey: users[i]!.secretAccessKey };
+      const mfaSerial = users[i]!.mfaDevices[0]!.serialNumber;
+      await saveLongTermKey(store, `p${i}`, key);
+      const session = await getSessionToken({
+        key,
+        mfaSerial,
+        code: emulator.codeFor(mfaSerial),
+        durationSeconds: 3600,
+        region: 'us-east-1',
+      });
+      await saveSession(store, { ...session, profile: `p${i}`, sourceKeyId: key.accessKeyId, mfaSerial });
+    }
+    assert.equal(emulator.count('GetSessionToken', 'ok'), SETS);
+    writeFileSync(join(sandbox.dir, 'profiles'), profiles.join('\n') + '\n');
+  },
+  { timeout: 300_000 },
+);
 
 after(async () => {
   await emulator.close();
@@ -109,7 +164,12 @@ async function runLoop(shell: string): Promise<void> {
   const loop = LOOPS[shell]!;
   const work = join(sandbox.dir, `cwd-${shell}`);
   mkdirSync(work);
-  const r = await runCommand(shell, loop.args(loop.script), { ...sandbox.env, NODE: process.execPath, MFA_ENV, DIR: sandbox.dir }, { cwd: work });
+  const r = await runCommand(
+    shell,
+    loop.args(loop.script),
+    { ...sandbox.env, NODE: process.execPath, MFA_ENV, DIR: sandbox.dir },
+    { cwd: work },
+  );
   assert.equal(r.code, 0, `${shell}: ${r.stderr}`);
   const seen = new Map<string, Map<string, string>>();
   let current: Map<string, string> | undefined;

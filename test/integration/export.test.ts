@@ -20,7 +20,8 @@ const sandbox = (extra: Record<string, string> = {}): Sandbox => emulatorSandbox
 
 function parseExports(stdout: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of stdout.matchAll(/^export ([A-Z_]+)='((?:[^']|'\\'')*)'$/gm)) out[m[1]!] = m[2]!.replaceAll("'\\''", "'");
+  for (const m of stdout.matchAll(/^export ([A-Z_]+)='((?:[^']|'\\'')*)'$/gm))
+    out[m[1]!] = m[2]!.replaceAll("'\\''", "'");
   return out;
 }
 
@@ -84,7 +85,9 @@ describe('export', () => {
     const user = await setUpUser(s, emulator);
     const code = emulator.codeFor(serialOf(user));
     const calls = emulator.count('GetSessionToken');
-    const results = await Promise.all(Array.from({ length: 6 }, () => s.mfaEnv(['-p', 'dev', '-c', code, '-s', 'bash'])));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => s.mfaEnv(['-p', 'dev', '-c', code, '-s', 'bash'])),
+    );
     for (const r of results) assert.equal(r.code, 0, r.stderr);
     assert.equal(emulator.count('GetSessionToken'), calls + 1);
     assert.equal(new Set(results.map((r) => r.stdout)).size, 1);
@@ -97,7 +100,12 @@ describe('export', () => {
     const first = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']);
     const old = parseExports(first.stdout);
     const r = await s.mfaEnv(['-p', 'dev', '--refresh', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], {
-      env: { AWS_ACCESS_KEY_ID: old.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: old.AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN: old.AWS_SESSION_TOKEN, AWS_PROFILE: 'dev' },
+      env: {
+        AWS_ACCESS_KEY_ID: old.AWS_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: old.AWS_SECRET_ACCESS_KEY,
+        AWS_SESSION_TOKEN: old.AWS_SESSION_TOKEN,
+        AWS_PROFILE: 'dev',
+      },
     });
     // The emulator refuses GetSessionToken signed with session credentials.
     assert.equal(r.code, 0, r.stderr);
@@ -114,13 +122,25 @@ describe('export', () => {
     const json = await s.mfaEnv(['-p', 'dev', '-f', 'json']);
     assert.equal(json.code, 0, json.stderr);
     assert.deepEqual(JSON.parse(json.stdout), {
-      Credentials: { AccessKeyId: vars.AWS_ACCESS_KEY_ID, SecretAccessKey: vars.AWS_SECRET_ACCESS_KEY, SessionToken: vars.AWS_SESSION_TOKEN, Expiration: vars.AWS_CREDENTIAL_EXPIRATION },
+      Credentials: {
+        AccessKeyId: vars.AWS_ACCESS_KEY_ID,
+        SecretAccessKey: vars.AWS_SECRET_ACCESS_KEY,
+        SessionToken: vars.AWS_SESSION_TOKEN,
+        Expiration: vars.AWS_CREDENTIAL_EXPIRATION,
+      },
     });
-    for (const args of [['-p', 'dev', '-f', 'credential-process'], ['credential-process', '--profile', 'dev']]) {
+    for (const args of [
+      ['-p', 'dev', '-f', 'credential-process'],
+      ['credential-process', '--profile', 'dev'],
+    ]) {
       const cp = await s.mfaEnv(args);
       assert.equal(cp.code, 0, cp.stderr);
       assert.deepEqual(JSON.parse(cp.stdout), {
-        Version: 1, AccessKeyId: vars.AWS_ACCESS_KEY_ID, SecretAccessKey: vars.AWS_SECRET_ACCESS_KEY, SessionToken: vars.AWS_SESSION_TOKEN, Expiration: vars.AWS_CREDENTIAL_EXPIRATION,
+        Version: 1,
+        AccessKeyId: vars.AWS_ACCESS_KEY_ID,
+        SecretAccessKey: vars.AWS_SECRET_ACCESS_KEY,
+        SessionToken: vars.AWS_SESSION_TOKEN,
+        Expiration: vars.AWS_CREDENTIAL_EXPIRATION,
       });
     }
     s.cleanup();
@@ -134,8 +154,15 @@ describe('export', () => {
     const fromFish = await runCommand('fish', ['-c', `${process.execPath} ${MFA_ENV} -p dev`], s.env);
     assert.equal(fromFish.code, 0, fromFish.stderr);
     assert.match(fromFish.stdout, /^set -gx AWS_ACCESS_KEY_ID '/m);
-    const fromBash = await runCommand('bash', ['-c', `${process.execPath} ${MFA_ENV} -p dev; true`], { ...s.env, SHELL: '/usr/bin/fish' });
-    assert.deepEqual(exportedNames(fromBash.stdout).slice(0, 3), ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'], 'the parent wins over $SHELL');
+    const fromBash = await runCommand('bash', ['-c', `${process.execPath} ${MFA_ENV} -p dev; true`], {
+      ...s.env,
+      SHELL: '/usr/bin/fish',
+    });
+    assert.deepEqual(
+      exportedNames(fromBash.stdout).slice(0, 3),
+      ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'],
+      'the parent wins over $SHELL',
+    );
     s.cleanup();
   });
 });
@@ -147,7 +174,10 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     assert.match(r.stderr, message);
     const lines = r.stderr.trimEnd().split('\n');
     assert.ok(lines.length <= 2, `one or two lines, got:\n${r.stderr}`);
-    assert.ok(lines.every((l) => l.startsWith('mfa-env: ')), r.stderr);
+    assert.ok(
+      lines.every((l) => l.startsWith('mfa-env: ')),
+      r.stderr,
+    );
     assert.ok(!/\n\s+at /.test(r.stderr), 'no stack trace');
   };
 
@@ -175,9 +205,16 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     const s = sandbox();
     const user = await setUpUser(s, emulator);
     const other = 'arn:aws:iam::123456789012:mfa/somebody-else';
-    const fix = await s.mfaEnv(['setup', '-p', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', other], { input: user.secretAccessKey });
+    const fix = await s.mfaEnv(
+      ['setup', '-p', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', other],
+      { input: user.secretAccessKey },
+    );
     assert.equal(fix.code, 0, fix.stderr);
-    expectFailure(await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']), 3, /check mfa_serial/);
+    expectFailure(
+      await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']),
+      3,
+      /check mfa_serial/,
+    );
     s.cleanup();
   });
 
@@ -185,7 +222,11 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     const s = sandbox();
     const user = await setUpUser(s, emulator);
     user.accessKeyId = 'AKIA' + 'Z'.repeat(16); // the emulator's user now has a different key
-    expectFailure(await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']), 3, /invalid or was rotated; run mfa-env setup/);
+    expectFailure(
+      await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']),
+      3,
+      /invalid or was rotated; run mfa-env setup/,
+    );
     s.cleanup();
   });
 
@@ -193,7 +234,11 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     const s = sandbox();
     const user = await setUpUser(s, emulator);
     user.secretAccessKey = 'x'.repeat(40);
-    expectFailure(await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']), 3, /SignatureDoesNotMatch/);
+    expectFailure(
+      await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']),
+      3,
+      /SignatureDoesNotMatch/,
+    );
     s.cleanup();
   });
 
@@ -204,7 +249,13 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    expectFailure(await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], { env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` } }), 5, /could not reach/);
+    expectFailure(
+      await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], {
+        env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` },
+      }),
+      5,
+      /could not reach/,
+    );
     s.cleanup();
   });
 
@@ -216,17 +267,25 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as AddressInfo).port;
     const started = Date.now();
-    const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], { env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` } });
+    const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], {
+      env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` },
+    });
     const took = Date.now() - started;
     for (const sock of sockets) sock.destroy();
     silent.close();
-    expectFailure(r, 5, /^mfa-env: no answer from http:\/\/127\.0\.0\.1:\d+ within 12 s after the request was sent; AWS may have used the MFA code\nmfa-env: wait for the next code, then try again\n$/);
+    expectFailure(
+      r,
+      5,
+      /^mfa-env: no answer from http:\/\/127\.0\.0\.1:\d+ within 12 s after the request was sent; AWS may have used the MFA code\nmfa-env: wait for the next code, then try again\n$/,
+    );
     assert.ok(took >= 11_500 && took < 16_000, `gave up after ${took} ms, not at 12 s`);
     s.cleanup();
   });
 
   /** A loopback HTTP server that answers every request with `respond`, counting them. */
-  async function fakeSts(respond: (res: import('node:http').ServerResponse) => void): Promise<{ url: string; requests: () => number; close: () => void }> {
+  async function fakeSts(
+    respond: (res: import('node:http').ServerResponse) => void,
+  ): Promise<{ url: string; requests: () => number; close: () => void }> {
     let n = 0;
     const server: Server = createServer((req, res) => {
       n++;
@@ -234,14 +293,20 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
       req.on('end', () => respond(res));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => n, close: () => server.close() };
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      requests: () => n,
+      close: () => server.close(),
+    };
   }
 
   test('GetSessionToken is sent once: a connection reset is not retried with the same code → 5', async () => {
     const s = sandbox();
     const user = await setUpUser(s, emulator);
     const sts = await fakeSts((res) => res.socket?.destroy());
-    const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], { env: { AWS_ENDPOINT_URL: sts.url } });
+    const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], {
+      env: { AWS_ENDPOINT_URL: sts.url },
+    });
     sts.close();
     expectFailure(r, 5, /could not reach http:\/\/127\.0\.0\.1:\d+: \S/);
     assert.equal(sts.requests(), 1, 'a retry would burn the code: AWS refuses it the second time');
@@ -256,14 +321,20 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
       [404, 'text/html', '<html><body><h1>Not Found</h1></body></html>'],
       [403, 'text/html', '<html><body>Forbidden by the corporate proxy</body></html>'],
       [200, 'text/html', '<html><body>Please log in to the hotel Wi-Fi</body></html>'],
-      [503, 'text/xml', '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>Service is unavailable</Message></Error><RequestId>1</RequestId></ErrorResponse>'],
+      [
+        503,
+        'text/xml',
+        '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>Service is unavailable</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+      ],
     ];
     for (const [status, type, body] of cases) {
       const sts = await fakeSts((res) => {
         res.writeHead(status, { 'content-type': type });
         res.end(body);
       });
-      const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], { env: { AWS_ENDPOINT_URL: sts.url } });
+      const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], {
+        env: { AWS_ENDPOINT_URL: sts.url },
+      });
       sts.close();
       expectFailure(r, 5, new RegExp(`answered HTTP ${status}`));
       assert.ok(!/<html|Deserialization/i.test(r.stderr), `no raw parser output: ${r.stderr}`);
@@ -276,11 +347,15 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     const user = await setUpUser(s, emulator);
     const odd: Server = createServer((_req, res) => {
       res.writeHead(400, { 'content-type': 'text/xml' });
-      res.end('<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>RegionDisabledException</Code><Message>STS is not activated in this region for account:123456789012.</Message></Error><RequestId>1</RequestId></ErrorResponse>');
+      res.end(
+        '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>RegionDisabledException</Code><Message>STS is not activated in this region for account:123456789012.</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+      );
     });
     await new Promise<void>((r) => odd.listen(0, '127.0.0.1', r));
     const port = (odd.address() as AddressInfo).port;
-    const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], { env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` } });
+    const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], {
+      env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` },
+    });
     odd.close();
     expectFailure(r, 1, /RegionDisabledException: STS is not activated/);
     s.cleanup();
@@ -291,7 +366,9 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     const user = await setUpUser(s, emulator);
     const storeFile = `${s.env.MFA_ENV_STORE_DIR}/store.enc`;
     const before = readFileSync(storeFile);
-    const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], { env: { MFA_ENV_FILE_PASSPHRASE: 'not the passphrase' } });
+    const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], {
+      env: { MFA_ENV_FILE_PASSPHRASE: 'not the passphrase' },
+    });
     expectFailure(r, 4, /wrong passphrase for .*store\.enc[\s\S]*MFA_ENV_FILE_PASSPHRASE/);
     assert.ok(readFileSync(storeFile).equals(before), 'the store file is untouched');
     s.cleanup();
@@ -309,7 +386,14 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     assert.equal(await sessionCached(s), false, 'a corrupted entry reads as no session');
     const calls = emulator.count('GetSessionToken', 'ok');
     // The next 30 s step's code (accepted: ±1 step), not the one just used.
-    const again = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user), Date.now() + 30_000), '-s', 'bash']);
+    const again = await s.mfaEnv([
+      '-p',
+      'dev',
+      '-c',
+      emulator.codeFor(serialOf(user), Date.now() + 30_000),
+      '-s',
+      'bash',
+    ]);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(emulator.count('GetSessionToken', 'ok'), calls + 1, 'minted anew');
     assert.equal(await sessionCached(s), true, 'and the new session replaced the corrupted entry');
@@ -348,7 +432,10 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     for (const [command, message] of [
       ['exit 7', /^mfa-env: mfa_process failed \(exit 7\)\nmfa-env: run it by hand to see why, or pass --code\n$/],
       ['kill -TERM $$', /^mfa-env: mfa_process failed \(SIGTERM\)\n/],
-      ['echo 12345; echo no code here', /^mfa-env: mfa_process printed no 6-digit code\nmfa-env: it should print the current code on stdout\n$/],
+      [
+        'echo 12345; echo no code here',
+        /^mfa-env: mfa_process printed no 6-digit code\nmfa-env: it should print the current code on stdout\n$/,
+      ],
     ] as const) {
       write(s.configFile, `${config}mfa_process = ${command}\n`);
       expectFailure(await s.mfaEnv(['-p', 'dev', '-s', 'bash']), 2, message);
@@ -370,7 +457,11 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     expectFailure(await s.mfaEnv(['-p', 'dev', '--frobnicate']), 2, /frobnicate[\s\S]*--help/);
     expectFailure(await s.mfaEnv(['-p', '../etc', '-c', '123456']), 2, /profile name/);
     // An empty --profile (an unset variable in a script) is an error, not the default profile.
-    expectFailure(await s.mfaEnv(['--profile=', '-c', '123456', '-s', 'bash'], { env: { AWS_PROFILE: 'dev' } }), 2, /--profile needs a profile name/);
+    expectFailure(
+      await s.mfaEnv(['--profile=', '-c', '123456', '-s', 'bash'], { env: { AWS_PROFILE: 'dev' } }),
+      2,
+      /--profile needs a profile name/,
+    );
     expectFailure(await s.mfaEnv(['-p', '', '-c', '123456', '-s', 'bash']), 2, /--profile needs a profile name/);
     // A value on a switch is refused, not read as on (--refresh=0) or off (--cache=no).
     expectFailure(await s.mfaEnv(['-p', 'dev', '--refresh=0', '-s', 'bash']), 2, /--refresh takes no value/);
@@ -388,7 +479,11 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     const s = sandbox();
     const { writeFileSync } = await import('node:fs');
     writeFileSync(s.configFile, '[profile ops]\nmfa_serial = arn:aws:iam::123456789012:mfa/ops\n');
-    expectFailure(await s.mfaEnv(['-p', 'ops', '-c', '123456', '-s', 'bash']), 2, /no long-term key[\s\S]*mfa-env setup --profile ops/);
+    expectFailure(
+      await s.mfaEnv(['-p', 'ops', '-c', '123456', '-s', 'bash']),
+      2,
+      /no long-term key[\s\S]*mfa-env setup --profile ops/,
+    );
     s.cleanup();
   });
 

@@ -66,15 +66,23 @@ describe('NODE_EXTRA_CA_CERTS through the launcher', needs, () => {
     const untrusted = await launch(s, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user))], {});
     assert.equal(untrusted.code, 5, untrusted.stderr);
     assert.match(untrusted.stderr, /securely/);
-    const r = await launch(s, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user))], { NODE_EXTRA_CA_CERTS: caFile });
+    const r = await launch(s, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user))], {
+      NODE_EXTRA_CA_CERTS: caFile,
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^export AWS_SESSION_TOKEN=/m);
-    assert.match(r.stderr, /^mfa-env: profile dev, eu-west-1, \S+ left \(minted\)\n$/, 'the minted line alone: no warning');
+    assert.match(
+      r.stderr,
+      /^mfa-env: profile dev, eu-west-1, \S+ left \(minted\)\n$/,
+      'the minted line alone: no warning',
+    );
   });
 
   test('a cached run does not load the file: a missing one draws no warning, where Node run directly warns', async () => {
     const { s, user } = await setUp();
-    const minted = await launch(s, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user))], { NODE_EXTRA_CA_CERTS: caFile });
+    const minted = await launch(s, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user))], {
+      NODE_EXTRA_CA_CERTS: caFile,
+    });
     assert.equal(minted.code, 0, minted.stderr);
     const missing = join(certs, 'no-such-bundle.pem');
     const direct = await s.mfaEnv(['-p', 'dev'], { env: { NODE_EXTRA_CA_CERTS: missing } });
@@ -103,10 +111,15 @@ describe('NODE_EXTRA_CA_CERTS through the launcher', needs, () => {
     sandboxes.push(s);
     const user = makeUser();
     emulator.addUser(user);
-    const r = await runCommand(LAUNCHER, ['setup', '-p', 'found', '--access-key-id', user.accessKeyId, '--secret-stdin'], s.env, {
-      env: { NODE_EXTRA_CA_CERTS: caFile },
-      input: user.secretAccessKey,
-    });
+    const r = await runCommand(
+      LAUNCHER,
+      ['setup', '-p', 'found', '--access-key-id', user.accessKeyId, '--secret-stdin'],
+      s.env,
+      {
+        env: { NODE_EXTRA_CA_CERTS: caFile },
+        input: user.secretAccessKey,
+      },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`found MFA device ${serialOf(user)}`));
     assert.equal(emulator.count('ListMFADevices', 'ok') > 0, true);
@@ -115,7 +128,10 @@ describe('NODE_EXTRA_CA_CERTS through the launcher', needs, () => {
   test('mfa_process sees NODE_EXTRA_CA_CERTS as the caller set it', async () => {
     const { s, user } = await setUp();
     const seen = join(s.dir, 'seen');
-    appendFileSync(s.configFile, `mfa_process = printf '%s|%s' "$NODE_EXTRA_CA_CERTS" "\${MFA_ENV_NODE_EXTRA_CA_CERTS-unset}" > '${seen}'; echo ${emulator.codeFor(serialOf(user))}\n`);
+    appendFileSync(
+      s.configFile,
+      `mfa_process = printf '%s|%s' "$NODE_EXTRA_CA_CERTS" "\${MFA_ENV_NODE_EXTRA_CA_CERTS-unset}" > '${seen}'; echo ${emulator.codeFor(serialOf(user))}\n`,
+    );
     const r = await launch(s, ['-p', 'dev'], { NODE_EXTRA_CA_CERTS: caFile });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(seen, 'utf8'), `${caFile}|unset`);
@@ -127,19 +143,32 @@ describe('NODE_EXTRA_CA_CERTS through the launcher', needs, () => {
     writeFileSync(moved, text, { mode: 0o755 });
     const r = spawnSync(moved, ['--version'], { encoding: 'utf8' });
     assert.equal(r.status, 1);
-    assert.equal(r.stderr, `mfa-env: ${join(certs, 'gone', 'dist', 'mfa-env.js')} is gone (checkout moved?): run npm run build, or ./install.sh, where it is now\n`);
+    assert.equal(
+      r.stderr,
+      `mfa-env: ${join(certs, 'gone', 'dist', 'mfa-env.js')} is gone (checkout moved?): run npm run build, or ./install.sh, where it is now\n`,
+    );
   });
 
   test('a file that cannot be read is ignored with a one-line warning, as Node does, and the call goes on', async () => {
     const { s, user } = await setUp();
     const missing = join(certs, 'gone.pem');
-    const r = await launch(s, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user))], { NODE_EXTRA_CA_CERTS: missing });
+    const r = await launch(s, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user))], {
+      NODE_EXTRA_CA_CERTS: missing,
+    });
     assert.equal(r.code, 5, r.stderr);
     const lines = r.stderr.trimEnd().split('\n');
-    assert.match(lines[0]!, new RegExp(`^mfa-env: warning: ignoring extra certs from '${missing}' \\(NODE_EXTRA_CA_CERTS\\): ENOENT$`));
+    assert.match(
+      lines[0]!,
+      new RegExp(`^mfa-env: warning: ignoring extra certs from '${missing}' \\(NODE_EXTRA_CA_CERTS\\): ENOENT$`),
+    );
     assert.match(lines[1]!, /could not talk to https:\/\/127\.0\.0\.1:\d+ securely/);
     // mfa-exec says it in its own name.
-    const exec = await runCommand(EXEC_LAUNCHER, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user)), '--', 'true'], s.env, { env: { NODE_EXTRA_CA_CERTS: missing } });
+    const exec = await runCommand(
+      EXEC_LAUNCHER,
+      ['-p', 'dev', '--code', emulator.codeFor(serialOf(user)), '--', 'true'],
+      s.env,
+      { env: { NODE_EXTRA_CA_CERTS: missing } },
+    );
     assert.equal(exec.code, 5, exec.stderr);
     assert.match(exec.stderr, /^mfa-exec: warning: ignoring extra certs from /);
   });
@@ -147,13 +176,30 @@ describe('NODE_EXTRA_CA_CERTS through the launcher', needs, () => {
   test('mfa-exec: the command gets NODE_EXTRA_CA_CERTS as the caller set it, and nothing of the launcher', async () => {
     const { s, user } = await setUp();
     const show = ['sh', '-c', 'printf "%s|%s" "$NODE_EXTRA_CA_CERTS" "${MFA_ENV_NODE_EXTRA_CA_CERTS-unset}"'];
-    const r = await runCommand(EXEC_LAUNCHER, ['-p', 'dev', '--code', emulator.codeFor(serialOf(user)), '--', ...show], s.env, { env: { NODE_EXTRA_CA_CERTS: caFile } });
+    const r = await runCommand(
+      EXEC_LAUNCHER,
+      ['-p', 'dev', '--code', emulator.codeFor(serialOf(user)), '--', ...show],
+      s.env,
+      { env: { NODE_EXTRA_CA_CERTS: caFile } },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, `${caFile}|unset`);
     // Unset stays unset.
-    const none = await runCommand(EXEC_LAUNCHER, ['-p', 'dev', '--', 'sh', '-c', 'printf "%s|%s" "${NODE_EXTRA_CA_CERTS-unset}" "${MFA_ENV_NODE_EXTRA_CA_CERTS-unset}"'], s.env, {
-      env: { NODE_EXTRA_CA_CERTS: undefined, MFA_ENV_NODE_EXTRA_CA_CERTS: '/stray' },
-    });
+    const none = await runCommand(
+      EXEC_LAUNCHER,
+      [
+        '-p',
+        'dev',
+        '--',
+        'sh',
+        '-c',
+        'printf "%s|%s" "${NODE_EXTRA_CA_CERTS-unset}" "${MFA_ENV_NODE_EXTRA_CA_CERTS-unset}"',
+      ],
+      s.env,
+      {
+        env: { NODE_EXTRA_CA_CERTS: undefined, MFA_ENV_NODE_EXTRA_CA_CERTS: '/stray' },
+      },
+    );
     assert.equal(none.code, 0, none.stderr);
     assert.equal(none.stdout, 'unset|unset');
   });

@@ -16,7 +16,8 @@ after(async () => {
   await emulator.close();
 });
 
-const fidoOf = (u: EmulatorUser) => `arn:aws:iam::${u.accountId}:u2f/user/${u.userName}/yubikey-ABCDEFGHIJKLMNOPQRSTUVWXYZ`;
+const fidoOf = (u: EmulatorUser) =>
+  `arn:aws:iam::${u.accountId}:u2f/user/${u.userName}/yubikey-ABCDEFGHIJKLMNOPQRSTUVWXYZ`;
 
 /** A user whose devices are a FIDO key, and a TOTP device when `totp`. */
 function fidoUser(totp: boolean): EmulatorUser {
@@ -36,7 +37,14 @@ function expectFidoRefusal(r: RunResult, serial: string, profile: string): void 
   ]);
 }
 
-const setupArgs = (u: EmulatorUser) => ['setup', '--profile', 'dev', '--access-key-id', u.accessKeyId, '--secret-stdin'];
+const setupArgs = (u: EmulatorUser) => [
+  'setup',
+  '--profile',
+  'dev',
+  '--access-key-id',
+  u.accessKeyId,
+  '--secret-stdin',
+];
 
 test('setup --mfa-serial with a FIDO ARN: exit 2 with the reason, nothing stored, no AWS call', async () => {
   const user = fidoUser(false);
@@ -65,7 +73,10 @@ test('setup discovering devices: a FIDO key alone is refused with the reason; ne
     assertOk(r, 'setup with a FIDO key and a TOTP device');
     const totpSerial = both.mfaDevices[1]!.serialNumber;
     assert.match(r.stderr, new RegExp(`found MFA device ${totpSerial.replace(/[/.]/g, '\\$&')}`));
-    assert.match(readFileSync(s.configFile, 'utf8'), new RegExp(`mfa_serial = ${totpSerial.replace(/[/.]/g, '\\$&')}\n`));
+    assert.match(
+      readFileSync(s.configFile, 'utf8'),
+      new RegExp(`mfa_serial = ${totpSerial.replace(/[/.]/g, '\\$&')}\n`),
+    );
   } finally {
     s.cleanup();
   }
@@ -75,7 +86,12 @@ test('export and credential-process with a FIDO mfa_serial in the profile: exit 
   const user = fidoUser(true);
   const s = emulatorSandbox(emulator.url);
   try {
-    assertOk(await s.mfaEnv([...setupArgs(user), '--mfa-serial', user.mfaDevices[1]!.serialNumber], { input: user.secretAccessKey }), 'setup');
+    assertOk(
+      await s.mfaEnv([...setupArgs(user), '--mfa-serial', user.mfaDevices[1]!.serialNumber], {
+        input: user.secretAccessKey,
+      }),
+      'setup',
+    );
     // The user (or a tool) points the profile at the security key.
     writeFileSync(s.configFile, `[profile dev]\nmfa_serial = ${fidoOf(user)}\n`);
     emulator.resetCalls();
@@ -85,7 +101,13 @@ test('export and credential-process with a FIDO mfa_serial in the profile: exit 
 
     const doctor = await s.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'dev' } });
     assert.equal(doctor.code, 1, doctor.stdout);
-    assert.match(doctor.stdout, new RegExp(`^problem  profile dev: '${fidoOf(user).replace(/[/.]/g, '\\$&')}' is a FIDO security key: GetSessionToken takes a 6-digit code.*\n         fix: assign a virtual or hardware TOTP device to the IAM user .*mfa-env setup --profile dev --mfa-serial ARN$`, 'm'));
+    assert.match(
+      doctor.stdout,
+      new RegExp(
+        `^problem  profile dev: '${fidoOf(user).replace(/[/.]/g, '\\$&')}' is a FIDO security key: GetSessionToken takes a 6-digit code.*\n         fix: assign a virtual or hardware TOTP device to the IAM user .*mfa-env setup --profile dev --mfa-serial ARN$`,
+        'm',
+      ),
+    );
   } finally {
     s.cleanup();
   }

@@ -82,56 +82,72 @@ function wrongCode(user: EmulatorUser): string {
 
 describe('at the terminal, in bash, zsh and fish', () => {
   for (const shell of ['bash', 'zsh', 'fish'] as const) {
-    toolTest(`${shell}: expiring session said, no ✔ before AWS accepts, a refused code asked again, asking STS… then cleared, mfa's one line`, [shell, 'tmux'], async () => {
-      const { s, user, bin } = await prepared();
-      // A session with 2 minutes left: inside the 5-minute margin.
-      const store = createFileStore(s.env.MFA_ENV_STORE_DIR!, async () => s.env.MFA_ENV_FILE_PASSPHRASE!);
-      await saveSession(store, {
-        accessKeyId: 'ASIAEXPIRINGSESSION1',
-        secretAccessKey: 'x'.repeat(40),
-        sessionToken: 'token',
-        expiration: new Date(Date.now() + 150_000),
-        profile: 'dev',
-        sourceKeyId: user.accessKeyId,
-        mfaSerial: serialOf(user),
-      });
-      const sh = terminal(s, shell, bin);
-      const f = (name: string) => shq(join(s.dir, name));
-      const okBefore = emulator.count('GetSessionToken', 'ok');
-      const errorsBefore = emulator.count('GetSessionToken', 'error');
-      try {
-        await sh.run(loadIntegration[shell]);
-        sh.type(`mfa -p dev; echo "status=${shell === 'fish' ? '$status' : '$?'}" > ${f('status')}`);
-        await sh.waitForScreen((screen) => /MFA code for \S+ \(profile dev; its session has [12]m left, a new code starts a new one\)/.test(screen));
+    toolTest(
+      `${shell}: expiring session said, no ✔ before AWS accepts, a refused code asked again, asking STS… then cleared, mfa's one line`,
+      [shell, 'tmux'],
+      async () => {
+        const { s, user, bin } = await prepared();
+        // A session with 2 minutes left: inside the 5-minute margin.
+        const store = createFileStore(s.env.MFA_ENV_STORE_DIR!, async () => s.env.MFA_ENV_FILE_PASSPHRASE!);
+        await saveSession(store, {
+          accessKeyId: 'ASIAEXPIRINGSESSION1',
+          secretAccessKey: 'x'.repeat(40),
+          sessionToken: 'token',
+          expiration: new Date(Date.now() + 150_000),
+          profile: 'dev',
+          sourceKeyId: user.accessKeyId,
+          mfaSerial: serialOf(user),
+        });
+        const sh = terminal(s, shell, bin);
+        const f = (name: string) => shq(join(s.dir, name));
+        const okBefore = emulator.count('GetSessionToken', 'ok');
+        const errorsBefore = emulator.count('GetSessionToken', 'error');
+        try {
+          await sh.run(loadIntegration[shell]);
+          sh.type(`mfa -p dev; echo "status=${shell === 'fish' ? '$status' : '$?'}" > ${f('status')}`);
+          await sh.waitForScreen((screen) =>
+            /MFA code for \S+ \(profile dev; its session has [12]m left, a new code starts a new one\)/.test(screen),
+          );
 
-        const wrong = wrongCode(user);
-        sh.typeKeys(wrong, 'Enter');
-        const waiting = await sh.waitForScreen((screen) => screen.includes('mfa-env: asking STS…'));
-        assert.doesNotMatch(waiting, /✔/, 'no ✔ next to a code AWS has not answered for');
-        await sh.waitForScreen((screen) => new RegExp(`AWS refused ${wrong} \\(wrong or already used\\)\\. Next MFA code for`).test(screen));
+          const wrong = wrongCode(user);
+          sh.typeKeys(wrong, 'Enter');
+          const waiting = await sh.waitForScreen((screen) => screen.includes('mfa-env: asking STS…'));
+          assert.doesNotMatch(waiting, /✔/, 'no ✔ next to a code AWS has not answered for');
+          await sh.waitForScreen((screen) =>
+            new RegExp(`AWS refused ${wrong} \\(wrong or already used\\)\\. Next MFA code for`).test(screen),
+          );
 
-        // The same code again is refused by the prompt itself, without a call.
-        sh.typeKeys(wrong, 'Enter');
-        await sh.waitForScreen((screen) => screen.includes('AWS refused that code; wait for the next one'));
-        sh.typeKeys('', ...Array<string>(6).fill('BSpace'));
-        sh.typeKeys(emulator.codeFor(serialOf(user)), 'Enter');
-        await sh.waitForFile(join(s.dir, 'status'));
-        assert.equal(sh.read('status').trim(), 'status=0');
-        const done = await sh.waitForScreen((screen) => /mfa-env: profile dev, eu-west-1, 1[12]h\d\dm left \(minted\)/.test(screen));
-        assert.doesNotMatch(done, /asking STS/, 'the waiting line is cleared once STS answered');
-        assert.doesNotMatch(done, /✔/);
-        assert.equal(emulator.count('GetSessionToken', 'ok'), okBefore + 1);
-        assert.equal(emulator.count('GetSessionToken', 'error'), errorsBefore + 1, 'the repeated code never reached AWS');
+          // The same code again is refused by the prompt itself, without a call.
+          sh.typeKeys(wrong, 'Enter');
+          await sh.waitForScreen((screen) => screen.includes('AWS refused that code; wait for the next one'));
+          sh.typeKeys('', ...Array<string>(6).fill('BSpace'));
+          sh.typeKeys(emulator.codeFor(serialOf(user)), 'Enter');
+          await sh.waitForFile(join(s.dir, 'status'));
+          assert.equal(sh.read('status').trim(), 'status=0');
+          const done = await sh.waitForScreen((screen) =>
+            /mfa-env: profile dev, eu-west-1, 1[12]h\d\dm left \(minted\)/.test(screen),
+          );
+          assert.doesNotMatch(done, /asking STS/, 'the waiting line is cleared once STS answered');
+          assert.doesNotMatch(done, /✔/);
+          assert.equal(emulator.count('GetSessionToken', 'ok'), okBefore + 1);
+          assert.equal(
+            emulator.count('GetSessionToken', 'error'),
+            errorsBefore + 1,
+            'the repeated code never reached AWS',
+          );
 
-        // The shell holds dev now: a bare mfa reuses it and says so.
-        await sh.run(`clear; mfa; printf '%s' "$MFA_ENV_PROFILE" > ${f('profile')}`);
-        await sh.waitForScreen((screen) => /^mfa-env: profile dev, eu-west-1, 1[12]h\d\dm left \(reused\)$/m.test(screen));
-        assert.equal(sh.read('profile'), 'dev');
-      } finally {
-        sh.close();
-        s.cleanup();
-      }
-    });
+          // The shell holds dev now: a bare mfa reuses it and says so.
+          await sh.run(`clear; mfa; printf '%s' "$MFA_ENV_PROFILE" > ${f('profile')}`);
+          await sh.waitForScreen((screen) =>
+            /^mfa-env: profile dev, eu-west-1, 1[12]h\d\dm left \(reused\)$/m.test(screen),
+          );
+          assert.equal(sh.read('profile'), 'dev');
+        } finally {
+          sh.close();
+          s.cleanup();
+        }
+      },
+    );
   }
 
   toolTest('NO_COLOR: the code prompt has no colour; without it, it has', ['bash', 'tmux'], async () => {
@@ -157,12 +173,20 @@ describe('at the terminal, in bash, zsh and fish', () => {
   });
 
   toolTest('the demo prints fish syntax in fish, bash syntax in bash', ['fish', 'bash'], () => {
-    const fish = run('fish', ['--no-config', '-c', `${shq(MFA_ENV_LAUNCHER)} demo`], { PATH: basePath, HOME: '/nonexistent', TERM: 'dumb' });
+    const fish = run('fish', ['--no-config', '-c', `${shq(MFA_ENV_LAUNCHER)} demo`], {
+      PATH: basePath,
+      HOME: '/nonexistent',
+      TERM: 'dumb',
+    });
     assert.equal(fish.status, 0, fish.stderr);
     assert.match(fish.stdout, /^2\. mfa-env -p demo \| source$/m);
     assert.match(fish.stdout, /^ {5}set -gx AWS_ACCESS_KEY_ID 'ASIA/m);
     assert.doesNotMatch(fish.stdout, /export |eval /);
-    const bash = run('bash', ['--norc', '-c', `${shq(MFA_ENV_LAUNCHER)} demo; true`], { PATH: basePath, HOME: '/nonexistent', TERM: 'dumb' });
+    const bash = run('bash', ['--norc', '-c', `${shq(MFA_ENV_LAUNCHER)} demo; true`], {
+      PATH: basePath,
+      HOME: '/nonexistent',
+      TERM: 'dumb',
+    });
     assert.equal(bash.status, 0, bash.stderr);
     assert.match(bash.stdout, /^2\. eval "\$\(mfa-env -p demo\)"$/m);
     assert.match(bash.stdout, /^ {5}export AWS_ACCESS_KEY_ID='ASIA/m);
@@ -170,82 +194,114 @@ describe('at the terminal, in bash, zsh and fish', () => {
 });
 
 describe('setup checks the key with AWS before it stores it', () => {
-  const statusOf = async (s: Sandbox) => JSON.parse((await s.mfaEnv(['status', '--json'])).stdout) as { profiles: { profile: string; keyId: string | null; session: unknown }[] };
+  const statusOf = async (s: Sandbox) =>
+    JSON.parse((await s.mfaEnv(['status', '--json'])).stdout) as {
+      profiles: { profile: string; keyId: string | null; session: unknown }[];
+    };
 
-  toolTest('with flags: a wrong secret or an unknown key id is exit 3 and nothing is stored; the same key again keeps the session', [], async () => {
-    const s = emulatorSandbox(emulator.url);
-    const user = makeUser();
-    emulator.addUser(user);
-    const masked = `${user.accessKeyId.slice(0, 4)}…${user.accessKeyId.slice(-4)}`;
-    const setup = (id: string, secret: string) =>
-      s.mfaEnv(['setup', '-p', 'dev', '--access-key-id', id, '--secret-stdin', '--mfa-serial', serialOf(user), '--region', 'eu-west-1'], { input: secret });
-    const typo = `${user.secretAccessKey.slice(0, 39)}${user.secretAccessKey.endsWith('x') ? 'y' : 'x'}`;
-    const wrong = await setup(user.accessKeyId, typo);
-    assert.equal(wrong.code, 3, wrong.stderr);
-    assert.equal(wrong.stderr, `mfa-env: the secret does not match ${masked}\nmfa-env: check the secret (it was shown once, when the key was created); nothing was stored\n`);
-    const unknown = await setup('AKIAAAAAAAAAAAAAAAAA', user.secretAccessKey);
-    assert.equal(unknown.code, 3, unknown.stderr);
-    assert.match(unknown.stderr, /^mfa-env: AWS does not know the access key AKIA…AAAA/);
-    assert.deepEqual((await statusOf(s)).profiles, [], 'nothing stored');
-    assert.equal(existsSync(s.configFile) ? readFileSync(s.configFile, 'utf8') : '', '', 'nothing written');
-
-    const good = await setup(user.accessKeyId, user.secretAccessKey);
-    assert.equal(good.code, 0, good.stderr);
-    const mint = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']);
-    assert.equal(mint.code, 0, mint.stderr);
-    const again = await setup(user.accessKeyId, user.secretAccessKey);
-    assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stderr, new RegExp(`^mfa-env: profile 'dev' is set up already, with key ${masked}$`, 'm'));
-    assert.match(again.stderr, /kept key .*; its cached session stays$/m);
-    assert.notEqual((await statusOf(s)).profiles[0]!.session, null, 'the cached session survived');
-    s.cleanup();
-  });
-
-  toolTest('at the terminal: a wrong secret and a 39-character one ask only the secret again; the region has a default; setup again keeps the key with Enter', ['bash', 'tmux'], async () => {
-    const s = emulatorSandbox(emulator.url);
-    const user = makeUser();
-    emulator.addUser(user);
-    const masked = `${user.accessKeyId.slice(0, 4)}…${user.accessKeyId.slice(-4)}`;
-    const bin = join(s.dir, 'bin');
-    mkdirSync(bin);
-    symlinkSync(MFA_ENV_LAUNCHER, join(bin, 'mfa-env'));
-    const sh = terminal(s, 'bash', bin, { AWS_ENDPOINT_URL: emulator.url });
-    const rc = join(s.dir, 'rc');
-    try {
-      sh.type(`mfa-env setup -p dev; echo $? > ${shq(rc)}`);
-      await sh.waitForScreen((screen) => screen.includes('Access key id (AKIA…)'));
-      sh.type(user.accessKeyId);
-      await sh.waitForScreen((screen) => screen.includes('Secret access key (hidden)'));
+  toolTest(
+    'with flags: a wrong secret or an unknown key id is exit 3 and nothing is stored; the same key again keeps the session',
+    [],
+    async () => {
+      const s = emulatorSandbox(emulator.url);
+      const user = makeUser();
+      emulator.addUser(user);
+      const masked = `${user.accessKeyId.slice(0, 4)}…${user.accessKeyId.slice(-4)}`;
+      const setup = (id: string, secret: string) =>
+        s.mfaEnv(
+          [
+            'setup',
+            '-p',
+            'dev',
+            '--access-key-id',
+            id,
+            '--secret-stdin',
+            '--mfa-serial',
+            serialOf(user),
+            '--region',
+            'eu-west-1',
+          ],
+          { input: secret },
+        );
       const typo = `${user.secretAccessKey.slice(0, 39)}${user.secretAccessKey.endsWith('x') ? 'y' : 'x'}`;
-      sh.type(typo);
-      await sh.waitForScreen((screen) => screen.includes(`AWS says the secret does not match ${masked}. Secret access key again (hidden)`));
-      sh.type(user.secretAccessKey.slice(0, 39));
-      await sh.waitForScreen((screen) => screen.includes('The secret is 40 characters; that was 39. Secret access key again (hidden)'));
-      sh.type(user.secretAccessKey);
-      await sh.waitForScreen((screen) => /Region .*us-east-1/.test(screen));
-      sh.type('eu-west-1');
-      await sh.waitForFile(rc);
-      assert.equal(sh.read('rc').trim(), '0', sh.capture());
-      assert.ok(!sh.capture().includes(user.secretAccessKey.slice(0, 20)), 'the secret is never echoed');
-      assert.match(readFileSync(s.configFile, 'utf8'), /^region = eu-west-1$/m);
-      assert.match(readFileSync(s.configFile, 'utf8'), new RegExp(`^mfa_serial = ${serialOf(user)}$`, 'm'));
+      const wrong = await setup(user.accessKeyId, typo);
+      assert.equal(wrong.code, 3, wrong.stderr);
+      assert.equal(
+        wrong.stderr,
+        `mfa-env: the secret does not match ${masked}\nmfa-env: check the secret (it was shown once, when the key was created); nothing was stored\n`,
+      );
+      const unknown = await setup('AKIAAAAAAAAAAAAAAAAA', user.secretAccessKey);
+      assert.equal(unknown.code, 3, unknown.stderr);
+      assert.match(unknown.stderr, /^mfa-env: AWS does not know the access key AKIA…AAAA/);
+      assert.deepEqual((await statusOf(s)).profiles, [], 'nothing stored');
+      assert.equal(existsSync(s.configFile) ? readFileSync(s.configFile, 'utf8') : '', '', 'nothing written');
 
+      const good = await setup(user.accessKeyId, user.secretAccessKey);
+      assert.equal(good.code, 0, good.stderr);
       const mint = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']);
       assert.equal(mint.code, 0, mint.stderr);
-      await sh.run('clear');
-      rmSync(rc);
-      sh.type(`mfa-env setup -p dev; echo $? > ${shq(rc)}`);
-      await sh.waitForScreen((screen) => screen.includes(`Profile dev has key ${masked}. Enter keeps it`));
-      sh.typeKeys('', 'Enter');
-      await sh.waitForScreen((screen) => /Region .*eu-west-1/.test(screen));
-      sh.typeKeys('', 'Enter');
-      await sh.waitForFile(rc);
-      assert.equal(sh.read('rc').trim(), '0', sh.capture());
-      assert.doesNotMatch(sh.capture(), /Secret access key/, 'a kept key asks no secret');
+      const again = await setup(user.accessKeyId, user.secretAccessKey);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stderr, new RegExp(`^mfa-env: profile 'dev' is set up already, with key ${masked}$`, 'm'));
+      assert.match(again.stderr, /kept key .*; its cached session stays$/m);
       assert.notEqual((await statusOf(s)).profiles[0]!.session, null, 'the cached session survived');
-    } finally {
-      sh.close();
       s.cleanup();
-    }
-  });
+    },
+  );
+
+  toolTest(
+    'at the terminal: a wrong secret and a 39-character one ask only the secret again; the region has a default; setup again keeps the key with Enter',
+    ['bash', 'tmux'],
+    async () => {
+      const s = emulatorSandbox(emulator.url);
+      const user = makeUser();
+      emulator.addUser(user);
+      const masked = `${user.accessKeyId.slice(0, 4)}…${user.accessKeyId.slice(-4)}`;
+      const bin = join(s.dir, 'bin');
+      mkdirSync(bin);
+      symlinkSync(MFA_ENV_LAUNCHER, join(bin, 'mfa-env'));
+      const sh = terminal(s, 'bash', bin, { AWS_ENDPOINT_URL: emulator.url });
+      const rc = join(s.dir, 'rc');
+      try {
+        sh.type(`mfa-env setup -p dev; echo $? > ${shq(rc)}`);
+        await sh.waitForScreen((screen) => screen.includes('Access key id (AKIA…)'));
+        sh.type(user.accessKeyId);
+        await sh.waitForScreen((screen) => screen.includes('Secret access key (hidden)'));
+        const typo = `${user.secretAccessKey.slice(0, 39)}${user.secretAccessKey.endsWith('x') ? 'y' : 'x'}`;
+        sh.type(typo);
+        await sh.waitForScreen((screen) =>
+          screen.includes(`AWS says the secret does not match ${masked}. Secret access key again (hidden)`),
+        );
+        sh.type(user.secretAccessKey.slice(0, 39));
+        await sh.waitForScreen((screen) =>
+          screen.includes('The secret is 40 characters; that was 39. Secret access key again (hidden)'),
+        );
+        sh.type(user.secretAccessKey);
+        await sh.waitForScreen((screen) => /Region .*us-east-1/.test(screen));
+        sh.type('eu-west-1');
+        await sh.waitForFile(rc);
+        assert.equal(sh.read('rc').trim(), '0', sh.capture());
+        assert.ok(!sh.capture().includes(user.secretAccessKey.slice(0, 20)), 'the secret is never echoed');
+        assert.match(readFileSync(s.configFile, 'utf8'), /^region = eu-west-1$/m);
+        assert.match(readFileSync(s.configFile, 'utf8'), new RegExp(`^mfa_serial = ${serialOf(user)}$`, 'm'));
+
+        const mint = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']);
+        assert.equal(mint.code, 0, mint.stderr);
+        await sh.run('clear');
+        rmSync(rc);
+        sh.type(`mfa-env setup -p dev; echo $? > ${shq(rc)}`);
+        await sh.waitForScreen((screen) => screen.includes(`Profile dev has key ${masked}. Enter keeps it`));
+        sh.typeKeys('', 'Enter');
+        await sh.waitForScreen((screen) => /Region .*eu-west-1/.test(screen));
+        sh.typeKeys('', 'Enter');
+        await sh.waitForFile(rc);
+        assert.equal(sh.read('rc').trim(), '0', sh.capture());
+        assert.doesNotMatch(sh.capture(), /Secret access key/, 'a kept key asks no secret');
+        assert.notEqual((await statusOf(s)).profiles[0]!.session, null, 'the cached session survived');
+      } finally {
+        sh.close();
+        s.cleanup();
+      }
+    },
+  );
 });

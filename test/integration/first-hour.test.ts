@@ -22,10 +22,16 @@ describe('the shell remembers its profile: -p, then $AWS_PROFILE, then $MFA_ENV_
   test('after an export (which unsets AWS_PROFILE) the next export, mfa-exec, status and logout mean the same profile', async () => {
     const s = sandbox();
     const user = await setUpUser(s, emulator, 'dev');
-    const first = await s.mfaEnv(['-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], { env: { AWS_PROFILE: 'dev' } });
+    const first = await s.mfaEnv(['-c', emulator.codeFor(serialOf(user)), '-s', 'bash'], {
+      env: { AWS_PROFILE: 'dev' },
+    });
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /^unset AWS_PROFILE$/m);
-    const shell = { MFA_ENV_PROFILE: 'dev', MFA_ENV_EXPIRES: exportsOf(first.stdout).MFA_ENV_EXPIRES, AWS_ACCESS_KEY_ID: exportsOf(first.stdout).AWS_ACCESS_KEY_ID };
+    const shell = {
+      MFA_ENV_PROFILE: 'dev',
+      MFA_ENV_EXPIRES: exportsOf(first.stdout).MFA_ENV_EXPIRES,
+      AWS_ACCESS_KEY_ID: exportsOf(first.stdout).AWS_ACCESS_KEY_ID,
+    };
     const calls = emulator.count('GetSessionToken');
 
     const again = await s.mfaEnv(['-s', 'bash'], { env: shell });
@@ -84,7 +90,10 @@ describe('doctor checks every profile that is set up', () => {
     await setUpUser(s, emulator, 'dev');
     await setUpUser(s, emulator, 'prod');
     // A profile whose key is gone from the store: its own problem.
-    writeFileSync(s.configFile, `${readFileSync(s.configFile, 'utf8')}\n[profile ci]\nmfa_serial = arn:aws:iam::123456789012:mfa/ci\n`);
+    writeFileSync(
+      s.configFile,
+      `${readFileSync(s.configFile, 'utf8')}\n[profile ci]\nmfa_serial = arn:aws:iam::123456789012:mfa/ci\n`,
+    );
     const r = await s.mfaEnv(['doctor'], { env: { SHELL: '/bin/bash' } });
     assert.match(r.stdout, /^ok       profile dev: mfa_serial arn:aws:iam::\d{12}:mfa\/\S+$/m);
     assert.match(r.stdout, /^ok       key dev: stored \(AKIA…[A-Z0-9]{4}\)$/m);
@@ -103,7 +112,10 @@ describe('doctor checks every profile that is set up', () => {
     const s = sandbox();
     const r = await s.mfaEnv(['doctor'], { env: { SHELL: '/bin/bash' } });
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /^problem  profile default: not in the AWS config or credentials file\n         fix: run: mfa-env setup --profile default$/m);
+    assert.match(
+      r.stdout,
+      /^problem  profile default: not in the AWS config or credentials file\n         fix: run: mfa-env setup --profile default$/m,
+    );
     s.cleanup();
   });
 });
@@ -115,9 +127,20 @@ describe('a session too close to expiry', () => {
     const s = sandbox();
     const user = await setUpUser(s, emulator, 'dev', ['--region', 'eu-west-1']);
     // mfa_process prints the code the emulator accepts now.
-    writeFileSync(s.configFile, `${readFileSync(s.configFile, 'utf8')}mfa_process = printf %s ${emulator.codeFor(serialOf(user))}\n`);
+    writeFileSync(
+      s.configFile,
+      `${readFileSync(s.configFile, 'utf8')}mfa_process = printf %s ${emulator.codeFor(serialOf(user))}\n`,
+    );
     const store = createFileStore(s.env.MFA_ENV_STORE_DIR!, async () => s.env.MFA_ENV_FILE_PASSPHRASE!);
-    await saveSession(store, { accessKeyId: 'ASIAEXPIRINGSESSION1', secretAccessKey: 'x'.repeat(40), sessionToken: 't', expiration: new Date(Date.now() + 150_000), profile: 'dev', sourceKeyId: user.accessKeyId, mfaSerial: serialOf(user) });
+    await saveSession(store, {
+      accessKeyId: 'ASIAEXPIRINGSESSION1',
+      secretAccessKey: 'x'.repeat(40),
+      sessionToken: 't',
+      expiration: new Date(Date.now() + 150_000),
+      profile: 'dev',
+      sourceKeyId: user.accessKeyId,
+      mfaSerial: serialOf(user),
+    });
     const r = await s.mfaEnv(['-p', 'dev', '-s', 'bash']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /^mfa-env: the session of 'dev' has [12]m left; a new one takes a code from mfa_process$/m);

@@ -41,7 +41,9 @@ describe('mfa-env --follow', () => {
     const same = await s.mfaEnv(['--follow', '-p', 'dev', '-s', 'bash'], { env: { MFA_ENV_EXPIRES: String(expires) } });
     assert.deepEqual([same.code, same.stdout, same.stderr], [0, '', '']);
 
-    const older = await s.mfaEnv(['--follow', '-p', 'dev', '-s', 'bash'], { env: { MFA_ENV_EXPIRES: String(expires - 3000) } });
+    const older = await s.mfaEnv(['--follow', '-p', 'dev', '-s', 'bash'], {
+      env: { MFA_ENV_EXPIRES: String(expires - 3000) },
+    });
     assert.equal(older.code, 0, older.stderr);
     assert.equal(older.stdout, minted.stdout, 'the same lines a plain export prints');
     assert.equal(older.stderr, '');

@@ -6,7 +6,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { chownSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { makeUser } from '../../src/demo/emulator/server.js';
 import { fileStoreEnv, makeSandbox, MFA_ENV, type Sandbox } from '../helpers/cli.js';
@@ -38,13 +51,20 @@ test('--write-profile never writes through a device: the device stays a device, 
     const devnull = mknod(devices, 'null', 3);
     symlinkSync(devnull, dev.sandbox.credentialsFile); // ln -s /dev/null ~/.aws/credentials
     // Reading it as an empty file stays fine.
-    assertOk(await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-f', 'json']), 'export with credentials -> a device');
+    assertOk(
+      await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-f', 'json']),
+      'export with credentials -> a device',
+    );
 
     for (const env of [{}, { AWS_SHARED_CREDENTIALS_FILE: devnull }]) {
-      const r = await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa', '--refresh'], { env });
+      const r = await dev.sandbox.mfaEnv(
+        ['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa', '--refresh'],
+        { env },
+      );
       assert.equal(r.code, 2, r.stderr);
       assert.equal(r.stdout, '', 'refused before anything is printed');
-      const named = (env as { AWS_SHARED_CREDENTIALS_FILE?: string }).AWS_SHARED_CREDENTIALS_FILE ?? dev.sandbox.credentialsFile;
+      const named =
+        (env as { AWS_SHARED_CREDENTIALS_FILE?: string }).AWS_SHARED_CREDENTIALS_FILE ?? dev.sandbox.credentialsFile;
       assert.match(lines(r.stderr)[0]!, new RegExp(`^mfa-env: ${named}.* is a character device, not a regular file`));
       assert.doesNotMatch(r.stderr, /chown|sudo/, 'the fix is another file, not /dev');
       assert.ok(lines(r.stderr).length <= 2);
@@ -64,12 +84,20 @@ test('setup never writes the config through a device, and stores nothing', async
     mkdirSync(devices);
     const devnull = mknod(devices, 'null', 3);
     const user = makeUser();
-    const r = await s.mfaEnv(['setup', '-p', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', SERIAL], {
-      input: user.secretAccessKey,
-      env: { AWS_CONFIG_FILE: devnull },
-    });
+    const r = await s.mfaEnv(
+      ['setup', '-p', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', SERIAL],
+      {
+        input: user.secretAccessKey,
+        env: { AWS_CONFIG_FILE: devnull },
+      },
+    );
     assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, new RegExp(`^mfa-env: ${devnull} is a character device, not a regular file.*\nmfa-env: set AWS_CONFIG_FILE to a regular file`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^mfa-env: ${devnull} is a character device, not a regular file.*\nmfa-env: set AWS_CONFIG_FILE to a regular file`,
+      ),
+    );
     assert.ok(statSync(devnull).isCharacterDevice());
     assert.deepEqual(readdirSync(devices), ['null']);
     assert.equal(existsSync(join(s.dir, 'store')), false, 'nothing stored');
@@ -85,7 +113,10 @@ test('a dangling symlink keeps the link and creates its target', async () => {
     mkdirSync(dotfiles);
     const target = join(dotfiles, 'credentials');
     symlinkSync('../../dotfiles/credentials', dev.sandbox.credentialsFile);
-    assertOk(await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa']), 'write-profile');
+    assertOk(
+      await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa']),
+      'write-profile',
+    );
     assert.ok(lstatSync(dev.sandbox.credentialsFile).isSymbolicLink(), 'still a link');
     assert.match(readFileSync(target, 'utf8'), /^\[mfa\]\naws_access_key_id = ASIA/);
     assert.equal(statSync(target).mode & 0o777, 0o600);
@@ -108,15 +139,26 @@ test('bytes that are not UTF-8 survive an edit byte for byte (credentials and co
   const dev = await devProfile();
   try {
     writeFileSync(dev.sandbox.credentialsFile, odd, { mode: 0o600 });
-    assertOk(await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa']), 'write-profile');
+    assertOk(
+      await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa']),
+      'write-profile',
+    );
     const after = readFileSync(dev.sandbox.credentialsFile);
     assert.ok(after.subarray(0, odd.length).equals(odd), 'every byte before the new section is as it was');
     assert.match(after.subarray(odd.length).toString('utf8'), /^\[mfa\]\r\naws_access_key_id = ASIA/);
 
-    const config = Buffer.concat([readFileSync(dev.sandbox.configFile), Buffer.from('# '), Buffer.of(0xfe, 0xfd), Buffer.from('\n')]);
+    const config = Buffer.concat([
+      readFileSync(dev.sandbox.configFile),
+      Buffer.from('# '),
+      Buffer.of(0xfe, 0xfd),
+      Buffer.from('\n'),
+    ]);
     writeFileSync(dev.sandbox.configFile, config);
     const user = makeUser();
-    const r = await dev.sandbox.mfaEnv(['setup', '-p', 'other', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', SERIAL], { input: user.secretAccessKey });
+    const r = await dev.sandbox.mfaEnv(
+      ['setup', '-p', 'other', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', SERIAL],
+      { input: user.secretAccessKey },
+    );
     assertOk(r, 'setup');
     assert.ok(readFileSync(dev.sandbox.configFile).subarray(0, config.length).equals(config));
   } finally {
@@ -124,17 +166,25 @@ test('bytes that are not UTF-8 survive an edit byte for byte (credentials and co
   }
 });
 
-test('root editing a user\'s AWS files leaves them the user\'s (owner and group)', { skip: !isRoot && 'needs root' }, async () => {
+test("root editing a user's AWS files leaves them the user's (owner and group)", {
+  skip: !isRoot && 'needs root',
+}, async () => {
   const dev = await devProfile();
   try {
     const [uid, gid] = [54321, 54322]; // no such user: only the numbers matter
     writeFileSync(dev.sandbox.credentialsFile, '[default]\nregion = eu-west-1\n', { mode: 0o600 });
     chownSync(dev.sandbox.credentialsFile, uid, gid);
     chownSync(dev.sandbox.configFile, uid, gid);
-    assertOk(await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa']), 'write-profile');
+    assertOk(
+      await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa']),
+      'write-profile',
+    );
     const user = makeUser();
     assertOk(
-      await dev.sandbox.mfaEnv(['setup', '-p', 'other', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', SERIAL], { input: user.secretAccessKey }),
+      await dev.sandbox.mfaEnv(
+        ['setup', '-p', 'other', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', SERIAL],
+        { input: user.secretAccessKey },
+      ),
       'setup',
     );
     for (const file of [dev.sandbox.credentialsFile, dev.sandbox.configFile]) {
@@ -147,7 +197,10 @@ test('root editing a user\'s AWS files leaves them the user\'s (owner and group)
     // Its directory not there yet: root makes it, and the file in it, the home's owner's.
     chownSync(dev.sandbox.home, uid, gid);
     const fresh = join(dev.sandbox.home, 'aws', 'credentials');
-    const r = await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa', '--refresh'], { env: { AWS_SHARED_CREDENTIALS_FILE: fresh } });
+    const r = await dev.sandbox.mfaEnv(
+      ['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa', '--refresh'],
+      { env: { AWS_SHARED_CREDENTIALS_FILE: fresh } },
+    );
     assertOk(r, 'write-profile into a new directory');
     for (const path of [join(dev.sandbox.home, 'aws'), fresh]) {
       const st = statSync(path);
@@ -223,7 +276,12 @@ test('--remove-plaintext when the SDK reads an indented secret the line editor w
   const s = fileSandbox();
   try {
     const user = makeUser();
-    const text = ['[dev]', `aws_access_key_id = ${user.accessKeyId}`, `  aws_secret_access_key = ${user.secretAccessKey}`, ''].join('\n');
+    const text = [
+      '[dev]',
+      `aws_access_key_id = ${user.accessKeyId}`,
+      `  aws_secret_access_key = ${user.secretAccessKey}`,
+      '',
+    ].join('\n');
     writeFileSync(s.credentialsFile, text, { mode: 0o600 });
     const r = await s.mfaEnv(['setup', '-p', 'dev', '--import', '--remove-plaintext', '--mfa-serial', SERIAL]);
     assert.equal(r.code, 2, r.stderr);
@@ -238,12 +296,25 @@ test('--remove-plaintext when the SDK reads an indented secret the line editor w
 test('setup with [profile dev] twice in the config: refused before anything is stored', async () => {
   const s = fileSandbox();
   try {
-    const config = ['[profile dev]', 'region = eu-west-1', '', '[profile dev]', 'mfa_serial = arn:aws:iam::123456789012:mfa/old', ''].join('\n');
+    const config = [
+      '[profile dev]',
+      'region = eu-west-1',
+      '',
+      '[profile dev]',
+      'mfa_serial = arn:aws:iam::123456789012:mfa/old',
+      '',
+    ].join('\n');
     writeFileSync(s.configFile, config);
     const user = makeUser();
-    const r = await s.mfaEnv(['setup', '-p', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', SERIAL], { input: user.secretAccessKey });
+    const r = await s.mfaEnv(
+      ['setup', '-p', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', SERIAL],
+      { input: user.secretAccessKey },
+    );
     assert.equal(r.code, 2, r.stderr);
-    assert.match(lines(r.stderr)[0]!, new RegExp(`^mfa-env: \\[profile dev\\] appears 2 times in ${s.configFile} \\(lines 1, 4\\)`));
+    assert.match(
+      lines(r.stderr)[0]!,
+      new RegExp(`^mfa-env: \\[profile dev\\] appears 2 times in ${s.configFile} \\(lines 1, 4\\)`),
+    );
     assert.equal(readFileSync(s.configFile, 'utf8'), config);
     assert.equal(existsSync(join(s.dir, 'store')), false, 'nothing stored');
   } finally {
@@ -258,7 +329,10 @@ test('-f json with stdout on a full device: exit 1 and a clear line, not success
     const fd = openSync(full, 'w');
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
       const child = spawn(process.execPath, [MFA_ENV, '-p', 'dev', '-c', dev.code(), '-f', 'json'], {
-        env: Object.fromEntries(Object.entries(dev.sandbox.env).filter(([, v]) => v !== undefined)) as Record<string, string>,
+        env: Object.fromEntries(Object.entries(dev.sandbox.env).filter(([, v]) => v !== undefined)) as Record<
+          string,
+          string
+        >,
         stdio: ['ignore', fd, 'pipe'],
       });
       let stderr = '';
@@ -279,10 +353,13 @@ test('a relative XDG_DATA_HOME is ignored (XDG spec): the store goes under ~/.lo
   try {
     Object.assign(s.env, { MFA_ENV_STORE: 'file', MFA_ENV_FILE_PASSPHRASE: 'pass phrase', XDG_DATA_HOME: 'data' });
     const user = makeUser();
-    const r = await s.mfaEnv(['setup', '-p', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', SERIAL], {
-      input: user.secretAccessKey,
-      cwd: s.dir,
-    });
+    const r = await s.mfaEnv(
+      ['setup', '-p', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', SERIAL],
+      {
+        input: user.secretAccessKey,
+        cwd: s.dir,
+      },
+    );
     assertOk(r, 'setup');
     assert.ok(existsSync(join(s.home, '.local', 'share', 'mfa-env', 'store.enc')), r.stderr);
     assert.equal(existsSync(join(s.dir, 'data')), false, 'nothing where the command ran');

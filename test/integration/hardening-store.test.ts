@@ -6,7 +6,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { makeUser } from '../../src/demo/emulator/server.js';
 import { fileStoreEnv, harnessEnv, makeSandbox, MFA_ENV, type RunResult, type Sandbox } from '../helpers/cli.js';
@@ -19,14 +29,27 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function fileSandbox(): Sandbox & { storeDir: string; storeFile: string } {
   const s = makeSandbox();
   Object.assign(s.env, fileStoreEnv(s.dir));
-  return Object.assign(s, { storeDir: s.env.MFA_ENV_STORE_DIR!, storeFile: join(s.env.MFA_ENV_STORE_DIR!, 'store.enc') });
+  return Object.assign(s, {
+    storeDir: s.env.MFA_ENV_STORE_DIR!,
+    storeFile: join(s.env.MFA_ENV_STORE_DIR!, 'store.enc'),
+  });
 }
 
 /** `mfa-env ARGS` started in the background (its own session, no terminal), for signals. */
-function start(s: Sandbox, args: string[], opts: { input?: string; env?: Record<string, string | undefined>; wrap?: string[] } = {}) {
-  const env = Object.fromEntries(Object.entries({ ...s.env, ...opts.env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+function start(
+  s: Sandbox,
+  args: string[],
+  opts: { input?: string; env?: Record<string, string | undefined>; wrap?: string[] } = {},
+) {
+  const env = Object.fromEntries(
+    Object.entries({ ...s.env, ...opts.env }).filter(([, v]) => v !== undefined),
+  ) as Record<string, string>;
   const [file, ...pre] = opts.wrap ?? [process.execPath];
-  const child = spawn(file!, [...pre, ...(opts.wrap ? [process.execPath] : []), MFA_ENV, ...args], { env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(file!, [...pre, ...(opts.wrap ? [process.execPath] : []), MFA_ENV, ...args], {
+    env,
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -40,7 +63,19 @@ function start(s: Sandbox, args: string[], opts: { input?: string; env?: Record<
 }
 
 function setupArgs(profile: string, user = makeUser()) {
-  return { args: ['setup', '-p', profile, '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', `${SERIAL}-${profile}`], input: user.secretAccessKey };
+  return {
+    args: [
+      'setup',
+      '-p',
+      profile,
+      '--access-key-id',
+      user.accessKeyId,
+      '--secret-stdin',
+      '--mfa-serial',
+      `${SERIAL}-${profile}`,
+    ],
+    input: user.secretAccessKey,
+  };
 }
 
 /** Waits until a temp file of `name` appears in `dir`: its writer is between write and rename. */
@@ -90,7 +125,12 @@ test('a setup stopped while it holds the store lock loses no key when it resumes
     await stoppedHolder(s, s.storeDir, 'store.enc');
     const status = await s.mfaEnv(['status', '--json']);
     assertOk(status, 'status');
-    const keys = Object.fromEntries((JSON.parse(status.stdout) as { profiles: { profile: string; keyId: string | null }[] }).profiles.map((p) => [p.profile, p.keyId]));
+    const keys = Object.fromEntries(
+      (JSON.parse(status.stdout) as { profiles: { profile: string; keyId: string | null }[] }).profiles.map((p) => [
+        p.profile,
+        p.keyId,
+      ]),
+    );
     assert.ok(keys.a, `a's key is stored: ${status.stdout}`);
     assert.ok(keys.b, `b's key is stored (the stopped writer did not overwrite it): ${status.stdout}`);
   } finally {
@@ -117,7 +157,10 @@ test('scrypt parameters in a store file are bounded by memory and time: exit 4 a
     assertOk(await s.mfaEnv(a.args, { input: a.input }), 'setup');
     const good = JSON.parse(readFileSync(s.storeFile, 'utf8')) as { kdf: Record<string, unknown> };
     const cases: Array<[Record<string, number>, RegExp]> = [
-      [{ N: 2 ** 19, r: 8, p: 1 }, /asks for scrypt parameters that need 512 MB of memory \(N=524288, r=8; at most 256 MB\)/],
+      [
+        { N: 2 ** 19, r: 8, p: 1 },
+        /asks for scrypt parameters that need 512 MB of memory \(N=524288, r=8; at most 256 MB\)/,
+      ],
       [{ N: 2 ** 17, r: 8, p: 16 }, /take 64× the usual time \(N=131072, r=8, p=16; at most 16×\)/],
       [{ N: 3, r: 8, p: 1 }, /invalid scrypt parameters \(N=3, r=8, p=1\)/],
     ];
@@ -127,7 +170,10 @@ test('scrypt parameters in a store file are bounded by memory and time: exit 4 a
       const r = await s.mfaEnv(['status']);
       const ms = Date.now() - started;
       assert.equal(r.code, 4, `${JSON.stringify(kdf)}: ${r.stderr}`);
-      assert.match(lines(r.stderr)[0]!, new RegExp(`^mfa-env: ${s.storeFile} is not an mfa-env store file \\(or was altered\\): it asks for `));
+      assert.match(
+        lines(r.stderr)[0]!,
+        new RegExp(`^mfa-env: ${s.storeFile} is not an mfa-env store file \\(or was altered\\): it asks for `),
+      );
       assert.match(r.stderr, message);
       assert.ok(ms < 5000, `refused before deriving anything (${ms} ms)`);
     }
@@ -137,7 +183,11 @@ test('scrypt parameters in a store file are bounded by memory and time: exit 4 a
 });
 
 test('a store directory writable by others is refused (exit 4), nothing written', async () => {
-  for (const [mode, who] of [[0o777, 'every user'], [0o770, 'its group'], [0o1777, 'every user']] as const) {
+  for (const [mode, who] of [
+    [0o777, 'every user'],
+    [0o770, 'its group'],
+    [0o1777, 'every user'],
+  ] as const) {
     const s = fileSandbox();
     try {
       mkdirSync(s.storeDir);
@@ -171,7 +221,10 @@ test('a locks directory that is a symlink is not followed to delete files there 
 
     const r = await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash']);
     assert.equal(r.code, 4, r.stderr);
-    assert.match(lines(r.stderr)[0]!, /locks is a symbolic link; mfa-env removes stale files there and does not follow links to do it$/);
+    assert.match(
+      lines(r.stderr)[0]!,
+      /locks is a symbolic link; mfa-env removes stale files there and does not follow links to do it$/,
+    );
     assert.equal(r.stdout, '');
     assert.deepEqual(readdirSync(elsewhere), ['dev.lock']);
     assert.equal(readFileSync(victim, 'utf8'), '999999\nfeedface\n');
@@ -180,7 +233,9 @@ test('a locks directory that is a symlink is not followed to delete files there 
   }
 });
 
-test('a lock file this user cannot read is judged by its age: an old one is taken over at once', { skip: !isRoot && 'needs root (to run as another user)' }, async () => {
+test('a lock file this user cannot read is judged by its age: an old one is taken over at once', {
+  skip: !isRoot && 'needs root (to run as another user)',
+}, async () => {
   const s = fileSandbox();
   try {
     const uid = 54321; // no such user: only the number matters
@@ -195,7 +250,10 @@ test('a lock file this user cannot read is judged by its age: an old one is take
 
     const a = setupArgs('a');
     const started = Date.now();
-    const r = await start(s, a.args, { input: a.input, wrap: ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--'] }).done;
+    const r = await start(s, a.args, {
+      input: a.input,
+      wrap: ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--'],
+    }).done;
     const ms = Date.now() - started;
     assertOk(r, 'setup as another user');
     assert.ok(ms < 10_000, `taken over at once, not after the 20 s lock timeout (${ms} ms)`);

@@ -47,7 +47,13 @@ describe('mfa_process that keeps stdout open', () => {
     const pidFile = join(scratch, 'helper.pid');
     const config = readFileSync(dev.sandbox.configFile, 'utf8');
     // Like a helper that starts an agent holding its stdout: the sleep keeps the pipe open and ignores SIGTERM.
-    writeFileSync(dev.sandbox.configFile, config.replace(/^(mfa_serial = .*)$/m, `$1\nmfa_process = trap '' TERM; sh -c ${sq(`echo $$ > ${pidFile}; echo ${dev.code()}; exec sleep 60`)}`));
+    writeFileSync(
+      dev.sandbox.configFile,
+      config.replace(
+        /^(mfa_serial = .*)$/m,
+        `$1\nmfa_process = trap '' TERM; sh -c ${sq(`echo $$ > ${pidFile}; echo ${dev.code()}; exec sleep 60`)}`,
+      ),
+    );
     try {
       const started = performance.now();
       const r = await dev.sandbox.mfaEnv(['-p', 'dev', '--refresh']);
@@ -67,11 +73,17 @@ describe('core dumps off for mfa-env itself (the launchers)', () => {
   /** The soft core size limit in a /proc/PID/limits text. */
   const softCore = (limits: string) => /^Max core file size\s+(\S+)/m.exec(limits)?.[1];
 
-  test('dist/mfa-env runs Node with RLIMIT_CORE 0 (its mfa_process reads its parent\'s limits)', async () => {
+  test("dist/mfa-env runs Node with RLIMIT_CORE 0 (its mfa_process reads its parent's limits)", async () => {
     const limitsFile = join(scratch, 'mfa-env.limits');
     const config = readFileSync(dev.sandbox.configFile, 'utf8');
     // mfa_process runs as `sh -c …` under mfa-env's Node: $PPID of that sh is mfa-env.
-    writeFileSync(dev.sandbox.configFile, config.replace(/^(mfa_serial = .*)$/m, `$1\nmfa_process = cat /proc/$PPID/limits > ${limitsFile}; echo ${dev.code()}`));
+    writeFileSync(
+      dev.sandbox.configFile,
+      config.replace(
+        /^(mfa_serial = .*)$/m,
+        `$1\nmfa_process = cat /proc/$PPID/limits > ${limitsFile}; echo ${dev.code()}`,
+      ),
+    );
     try {
       const r = await runCommand(MFA_ENV_LAUNCHER, ['-p', 'dev', '--refresh'], dev.sandbox.env);
       assertOk(r, 'export through the launcher');
@@ -82,13 +94,32 @@ describe('core dumps off for mfa-env itself (the launchers)', () => {
   });
 
   test('dist/mfa-exec too', async () => {
-    const r = await runCommand(MFA_EXEC_LAUNCHER, ['-p', 'dev', '--', 'sh', '-c', 'cat /proc/$PPID/limits'], dev.sandbox.env);
+    const r = await runCommand(
+      MFA_EXEC_LAUNCHER,
+      ['-p', 'dev', '--', 'sh', '-c', 'cat /proc/$PPID/limits'],
+      dev.sandbox.env,
+    );
     assertOk(r, 'mfa-exec through the launcher');
     assert.equal(softCore(r.stdout), '0');
   });
 
   test('the control: without the launcher, the limit is what the caller had (so the launcher is what sets it)', async () => {
-    const r = await runCommand('sh', ['-c', 'ulimit -S -c 1024; exec "$0" "$@"', process.execPath, join(MFA_ENV, '..', 'mfa-exec.js'), '-p', 'dev', '--', 'sh', '-c', 'cat /proc/$PPID/limits'], dev.sandbox.env);
+    const r = await runCommand(
+      'sh',
+      [
+        '-c',
+        'ulimit -S -c 1024; exec "$0" "$@"',
+        process.execPath,
+        join(MFA_ENV, '..', 'mfa-exec.js'),
+        '-p',
+        'dev',
+        '--',
+        'sh',
+        '-c',
+        'cat /proc/$PPID/limits',
+      ],
+      dev.sandbox.env,
+    );
     assertOk(r, 'mfa-exec without the launcher');
     assert.notEqual(softCore(r.stdout), '0');
   });
@@ -120,7 +151,13 @@ describe('SIGHUP at a code prompt', { skip: TMUX_MISSING ? 'tmux is not installe
     const tmux = (...args: string[]) => {
       const r = spawnSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {
         encoding: 'utf8',
-        env: { PATH: process.env.PATH, HOME: dev.sandbox.home, SHELL: '/bin/sh', TERM: 'xterm-256color', LANG: 'C.UTF-8' },
+        env: {
+          PATH: process.env.PATH,
+          HOME: dev.sandbox.home,
+          SHELL: '/bin/sh',
+          TERM: 'xterm-256color',
+          LANG: 'C.UTF-8',
+        },
       });
       if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
       return r.stdout;
@@ -133,16 +170,23 @@ describe('SIGHUP at a code prompt', { skip: TMUX_MISSING ? 'tmux is not installe
       // While it asks, the terminal is in raw mode (no line editing, no echo): what a SIGHUP must not leave behind.
       const tty = tmux('display', '-p', '-t', 'main', '#{pane_tty}').trim();
       const during = spawnSync('stty', ['-F', tty, '-g'], { encoding: 'utf8' }).stdout;
-      assert.notEqual(during, readFileSync(join(dir, 'before'), 'utf8'), 'the prompt left the terminal as it was: this test would show nothing');
+      assert.notEqual(
+        during,
+        readFileSync(join(dir, 'before'), 'utf8'),
+        'the prompt left the terminal as it was: this test would show nothing',
+      );
       process.kill(Number(readFileSync(join(dir, 'pid'), 'utf8')), 'SIGHUP');
       while (!existsSync(join(dir, 'after')) && Date.now() < end) await sleep(50);
       await sleep(100);
       assert.equal(readFileSync(join(dir, 'status'), 'utf8').trim(), '129', 'mfa-env did not end by SIGHUP');
-      assert.equal(readFileSync(join(dir, 'after'), 'utf8'), readFileSync(join(dir, 'before'), 'utf8'), 'the terminal modes were not restored');
+      assert.equal(
+        readFileSync(join(dir, 'after'), 'utf8'),
+        readFileSync(join(dir, 'before'), 'utf8'),
+        'the terminal modes were not restored',
+      );
       assert.equal(tmux('display', '-p', '-t', 'main', '#{cursor_flag}').trim(), '1', 'the cursor is hidden');
     } finally {
       spawnSync('tmux', ['-L', socket, 'kill-server']);
     }
   });
 });
-

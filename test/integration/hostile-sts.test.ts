@@ -63,7 +63,9 @@ before(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   sandbox = makeSandbox();
   const seeded = await seedProfile({ dir: sandbox.dir, configFile: sandbox.configFile, session: null });
-  Object.assign(sandbox.env, seeded.env, { AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  Object.assign(sandbox.env, seeded.env, {
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  });
 });
 after(async () => {
   server.closeAllConnections();
@@ -119,12 +121,18 @@ describe('answers too big to be STS', () => {
   });
 
   test('a 1 MB SessionToken is refused (exit 5) and never reaches the shell', async () => {
-    answerWith({ status: 200, body: credentialsXml({ expiration: iso(Date.now() + 3600_000), token: 'A'.repeat(1 << 20) }) });
+    answerWith({
+      status: 200,
+      body: credentialsXml({ expiration: iso(Date.now() + 3600_000), token: 'A'.repeat(1 << 20) }),
+    });
     await assertRefused(await mint(), /not an AWS response|not an STS response/);
   });
 
   test('a 100 KB SessionToken (a small answer, a huge field) is refused too', async () => {
-    answerWith({ status: 200, body: credentialsXml({ expiration: iso(Date.now() + 3600_000), token: 'A'.repeat(100_000) }) });
+    answerWith({
+      status: 200,
+      body: credentialsXml({ expiration: iso(Date.now() + 3600_000), token: 'A'.repeat(100_000) }),
+    });
     await assertRefused(await mint(), /sessionToken of 100000 characters: not an STS response/);
   });
 
@@ -139,7 +147,10 @@ describe('answers too big to be STS', () => {
   });
 
   test('a long error message with terminal escapes is cut to one printable line', async () => {
-    answerWith({ status: 400, body: errorXml('WeirdError', `\u001b]0;pwned\u0007\u001b[2J${'y'.repeat(5000)}\n\u009b31mred`) });
+    answerWith({
+      status: 400,
+      body: errorXml('WeirdError', `\u001b]0;pwned\u0007\u001b[2J${'y'.repeat(5000)}\n\u009b31mred`),
+    });
     const r = await mint();
     assert.equal(r.code, 1, r.stderr);
     assert.doesNotMatch(r.stderr, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/, 'a control character reached stderr');
@@ -149,7 +160,13 @@ describe('answers too big to be STS', () => {
 
 describe('messages that point the right way', () => {
   test('clock skew (SignatureDoesNotMatch "Signature expired") says to check the clock, not to run setup', async () => {
-    answerWith({ status: 403, body: errorXml('SignatureDoesNotMatch', 'Signature expired: 20260101T000000Z is now earlier than 20260101T000500Z (20260101T001000Z - 5 min.)') });
+    answerWith({
+      status: 403,
+      body: errorXml(
+        'SignatureDoesNotMatch',
+        'Signature expired: 20260101T000000Z is now earlier than 20260101T000500Z (20260101T001000Z - 5 min.)',
+      ),
+    });
     await assertRefused(await mint(), /clock is off\n.*clock right\?/);
   });
 

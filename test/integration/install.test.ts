@@ -7,7 +7,17 @@
 // they do not depend on dist/ (--no-build; the links may dangle).
 import { describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, makeFakeMfaEnv, repoRoot, run, tempDir, toolTest } from './shell-helpers.js';
 
@@ -63,7 +73,8 @@ describe('install.sh', () => {
     writeFileSync(s.zshrc, zshOriginal);
 
     const first = install(s, '--shell', 'bash,zsh,fish');
-    for (const file of [s.bashrc, s.zshrc, s.fishFile]) assert.match(first.stderr, new RegExp(`(edited|wrote) ${file}`), file);
+    for (const file of [s.bashrc, s.zshrc, s.fishFile])
+      assert.match(first.stderr, new RegExp(`(edited|wrote) ${file}`), file);
     assert.match(first.stderr, /is not on this shell's PATH; the blocks below put it there in new shells/);
     assert.equal(read(`${s.bashrc}.mfa-env.bak`), bashOriginal, 'backup before the first edit');
     assert.equal(read(`${s.zshrc}.mfa-env.bak`), zshOriginal);
@@ -83,7 +94,10 @@ describe('install.sh', () => {
     assert.ok(zshrc.startsWith(`${zshOriginal}\n${START}\n`), 'a blank line before the block');
     assert.equal(count(zshrc, START), 1);
     assert.ok(zshrc.includes(`. '${join(repoRoot, 'dist', 'shell', 'mfa-env.zsh')}'`), zshrc);
-    assert.ok(read(s.fishFile).includes(`source '${join(repoRoot, 'dist', 'shell', 'mfa-env.fish')}'`), read(s.fishFile));
+    assert.ok(
+      read(s.fishFile).includes(`source '${join(repoRoot, 'dist', 'shell', 'mfa-env.fish')}'`),
+      read(s.fishFile),
+    );
 
     for (const name of ['mfa-env', 'mfa-exec']) {
       const link = join(s.prefix, 'bin', name);
@@ -148,35 +162,49 @@ describe('install.sh', () => {
     assert.ok(lstatSync(join(s.prefix, 'bin', 'mfa-env')).isSymbolicLink());
   });
 
-  toolTest('links that point at dist/NAME.js (earlier versions) move to the launchers; --uninstall removes either', ['bash'], () => {
-    const s = setup();
-    const bin = join(s.prefix, 'bin');
-    mkdirSync(bin, { recursive: true });
-    for (const name of ['mfa-env', 'mfa-exec']) symlinkSync(join(repoRoot, 'dist', `${name}.js`), join(bin, name));
-    const r = install(s, '--no-rc');
-    for (const name of ['mfa-env', 'mfa-exec']) {
-      assert.equal(readlinkSync(join(bin, name)), join(repoRoot, 'dist', name));
-      assert.match(r.stderr, new RegExp(`replacing ${join(bin, name)}`));
-    }
-    // An old link left by an earlier version is still ours to remove.
-    rmSync(join(bin, 'mfa-exec'));
-    symlinkSync(join(repoRoot, 'dist', 'mfa-exec.js'), join(bin, 'mfa-exec'));
-    install(s, '--uninstall', '--no-rc');
-    assert.equal(existsSync(join(bin, 'mfa-env')), false);
-    assert.equal(existsSync(join(bin, 'mfa-exec')), false);
-  });
+  toolTest(
+    'links that point at dist/NAME.js (earlier versions) move to the launchers; --uninstall removes either',
+    ['bash'],
+    () => {
+      const s = setup();
+      const bin = join(s.prefix, 'bin');
+      mkdirSync(bin, { recursive: true });
+      for (const name of ['mfa-env', 'mfa-exec']) symlinkSync(join(repoRoot, 'dist', `${name}.js`), join(bin, name));
+      const r = install(s, '--no-rc');
+      for (const name of ['mfa-env', 'mfa-exec']) {
+        assert.equal(readlinkSync(join(bin, name)), join(repoRoot, 'dist', name));
+        assert.match(r.stderr, new RegExp(`replacing ${join(bin, name)}`));
+      }
+      // An old link left by an earlier version is still ours to remove.
+      rmSync(join(bin, 'mfa-exec'));
+      symlinkSync(join(repoRoot, 'dist', 'mfa-exec.js'), join(bin, 'mfa-exec'));
+      install(s, '--uninstall', '--no-rc');
+      assert.equal(existsSync(join(bin, 'mfa-env')), false);
+      assert.equal(existsSync(join(bin, 'mfa-exec')), false);
+    },
+  );
 
-  toolTest('--no-build refuses launchers built for another checkout (a copy of dist/ would run that checkout’s code)', ['bash'], () => {
-    const s = setup();
-    const copy = join(s.dir, 'copy');
-    mkdirSync(join(copy, 'dist'), { recursive: true });
-    copyFileSync(installSh, join(copy, 'install.sh'));
-    for (const name of ['mfa-env', 'mfa-exec']) copyFileSync(join(repoRoot, 'dist', name), join(copy, 'dist', name));
-    const r = run('bash', [join(copy, 'install.sh'), '--no-build', '--no-rc', '--prefix', s.prefix], { HOME: s.home, PATH: basePath });
-    assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, new RegExp(`${join(copy, 'dist', 'mfa-env')} was built for another checkout; run npm run build here`));
-    assert.equal(existsSync(join(s.prefix, 'bin', 'mfa-env')), false);
-  });
+  toolTest(
+    '--no-build refuses launchers built for another checkout (a copy of dist/ would run that checkout’s code)',
+    ['bash'],
+    () => {
+      const s = setup();
+      const copy = join(s.dir, 'copy');
+      mkdirSync(join(copy, 'dist'), { recursive: true });
+      copyFileSync(installSh, join(copy, 'install.sh'));
+      for (const name of ['mfa-env', 'mfa-exec']) copyFileSync(join(repoRoot, 'dist', name), join(copy, 'dist', name));
+      const r = run('bash', [join(copy, 'install.sh'), '--no-build', '--no-rc', '--prefix', s.prefix], {
+        HOME: s.home,
+        PATH: basePath,
+      });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(`${join(copy, 'dist', 'mfa-env')} was built for another checkout; run npm run build here`),
+      );
+      assert.equal(existsSync(join(s.prefix, 'bin', 'mfa-env')), false);
+    },
+  );
 
   toolTest('refuses to replace a file that is not a symlink', ['bash'], () => {
     const s = setup();
@@ -235,43 +263,57 @@ describe('install.sh', () => {
     assert.equal(quiet.stdout.trim(), 'none');
   });
 
-  toolTest('with the real build: the linked mfa-env runs, and a new bash has mfa and passes doctor’s integration check', ['bash'], () => {
-    // npm test builds dist/ before the tests run; this uses it through the links install.sh made.
-    const s = setup();
-    install(s, '--shell', 'bash');
-    const env = { HOME: s.home, PATH: `${join(s.prefix, 'bin')}:${basePath}`, TERM: 'dumb', MFA_ENV_STORE: 'file', MFA_ENV_FILE_PASSPHRASE: 'x' };
-    const version = run(join(s.prefix, 'bin', 'mfa-env'), ['--version'], env);
-    assert.equal(version.status, 0, version.stderr);
-    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
-    const r = run('bash', ['-i', '-c', 'type -t mfa; mfa-env doctor | grep "shell integration"'], env);
-    assert.match(r.stdout, /^function$/m, r.stderr);
-    assert.match(r.stdout, /ok\s+shell integration: loaded in this bash/);
-  });
+  toolTest(
+    'with the real build: the linked mfa-env runs, and a new bash has mfa and passes doctor’s integration check',
+    ['bash'],
+    () => {
+      // npm test builds dist/ before the tests run; this uses it through the links install.sh made.
+      const s = setup();
+      install(s, '--shell', 'bash');
+      const env = {
+        HOME: s.home,
+        PATH: `${join(s.prefix, 'bin')}:${basePath}`,
+        TERM: 'dumb',
+        MFA_ENV_STORE: 'file',
+        MFA_ENV_FILE_PASSPHRASE: 'x',
+      };
+      const version = run(join(s.prefix, 'bin', 'mfa-env'), ['--version'], env);
+      assert.equal(version.status, 0, version.stderr);
+      assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+      const r = run('bash', ['-i', '-c', 'type -t mfa; mfa-env doctor | grep "shell integration"'], env);
+      assert.match(r.stdout, /^function$/m, r.stderr);
+      assert.match(r.stdout, /ok\s+shell integration: loaded in this bash/);
+    },
+  );
 
-  toolTest('PowerShell: a block in the $PROFILE pwsh names, found when pwsh is on PATH; --uninstall removes it, also once pwsh is gone', ['bash'], () => {
-    // pwsh cannot be installed here: a stand-in answers the one question install.sh asks it.
-    const s = setup();
-    const fakePwsh = join(s.dir, 'pwsh-bin');
-    mkdirSync(fakePwsh);
-    const profile = join(s.home, '.config', 'powershell', 'Microsoft.PowerShell_profile.ps1');
-    writeFileSync(
-      join(fakePwsh, 'pwsh'),
-      `#!/bin/sh\ncase "$*" in *'$PROFILE.CurrentUserCurrentHost'*) printf '%s\\r\\n' ${JSON.stringify(profile)} ;; *) exit 1 ;; esac\n`,
-      { mode: 0o755 },
-    );
-    const withPwsh = { HOME: s.home, PATH: `${fakePwsh}:${basePath}` };
-    for (let i = 0; i < 2; i++) {
-      const r = run('bash', [installSh, '--no-build', '--prefix', s.prefix], withPwsh);
+  toolTest(
+    'PowerShell: a block in the $PROFILE pwsh names, found when pwsh is on PATH; --uninstall removes it, also once pwsh is gone',
+    ['bash'],
+    () => {
+      // pwsh cannot be installed here: a stand-in answers the one question install.sh asks it.
+      const s = setup();
+      const fakePwsh = join(s.dir, 'pwsh-bin');
+      mkdirSync(fakePwsh);
+      const profile = join(s.home, '.config', 'powershell', 'Microsoft.PowerShell_profile.ps1');
+      writeFileSync(
+        join(fakePwsh, 'pwsh'),
+        `#!/bin/sh\ncase "$*" in *'$PROFILE.CurrentUserCurrentHost'*) printf '%s\\r\\n' ${JSON.stringify(profile)} ;; *) exit 1 ;; esac\n`,
+        { mode: 0o755 },
+      );
+      const withPwsh = { HOME: s.home, PATH: `${fakePwsh}:${basePath}` };
+      for (let i = 0; i < 2; i++) {
+        const r = run('bash', [installSh, '--no-build', '--prefix', s.prefix], withPwsh);
+        assert.equal(r.status, 0, r.stderr);
+      }
+      const text = read(profile);
+      assert.equal(count(text, '# >>> mfa-env >>>'), 1, 'one block after two runs');
+      assert.ok(text.includes(`. '${join(repoRoot, 'dist', 'shell', 'mfa-env.ps1')}'`), text);
+      // pwsh gone: --uninstall still finds the profile where PowerShell keeps it.
+      const r = run('bash', [installSh, '--uninstall', '--prefix', s.prefix], { HOME: s.home, PATH: basePath });
       assert.equal(r.status, 0, r.stderr);
-    }
-    const text = read(profile);
-    assert.equal(count(text, '# >>> mfa-env >>>'), 1, 'one block after two runs');
-    assert.ok(text.includes(`. '${join(repoRoot, 'dist', 'shell', 'mfa-env.ps1')}'`), text);
-    // pwsh gone: --uninstall still finds the profile where PowerShell keeps it.
-    const r = run('bash', [installSh, '--uninstall', '--prefix', s.prefix], { HOME: s.home, PATH: basePath });
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(existsSync(profile), false, 'the profile mfa-env created is deleted again');
-  });
+      assert.equal(existsSync(profile), false, 'the profile mfa-env created is deleted again');
+    },
+  );
 
   toolTest('a new interactive zsh finds mfa', ['bash', 'zsh'], () => {
     const s = setup();

@@ -55,7 +55,9 @@ describe('a session bus that accepts connections and never answers', { timeout: 
       s.on('close', () => sockets.delete(s));
     });
     await new Promise<void>((resolve) => server.listen(path, resolve));
-    sandbox = makeSandbox({ env: { DBUS_SESSION_BUS_ADDRESS: `unix:path=${path}`, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
+    sandbox = makeSandbox({
+      env: { DBUS_SESSION_BUS_ADDRESS: `unix:path=${path}`, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+    });
     writeFileSync(sandbox.configFile, `[profile dev]\nmfa_serial = ${SERIAL}\n`);
   });
   after(async () => {
@@ -72,7 +74,9 @@ describe('a session bus that accepts connections and never answers', { timeout: 
   }
 
   test('with MFA_ENV_KEYCHAIN_PROBE=0 too: the bus is still pinged before any native call', async () => {
-    const res = await timed(() => sandbox.mfaEnv(['-p', 'dev', '-c', '123456'], { env: { MFA_ENV_KEYCHAIN_PROBE: '0' } }));
+    const res = await timed(() =>
+      sandbox.mfaEnv(['-p', 'dev', '-c', '123456'], { env: { MFA_ENV_KEYCHAIN_PROBE: '0' } }),
+    );
     assertStoreFailure(res, 'export with the probe off');
   });
 });
@@ -122,7 +126,10 @@ describe('a bus address JavaScript does not speak (tcp:) that accepts and never 
   });
 });
 
-describe('a real keyring whose daemons are stopped (SIGSTOP)', { ...requireTool(...KEYRING_TOOLS), timeout: 120_000 }, () => {
+describe('a real keyring whose daemons are stopped (SIGSTOP)', {
+  ...requireTool(...KEYRING_TOOLS),
+  timeout: 120_000,
+}, () => {
   let ss: SecretService;
   let emulator: Emulator;
   let sandbox: Sandbox;
@@ -134,9 +141,12 @@ describe('a real keyring whose daemons are stopped (SIGSTOP)', { ...requireTool(
     emulator = await startEmulator({ users: [user] });
     sandbox = makeSandbox({ env: { ...ss.env, AWS_ENDPOINT_URL: emulator.url } });
     writeFileSync(sandbox.configFile, '');
-    const setup = await sandbox.mfaEnv(['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', serial], {
-      input: user.secretAccessKey,
-    });
+    const setup = await sandbox.mfaEnv(
+      ['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', serial],
+      {
+        input: user.secretAccessKey,
+      },
+    );
     assertOk(setup, 'setup');
     // A cached session: what every later command would read first.
     assertOk(await sandbox.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serial)]), 'first export');
@@ -151,7 +161,9 @@ describe('a real keyring whose daemons are stopped (SIGSTOP)', { ...requireTool(
     const cached = await sandbox.mfaEnv(['-p', 'dev'], { env: { MFA_ENV_KEYCHAIN_PROBE: '0' } });
     assertOk(cached, 'cached export with the probe off');
     assert.ok(exportsOf(cached.stdout).AWS_SESSION_TOKEN, cached.stdout);
-    const minted = await sandbox.mfaEnv(['-p', 'dev', '--refresh', '-c', emulator.codeFor(serial)], { env: { MFA_ENV_KEYCHAIN_PROBE: '0' } });
+    const minted = await sandbox.mfaEnv(['-p', 'dev', '--refresh', '-c', emulator.codeFor(serial)], {
+      env: { MFA_ENV_KEYCHAIN_PROBE: '0' },
+    });
     assertOk(minted, 'refresh with the probe off');
     const again = await sandbox.mfaEnv(['-p', 'dev']);
     assertOk(again, 'cached export with the probe on');

@@ -39,7 +39,10 @@ describe('[profile __proto__] in an AWS file', () => {
     const r = await s.mfaEnv(['-p', 'dev']);
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, /has a section \[profile __proto__\], which makes the AWS SDKs ignore the whole file\nmfa-env: rename or delete \[profile __proto__\] in .*config/);
+    assert.match(
+      r.stderr,
+      /has a section \[profile __proto__\], which makes the AWS SDKs ignore the whole file\nmfa-env: rename or delete \[profile __proto__\] in .*config/,
+    );
     assert.doesNotMatch(r.stderr, /setup/);
   });
 
@@ -51,7 +54,10 @@ describe('[profile __proto__] in an AWS file', () => {
 
   test('doctor names it as a problem with the fix (not "all good")', async () => {
     const r = await s.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'dev' } });
-    assert.match(r.stdout, /problem {2}aws config: .* has a section \[profile __proto__\], which makes the AWS SDKs ignore the whole file\n {9}fix: rename or delete \[profile __proto__\]/);
+    assert.match(
+      r.stdout,
+      /problem {2}aws config: .* has a section \[profile __proto__\], which makes the AWS SDKs ignore the whole file\n {9}fix: rename or delete \[profile __proto__\]/,
+    );
     assert.notEqual(r.code, 0);
   });
 
@@ -73,7 +79,8 @@ describe('terminal escapes from the AWS files are never printed raw', () => {
     Object.assign(s.env, seeded.env);
     writeFileSync(
       s.configFile,
-      readFileSync(s.configFile, 'utf8') + `[profile evil]\nmfa_serial = arn:aws:iam::123456789012:mfa/x${ESC}]0;pwned\u0007${ESC}[2J${CSI}31m\n`,
+      readFileSync(s.configFile, 'utf8') +
+        `[profile evil]\nmfa_serial = arn:aws:iam::123456789012:mfa/x${ESC}]0;pwned\u0007${ESC}[2J${CSI}31m\n`,
     );
     writeFileSync(s.credentialsFile, `[odd${ESC}[8mhidden]\nmfa_serial = ${CSI}2Jserial\n`);
   });
@@ -91,7 +98,10 @@ describe('terminal escapes from the AWS files are never printed raw', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stdout, RAW_CONTROL);
     const parsed = JSON.parse(r.stdout) as { profiles: { profile: string; mfaSerial: string }[] };
-    assert.ok(parsed.profiles.some((p) => p.mfaSerial?.includes(CSI)), 'the value itself is kept in the JSON');
+    assert.ok(
+      parsed.profiles.some((p) => p.mfaSerial?.includes(CSI)),
+      'the value itself is kept in the JSON',
+    );
   });
 
   test('doctor and the error for that profile show no raw escape', async () => {
@@ -135,7 +145,10 @@ describe('a serial from ListMFADevices is checked before it is printed or stored
     assert.equal(r.code, 5, r.stderr);
     assert.doesNotMatch(r.stdout + r.stderr, RAW_CONTROL);
     assert.match(r.stderr, /not an IAM response/);
-    assert.ok(!existsSync(s.configFile) || !readFileSync(s.configFile, 'utf8').includes('mfa_serial'), 'mfa_serial was written');
+    assert.ok(
+      !existsSync(s.configFile) || !readFileSync(s.configFile, 'utf8').includes('mfa_serial'),
+      'mfa_serial was written',
+    );
     const status = await s.mfaEnv(['status', '--json']);
     assert.equal(status.code, 0, status.stderr);
     assert.deepEqual((JSON.parse(status.stdout) as { profiles: unknown[] }).profiles, [], 'a key was stored');

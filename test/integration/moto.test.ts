@@ -39,9 +39,29 @@ test('moto_server: setup (device discovery, else --mfa-serial) → export → aw
     const user = (await aws(['iam', 'create-user', '--user-name', 'alice'])).User!;
     const key = (await aws(['iam', 'create-access-key', '--user-name', 'alice'])).AccessKey!;
     const device = (
-      await aws(['iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', 'alice', '--outfile', join(sandbox.dir, 'qr.png'), '--bootstrap-method', 'QRCodePNG'])
+      await aws([
+        'iam',
+        'create-virtual-mfa-device',
+        '--virtual-mfa-device-name',
+        'alice',
+        '--outfile',
+        join(sandbox.dir, 'qr.png'),
+        '--bootstrap-method',
+        'QRCodePNG',
+      ])
     ).VirtualMFADevice!;
-    await aws(['iam', 'enable-mfa-device', '--user-name', 'alice', '--serial-number', device.SerialNumber!, '--authentication-code1', '123456', '--authentication-code2', '654321']);
+    await aws([
+      'iam',
+      'enable-mfa-device',
+      '--user-name',
+      'alice',
+      '--serial-number',
+      device.SerialNumber!,
+      '--authentication-code1',
+      '123456',
+      '--authentication-code2',
+      '654321',
+    ]);
 
     const setupArgs = ['setup', '--profile', 'dev', '--access-key-id', key.AccessKeyId!, '--secret-stdin'];
     const discovered = await sandbox.mfaEnv(setupArgs, { input: key.SecretAccessKey });
@@ -57,7 +77,10 @@ test('moto_server: setup (device discovery, else --mfa-serial) → export → aw
       const notStored = await sandbox.mfaEnv(['-p', 'dev', '-c', '123456', '-s', 'bash']);
       assert.equal(notStored.code, 2);
       assert.match(notStored.stderr, /profile 'dev' is not set up/);
-      assertOk(await sandbox.mfaEnv([...setupArgs, '--mfa-serial', device.SerialNumber!], { input: key.SecretAccessKey }), 'setup --mfa-serial');
+      assertOk(
+        await sandbox.mfaEnv([...setupArgs, '--mfa-serial', device.SerialNumber!], { input: key.SecretAccessKey }),
+        'setup --mfa-serial',
+      );
     }
 
     const before = Date.now();
@@ -70,10 +93,17 @@ test('moto_server: setup (device discovery, else --mfa-serial) → export → aw
     // moto issues now + 1h with microseconds; the export is the same instant in whole seconds.
     assert.match(env.AWS_CREDENTIAL_EXPIRATION!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     const expires = Date.parse(env.AWS_CREDENTIAL_EXPIRATION!);
-    assert.ok(expires >= before + 3600_000 - 1000 && expires <= after + 3600_000, `${env.AWS_CREDENTIAL_EXPIRATION} is an hour from the call`);
+    assert.ok(
+      expires >= before + 3600_000 - 1000 && expires <= after + 3600_000,
+      `${env.AWS_CREDENTIAL_EXPIRATION} is an hour from the call`,
+    );
 
     // The long-term key is alice; the shell that evaluated the exports has no other credentials at all.
-    const longTerm = await aws(['sts', 'get-caller-identity'], { ...sandbox.env, AWS_ACCESS_KEY_ID: key.AccessKeyId!, AWS_SECRET_ACCESS_KEY: key.SecretAccessKey! });
+    const longTerm = await aws(['sts', 'get-caller-identity'], {
+      ...sandbox.env,
+      AWS_ACCESS_KEY_ID: key.AccessKeyId!,
+      AWS_SECRET_ACCESS_KEY: key.SecretAccessKey!,
+    });
     assert.equal(longTerm.Arn as unknown as string, user.Arn);
     const endpointFlag = endpoint.map(q).join(' ');
     const r = await runCommand(
@@ -87,7 +117,11 @@ test('moto_server: setup (device discovery, else --mfa-serial) → export → aw
     assertOk(r, 'eval + aws sts get-caller-identity against moto');
     const identity = JSON.parse(r.stdout.slice(0, r.stdout.indexOf('}') + 1)) as { Account: string };
     assert.equal(identity.Account, user.Arn!.split(':')[4]);
-    assert.match(r.stdout, new RegExp(`^\\s*access_key\\s+\\*+${env.AWS_ACCESS_KEY_ID!.slice(-4)}\\s+env\\b`, 'm'), 'signed with the exported session');
+    assert.match(
+      r.stdout,
+      new RegExp(`^\\s*access_key\\s+\\*+${env.AWS_ACCESS_KEY_ID!.slice(-4)}\\s+env\\b`, 'm'),
+      'signed with the exported session',
+    );
   } finally {
     await moto.stop();
     sandbox.cleanup();

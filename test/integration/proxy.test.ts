@@ -47,10 +47,13 @@ async function startProxy(opts: { auth?: boolean } = {}): Promise<Proxy> {
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];
-    const upstream = httpRequest({ host: to, port: url.port, method: req.method, path: url.pathname + url.search, headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = httpRequest(
+      { host: to, port: url.port, method: req.method, path: url.pathname + url.search, headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   });
@@ -59,7 +62,8 @@ async function startProxy(opts: { auth?: boolean } = {}): Promise<Proxy> {
     seen.push(`CONNECT ${req.url}`);
     const [host = '', port = '443'] = (req.url ?? '').split(':');
     const to = target(host);
-    if (!authorized(req.headers['proxy-authorization'])) return void client.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n');
+    if (!authorized(req.headers['proxy-authorization']))
+      return void client.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n');
     if (!to) return void client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n');
     const up = connect(Number(port), to, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -119,7 +123,9 @@ describe('plain HTTP through HTTP_PROXY', () => {
     const s = sandbox(undefined, { HTTP_PROXY: proxy.url });
     const user = makeUser();
     emulator.addUser(user);
-    const setup = await s.mfaEnv(['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin'], { input: user.secretAccessKey });
+    const setup = await s.mfaEnv(['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin'], {
+      input: user.secretAccessKey,
+    });
     assert.equal(setup.code, 0, setup.stderr);
     const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user))]);
     assert.equal(r.code, 0, r.stderr);
@@ -137,7 +143,12 @@ describe('plain HTTP through HTTP_PROXY', () => {
     const user = await setUpUser(s, emulator);
     const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user))]);
     assert.equal(r.code, 5, r.stderr);
-    assert.match(r.stderr, new RegExp(`could not reach ${HOST.replaceAll('.', '\\.')} through the proxy http://\\*\\*\\*@127\\.0\\.0\\.1:9/ \\(HTTP_PROXY\\): ECONNREFUSED\nmfa-env: check HTTP_PROXY and NO_PROXY`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `could not reach ${HOST.replaceAll('.', '\\.')} through the proxy http://\\*\\*\\*@127\\.0\\.0\\.1:9/ \\(HTTP_PROXY\\): ECONNREFUSED\nmfa-env: check HTTP_PROXY and NO_PROXY`,
+      ),
+    );
     assert.ok(!r.stderr.includes('pw-123'));
   });
 
@@ -179,7 +190,10 @@ describe('HTTPS through HTTPS_PROXY (CONNECT)', requireTool('openssl'), () => {
   });
 
   test('https_proxy: a tunnel to the endpoint, with the certificate checked for its name', async () => {
-    const s = sandbox(`https://${HOST}:${tlsEmulator.port}`, { https_proxy: proxy.url, NODE_EXTRA_CA_CERTS: join(certs, 'ca.pem') });
+    const s = sandbox(`https://${HOST}:${tlsEmulator.port}`, {
+      https_proxy: proxy.url,
+      NODE_EXTRA_CA_CERTS: join(certs, 'ca.pem'),
+    });
     const user = await setUpUser(s, tlsEmulator);
     const r = await s.mfaEnv(['-p', 'dev', '-c', tlsEmulator.codeFor(serialOf(user))]);
     assert.equal(r.code, 0, r.stderr);
@@ -188,7 +202,10 @@ describe('HTTPS through HTTPS_PROXY (CONNECT)', requireTool('openssl'), () => {
   });
 
   test('HTTP_PROXY alone is not used for an https endpoint (as the AWS CLI)', async () => {
-    const s = sandbox(`https://${HOST}:${tlsEmulator.port}`, { HTTP_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: join(certs, 'ca.pem') });
+    const s = sandbox(`https://${HOST}:${tlsEmulator.port}`, {
+      HTTP_PROXY: proxy.url,
+      NODE_EXTRA_CA_CERTS: join(certs, 'ca.pem'),
+    });
     const user = await setUpUser(s, tlsEmulator);
     const r = await s.mfaEnv(['-p', 'dev', '-c', tlsEmulator.codeFor(serialOf(user))]);
     assert.equal(r.code, 5, r.stderr);
@@ -212,7 +229,12 @@ describe('credentials in a proxy or endpoint URL', () => {
     assert.equal(authProxy.seen.length, 1);
 
     const doctor = await s.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'dev' } });
-    assert.match(doctor.stdout, new RegExp(`ok +proxy: STS \\(${HOST}:${emulator.port}\\) through http://\\*\\*\\*@127\\.0\\.0\\.1:${authProxy.port}/`));
+    assert.match(
+      doctor.stdout,
+      new RegExp(
+        `ok +proxy: STS \\(${HOST}:${emulator.port}\\) through http://\\*\\*\\*@127\\.0\\.0\\.1:${authProxy.port}/`,
+      ),
+    );
     assert.ok(!doctor.stdout.includes(PROXY_PASSWORD), 'doctor printed the proxy password');
 
     const wrong = sandbox(`http://elsewhere.invalid:1`, { HTTP_PROXY: withAuth });
@@ -228,9 +250,11 @@ describe('credentials in a proxy or endpoint URL', () => {
     const r = await s.mfaEnv(['-p', 'dev', '-c', emulator.codeFor(serialOf(user))]);
     assert.equal(r.code, 5, r.stderr);
     assert.match(r.stderr, /127\.0\.0\.1:9/);
-    assert.ok(!r.stderr.includes('hunter2-endpoint-pw') && !r.stderr.includes('admin:'), `credentials reached stderr: ${r.stderr}`);
+    assert.ok(
+      !r.stderr.includes('hunter2-endpoint-pw') && !r.stderr.includes('admin:'),
+      `credentials reached stderr: ${r.stderr}`,
+    );
     const doctor = await s.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'dev' } });
     assert.ok(!(doctor.stdout + doctor.stderr).includes('hunter2-endpoint-pw'), 'doctor printed the password');
   });
 });
-

@@ -27,7 +27,12 @@ async function callerArn(cli: AwsCli, dev: Dev, args: string[]): Promise<string>
 /** dev set up, and [profile prod] a role in another account that wants MFA. */
 async function withProd(setupArgs: string[] = []): Promise<{ dev: Dev; assumed: string }> {
   const dev = await devProfile();
-  const prod: EmulatorRole = { accountId: randomAccountId(), roleName: 'admin', trust: [dev.user.accountId], requireMfa: true };
+  const prod: EmulatorRole = {
+    accountId: randomAccountId(),
+    roleName: 'admin',
+    trust: [dev.user.accountId],
+    requireMfa: true,
+  };
   dev.emulator.addRole(prod);
   appendFileSync(dev.sandbox.configFile, `\n[profile prod]\nrole_arn = ${roleArn(prod)}\nsource_profile = dev\n`);
   if (setupArgs.length) assertOk(await dev.sandbox.mfaEnv(['setup', '--profile', 'prod', ...setupArgs]), 'setup');
@@ -52,7 +57,11 @@ for (const major of [1, 2] as const) {
       assert.equal((JSON.parse(r.stdout.slice(0, r.stdout.indexOf('}') + 1)) as { Arn: string }).Arn, assumed);
       if (cli!.major === 2) {
         const exported = JSON.parse(r.stdout.slice(r.stdout.lastIndexOf('{'))) as { Expiration: string };
-        assert.equal(iso(exported.Expiration), dev.expiryFor(3600), "the role's expiry, from AWS_CREDENTIAL_EXPIRATION");
+        assert.equal(
+          iso(exported.Expiration),
+          dev.expiryFor(3600),
+          "the role's expiry, from AWS_CREDENTIAL_EXPIRATION",
+        );
       }
     } finally {
       await dev.close();
@@ -63,11 +72,23 @@ for (const major of [1, 2] as const) {
     if (!requireTool(t, cli, `AWS CLI v${major}`)) return;
     const { dev, assumed } = await withProd();
     try {
-      const r = await dev.sandbox.mfaEnv(['-p', 'prod', '-c', dev.code(), '-s', 'bash', '--write-profile', 'prod-session']);
+      const r = await dev.sandbox.mfaEnv([
+        '-p',
+        'prod',
+        '-c',
+        dev.code(),
+        '-s',
+        'bash',
+        '--write-profile',
+        'prod-session',
+      ]);
       assertOk(r, 'mfa-env --write-profile');
       assert.equal(await callerArn(cli!, dev, ['--profile', 'prod-session']), assumed);
       const file = readFileSync(dev.sandbox.credentialsFile, 'utf8');
-      assert.ok(file.includes(`aws_session_token = ${exportsOf(r.stdout).AWS_SESSION_TOKEN}\n`), 'the role session is in the file');
+      assert.ok(
+        file.includes(`aws_session_token = ${exportsOf(r.stdout).AWS_SESSION_TOKEN}\n`),
+        'the role session is in the file',
+      );
       assert.ok(file.includes(`aws_credential_expiration = ${dev.expiryFor(3600)}\n`));
     } finally {
       await dev.close();
@@ -85,7 +106,11 @@ for (const major of [1, 2] as const) {
       assert.equal(dev.emulator.count('GetSessionToken'), 1);
       assert.equal(dev.emulator.count('AssumeRole'), 1, 'the second CLI run got the cached role credentials');
       if (cli!.major === 2) {
-        const r = await runCommand(cli!.bin, ['configure', 'export-credentials', '--format', 'process', '--profile', 'prod-cp'], dev.sandbox.env);
+        const r = await runCommand(
+          cli!.bin,
+          ['configure', 'export-credentials', '--format', 'process', '--profile', 'prod-cp'],
+          dev.sandbox.env,
+        );
         assertOk(r, 'export-credentials');
         assert.equal(iso((JSON.parse(r.stdout) as { Expiration: string }).Expiration), dev.expiryFor(3600));
       }

@@ -35,20 +35,63 @@ test('moto_server: a role profile from an MFA session → export → aws sts get
     const account = user.Arn!.split(':')[4]!;
     const key = (await aws(['iam', 'create-access-key', '--user-name', 'alice'])).AccessKey!;
     const device = (
-      await aws(['iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', 'alice', '--outfile', join(sandbox.dir, 'qr.png'), '--bootstrap-method', 'QRCodePNG'])
+      await aws([
+        'iam',
+        'create-virtual-mfa-device',
+        '--virtual-mfa-device-name',
+        'alice',
+        '--outfile',
+        join(sandbox.dir, 'qr.png'),
+        '--bootstrap-method',
+        'QRCodePNG',
+      ])
     ).VirtualMFADevice!;
-    await aws(['iam', 'enable-mfa-device', '--user-name', 'alice', '--serial-number', device.SerialNumber!, '--authentication-code1', '123456', '--authentication-code2', '654321']);
+    await aws([
+      'iam',
+      'enable-mfa-device',
+      '--user-name',
+      'alice',
+      '--serial-number',
+      device.SerialNumber!,
+      '--authentication-code1',
+      '123456',
+      '--authentication-code2',
+      '654321',
+    ]);
     const trust = JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${account}:root` },
+          Action: 'sts:AssumeRole',
+          Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        },
+      ],
     });
-    const role = (await aws(['iam', 'create-role', '--role-name', 'admin', '--assume-role-policy-document', trust])).Role!;
+    const role = (await aws(['iam', 'create-role', '--role-name', 'admin', '--assume-role-policy-document', trust]))
+      .Role!;
 
     assertOk(
-      await sandbox.mfaEnv(['setup', '--profile', 'dev', '--access-key-id', key.AccessKeyId!, '--secret-stdin', '--mfa-serial', device.SerialNumber!], { input: key.SecretAccessKey }),
+      await sandbox.mfaEnv(
+        [
+          'setup',
+          '--profile',
+          'dev',
+          '--access-key-id',
+          key.AccessKeyId!,
+          '--secret-stdin',
+          '--mfa-serial',
+          device.SerialNumber!,
+        ],
+        { input: key.SecretAccessKey },
+      ),
       'setup dev',
     );
-    assertOk(await sandbox.mfaEnv(['setup', '--profile', 'prod', '--role-arn', role.Arn!, '--source-profile', 'dev']), 'setup prod');
+    assertOk(
+      await sandbox.mfaEnv(['setup', '--profile', 'prod', '--role-arn', role.Arn!, '--source-profile', 'dev']),
+      'setup prod',
+    );
 
     const exported = await sandbox.mfaEnv(['-p', 'prod', '-c', '123456', '-s', 'bash']);
     assertOk(exported, 'mfa-env -p prod against moto');
@@ -57,11 +100,17 @@ test('moto_server: a role profile from an MFA session → export → aws sts get
     assert.notEqual(env.AWS_ACCESS_KEY_ID, key.AccessKeyId);
     const r = await runCommand(
       'bash',
-      ['-c', `eval "$(${q(process.execPath)} ${q(MFA_ENV)} -p prod -s bash)" && ${q(cli!.bin)} sts get-caller-identity ${endpoint.map(q).join(' ')} --region us-east-1 --output json`],
+      [
+        '-c',
+        `eval "$(${q(process.execPath)} ${q(MFA_ENV)} -p prod -s bash)" && ${q(cli!.bin)} sts get-caller-identity ${endpoint.map(q).join(' ')} --region us-east-1 --output json`,
+      ],
       sandbox.env,
     );
     assertOk(r, 'eval + aws sts get-caller-identity against moto');
-    assert.equal((JSON.parse(r.stdout) as { Arn: string }).Arn, `arn:aws:sts::${account}:assumed-role/admin/mfa-env-dev`);
+    assert.equal(
+      (JSON.parse(r.stdout) as { Arn: string }).Arn,
+      `arn:aws:sts::${account}:assumed-role/admin/mfa-env-dev`,
+    );
   } finally {
     await moto.stop();
     sandbox.cleanup();

@@ -35,7 +35,13 @@ interface Roles {
 async function withRoles(extraConfig: (prod: EmulatorRole) => string = () => ''): Promise<Roles> {
   dev = await devProfile();
   const account = dev.user.accountId;
-  const prod: EmulatorRole = { accountId: randomAccountId(), roleName: 'admin', trust: [account], requireMfa: true, maxSessionDuration: 43_200 };
+  const prod: EmulatorRole = {
+    accountId: randomAccountId(),
+    roleName: 'admin',
+    trust: [account],
+    requireMfa: true,
+    maxSessionDuration: 43_200,
+  };
   const audit: EmulatorRole = { accountId: randomAccountId(), roleName: 'audit', trust: [account], requireMfa: true };
   const deep: EmulatorRole = { accountId: prod.accountId, roleName: 'deep', trust: [roleArn(prod)] };
   for (const r of [prod, audit, deep]) dev.emulator.addRole(r);
@@ -54,7 +60,11 @@ async function whoAmI(d: Dev, vars: Record<string, string>): Promise<string> {
     endpoint: d.emulator.url,
     region: 'us-east-1',
     maxAttempts: 1,
-    credentials: { accessKeyId: vars.AWS_ACCESS_KEY_ID!, secretAccessKey: vars.AWS_SECRET_ACCESS_KEY!, sessionToken: vars.AWS_SESSION_TOKEN! },
+    credentials: {
+      accessKeyId: vars.AWS_ACCESS_KEY_ID!,
+      secretAccessKey: vars.AWS_SECRET_ACCESS_KEY!,
+      sessionToken: vars.AWS_SESSION_TOKEN!,
+    },
   });
   try {
     return (await client.send(new GetCallerIdentityCommand({}))).Arn!;
@@ -84,10 +94,16 @@ describe('role profiles', () => {
     // No code and no terminal: works only because nothing asks for one.
     const second = await s.mfaEnv(['-p', 'audit', '-s', 'bash']);
     assert.equal(second.code, 0, second.stderr);
-    assert.equal(await whoAmI(d, exportsOf(second.stdout)), `arn:aws:sts::${audit.accountId}:assumed-role/audit/auditor`);
+    assert.equal(
+      await whoAmI(d, exportsOf(second.stdout)),
+      `arn:aws:sts::${audit.accountId}:assumed-role/audit/auditor`,
+    );
     const third = await s.mfaEnv(['-p', 'deep', '-s', 'bash']);
     assert.equal(third.code, 0, third.stderr);
-    assert.equal(await whoAmI(d, exportsOf(third.stdout)), `arn:aws:sts::${deep.accountId}:assumed-role/deep/mfa-env-dev`);
+    assert.equal(
+      await whoAmI(d, exportsOf(third.stdout)),
+      `arn:aws:sts::${deep.accountId}:assumed-role/deep/mfa-env-dev`,
+    );
     assert.equal(d.emulator.count('GetSessionToken'), 1, 'one MFA session for every role');
     assert.equal(d.emulator.count('AssumeRole', 'ok'), 3, 'deep reused the cached prod credentials');
 
@@ -97,7 +113,14 @@ describe('role profiles', () => {
     assert.equal(again.stdout, first.stdout);
     assert.equal(d.emulator.calls.length, 0);
     // mfa-exec and credential-process take the role profile too.
-    const exec = await s.mfaExec(['-p', 'prod', '--', process.execPath, '-e', 'console.log(process.env.MFA_ENV_PROFILE, process.env.AWS_ACCESS_KEY_ID)']);
+    const exec = await s.mfaExec([
+      '-p',
+      'prod',
+      '--',
+      process.execPath,
+      '-e',
+      'console.log(process.env.MFA_ENV_PROFILE, process.env.AWS_ACCESS_KEY_ID)',
+    ]);
     assert.equal(exec.stdout.trim(), `prod ${vars.AWS_ACCESS_KEY_ID}`, exec.stderr);
   });
 
@@ -108,7 +131,10 @@ describe('role profiles', () => {
     d.emulator.resetCalls();
     const noCode = await s.mfaEnv(['-p', 'prod', '-d', '2h', '-s', 'bash']);
     assert.equal(noCode.code, 2, noCode.stderr);
-    assert.match(noCode.stderr, /role profile 'prod' asks for 7200 s; AWS limits a role assumed from an MFA session to 1 hour, so it is assumed with the key of 'dev' and needs its own MFA code/);
+    assert.match(
+      noCode.stderr,
+      /role profile 'prod' asks for 7200 s; AWS limits a role assumed from an MFA session to 1 hour, so it is assumed with the key of 'dev' and needs its own MFA code/,
+    );
     assert.equal(d.emulator.calls.length, 0);
 
     const r = await s.mfaEnv(['-p', 'prod', '-d', '2h', '-s', 'bash', '-c', d.code()]);
@@ -125,7 +151,10 @@ describe('role profiles', () => {
 
     const chained = await s.mfaEnv(['-p', 'deep', '-d', '2h', '-s', 'bash']);
     assert.equal(chained.code, 2);
-    assert.match(lines(chained.stderr)[0]!, /role profile 'deep' is assumed with the credentials of role profile 'prod', and AWS limits such a role to 1 hour/);
+    assert.match(
+      lines(chained.stderr)[0]!,
+      /role profile 'deep' is assumed with the credentials of role profile 'prod', and AWS limits such a role to 1 hour/,
+    );
   });
 
   test("a role's MaxSessionDuration refusal is explained, not raw", async () => {
@@ -133,13 +162,17 @@ describe('role profiles', () => {
     const { dev: d, audit } = await withRoles();
     const r = await d.sandbox.mfaEnv(['-p', 'audit', '-d', '7200', '-s', 'bash', '-c', d.code()]);
     assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, new RegExp(`${roleArn(audit).replace(/[/]/g, '\\/')} allows shorter sessions than the 7200 s asked for`));
+    assert.match(
+      r.stderr,
+      new RegExp(`${roleArn(audit).replace(/[/]/g, '\\/')} allows shorter sessions than the 7200 s asked for`),
+    );
     assert.doesNotMatch(r.stderr, /MaxSessionDuration set for this role/);
   });
 
   test('bad role profiles: exit 2 before any AWS call, naming the problem', async () => {
     const { dev: d } = await withRoles(
-      (prod) => `\n[profile badarn]\nrole_arn = arn:aws:iam::123:user/x\nsource_profile = dev\n` +
+      (prod) =>
+        `\n[profile badarn]\nrole_arn = arn:aws:iam::123:user/x\nsource_profile = dev\n` +
         `\n[profile nosource]\nrole_arn = ${roleArn(prod)}\n` +
         `\n[profile missing]\nrole_arn = ${roleArn(prod)}\nsource_profile = nobody\n` +
         `\n[profile loop1]\nrole_arn = ${roleArn(prod)}\nsource_profile = loop2\n` +
@@ -181,19 +214,35 @@ describe('role profiles', () => {
     // The MFA session was kept (it is good), the role was not: the next try assumes again, with no code.
     const again = await d.sandbox.mfaEnv(['-p', 'closed', '-s', 'bash']);
     assert.equal(again.code, 3);
-    assert.deepEqual(d.emulator.calls.map((c) => c.action), ['AssumeRole']);
-    const status = JSON.parse((await d.sandbox.mfaEnv(['status', '--json'])).stdout) as { profiles: { profile: string; role?: { credentials: unknown } }[] };
+    assert.deepEqual(
+      d.emulator.calls.map((c) => c.action),
+      ['AssumeRole'],
+    );
+    const status = JSON.parse((await d.sandbox.mfaEnv(['status', '--json'])).stdout) as {
+      profiles: { profile: string; role?: { credentials: unknown } }[];
+    };
     assert.equal(status.profiles.find((p) => p.profile === 'closed')?.role?.credentials, null);
   });
 
   test('external_id goes to AssumeRole', async () => {
     const { dev: d } = await withRoles();
-    const vendor: EmulatorRole = { accountId: randomAccountId(), roleName: 'vendor', trust: [d.user.accountId], externalId: 'ext-4711' };
+    const vendor: EmulatorRole = {
+      accountId: randomAccountId(),
+      roleName: 'vendor',
+      trust: [d.user.accountId],
+      externalId: 'ext-4711',
+    };
     d.emulator.addRole(vendor);
-    appendFileSync(d.sandbox.configFile, `\n[profile vendor]\nrole_arn = ${roleArn(vendor)}\nsource_profile = dev\nexternal_id = ext-4711\n`);
+    appendFileSync(
+      d.sandbox.configFile,
+      `\n[profile vendor]\nrole_arn = ${roleArn(vendor)}\nsource_profile = dev\nexternal_id = ext-4711\n`,
+    );
     const r = await d.sandbox.mfaEnv(['-p', 'vendor', '-s', 'bash', '-c', d.code()]);
     assert.equal(r.code, 0, r.stderr);
-    writeFileSync(d.sandbox.configFile, readFileSync(d.sandbox.configFile, 'utf8').replace('external_id = ext-4711', 'external_id = ext-0000'));
+    writeFileSync(
+      d.sandbox.configFile,
+      readFileSync(d.sandbox.configFile, 'utf8').replace('external_id = ext-4711', 'external_id = ext-0000'),
+    );
     const refused = await d.sandbox.mfaEnv(['-p', 'vendor', '-s', 'bash', '--refresh']);
     assert.equal(refused.code, 3, refused.stderr);
   });
@@ -201,7 +250,9 @@ describe('role profiles', () => {
   test('concurrent cold calls: one GetSessionToken and one AssumeRole; two roles at once still one GetSessionToken', async () => {
     const { dev: d } = await withRoles();
     const code = d.code();
-    const runs = await Promise.all(Array.from({ length: 5 }, () => d.sandbox.mfaEnv(['-p', 'prod', '-s', 'bash', '-c', code])));
+    const runs = await Promise.all(
+      Array.from({ length: 5 }, () => d.sandbox.mfaEnv(['-p', 'prod', '-s', 'bash', '-c', code])),
+    );
     for (const r of runs) assert.equal(r.code, 0, r.stderr);
     assert.equal(new Set(runs.map((r) => r.stdout)).size, 1);
     assert.equal(d.emulator.count('GetSessionToken'), 1);
@@ -230,14 +281,21 @@ describe('role profiles', () => {
     const shell = await s.mfaEnv(['-p', 'prod', '-s', 'bash']);
     assert.equal(shell.stdout, first.stdout, 'more than 5 minutes left: reused for a shell');
     assert.equal(d.emulator.count('AssumeRole'), 1);
-    for (const args of [['credential-process', '--profile', 'prod'], ['-p', 'prod', '-f', 'credential-process']]) {
+    for (const args of [
+      ['credential-process', '--profile', 'prod'],
+      ['-p', 'prod', '-f', 'credential-process'],
+    ]) {
       const cp = await s.mfaEnv(args);
       assert.equal(cp.code, 0, cp.stderr);
       const out = JSON.parse(cp.stdout) as { AccessKeyId: string; Expiration: string };
       assert.notEqual(out.AccessKeyId, exportsOf(first.stdout).AWS_ACCESS_KEY_ID);
       assert.equal(out.Expiration, d.expiryFor(600), 'fresh credentials handed out as they are');
     }
-    assert.equal(d.emulator.count('AssumeRole'), 3, 'an SDK gets new credentials each time: 15 minutes is more than they have');
+    assert.equal(
+      d.emulator.count('AssumeRole'),
+      3,
+      'an SDK gets new credentials each time: 15 minutes is more than they have',
+    );
     assert.equal(d.emulator.count('GetSessionToken'), 1, 'from the cached MFA session, no code');
 
     // A plain profile: its session with 10 minutes left serves a shell, and an SDK needs a new one (a code).
@@ -259,13 +317,27 @@ describe('role profiles', () => {
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /^PROFILE +KEY +MFA DEVICE \/ ROLE +SESSION$/m);
     const row = status.stdout.split('\n').find((l) => l.startsWith('prod '));
-    assert.match(row ?? '', new RegExp(`^prod +role of dev +${roleArn(prod).replace(/\//g, '\\/')} +59m left \\(MFA 11h59m\\)$`));
+    assert.match(
+      row ?? '',
+      new RegExp(`^prod +role of dev +${roleArn(prod).replace(/\//g, '\\/')} +59m left \\(MFA 11h59m\\)$`),
+    );
     type Left = { expiration: string; secondsLeft: number } | null;
-    const json = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout) as { profiles: { profile: string; role?: { arn: string; sourceProfile: string; baseProfile: string; credentials: Left; mfaSession: Left } }[] };
+    const json = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout) as {
+      profiles: {
+        profile: string;
+        role?: { arn: string; sourceProfile: string; baseProfile: string; credentials: Left; mfaSession: Left };
+      }[];
+    };
     const role = json.profiles.find((p) => p.profile === 'prod')!.role!;
     assert.deepEqual(
       { ...role, credentials: role.credentials?.expiration, mfaSession: role.mfaSession?.expiration },
-      { arn: roleArn(prod), sourceProfile: 'dev', baseProfile: 'dev', credentials: d.expiryFor(3600), mfaSession: d.expiryFor(43_200) },
+      {
+        arn: roleArn(prod),
+        sourceProfile: 'dev',
+        baseProfile: 'dev',
+        credentials: d.expiryFor(3600),
+        mfaSession: d.expiryFor(43_200),
+      },
     );
 
     const out = await s.mfaEnv(['logout', '-p', 'prod', '-s', 'bash']);
@@ -273,10 +345,17 @@ describe('role profiles', () => {
     assert.match(out.stdout, /^unset MFA_ENV_MFA_EXPIRES$/m);
     d.emulator.resetCalls();
     assert.equal((await s.mfaEnv(['-p', 'prod', '-s', 'bash'])).code, 0);
-    assert.deepEqual(d.emulator.calls.map((c) => c.action), ['AssumeRole'], 'the MFA session stayed');
+    assert.deepEqual(
+      d.emulator.calls.map((c) => c.action),
+      ['AssumeRole'],
+      'the MFA session stayed',
+    );
 
     const base = await s.mfaEnv(['logout', '-p', 'dev', '-s', 'bash']);
-    assert.match(base.stderr, /deleted the cached session of 'dev' and the role credentials made from 'dev': 'audit', 'prod'/);
+    assert.match(
+      base.stderr,
+      /deleted the cached session of 'dev' and the role credentials made from 'dev': 'audit', 'prod'/,
+    );
     d.emulator.resetCalls();
     const after = await s.mfaEnv(['-p', 'audit', '-s', 'bash']);
     assert.equal(after.code, 2, 'a code is needed again');
@@ -286,7 +365,9 @@ describe('role profiles', () => {
     const all = await s.mfaEnv(['logout', '--all', '-s', 'bash']);
     assert.match(all.stderr, /'audit'/);
     assert.match(all.stderr, /'dev'/);
-    const empty = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout) as { profiles: { session: unknown; role?: { credentials: unknown } }[] };
+    const empty = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout) as {
+      profiles: { session: unknown; role?: { credentials: unknown } }[];
+    };
     for (const p of empty.profiles) {
       assert.equal(p.session, null);
       assert.equal(p.role?.credentials ?? null, null);
@@ -297,18 +378,46 @@ describe('role profiles', () => {
 describe('setup of a role profile', () => {
   test('writes the role profile, everything else in the file byte for byte; no key stored; the profile then works', async () => {
     const d = (dev = await devProfile());
-    const prod: EmulatorRole = { accountId: randomAccountId(), roleName: 'admin', trust: [d.user.accountId], requireMfa: true, maxSessionDuration: 7200 };
+    const prod: EmulatorRole = {
+      accountId: randomAccountId(),
+      roleName: 'admin',
+      trust: [d.user.accountId],
+      requireMfa: true,
+      maxSessionDuration: 7200,
+    };
     d.emulator.addRole(prod);
     const s = d.sandbox;
     appendFileSync(s.configFile, '\n# keep me\n[profile other]\nregion = us-east-2 ; odd   spacing\n');
     const before = readFileSync(s.configFile, 'utf8');
-    const r = await s.mfaEnv(['setup', '--profile', 'prod', '--role-arn', roleArn(prod), '--source-profile', 'dev', '--external-id', 'x-42', '--region', 'eu-central-1', '--duration', '2h']);
+    const r = await s.mfaEnv([
+      'setup',
+      '--profile',
+      'prod',
+      '--role-arn',
+      roleArn(prod),
+      '--source-profile',
+      'dev',
+      '--external-id',
+      'x-42',
+      '--region',
+      'eu-central-1',
+      '--duration',
+      '2h',
+    ]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /wrote role_arn, source_profile, external_id, region, duration_seconds to \[profile prod\] in .*; a role profile stores no key/);
+    assert.match(
+      r.stderr,
+      /wrote role_arn, source_profile, external_id, region, duration_seconds to \[profile prod\] in .*; a role profile stores no key/,
+    );
     const after = readFileSync(s.configFile, 'utf8');
     assert.ok(after.startsWith(before), 'the rest of the file is untouched');
-    assert.equal(after.slice(before.length), `\n[profile prod]\nrole_arn = ${roleArn(prod)}\nsource_profile = dev\nexternal_id = x-42\nregion = eu-central-1\nduration_seconds = 7200\n`);
-    const status = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout) as { profiles: { profile: string; keyId: string | null; role?: { arn: string } }[] };
+    assert.equal(
+      after.slice(before.length),
+      `\n[profile prod]\nrole_arn = ${roleArn(prod)}\nsource_profile = dev\nexternal_id = x-42\nregion = eu-central-1\nduration_seconds = 7200\n`,
+    );
+    const status = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout) as {
+      profiles: { profile: string; keyId: string | null; role?: { arn: string } }[];
+    };
     const row = status.profiles.find((p) => p.profile === 'prod')!;
     assert.equal(row.keyId, null);
     assert.equal(row.role?.arn, roleArn(prod));
@@ -332,7 +441,10 @@ describe('setup of a role profile', () => {
       [['--role-arn', arn, '--source-profile', 'nobody'], /--source-profile nobody does not exist/],
       [['--role-arn', arn, '--source-profile', 'prod'], /is the role profile itself/],
       [['--role-arn', arn, '--source-profile', 'dev', '--duration', '13h'], /a role lasts at most 12h/],
-      [['--role-arn', arn, '--source-profile', 'dev', '--access-key-id', d.user.accessKeyId], /--access-key-id does not go with --role-arn/],
+      [
+        ['--role-arn', arn, '--source-profile', 'dev', '--access-key-id', d.user.accessKeyId],
+        /--access-key-id does not go with --role-arn/,
+      ],
       [['--external-id', 'x-42'], /--external-id goes with --role-arn/],
     ];
     for (const [args, message] of cases) {
@@ -349,12 +461,19 @@ describe('setup of a role profile', () => {
 
 describe('doctor with a role profile', () => {
   test('checks the chain and the base; a loop is a problem', async () => {
-    const { dev: d } = await withRoles((prod) => `\n[profile loop1]\nrole_arn = ${roleArn(prod)}\nsource_profile = loop2\n\n[profile loop2]\nrole_arn = ${roleArn(prod)}\nsource_profile = loop1\n`);
+    const { dev: d } = await withRoles(
+      (prod) =>
+        `\n[profile loop1]\nrole_arn = ${roleArn(prod)}\nsource_profile = loop2\n\n[profile loop2]\nrole_arn = ${roleArn(prod)}\nsource_profile = loop1\n`,
+    );
     const ok = await d.sandbox.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'deep' } });
     assert.match(ok.stdout, /^ok +profile deep: role arn:aws:iam::\d{12}:role\/deep \(deep → prod → dev\)$/m);
     assert.match(ok.stdout, /^ok +profile dev: mfa_serial arn:aws:iam::/m);
     assert.match(ok.stdout, /^ok +key dev: stored \(AKIA…\w{4}\)$/m);
-    assert.equal(ok.stdout.match(/^ok +key dev: /gm)?.length, 1, 'the base is checked once, though it is also a profile set up');
+    assert.equal(
+      ok.stdout.match(/^ok +key dev: /gm)?.length,
+      1,
+      'the base is checked once, though it is also a profile set up',
+    );
     const bad = await d.sandbox.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'loop1' } });
     assert.equal(bad.code, 1);
     assert.match(bad.stdout, /^problem +profile loop1: source_profile loops: loop1 → loop2 → loop1$/m);
@@ -368,15 +487,24 @@ describe('the cached role path stays light', () => {
     const { dev: d } = await withRoles();
     assertOk(await d.sandbox.mfaEnv(['-p', 'deep', '-s', 'bash', '-c', d.code()]), 'first export');
     const trace = join(d.sandbox.dir, 'trace');
-    const r = await runCommand(strace!, ['-f', '-e', 'trace=openat', '-o', trace, process.execPath, MFA_ENV, '-p', 'deep', '-s', 'bash'], d.sandbox.env);
+    const r = await runCommand(
+      strace!,
+      ['-f', '-e', 'trace=openat', '-o', trace, process.execPath, MFA_ENV, '-p', 'deep', '-s', 'bash'],
+      d.sandbox.env,
+    );
     assertOk(r, 'cached export under strace');
-    const opened = new Set([...readFileSync(trace, 'utf8').matchAll(/openat\([^"]*"([^"]*\/dist\/[^"]+\.m?js)"/g)].map((m) => m[1]!));
+    const opened = new Set(
+      [...readFileSync(trace, 'utf8').matchAll(/openat\([^"]*"([^"]*\/dist\/[^"]+\.m?js)"/g)].map((m) => m[1]!),
+    );
     const heavy = readdirSync(join(ROOT, 'dist'))
       .filter((f) => /\.m?js$/.test(f) && !/^mfa-e(nv|xec)\.js$/.test(f))
       .filter((f) => /STSClient|YError|yargs-parser|sisteransi/.test(readFileSync(join(ROOT, 'dist', f), 'utf8')));
     assert.ok(heavy.length >= 2, `the heavy chunks were found: ${heavy.join(' ')}`);
     assert.ok(opened.size > 0, 'the trace saw the chunks the export did open');
-    assert.deepEqual([...opened].filter((p) => heavy.some((h) => p.endsWith(`/${h}`))), []);
+    assert.deepEqual(
+      [...opened].filter((p) => heavy.some((h) => p.endsWith(`/${h}`))),
+      [],
+    );
     assert.equal(d.emulator.count('AssumeRole'), 2, 'the first export assumed prod and deep; the traced one nothing');
   });
 });
@@ -387,7 +515,10 @@ describe('remove and the roles of a key', () => {
     assertOk(await d.sandbox.mfaEnv(['-p', 'prod', '-s', 'bash', '-c', d.code()]), 'export prod');
     const r = await d.sandbox.mfaEnv(['remove', '--profile', 'dev']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /removed the long-term key and cached session of 'dev', and the role credentials made from it \('prod'\) from the /);
+    assert.match(
+      r.stderr,
+      /removed the long-term key and cached session of 'dev', and the role credentials made from it \('prod'\) from the /,
+    );
     const after = await d.sandbox.mfaEnv(['-p', 'prod', '-s', 'bash']);
     assert.equal(after.code, 2);
     assert.match(after.stderr, /no long-term key is stored for profile 'dev'/);
@@ -395,15 +526,19 @@ describe('remove and the roles of a key', () => {
 });
 
 describe('role profiles with --follow and mfa-exec --server', () => {
-  test('--follow prints a role profile\'s cached credentials only when newer than the shell\'s', async () => {
+  test("--follow prints a role profile's cached credentials only when newer than the shell's", async () => {
     const { dev: d } = await withRoles();
     const first = await d.sandbox.mfaEnv(['-p', 'prod', '-s', 'bash', '-c', d.code()]);
     assertOk(first, 'export prod');
     const expires = Number(exportsOf(first.stdout).MFA_ENV_EXPIRES);
     d.emulator.resetCalls();
-    const same = await d.sandbox.mfaEnv(['--follow', '-p', 'prod', '-s', 'bash'], { env: { MFA_ENV_EXPIRES: String(expires) } });
+    const same = await d.sandbox.mfaEnv(['--follow', '-p', 'prod', '-s', 'bash'], {
+      env: { MFA_ENV_EXPIRES: String(expires) },
+    });
     assert.deepEqual([same.code, same.stdout, same.stderr], [0, '', '']);
-    const older = await d.sandbox.mfaEnv(['--follow', '-p', 'prod', '-s', 'bash'], { env: { MFA_ENV_EXPIRES: String(expires - 600) } });
+    const older = await d.sandbox.mfaEnv(['--follow', '-p', 'prod', '-s', 'bash'], {
+      env: { MFA_ENV_EXPIRES: String(expires - 600) },
+    });
     assert.equal(older.stdout, first.stdout, 'the role credentials, as the export printed them');
     assert.equal(d.emulator.calls.length, 0);
   });
@@ -411,20 +546,36 @@ describe('role profiles with --follow and mfa-exec --server', () => {
   test('mfa-exec --server renews role credentials from the cached MFA session, with no code', async () => {
     const { dev: d } = await withRoles();
     // Role credentials that live 6 s from now (the emulator's clock stands still at d.now).
-    d.emulator.setLifetime(({ action, durationSeconds }) => (action === 'AssumeRole' ? Math.ceil((Date.now() - d.now) / 1000) + 6 : durationSeconds));
+    d.emulator.setLifetime(({ action, durationSeconds }) =>
+      action === 'AssumeRole' ? Math.ceil((Date.now() - d.now) / 1000) + 6 : durationSeconds,
+    );
     const script = [
       'const get = async () => (await fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } })).json();',
       'const a = await get(); await new Promise((r) => setTimeout(r, 4500)); const b = await get();',
       'console.log(JSON.stringify({ keys: [a.AccessKeyId, b.AccessKeyId], leaked: Object.keys(process.env).filter((n) => /^AWS_(ACCESS|SECRET|SESSION)/.test(n)) }));',
     ].join('\n');
-    const r = await d.sandbox.mfaExec(['--server', '-p', 'prod', '-c', d.code(), '--', process.execPath, '--input-type=module', '-e', script]);
+    const r = await d.sandbox.mfaExec([
+      '--server',
+      '-p',
+      'prod',
+      '-c',
+      d.code(),
+      '--',
+      process.execPath,
+      '--input-type=module',
+      '-e',
+      script,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const seen = JSON.parse(r.stdout) as { keys: string[]; leaked: string[] };
     assert.notEqual(seen.keys[0], seen.keys[1], 'renewed before they ran out');
     assert.deepEqual(seen.leaked, []);
     assert.equal(d.emulator.count('GetSessionToken'), 1, 'one MFA session, one code');
     assert.ok(d.emulator.count('AssumeRole', 'ok') >= 2);
-    assert.ok(d.emulator.calls.filter((c) => c.action === 'AssumeRole').every((c) => c.accessKeyId !== d.user.accessKeyId), 'from the MFA session, not the key');
+    assert.ok(
+      d.emulator.calls.filter((c) => c.action === 'AssumeRole').every((c) => c.accessKeyId !== d.user.accessKeyId),
+      'from the MFA session, not the key',
+    );
   });
 });
 

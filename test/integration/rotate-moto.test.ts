@@ -29,14 +29,51 @@ test('moto_server: setup → rotate → rotate → export; IAM lists only the ne
     await aws(['iam', 'create-user', '--user-name', 'alice']);
     const key = (await aws(['iam', 'create-access-key', '--user-name', 'alice'])).AccessKey!;
     const device = (
-      await aws(['iam', 'create-virtual-mfa-device', '--virtual-mfa-device-name', 'alice', '--outfile', join(sandbox.dir, 'qr.png'), '--bootstrap-method', 'QRCodePNG'])
+      await aws([
+        'iam',
+        'create-virtual-mfa-device',
+        '--virtual-mfa-device-name',
+        'alice',
+        '--outfile',
+        join(sandbox.dir, 'qr.png'),
+        '--bootstrap-method',
+        'QRCodePNG',
+      ])
     ).VirtualMFADevice!;
-    await aws(['iam', 'enable-mfa-device', '--user-name', 'alice', '--serial-number', device.SerialNumber!, '--authentication-code1', '123456', '--authentication-code2', '654321']);
+    await aws([
+      'iam',
+      'enable-mfa-device',
+      '--user-name',
+      'alice',
+      '--serial-number',
+      device.SerialNumber!,
+      '--authentication-code1',
+      '123456',
+      '--authentication-code2',
+      '654321',
+    ]);
     assertOk(
-      await sandbox.mfaEnv(['setup', '--profile', 'dev', '--access-key-id', key.AccessKeyId!, '--secret-stdin', '--mfa-serial', device.SerialNumber!], { input: key.SecretAccessKey }),
+      await sandbox.mfaEnv(
+        [
+          'setup',
+          '--profile',
+          'dev',
+          '--access-key-id',
+          key.AccessKeyId!,
+          '--secret-stdin',
+          '--mfa-serial',
+          device.SerialNumber!,
+        ],
+        { input: key.SecretAccessKey },
+      ),
       'setup',
     );
-    const listed = async () => ((await aws(['iam', 'list-access-keys', '--user-name', 'alice'])).AccessKeyMetadata as unknown as { AccessKeyId: string }[]).map((k) => k.AccessKeyId);
+    const listed = async () =>
+      (
+        (await aws(['iam', 'list-access-keys', '--user-name', 'alice'])).AccessKeyMetadata as unknown as {
+          AccessKeyId: string;
+        }[]
+      ).map((k) => k.AccessKeyId);
 
     const seen = [key.AccessKeyId!];
     for (const round of [1, 2]) {

@@ -32,7 +32,10 @@ async function rig(propagationMs = 1200, configure?: (u: EmulatorUser) => void):
   const serial = user.mfaDevices[0]!.serialNumber;
   const sandbox = emulatorSandbox(emulator.url);
   assertOk(
-    await sandbox.mfaEnv(['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', serial], { input: user.secretAccessKey }),
+    await sandbox.mfaEnv(
+      ['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', serial],
+      { input: user.secretAccessKey },
+    ),
     'setup',
   );
   return {
@@ -78,8 +81,16 @@ test('rotate twice in a row (IAM wants MFA), then export with the new key', asyn
     const said = lines(one.stderr);
     assert.equal(said.length, 3, one.stderr);
     assert.equal(said[0], `mfa-env: waiting for IAM to accept the new key ${second} (it takes a few seconds)`);
-    assert.match(said[1]!, new RegExp(`^mfa-env: created key ${second} for IAM user ${r.user.userName}; stored for profile 'dev'; it works \\(after \\d+\\.\\d s\\)$`));
-    assert.equal(said[2], `mfa-env: deleted the old key ${first}; forgot the cached session of 'dev' (the next export asks for a code)`);
+    assert.match(
+      said[1]!,
+      new RegExp(
+        `^mfa-env: created key ${second} for IAM user ${r.user.userName}; stored for profile 'dev'; it works \\(after \\d+\\.\\d s\\)$`,
+      ),
+    );
+    assert.equal(
+      said[2],
+      `mfa-env: deleted the old key ${first}; forgot the cached session of 'dev' (the next export asks for a code)`,
+    );
     // The old key's session is forgotten: a code is needed, and there is no terminal.
     const noCode = await exportBash(r);
     assert.equal(noCode.code, 2, noCode.stderr);
@@ -129,11 +140,22 @@ test('CreateAccessKey not allowed, or a wrong MFA code: exit 3, nothing changed'
   const r = await rig(0, (u) => (u.iamPolicy = { deny: ['CreateAccessKey'] }));
   try {
     const old = r.user.accessKeyId;
-    const wrong = await r.sandbox.mfaEnv(['rotate', '-p', 'dev', '-c', r.emulator.codeFor(r.serial, Date.now() - 10 * 60_000)]);
-    expectFailure(wrong, 3, ['mfa-env: AWS refused the MFA code: wrong or already used', 'mfa-env: wait for the next code and try again']);
+    const wrong = await r.sandbox.mfaEnv([
+      'rotate',
+      '-p',
+      'dev',
+      '-c',
+      r.emulator.codeFor(r.serial, Date.now() - 10 * 60_000),
+    ]);
+    expectFailure(wrong, 3, [
+      'mfa-env: AWS refused the MFA code: wrong or already used',
+      'mfa-env: wait for the next code and try again',
+    ]);
     const res = await r.sandbox.mfaEnv(['rotate', '-p', 'dev', '-c', r.code()]);
     expectFailure(res, 3, [
-      new RegExp(`^mfa-env: IAM denied the request: User: arn:aws:iam::\\d{12}:user/${r.user.userName} is not authorized to perform: iam:CreateAccessKey `),
+      new RegExp(
+        `^mfa-env: IAM denied the request: User: arn:aws:iam::\\d{12}:user/${r.user.userName} is not authorized to perform: iam:CreateAccessKey `,
+      ),
       'mfa-env: check the IAM user’s permissions',
     ]);
     assert.deepEqual(r.keys(), [old]);
@@ -158,7 +180,10 @@ test('a role profile: exit 2 naming its base profile, no AWS call', async () => 
         "mfa-env: rotate its base profile's key: mfa-env rotate --profile dev",
       ]);
     }
-    expectFailure(await r.sandbox.mfaEnv(['rotate', '-p', 'nokey']), 2, ["mfa-env: no long-term key is stored for profile 'nokey'", 'mfa-env: run: mfa-env setup --profile nokey']);
+    expectFailure(await r.sandbox.mfaEnv(['rotate', '-p', 'nokey']), 2, [
+      "mfa-env: no long-term key is stored for profile 'nokey'",
+      'mfa-env: run: mfa-env setup --profile nokey',
+    ]);
     assert.equal(r.emulator.calls.length, 0);
   } finally {
     await r.close();
@@ -172,7 +197,9 @@ test('DeleteAccessKey refused: the new key stays stored and works; the message n
     const res = await r.sandbox.mfaEnv(['rotate', '-p', 'dev', '-c', r.code()]);
     const fresh = r.keys().find((k) => k !== old)!;
     expectFailure(res, 3, [
-      new RegExp(`^mfa-env: the new key ${fresh} is stored for 'dev' and works, but the old key ${old} could not be deleted: IAM denied the request: .*not authorized to perform: iam:DeleteAccessKey`),
+      new RegExp(
+        `^mfa-env: the new key ${fresh} is stored for 'dev' and works, but the old key ${old} could not be deleted: IAM denied the request: .*not authorized to perform: iam:DeleteAccessKey`,
+      ),
       `mfa-env: delete it by hand: aws iam delete-access-key --user-name ${r.user.userName} --access-key-id ${old}`,
     ]);
     assert.deepEqual(r.keys(), [old, fresh]);
@@ -190,12 +217,19 @@ test('the new key never works: the old key is stored again; the new one, which I
   try {
     const old = r.user.accessKeyId;
     const res = await r.sandbox.mfaEnv(['rotate', '-p', 'dev', '-c', r.code()]);
-    const created = r.emulator.calls.filter((c) => c.action === 'GetCallerIdentity' && c.accessKeyId !== old).map((c) => c.accessKeyId)[0]!;
+    const created = r.emulator.calls
+      .filter((c) => c.action === 'GetCallerIdentity' && c.accessKeyId !== old)
+      .map((c) => c.accessKeyId)[0]!;
     expectFailure(res, 3, [
-      new RegExp(`^mfa-env: the new key ${created} did not work within 2\\d s \\(STS answered InvalidClientTokenId\\); the old key ${old} is stored again and works; the new key ${created} could not be deleted \\(IAM denied the request: .*iam:DeleteAccessKey.*\\)$`),
+      new RegExp(
+        `^mfa-env: the new key ${created} did not work within 2\\d s \\(STS answered InvalidClientTokenId\\); the old key ${old} is stored again and works; the new key ${created} could not be deleted \\(IAM denied the request: .*iam:DeleteAccessKey.*\\)$`,
+      ),
       `mfa-env: delete it by hand: aws iam delete-access-key --user-name ${r.user.userName} --access-key-id ${created}`,
     ]);
-    assert.match(res.stderr, new RegExp(`^mfa-env: waiting for IAM to accept the new key ${created} \\(it takes a few seconds\\)$`, 'm'));
+    assert.match(
+      res.stderr,
+      new RegExp(`^mfa-env: waiting for IAM to accept the new key ${created} \\(it takes a few seconds\\)$`, 'm'),
+    );
     assert.deepEqual(r.keys(), [old, created]);
     // The session of the old key is still cached, and the old key still mints.
     assertOk(await exportBash(r), 'export from the cache');
@@ -222,7 +256,9 @@ test('the store cannot take the new key: the new key is deleted again, the old o
     assert.equal(r.emulator.count('CreateAccessKey', 'ok'), 1);
     assert.equal(r.emulator.count('DeleteAccessKey', 'ok'), 1);
     expectFailure(res, 4, [
-      new RegExp(`^mfa-env: could not store the new key: .*store\\.enc\\.lock is locked by another mfa-env .*; the old key ${old} is still stored and works; the new key was deleted again$`),
+      new RegExp(
+        `^mfa-env: could not store the new key: .*store\\.enc\\.lock is locked by another mfa-env .*; the old key ${old} is still stored and works; the new key was deleted again$`,
+      ),
       /^mfa-env: /,
     ]);
     assert.deepEqual(r.keys(), [old]);
@@ -241,21 +277,35 @@ test('key age: setup’s discovery records it, doctor asks IAM with the cached s
     const doctor = () => r.sandbox.mfaEnv(['doctor'], { env: { AWS_PROFILE: 'dev' } });
     // Set up with --mfa-serial (rig): no IAM call, no age known; status asks IAM nothing.
     assert.match((await r.sandbox.mfaEnv(['status'])).stdout, new RegExp(`^dev\\s+${masked(old)}\\s+arn:`, 'm'));
-    assert.match((await doctor()).stdout, /^ok {7}key age: unknown: doctor asks IAM with a cached session, and dev has none/m);
+    assert.match(
+      (await doctor()).stdout,
+      /^ok {7}key age: unknown: doctor asks IAM with a cached session, and dev has none/m,
+    );
     r.emulator.resetCalls();
     assertOk(await r.sandbox.mfaEnv(['status']), 'status');
     assert.equal(r.emulator.calls.length, 0, 'status calls no AWS');
 
     assertOk(await exportBash(r, ['-c', r.code()]), 'export');
     const warned = await doctor();
-    assert.match(warned.stdout, new RegExp(`^warning  key age: ${masked(old)} was created 120 days ago \\(more than 90\\)\n {9}fix: mfa-env rotate --profile dev$`, 'm'));
+    assert.match(
+      warned.stdout,
+      new RegExp(
+        `^warning  key age: ${masked(old)} was created 120 days ago \\(more than 90\\)\n {9}fix: mfa-env rotate --profile dev$`,
+        'm',
+      ),
+    );
     assert.match(warned.stdout, /^\d+ problems? found, 1 warning$/m);
     assert.equal(r.emulator.count('ListAccessKeys', 'ok'), 1);
 
     // Discovery in setup asks IAM for the age too.
-    const again = await r.sandbox.mfaEnv(['setup', '--profile', 'dev', '--access-key-id', old, '--secret-stdin'], { input: r.user.secretAccessKey });
+    const again = await r.sandbox.mfaEnv(['setup', '--profile', 'dev', '--access-key-id', old, '--secret-stdin'], {
+      input: r.user.secretAccessKey,
+    });
     assertOk(again, 'setup with discovery');
-    assert.match((await r.sandbox.mfaEnv(['status'])).stdout, new RegExp(`^dev\\s+${masked(old)} \\(120 days\\)\\s+arn:`, 'm'));
+    assert.match(
+      (await r.sandbox.mfaEnv(['status'])).stdout,
+      new RegExp(`^dev\\s+${masked(old)} \\(120 days\\)\\s+arn:`, 'm'),
+    );
 
     assertOk(await r.sandbox.mfaEnv(['rotate', '-p', 'dev', '-c', r.code()]), 'rotate');
     const fresh = r.keys()[0]!;
@@ -272,7 +322,19 @@ test('every profile that stores the old key moves to the new one', async () => {
   const r = await rig(0);
   try {
     assertOk(
-      await r.sandbox.mfaEnv(['setup', '--profile', 'work', '--access-key-id', r.user.accessKeyId, '--secret-stdin', '--mfa-serial', r.serial], { input: r.user.secretAccessKey }),
+      await r.sandbox.mfaEnv(
+        [
+          'setup',
+          '--profile',
+          'work',
+          '--access-key-id',
+          r.user.accessKeyId,
+          '--secret-stdin',
+          '--mfa-serial',
+          r.serial,
+        ],
+        { input: r.user.secretAccessKey },
+      ),
       'setup work with the same key',
     );
     const res = await r.sandbox.mfaEnv(['rotate', '-p', 'dev', '-c', r.code()]);

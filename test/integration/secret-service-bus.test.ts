@@ -4,7 +4,13 @@
 // keyring library itself stored.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { askSecretService, BusTimeout, BusUnreachable, defaultCollectionLocked, searchItems } from '../../src/store/secret-service-bus.js';
+import {
+  askSecretService,
+  BusTimeout,
+  BusUnreachable,
+  defaultCollectionLocked,
+  searchItems,
+} from '../../src/store/secret-service-bus.js';
 import { requireTool } from '../helpers/require-tool.js';
 import { runStoreOp } from '../helpers/run.js';
 import { startSecretService, unreachableBusEnv, type SecretService } from '../helpers/secret-service.js';
@@ -26,7 +32,11 @@ describe('a look at the Secret Service from JavaScript', requireTool(...KEYRING_
   after(() => ss?.stop());
 
   test('finds the items the keyring library stored, per service and per account; the default collection is unlocked', async () => {
-    const look = askSecretService([ours(), ours('session:dev'), ours('session:prod'), defaultCollectionLocked()], env, 2000);
+    const look = askSecretService(
+      [ours(), ours('session:dev'), ours('session:prod'), defaultCollectionLocked()],
+      env,
+      2000,
+    );
     await look.sent;
     const [all, one, none, locked] = await look.answers;
     assert.equal(all.unlocked.length, 2);
@@ -65,7 +75,11 @@ describe('a look at the Secret Service from JavaScript', requireTool(...KEYRING_
 test('a Secret Service with no keyring: the default collection is unknown', requireTool(...KEYRING_TOOLS), async () => {
   const ss = await startSecretService({ noKeyring: true });
   try {
-    const [all, locked] = await askSecretService([ours(), defaultCollectionLocked()], { ...process.env, ...ss.env }, 2000).answers;
+    const [all, locked] = await askSecretService(
+      [ours(), defaultCollectionLocked()],
+      { ...process.env, ...ss.env },
+      2000,
+    ).answers;
     assert.deepEqual(all, { unlocked: [], locked: [] });
     assert.equal(locked, 'unknown');
   } finally {

@@ -38,13 +38,20 @@ for (const shell of shells) {
       symlinkSync(MFA_EXEC_LAUNCHER, join(bin, 'mfa-exec'));
       const dir = tempDir(`${shell}-e2e`);
       const f = (name: string) => shq(join(dir, name));
-      const env = Object.fromEntries(Object.entries(s.env).filter(([k, v]) => v !== undefined && k !== 'PATH' && k !== 'HOME')) as Record<string, string>;
-      const sh = TmuxShell.start(dir, shell, `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, { ...env, HOME: s.home });
+      const env = Object.fromEntries(
+        Object.entries(s.env).filter(([k, v]) => v !== undefined && k !== 'PATH' && k !== 'HOME'),
+      ) as Record<string, string>;
+      const sh = TmuxShell.start(dir, shell, `${bin}:${dirname(process.execPath)}:/usr/bin:/bin`, {
+        ...env,
+        HOME: s.home,
+      });
       try {
         await sh.run(init[shell]!);
 
         // 1. With a code on the command line.
-        await sh.run(`mfa -p dev -c ${emulator.codeFor(serialOf(user))}; echo ${status[shell]} > ${f('s1')}; env > ${f('e1')}`);
+        await sh.run(
+          `mfa -p dev -c ${emulator.codeFor(serialOf(user))}; echo ${status[shell]} > ${f('s1')}; env > ${f('e1')}`,
+        );
         assert.equal(sh.read('s1').trim(), '0');
         const e1 = parseEnv(sh.read('e1'));
         const json = await s.mfaEnv(['-p', 'dev', '-f', 'json']);
@@ -81,7 +88,14 @@ for (const shell of shells) {
         await sh.run(`mfa logout -p dev; echo ${status[shell]} > ${f('s5')}; env > ${f('e5')}`);
         assert.equal(sh.read('s5').trim(), '0');
         const e5 = parseEnv(sh.read('e5'));
-        for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'MFA_ENV_PROFILE', 'MFA_ENV_EXPIRES', 'AWS_CREDENTIAL_EXPIRATION']) {
+        for (const name of [
+          'AWS_ACCESS_KEY_ID',
+          'AWS_SECRET_ACCESS_KEY',
+          'AWS_SESSION_TOKEN',
+          'MFA_ENV_PROFILE',
+          'MFA_ENV_EXPIRES',
+          'AWS_CREDENTIAL_EXPIRATION',
+        ]) {
           assert.equal(e5.has(name), false, `${name} cleared`);
         }
         const after = await s.mfaEnv(['status', '--json']);

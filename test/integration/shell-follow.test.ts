@@ -25,10 +25,13 @@ before(async () => {
 after(() => emulator.close());
 
 /** A shell variable assignment in the shell's own syntax. */
-const assign = (shell: Shell, name: string, value: string) => (shell === 'fish' ? `set -g ${name} ${value}` : `${name}=${value}`);
+const assign = (shell: Shell, name: string, value: string) =>
+  shell === 'fish' ? `set -g ${name} ${value}` : `${name}=${value}`;
 /** Moves the shell's "last asked" a minute back, as if a minute had passed since. */
 const aMinuteLater = (shell: Shell) =>
-  shell === 'fish' ? 'set -g __mfa_env_follow_at (math $__mfa_env_follow_at - 61)' : '__mfa_env_follow_at=$((__mfa_env_follow_at - 61))';
+  shell === 'fish'
+    ? 'set -g __mfa_env_follow_at (math $__mfa_env_follow_at - 61)'
+    : '__mfa_env_follow_at=$((__mfa_env_follow_at - 61))';
 
 function loadLine(shell: Shell): string {
   return shell === 'fish' ? `source ${shq(shellFile('fish'))}` : `. ${shq(shellFile(shell))}`;
@@ -52,15 +55,21 @@ async function setUp(): Promise<Setup> {
   const dir = tempDir('follow');
   const sandbox = makeSandbox();
   Object.assign(sandbox.env, fileStoreEnv(sandbox.dir), { AWS_ENDPOINT_URL: emulator.url });
-  const r = await sandbox.mfaEnv(['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', serial], {
-    input: user.secretAccessKey,
-  });
+  const r = await sandbox.mfaEnv(
+    ['setup', '--profile', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', serial],
+    {
+      input: user.secretAccessKey,
+    },
+  );
   assertOk(r, 'setup');
   const bin = join(dir, 'bin');
   mkdirSync(bin);
   const log = join(dir, 'runs.log');
   writeFileSync(log, '');
-  writeFileSync(join(bin, 'mfa-env'), `#!/bin/sh\nprintf '%s\\n' "$*" >> ${shq(log)}\nexec ${shq(MFA_ENV_LAUNCHER)} "$@"\n`);
+  writeFileSync(
+    join(bin, 'mfa-env'),
+    `#!/bin/sh\nprintf '%s\\n' "$*" >> ${shq(log)}\nexec ${shq(MFA_ENV_LAUNCHER)} "$@"\n`,
+  );
   chmodSync(join(bin, 'mfa-env'), 0o755);
   writeFileSync(join(bin, 'mfa-exec'), `#!/bin/sh\nexec ${shq(MFA_EXEC_LAUNCHER)} "$@"\n`);
   chmodSync(join(bin, 'mfa-exec'), 0o755);
@@ -70,7 +79,10 @@ async function setUp(): Promise<Setup> {
   return { user, serial, dir, sandbox, log, path: `${bin}:${process.env.PATH}`, env };
 }
 
-const follows = (s: Setup) => readFileSync(s.log, 'utf8').split('\n').filter((l) => l.startsWith('--follow')).length;
+const follows = (s: Setup) =>
+  readFileSync(s.log, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('--follow')).length;
 
 async function expiresIn(t: TmuxShell, file: string): Promise<string> {
   await t.run(`echo "$MFA_ENV_EXPIRES" > ${shq(join(t.dir, file))}`);
@@ -79,64 +91,68 @@ async function expiresIn(t: TmuxShell, file: string): Promise<string> {
 
 describe('open shells follow a new session', () => {
   for (const shell of shells) {
-    toolTest(`${shell}: minting in one terminal updates the other at its next prompt, with no process while fresh`, ['tmux', shell], async () => {
-      const s = await setUp();
-      const dirA = join(s.dir, 'a');
-      const dirB = join(s.dir, 'b');
-      mkdirSync(dirA);
-      mkdirSync(dirB);
-      const a = TmuxShell.start(dirA, shell, s.path, s.env);
-      const b = TmuxShell.start(dirB, shell, s.path, s.env);
-      try {
-        await a.run(loadLine(shell));
-        await b.run(loadLine(shell));
+    toolTest(
+      `${shell}: minting in one terminal updates the other at its next prompt, with no process while fresh`,
+      ['tmux', shell],
+      async () => {
+        const s = await setUp();
+        const dirA = join(s.dir, 'a');
+        const dirB = join(s.dir, 'b');
+        mkdirSync(dirA);
+        mkdirSync(dirB);
+        const a = TmuxShell.start(dirA, shell, s.path, s.env);
+        const b = TmuxShell.start(dirB, shell, s.path, s.env);
+        try {
+          await a.run(loadLine(shell));
+          await b.run(loadLine(shell));
 
-        // A takes a session with two minutes left: its next prompt asks once, finds nothing newer.
-        await a.run(`mfa -p dev -d 15m -c ${emulator.codeFor(s.serial)}`);
-        const held = Number(await expiresIn(a, 'held'));
-        const left = held - Date.now() / 1000;
-        assert.ok(left > 60 && left <= LIFE + 5, `the held session has ${left} s left`);
-        await a.run('true');
-        assert.equal(follows(s), 1, 'one --follow for the prompts of the last minute');
-        assert.equal(Number(await expiresIn(a, 'still')), held, 'nothing newer: the shell is as it was');
+          // A takes a session with two minutes left: its next prompt asks once, finds nothing newer.
+          await a.run(`mfa -p dev -d 15m -c ${emulator.codeFor(s.serial)}`);
+          const held = Number(await expiresIn(a, 'held'));
+          const left = held - Date.now() / 1000;
+          assert.ok(left > 60 && left <= LIFE + 5, `the held session has ${left} s left`);
+          await a.run('true');
+          assert.equal(follows(s), 1, 'one --follow for the prompts of the last minute');
+          assert.equal(Number(await expiresIn(a, 'still')), held, 'nothing newer: the shell is as it was');
 
-        // B mints a new session (12 hours).
-        await b.run(`mfa -p dev --refresh -c ${emulator.codeFor(s.serial)}`);
-        const minted = Number(await expiresIn(b, 'minted'));
-        assert.ok(minted > held + 3600);
+          // B mints a new session (12 hours).
+          await b.run(`mfa -p dev --refresh -c ${emulator.codeFor(s.serial)}`);
+          const minted = Number(await expiresIn(b, 'minted'));
+          assert.ok(minted > held + 3600);
 
-        // Within the minute A does not ask again; a minute later its next prompt takes B's session.
-        await a.run('true');
-        assert.equal(Number(await expiresIn(a, 'not-yet')), held);
-        assert.equal(follows(s), 1);
-        await a.run(aMinuteLater(shell));
-        await a.run('true');
-        assert.equal(Number(await expiresIn(a, 'followed')), minted, 'A holds the session B minted');
-        await a.run(`echo "$AWS_ACCESS_KEY_ID" > ${shq(join(dirA, 'key-a'))}`);
-        await b.run(`echo "$AWS_ACCESS_KEY_ID" > ${shq(join(dirB, 'key-b'))}`);
-        assert.equal(a.read('key-a'), b.read('key-b'));
-        const asked = follows(s);
+          // Within the minute A does not ask again; a minute later its next prompt takes B's session.
+          await a.run('true');
+          assert.equal(Number(await expiresIn(a, 'not-yet')), held);
+          assert.equal(follows(s), 1);
+          await a.run(aMinuteLater(shell));
+          await a.run('true');
+          assert.equal(Number(await expiresIn(a, 'followed')), minted, 'A holds the session B minted');
+          await a.run(`echo "$AWS_ACCESS_KEY_ID" > ${shq(join(dirA, 'key-a'))}`);
+          await b.run(`echo "$AWS_ACCESS_KEY_ID" > ${shq(join(dirB, 'key-b'))}`);
+          assert.equal(a.read('key-a'), b.read('key-b'));
+          const asked = follows(s);
 
-        // Fresh again: prompts start no process, a minute later or not.
-        await a.run(aMinuteLater(shell));
-        await a.run('true');
-        await a.run('true');
-        assert.equal(follows(s), asked, 'a fresh session starts no process');
+          // Fresh again: prompts start no process, a minute later or not.
+          await a.run(aMinuteLater(shell));
+          await a.run('true');
+          await a.run('true');
+          assert.equal(follows(s), asked, 'a fresh session starts no process');
 
-        // MFA_ENV_FOLLOW=0: near the end, still no process.
-        await b.run(`mfa -p dev -d 15m --refresh -c ${emulator.codeFor(s.serial)}`);
-        await b.run(assign(shell, 'MFA_ENV_FOLLOW', '0'));
-        const before = follows(s);
-        await b.run(aMinuteLater(shell));
-        await b.run('true');
-        await b.run('true'); // a hook runs after its line's marker: the one before this has finished
-        assert.equal(follows(s), before, 'MFA_ENV_FOLLOW=0 turns it off');
-      } finally {
-        a.close();
-        b.close();
-        s.sandbox.cleanup();
-        cleanup(s.dir);
-      }
-    });
+          // MFA_ENV_FOLLOW=0: near the end, still no process.
+          await b.run(`mfa -p dev -d 15m --refresh -c ${emulator.codeFor(s.serial)}`);
+          await b.run(assign(shell, 'MFA_ENV_FOLLOW', '0'));
+          const before = follows(s);
+          await b.run(aMinuteLater(shell));
+          await b.run('true');
+          await b.run('true'); // a hook runs after its line's marker: the one before this has finished
+          assert.equal(follows(s), before, 'MFA_ENV_FOLLOW=0 turns it off');
+        } finally {
+          a.close();
+          b.close();
+          s.sandbox.cleanup();
+          cleanup(s.dir);
+        }
+      },
+    );
   }
 });

@@ -3,7 +3,16 @@
 // fails the test in CI and skips it, loudly, elsewhere).
 import { execFileSync, spawnSync } from 'node:child_process';
 import type { SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,7 +101,9 @@ export function makeFakeMfaEnv(dir: string): Fake {
   return {
     bin,
     calls() {
-      const names = readdirSync(join(dir, 'calls')).map(Number).sort((a, b) => a - b);
+      const names = readdirSync(join(dir, 'calls'))
+        .map(Number)
+        .sort((a, b) => a - b);
       return names.map((n) => {
         const raw = readFileSync(join(dir, 'calls', String(n)), 'utf8');
         return raw === '' ? [] : raw.slice(0, -1).split('\0');
@@ -111,7 +122,12 @@ export function parseEnv(text: string): Map<string, string> {
   return env;
 }
 
-export function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv, input?: string): SpawnSyncReturns<string> {
+export function run(
+  cmd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  input?: string,
+): SpawnSyncReturns<string> {
   return spawnSync(cmd, args, { env, encoding: 'utf8', input: input ?? '', timeout: 60_000 });
 }
 

@@ -95,80 +95,98 @@ const dialects: Record<Shell, Dialect> = {
 
 for (const shell of shells) {
   describe(`mfa in an interactive ${shell}`, () => {
-    toolTest(`mfa applies a session, applies nothing on failure, clears on logout (${shell})`, [shell, 'tmux'], async () => {
-      const dir = scratch(`${shell}-mfa`);
-      const fake = makeFakeMfaEnv(dir);
-      const d = dialects[shell];
-      const f = (name: string) => shq(join(dir, name));
-      const sh = TmuxShell.start(dir, shell, `${fake.bin}:${basePath}`);
-      try {
-        await sh.run(`${d.promptState} > ${f('prompt-before')}`);
-        await sh.run(`${d.exportVar('MFA_ENV_PROMPT', '0')}; ${d.init}; ${d.exportVar('AWS_PROFILE', 'longterm')}`);
-        await sh.run(`${d.promptState} > ${f('prompt-after')}`);
+    toolTest(
+      `mfa applies a session, applies nothing on failure, clears on logout (${shell})`,
+      [shell, 'tmux'],
+      async () => {
+        const dir = scratch(`${shell}-mfa`);
+        const fake = makeFakeMfaEnv(dir);
+        const d = dialects[shell];
+        const f = (name: string) => shq(join(dir, name));
+        const sh = TmuxShell.start(dir, shell, `${fake.bin}:${basePath}`);
+        try {
+          await sh.run(`${d.promptState} > ${f('prompt-before')}`);
+          await sh.run(`${d.exportVar('MFA_ENV_PROMPT', '0')}; ${d.init}; ${d.exportVar('AWS_PROFILE', 'longterm')}`);
+          await sh.run(`${d.promptState} > ${f('prompt-after')}`);
 
-        // The export form: evaluated in this shell.
-        await sh.run(`mfa -p dev -c 123456; echo ${d.status} > ${f('s1')}; env > ${f('e1')}`);
-        assert.equal(sh.read('s1').trim(), '0');
-        const e1 = parseEnv(sh.read('e1'));
-        for (const [name, value] of Object.entries(fakeSession)) assert.equal(e1.get(name), value, name);
-        assert.equal(e1.get('MFA_ENV_PROFILE'), 'dev');
-        assert.match(e1.get('MFA_ENV_EXPIRES') ?? '', /^\d+$/);
-        assert.equal(e1.has('AWS_PROFILE'), false, 'AWS_PROFILE is unset by the session');
-        assert.deepEqual(fake.calls().at(-1), ['-p', 'dev', '-c', '123456', '--shell', shell]);
+          // The export form: evaluated in this shell.
+          await sh.run(`mfa -p dev -c 123456; echo ${d.status} > ${f('s1')}; env > ${f('e1')}`);
+          assert.equal(sh.read('s1').trim(), '0');
+          const e1 = parseEnv(sh.read('e1'));
+          for (const [name, value] of Object.entries(fakeSession)) assert.equal(e1.get(name), value, name);
+          assert.equal(e1.get('MFA_ENV_PROFILE'), 'dev');
+          assert.match(e1.get('MFA_ENV_EXPIRES') ?? '', /^\d+$/);
+          assert.equal(e1.has('AWS_PROFILE'), false, 'AWS_PROFILE is unset by the session');
+          assert.deepEqual(fake.calls().at(-1), ['-p', 'dev', '-c', '123456', '--shell', shell]);
 
-        // A failure: status 3 comes back, the partial export line is not applied.
-        await sh.run(`mfa -p dev -c 000000; echo ${d.status} > ${f('s2')}; env > ${f('e2')}`);
-        assert.equal(sh.read('s2').trim(), '3');
-        const e2 = parseEnv(sh.read('e2'));
-        e1.delete('_');
-        e2.delete('_');
-        assert.equal(e2.get('AWS_ACCESS_KEY_ID'), 'ASIAFAKE');
-        assert.deepEqual(e2, e1, 'a failing mfa leaves the environment as it was');
+          // A failure: status 3 comes back, the partial export line is not applied.
+          await sh.run(`mfa -p dev -c 000000; echo ${d.status} > ${f('s2')}; env > ${f('e2')}`);
+          assert.equal(sh.read('s2').trim(), '3');
+          const e2 = parseEnv(sh.read('e2'));
+          e1.delete('_');
+          e2.delete('_');
+          assert.equal(e2.get('AWS_ACCESS_KEY_ID'), 'ASIAFAKE');
+          assert.deepEqual(e2, e1, 'a failing mfa leaves the environment as it was');
 
-        // Arguments with spaces and quotes arrive intact.
-        await sh.run(`mfa --profile 'my dev' -c 123456 --write-profile "it's here"; env > ${f('e3')}`);
-        assert.deepEqual(fake.calls().at(-1), ['--profile', 'my dev', '-c', '123456', '--write-profile', "it's here", '--shell', shell]);
-        assert.equal(parseEnv(sh.read('e3')).get('MFA_ENV_PROFILE'), 'my dev');
+          // Arguments with spaces and quotes arrive intact.
+          await sh.run(`mfa --profile 'my dev' -c 123456 --write-profile "it's here"; env > ${f('e3')}`);
+          assert.deepEqual(fake.calls().at(-1), [
+            '--profile',
+            'my dev',
+            '-c',
+            '123456',
+            '--write-profile',
+            "it's here",
+            '--shell',
+            shell,
+          ]);
+          assert.equal(parseEnv(sh.read('e3')).get('MFA_ENV_PROFILE'), 'my dev');
 
-        // Other subcommands and JSON are passed through, not evaluated.
-        await sh.run(`mfa status > ${f('human')}; echo ${d.status} > ${f('s4')}`);
-        assert.equal(sh.read('s4').trim(), '0');
-        assert.equal(sh.read('human'), 'dev: session, 42 minutes left\n');
-        assert.deepEqual(fake.calls().at(-1), ['status']);
-        await sh.run(`mfa -f json -c 123456 > ${f('json')}; mfa export --format=json > ${f('json2')}; env > ${f('e4')}`);
-        assert.deepEqual(fake.calls().slice(-2), [['-f', 'json', '-c', '123456'], ['export', '--format=json']]);
-        assert.equal(JSON.parse(sh.read('json')).Credentials.AccessKeyId, 'ASIAFAKE');
-        assert.equal(JSON.parse(sh.read('json2')).Credentials.AccessKeyId, 'ASIAFAKE');
-        assert.equal(parseEnv(sh.read('e4')).get('MFA_ENV_PROFILE'), 'my dev', 'JSON output changed nothing');
-        // --shell for another dialect: not evaluated either.
-        const other = shell === 'fish' ? 'bash' : 'fish';
-        await sh.run(`mfa -s ${other} logout > ${f('other')}; env > ${f('e5')}`);
-        assert.deepEqual(fake.calls().at(-1), ['-s', other, 'logout']);
-        assert.equal(parseEnv(sh.read('e5')).get('MFA_ENV_PROFILE'), 'my dev');
-        // The attached short form too (-sfish), either way.
-        await sh.run(`mfa -s${other} logout > ${f('other2')}; env > ${f('e5b')}`);
-        assert.deepEqual(fake.calls().at(-1), [`-s${other}`, 'logout']);
-        assert.equal(parseEnv(sh.read('e5b')).get('MFA_ENV_PROFILE'), 'my dev', `-s${other} output is not evaluated`);
+          // Other subcommands and JSON are passed through, not evaluated.
+          await sh.run(`mfa status > ${f('human')}; echo ${d.status} > ${f('s4')}`);
+          assert.equal(sh.read('s4').trim(), '0');
+          assert.equal(sh.read('human'), 'dev: session, 42 minutes left\n');
+          assert.deepEqual(fake.calls().at(-1), ['status']);
+          await sh.run(
+            `mfa -f json -c 123456 > ${f('json')}; mfa export --format=json > ${f('json2')}; env > ${f('e4')}`,
+          );
+          assert.deepEqual(fake.calls().slice(-2), [
+            ['-f', 'json', '-c', '123456'],
+            ['export', '--format=json'],
+          ]);
+          assert.equal(JSON.parse(sh.read('json')).Credentials.AccessKeyId, 'ASIAFAKE');
+          assert.equal(JSON.parse(sh.read('json2')).Credentials.AccessKeyId, 'ASIAFAKE');
+          assert.equal(parseEnv(sh.read('e4')).get('MFA_ENV_PROFILE'), 'my dev', 'JSON output changed nothing');
+          // --shell for another dialect: not evaluated either.
+          const other = shell === 'fish' ? 'bash' : 'fish';
+          await sh.run(`mfa -s ${other} logout > ${f('other')}; env > ${f('e5')}`);
+          assert.deepEqual(fake.calls().at(-1), ['-s', other, 'logout']);
+          assert.equal(parseEnv(sh.read('e5')).get('MFA_ENV_PROFILE'), 'my dev');
+          // The attached short form too (-sfish), either way.
+          await sh.run(`mfa -s${other} logout > ${f('other2')}; env > ${f('e5b')}`);
+          assert.deepEqual(fake.calls().at(-1), [`-s${other}`, 'logout']);
+          assert.equal(parseEnv(sh.read('e5b')).get('MFA_ENV_PROFILE'), 'my dev', `-s${other} output is not evaluated`);
 
-        // logout clears the session; --shell for this shell is not repeated.
-        await sh.run(`mfa logout; echo ${d.status} > ${f('s6')}; env > ${f('e6')}`);
-        assert.equal(sh.read('s6').trim(), '0');
-        assert.deepEqual(fake.calls().at(-1), ['logout', '--shell', shell]);
-        const e6 = parseEnv(sh.read('e6'));
-        for (const name of sessionVars) assert.equal(e6.has(name), false, `${name} is cleared`);
-        await sh.run(`mfa -p dev -c 123456; mfa --shell=${shell} unset; env > ${f('e7')}`);
-        assert.deepEqual(fake.calls().at(-1), [`--shell=${shell}`, 'unset']);
-        assert.equal(parseEnv(sh.read('e7')).has('AWS_ACCESS_KEY_ID'), false);
-        await sh.run(`mfa -p dev -c 123456; mfa -s${shell} unset; env > ${f('e8')}`);
-        assert.deepEqual(fake.calls().at(-1), [`-s${shell}`, 'unset'], '-s<this shell> is not repeated');
-        assert.equal(parseEnv(sh.read('e8')).has('AWS_ACCESS_KEY_ID'), false);
+          // logout clears the session; --shell for this shell is not repeated.
+          await sh.run(`mfa logout; echo ${d.status} > ${f('s6')}; env > ${f('e6')}`);
+          assert.equal(sh.read('s6').trim(), '0');
+          assert.deepEqual(fake.calls().at(-1), ['logout', '--shell', shell]);
+          const e6 = parseEnv(sh.read('e6'));
+          for (const name of sessionVars) assert.equal(e6.has(name), false, `${name} is cleared`);
+          await sh.run(`mfa -p dev -c 123456; mfa --shell=${shell} unset; env > ${f('e7')}`);
+          assert.deepEqual(fake.calls().at(-1), [`--shell=${shell}`, 'unset']);
+          assert.equal(parseEnv(sh.read('e7')).has('AWS_ACCESS_KEY_ID'), false);
+          await sh.run(`mfa -p dev -c 123456; mfa -s${shell} unset; env > ${f('e8')}`);
+          assert.deepEqual(fake.calls().at(-1), [`-s${shell}`, 'unset'], '-s<this shell> is not repeated');
+          assert.equal(parseEnv(sh.read('e8')).has('AWS_ACCESS_KEY_ID'), false);
 
-        // MFA_ENV_PROMPT=0: the prompt is not touched.
-        assert.equal(sh.read('prompt-after'), sh.read('prompt-before'));
-      } finally {
-        sh.close();
-      }
-    });
+          // MFA_ENV_PROMPT=0: the prompt is not touched.
+          assert.equal(sh.read('prompt-after'), sh.read('prompt-before'));
+        } finally {
+          sh.close();
+        }
+      },
+    );
   });
 }
 
@@ -210,30 +228,40 @@ describe('MFA_ENV_PROMPT=1 puts the segment into the prompt', () => {
     }
   });
 
-  toolTest('bash 5.1+: array PROMPT_COMMAND, and a prompt that rewrites PS1 each time (starship-style)', ['bash', 'tmux'], async (t) => {
-    const version = run('bash', ['-c', 'echo $((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1]))'], process.env).stdout.trim();
-    if (Number(version) < 501) {
-      t.skip(`bash ${version} has no array PROMPT_COMMAND`);
-      return;
-    }
-    const dir = scratch('bash-prompt-array');
-    const fake = makeFakeMfaEnv(dir);
-    const f = (name: string) => shq(join(dir, name));
-    const sh = TmuxShell.start(dir, 'bash', `${fake.bin}:${basePath}`);
-    try {
-      await sh.run(`fake_starship() { PS1='STAR> '; }; PROMPT_COMMAND=(fake_starship 'echo pc >> ${join(dir, 'pc')}')`);
-      await sh.run('export MFA_ENV_PROMPT=1; eval "$(mfa-env init bash)"; eval "$(mfa-env init bash)"');
-      await sh.run('mfa -p dev -c 123456');
-      await sh.waitForScreen((s) => lastLine(s) === 'aws:dev 45m STAR>');
-      await sh.run(`declare -p PROMPT_COMMAND > ${f('pcdecl')}`);
-      assert.equal(
-        sh.read('pcdecl').trim(),
-        `declare -a PROMPT_COMMAND=([0]="fake_starship" [1]="echo pc >> ${join(dir, 'pc')}" [2]="__mfa_env_prompt_hook")`,
-      );
-    } finally {
-      sh.close();
-    }
-  });
+  toolTest(
+    'bash 5.1+: array PROMPT_COMMAND, and a prompt that rewrites PS1 each time (starship-style)',
+    ['bash', 'tmux'],
+    async (t) => {
+      const version = run(
+        'bash',
+        ['-c', 'echo $((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1]))'],
+        process.env,
+      ).stdout.trim();
+      if (Number(version) < 501) {
+        t.skip(`bash ${version} has no array PROMPT_COMMAND`);
+        return;
+      }
+      const dir = scratch('bash-prompt-array');
+      const fake = makeFakeMfaEnv(dir);
+      const f = (name: string) => shq(join(dir, name));
+      const sh = TmuxShell.start(dir, 'bash', `${fake.bin}:${basePath}`);
+      try {
+        await sh.run(
+          `fake_starship() { PS1='STAR> '; }; PROMPT_COMMAND=(fake_starship 'echo pc >> ${join(dir, 'pc')}')`,
+        );
+        await sh.run('export MFA_ENV_PROMPT=1; eval "$(mfa-env init bash)"; eval "$(mfa-env init bash)"');
+        await sh.run('mfa -p dev -c 123456');
+        await sh.waitForScreen((s) => lastLine(s) === 'aws:dev 45m STAR>');
+        await sh.run(`declare -p PROMPT_COMMAND > ${f('pcdecl')}`);
+        assert.equal(
+          sh.read('pcdecl').trim(),
+          `declare -a PROMPT_COMMAND=([0]="fake_starship" [1]="echo pc >> ${join(dir, 'pc')}" [2]="__mfa_env_prompt_hook")`,
+        );
+      } finally {
+        sh.close();
+      }
+    },
+  );
 
   toolTest('zsh: RPROMPT gets the segment from a precmd hook, the theme keeps its part', ['zsh', 'tmux'], async () => {
     const dir = scratch('zsh-prompt');
@@ -246,7 +274,13 @@ describe('MFA_ENV_PROMPT=1 puts the segment into the prompt', () => {
       await sh.run('mfa -p dev -c 123456');
       await sh.waitForScreen((s) => /^[#%] .* aws:dev 45m \[theme\]$/.test(lastLine(s)));
       await sh.run(`print -rl -- $precmd_functions > ${f('hooks')}`);
-      assert.equal(sh.read('hooks').split('\n').filter((l) => l === '__mfa_env_prompt_hook').length, 1);
+      assert.equal(
+        sh
+          .read('hooks')
+          .split('\n')
+          .filter((l) => l === '__mfa_env_prompt_hook').length,
+        1,
+      );
       // A theme that sets RPROMPT again is kept, not overwritten.
       await sh.run(`RPROMPT='[other]'`);
       await sh.waitForScreen((s) => / aws:dev 45m \[other\]$/.test(lastLine(s)));
@@ -290,7 +324,10 @@ printf 'reply:%s\\n' "\${COMPREPLY[@]}"`;
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /complete -o default -F __mfa_env_complete mfa\n/);
     assert.match(r.stdout, /complete -o default -F __mfa_env_complete mfa-exec\n/);
-    assert.deepEqual(r.stdout.split('\n').filter((l) => l.startsWith('reply:')), ['reply:status']);
+    assert.deepEqual(
+      r.stdout.split('\n').filter((l) => l.startsWith('reply:')),
+      ['reply:status'],
+    );
     assert.deepEqual(fake.calls().at(-1), ['--get-yargs-completions', 'mfa-env', 'st']);
   });
 
@@ -329,14 +366,34 @@ printf 'reply:%s\\n' "\${COMPREPLY[@]}"`;
     const dir = scratch('fish-complete');
     const home = join(dir, 'home');
     const config = join(dir, 'aws-config');
-    run('sh', ['-c', `mkdir -p ${shq(home)} && printf '[default]\\n[profile dev]\\nregion = eu-west-1\\n' > ${shq(config)}`], process.env);
+    run(
+      'sh',
+      ['-c', `mkdir -p ${shq(home)} && printf '[default]\\n[profile dev]\\nregion = eu-west-1\\n' > ${shq(config)}`],
+      process.env,
+    );
     const script = `source ${shq(shellFile('fish'))}; source ${shq(shellFile('fish'))}
 complete -C 'mfa-env '; echo ---; complete -C 'mfa-env -s '; echo ---; complete -C 'mfa -p '; echo ---; complete -C 'mfa-env init '`;
     const r = run('fish', ['--no-config', '-c', script], { PATH: basePath, HOME: home, AWS_CONFIG_FILE: config });
     assert.equal(r.status, 0, r.stderr);
     const [subs = '', dialectsOut = '', profiles = '', init = ''] = r.stdout.split('---\n');
-    const names = (block: string) => block.split('\n').filter(Boolean).map((l) => l.split('\t')[0]);
-    assert.deepEqual(names(subs).sort(), ['credential-process', 'demo', 'doctor', 'export', 'init', 'logout', 'remove', 'rotate', 'setup', 'status', 'unset']);
+    const names = (block: string) =>
+      block
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[0]);
+    assert.deepEqual(names(subs).sort(), [
+      'credential-process',
+      'demo',
+      'doctor',
+      'export',
+      'init',
+      'logout',
+      'remove',
+      'rotate',
+      'setup',
+      'status',
+      'unset',
+    ]);
     assert.deepEqual(names(dialectsOut).sort(), ['bash', 'fish', 'powershell', 'zsh']);
     assert.deepEqual(names(profiles).sort(), ['default', 'dev']);
     assert.deepEqual(names(init).sort(), ['bash', 'fish', 'powershell', 'zsh']);

@@ -146,7 +146,10 @@ __mfa_env_prompt_hook; mfa_env_prompt; echo
 unset MFA_ENV_PROFILE MFA_ENV_EXPIRES
 __mfa_env_prompt_hook; mfa_env_prompt; echo end`;
     const env = { PATH: basePath, TERM: 'dumb' };
-    const r = shell === 'bash' ? run('bash', ['--noprofile', '--norc', '-c', script], env) : run('zsh', ['-f', '-c', script], env);
+    const r =
+      shell === 'bash'
+        ? run('bash', ['--noprofile', '--norc', '-c', script], env)
+        : run('zsh', ['-f', '-c', script], env);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, '__mfa_env_prompt_hook\n', 'no "unbound variable", and the hook is placed');
     assert.equal(r.stdout, 'aws:dev 45m\nend\n');
@@ -166,7 +169,11 @@ sleep 2.2
 __mfa_env_prompt_hook; printf '%s\\x1e' ${placed}
 export MFA_ENV_PROFILE=prod
 __mfa_env_prompt_hook; printf '%s\\x1e' ${placed}`;
-    const r = run(shell, [shell === 'bash' ? '--norc' : '-f', '-c', script], { PATH: basePath, TERM: 'xterm', NO_COLOR: '1' });
+    const r = run(shell, [shell === 'bash' ? '--norc' : '-f', '-c', script], {
+      PATH: basePath,
+      TERM: 'xterm',
+      NO_COLOR: '1',
+    });
     assert.equal(r.status, 0, r.stderr);
     const [first, again, later, other] = r.stdout.split(SEP);
     const gap = shell === 'bash' ? ' ' : '';
@@ -178,17 +185,28 @@ __mfa_env_prompt_hook; printf '%s\\x1e' ${placed}`;
 }
 
 toolTest('a hostile profile name cannot inject into the prompt', ['bash', 'zsh', 'fish'], () => {
-  const hostile = "x$(touch pwned)`id`\\%F{red}!";
+  const hostile = 'x$(touch pwned)`id`\\%F{red}!';
   const expected = 'aws:x?(touch pwned)?id???F{red}? 5m';
   for (const shell of ['bash', 'zsh'] as const) {
     const script = `source ${shq(shellFile(shell))}; MFA_ENV_EXPIRES=$((EPOCHSECONDS + 330)); mfa_env_prompt`;
-    const r = run(shell, [shell === 'bash' ? '--norc' : '-f', '-c', script], { PATH: basePath, MFA_ENV_PROFILE: hostile });
+    const r = run(shell, [shell === 'bash' ? '--norc' : '-f', '-c', script], {
+      PATH: basePath,
+      MFA_ENV_PROFILE: hostile,
+    });
     assert.equal(r.stdout, expected, shell);
   }
-  const r = run('fish', ['--no-config', '-c', `source ${shq(shellFile('fish'))}; set -gx MFA_ENV_EXPIRES (math (date +%s) + 330); mfa_env_prompt`], {
-    PATH: basePath,
-    MFA_ENV_PROFILE: hostile,
-  });
+  const r = run(
+    'fish',
+    [
+      '--no-config',
+      '-c',
+      `source ${shq(shellFile('fish'))}; set -gx MFA_ENV_EXPIRES (math (date +%s) + 330); mfa_env_prompt`,
+    ],
+    {
+      PATH: basePath,
+      MFA_ENV_PROFILE: hostile,
+    },
+  );
   assert.equal(r.stdout, expected, 'fish');
 });
 
@@ -258,10 +276,15 @@ describe('rendering the prompt starts no process', () => {
   for (const shell of ['bash', 'zsh'] as const) {
     toolTest(`${shell}: 1000 renders, 0 processes`, [shell, 'strace'], () => {
       const baseline = processCalls(shell, loop(shell, ':'));
-      const rendering = processCalls(shell, loop(shell, '__mfa_env_prompt_hook; mfa_env_prompt >/dev/null; mfa_env_prompt --color >/dev/null'));
+      const rendering = processCalls(
+        shell,
+        loop(shell, '__mfa_env_prompt_hook; mfa_env_prompt >/dev/null; mfa_env_prompt --color >/dev/null'),
+      );
       assertSameProcesses(shell, rendering, baseline);
       // The measurement does see processes: a $(...) forks once per render.
-      const forking = processCalls(shell, loop(shell, 'x=$(mfa_env_prompt)', 100)).length - processCalls(shell, loop(shell, ':', 100)).length;
+      const forking =
+        processCalls(shell, loop(shell, 'x=$(mfa_env_prompt)', 100)).length -
+        processCalls(shell, loop(shell, ':', 100)).length;
       assert.ok(forking >= 100, `100 forking renders show ${forking} processes`);
     });
   }
@@ -272,7 +295,10 @@ describe('rendering the prompt starts no process', () => {
       return;
     }
     const baseline = processCalls('fish', loop('fish', 'true'));
-    const rendering = processCalls('fish', loop('fish', 'mfa_env_prompt >/dev/null; mfa_env_prompt --color >/dev/null'));
+    const rendering = processCalls(
+      'fish',
+      loop('fish', 'mfa_env_prompt >/dev/null; mfa_env_prompt --color >/dev/null'),
+    );
     assertSameProcesses('fish', rendering, baseline);
   });
 });

@@ -96,7 +96,11 @@ describe('keychain backend on a real Secret Service', requireTool(...KEYRING_TOO
       assert.deepEqual(empty.result, {});
       assert.equal((await runStoreOp('keychain', ['set', 'key:a', LONG_TERM], env)).code, 0);
       assert.equal((await runStoreOp('keychain', ['set', 'session:gone', 'session-json'], env)).code, 0);
-      const foreign = await run('secret-tool', ['store', '--label=not ours', 'service', 'other-tool', 'username', 'key:b'], { env, input: 'other' });
+      const foreign = await run(
+        'secret-tool',
+        ['store', '--label=not ours', 'service', 'other-tool', 'username', 'key:b'],
+        { env, input: 'other' },
+      );
       assert.equal(foreign.code, 0, foreign.stderr);
       const listed = await runStoreOp('keychain', ['entries'], env);
       assert.equal(listed.code, 0, listed.stderr);
@@ -107,10 +111,14 @@ describe('keychain backend on a real Secret Service', requireTool(...KEYRING_TOO
   });
 
   test('reads an item that another Secret Service client stored with the same attributes', async () => {
-    const stored = await run('secret-tool', ['store', '--label=from secret-tool', 'service', 'mfa-env', 'username', 'key:foreign'], {
-      env,
-      input: 'stored-by-secret-tool',
-    });
+    const stored = await run(
+      'secret-tool',
+      ['store', '--label=from secret-tool', 'service', 'mfa-env', 'username', 'key:foreign'],
+      {
+        env,
+        input: 'stored-by-secret-tool',
+      },
+    );
     assert.equal(stored.code, 0, stored.stderr);
     const got = await runStoreOp('keychain', ['get', 'key:foreign'], env);
     assert.equal(got.result, 'stored-by-secret-tool');
@@ -232,28 +240,52 @@ describe('keychain backend when the Secret Service cannot be used', requireTool(
     const reported = /(did not answer within 3 s|the keyring is locked).*\(\d+ ms\)\n/;
 
     test('get fails at once with "locked": reads search, and a search never raises an unlock prompt', async () => {
-      const res = await runStoreOp('keychain', ['get', 'key:prompt'], env, { timeoutMs: 20_000, stderrMatch: reported, lingerMs: 1500 });
+      const res = await runStoreOp('keychain', ['get', 'key:prompt'], env, {
+        timeoutMs: 20_000,
+        stderrMatch: reported,
+        lingerMs: 1500,
+      });
       assert.equal(res.timedOut, false, `no error reported within 20 s: ${res.stderr}`);
-      assert.match(res.stderr, /^StoreError: the Secret Service is unavailable or locked \(read\): the keyring is locked/m);
+      assert.match(
+        res.stderr,
+        /^StoreError: the Secret Service is unavailable or locked \(read\): the keyring is locked/m,
+      );
       assert.ok(res.opMs !== undefined && res.opMs < 1000, `took ${res.opMs} ms`);
       assert.equal(res.lingered, false, `still running ${Math.round(res.lingeredMs ?? 0)} ms after the error`);
       assert.equal(res.code, 4);
     });
 
     test('entries fails at once with "locked" too: it searches, and looks first', async () => {
-      const res = await runStoreOp('keychain', ['entries'], env, { timeoutMs: 20_000, stderrMatch: reported, lingerMs: 1500 });
+      const res = await runStoreOp('keychain', ['entries'], env, {
+        timeoutMs: 20_000,
+        stderrMatch: reported,
+        lingerMs: 1500,
+      });
       assert.equal(res.timedOut, false, `no error reported within 20 s: ${res.stderr}`);
-      assert.match(res.stderr, /^StoreError: the Secret Service is unavailable or locked \(read\): the keyring is locked/m);
+      assert.match(
+        res.stderr,
+        /^StoreError: the Secret Service is unavailable or locked \(read\): the keyring is locked/m,
+      );
       assert.ok(res.opMs !== undefined && res.opMs < 1000, `took ${res.opMs} ms`);
       assert.equal(res.lingered, false, `still running ${Math.round(res.lingeredMs ?? 0)} ms after the error`);
       assert.equal(res.code, 4);
     });
 
-    for (const args of [['set', 'key:prompt', 'new'], ['delete', 'key:prompt']]) {
+    for (const args of [
+      ['set', 'key:prompt', 'new'],
+      ['delete', 'key:prompt'],
+    ]) {
       test(`${args[0]} gives up at the 3 s deadline and the process exits with 4 right after`, async () => {
-        const res = await runStoreOp('keychain', args, env, { timeoutMs: 20_000, stderrMatch: reported, lingerMs: 1500 });
+        const res = await runStoreOp('keychain', args, env, {
+          timeoutMs: 20_000,
+          stderrMatch: reported,
+          lingerMs: 1500,
+        });
         assert.equal(res.timedOut, false, `no error reported within 20 s: ${res.stderr}`);
-        assert.match(res.stderr, /^StoreError: the Secret Service (did not answer within 3 s|is unavailable or locked)/m);
+        assert.match(
+          res.stderr,
+          /^StoreError: the Secret Service (did not answer within 3 s|is unavailable or locked)/m,
+        );
         // Not an instant failure (the prompt really was pending), and not much past the deadline.
         assert.ok(res.opMs !== undefined && res.opMs >= 2900 && res.opMs < 4000, `took ${res.opMs} ms`);
         // The write ran in a worker process that was killed: nothing keeps this one alive.
@@ -271,7 +303,10 @@ describe('keychain backend when the Secret Service cannot be used', requireTool(
         const res = await runStoreOp('keychain', args, { ...process.env, ...ss.env }, { timeoutMs: 20_000 });
         assert.equal(res.timedOut, false, `${args[0]} hung`);
         assert.equal(res.code, 4, res.stderr);
-        assert.match(res.stderr, /^StoreError: the Secret Service is unavailable or locked \(read\): it did not answer/m);
+        assert.match(
+          res.stderr,
+          /^StoreError: the Secret Service is unavailable or locked \(read\): it did not answer/m,
+        );
         assert.ok(res.opMs !== undefined && res.opMs < 3500, `${args[0]} took ${res.opMs} ms`);
       }
     } finally {
@@ -327,7 +362,13 @@ describe('file backend', () => {
     await store.set('session:a', 'session-json');
     await store.delete('session:a');
     await store.set('session:b', 'other-json');
-    assert.deepEqual(await store.entries(), new Map([['key:a', LONG_TERM], ['session:b', 'other-json']]));
+    assert.deepEqual(
+      await store.entries(),
+      new Map([
+        ['key:a', LONG_TERM],
+        ['session:b', 'other-json'],
+      ]),
+    );
     const other = await runStoreOp('file', ['entries'], fileEnv());
     assert.equal(other.code, 0, other.stderr);
     assert.deepEqual(other.result, { 'key:a': LONG_TERM, 'session:b': 'other-json' });
@@ -344,7 +385,11 @@ describe('file backend', () => {
     const raw = readFileSync(storeFile);
     for (const needle of [SECRET, 'AKIAIOSFODNN7EXAMPLE', 'prod-admin', 'key:']) {
       assert.equal(raw.includes(needle), false, `${needle} is readable in the file`);
-      assert.equal(raw.includes(Buffer.from(needle).toString('base64').slice(0, 12)), false, `${needle} is in the file as base64`);
+      assert.equal(
+        raw.includes(Buffer.from(needle).toString('base64').slice(0, 12)),
+        false,
+        `${needle} is in the file as base64`,
+      );
     }
 
     // The same content written again is encrypted afresh (new IV).
@@ -359,7 +404,11 @@ describe('file backend', () => {
     const mtime = statSync(storeFile).mtimeMs;
 
     const wrong = createFileStore(storeDir, async () => 'wrong passphrase');
-    for (const attempt of [() => wrong.get('key:default'), () => wrong.set('key:other', 'x'), () => wrong.delete('key:default')]) {
+    for (const attempt of [
+      () => wrong.get('key:default'),
+      () => wrong.set('key:other', 'x'),
+      () => wrong.delete('key:default'),
+    ]) {
       await assert.rejects(attempt(), (err: unknown) => {
         assert.ok(err instanceof StoreError, `not a StoreError: ${String(err)}`);
         assert.equal(err.exitCode, 4);
@@ -401,13 +450,18 @@ describe('file backend', () => {
     const env = JSON.parse(readFileSync(storeFile, 'utf8')) as { tag: string };
     env.tag = Buffer.from(env.tag, 'base64').subarray(0, 4).toString('base64');
     writeFileSync(storeFile, JSON.stringify(env));
-    await assert.rejects(createFileStore(storeDir, async () => 'correct horse battery staple').get('key:default'), StoreError);
+    await assert.rejects(
+      createFileStore(storeDir, async () => 'correct horse battery staple').get('key:default'),
+      StoreError,
+    );
   });
 
   test('a damaged header is "not an mfa-env store file" (StoreError), never a crash or a huge allocation', async () => {
     const store = freshStore();
     await store.set('key:default', SECRET);
-    const good = JSON.parse(readFileSync(storeFile, 'utf8')) as Record<string, unknown> & { kdf: Record<string, unknown> };
+    const good = JSON.parse(readFileSync(storeFile, 'utf8')) as Record<string, unknown> & {
+      kdf: Record<string, unknown>;
+    };
     const variants: Array<[string, string]> = [
       ['scrypt N of 2^30', JSON.stringify({ ...good, kdf: { ...good.kdf, N: 2 ** 30 } })],
       ['scrypt N not a power of two', JSON.stringify({ ...good, kdf: { ...good.kdf, N: 3 } })],
@@ -469,14 +523,17 @@ describe('file backend', () => {
     const t0 = performance.now();
     const next = await runStoreOp('file', ['set', 'key:second', 'v2'], fileEnv());
     assert.equal(next.code, 0, next.stderr);
-    assert.ok((next.opMs ?? Infinity) < 2000, `the stale lock held the next writer for ${next.opMs} ms (${performance.now() - t0})`);
+    assert.ok(
+      (next.opMs ?? Infinity) < 2000,
+      `the stale lock held the next writer for ${next.opMs} ms (${performance.now() - t0})`,
+    );
     assert.deepEqual(readdirSync(storeDir), [STORE_FILE_NAME], 'stale lock or temp file left behind');
     const reader = createFileStore(storeDir, async () => 'correct horse battery staple');
     assert.equal(await reader.get('key:default'), 'old-value');
     assert.equal(await reader.get('key:second'), 'v2');
   });
 
-  test('two writers in separate processes do not lose each other\'s keys', async () => {
+  test("two writers in separate processes do not lose each other's keys", async () => {
     const store = freshStore();
     await store.set('seed', 'seed'); // both writers then share one salt and derive the key once
     const count = 15;

@@ -2,7 +2,18 @@
 // credentials file the way a careful person would do it by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { harnessEnv, MFA_ENV, runCommand } from '../helpers/cli.js';
 import type { RunResult } from '../helpers/cli.js';
@@ -40,7 +51,18 @@ test('writes the session into [NAME], appended after every untouched byte, and s
   const dev = await devProfile();
   try {
     writeFileSync(dev.sandbox.credentialsFile, EXISTING, { mode: 0o600 });
-    const r = await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-d', '1h', '-s', 'bash', '--write-profile', 'mfa-session']);
+    const r = await dev.sandbox.mfaEnv([
+      '-p',
+      'dev',
+      '-c',
+      dev.code(),
+      '-d',
+      '1h',
+      '-s',
+      'bash',
+      '--write-profile',
+      'mfa-session',
+    ]);
     assertOk(r, 'export --write-profile');
     const env = exportsOf(r.stdout);
     assert.equal(env.AWS_CREDENTIAL_EXPIRATION, dev.expiryFor(3600), 'the export lines are printed too');
@@ -63,7 +85,10 @@ test('writes the session into [NAME], appended after every untouched byte, and s
     for (const secret of [env.AWS_SECRET_ACCESS_KEY!, env.AWS_SESSION_TOKEN!, dev.user.secretAccessKey]) {
       assert.ok(!r.stderr.includes(secret), 'no secret on stderr');
     }
-    assert.deepEqual(readdirSync(dirname(dev.sandbox.credentialsFile)).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock')), []);
+    assert.deepEqual(
+      readdirSync(dirname(dev.sandbox.credentialsFile)).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock')),
+      [],
+    );
   } finally {
     await dev.close();
   }
@@ -114,9 +139,12 @@ test('creates a missing credentials file 0600 in a new 0700 directory', async ()
   const dev = await devProfile();
   try {
     const path = join(dev.sandbox.dir, 'elsewhere', '.aws', 'credentials');
-    const r = await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa-session'], {
-      env: { AWS_SHARED_CREDENTIALS_FILE: path },
-    });
+    const r = await dev.sandbox.mfaEnv(
+      ['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa-session'],
+      {
+        env: { AWS_SHARED_CREDENTIALS_FILE: path },
+      },
+    );
     assertOk(r, 'export --write-profile');
     assert.equal(mode(path), 0o600);
     assert.equal(mode(dirname(path)), 0o700);
@@ -133,7 +161,21 @@ test('keeps a 0640 file 0640, even when run under umask 077', async () => {
     chmodSync(dev.sandbox.credentialsFile, 0o640);
     const r = await runCommand(
       'bash',
-      ['-c', 'umask 077 && exec "$@"', 'bash', process.execPath, MFA_ENV, '-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa-session'],
+      [
+        '-c',
+        'umask 077 && exec "$@"',
+        'bash',
+        process.execPath,
+        MFA_ENV,
+        '-p',
+        'dev',
+        '-c',
+        dev.code(),
+        '-s',
+        'bash',
+        '--write-profile',
+        'mfa-session',
+      ],
       dev.sandbox.env,
     );
     assertOk(r, 'export --write-profile');
@@ -151,7 +193,10 @@ test('a group- or world-readable file keeps its mode, with a one-line warning wh
     const path = join(dev.sandbox.dir, 'my aws', 'credentials'); // a space: the chmod must quote it
     mkdirSync(dirname(path));
     const env = { env: { AWS_SHARED_CREDENTIALS_FILE: path } };
-    assertOk(await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash'], env), 'first export (fills the cache)');
+    assertOk(
+      await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash'], env),
+      'first export (fills the cache)',
+    );
     for (const m of [0o644, 0o604, 0o640]) {
       writeFileSync(path, EXISTING);
       chmodSync(path, m);
@@ -165,7 +210,9 @@ test('a group- or world-readable file keeps its mode, with a one-line warning wh
       assert.equal(lines(r.stderr).length, 2, r.stderr);
     }
     // The printed fix, run as printed, fixes it; then there is nothing to warn about.
-    const fix = lines((await dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--write-profile', 'mfa-session'], env)).stderr)
+    const fix = lines(
+      (await dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--write-profile', 'mfa-session'], env)).stderr,
+    )
       .find((l) => l.includes('warning'))!
       .split('to fix: ')[1]!;
     assertOk(await runCommand('sh', ['-c', fix], dev.sandbox.env), fix);
@@ -205,11 +252,24 @@ test('refuses to overwrite a section holding a long-term key (exit 2, one line, 
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
     assert.equal(lines(r.stderr).length, 1, r.stderr);
-    assert.match(r.stderr, /^mfa-env: \[robot\] in .*credentials holds a long-term key; not overwriting it \(.*--force.*\)\n$/);
+    assert.match(
+      r.stderr,
+      /^mfa-env: \[robot\] in .*credentials holds a long-term key; not overwriting it \(.*--force.*\)\n$/,
+    );
     assert.equal(readFileSync(dev.sandbox.credentialsFile, 'utf8'), EXISTING);
     assert.equal(dev.emulator.count('GetSessionToken'), calls, 'refused before an MFA code was spent');
 
-    const forced = await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'robot', '--force']);
+    const forced = await dev.sandbox.mfaEnv([
+      '-p',
+      'dev',
+      '-c',
+      dev.code(),
+      '-s',
+      'bash',
+      '--write-profile',
+      'robot',
+      '--force',
+    ]);
     assertOk(forced, 'export --write-profile --force');
     const env = exportsOf(forced.stdout);
     const robot = block(readFileSync(dev.sandbox.credentialsFile, 'utf8'), 'robot');
@@ -232,11 +292,21 @@ test('refuses NAME equal to the source profile, even with --force (exit 2, one l
   try {
     writeFileSync(dev.sandbox.credentialsFile, EXISTING, { mode: 0o600 });
     for (const extra of [[], ['--force']]) {
-      const r = await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'dev', ...extra]);
+      const r = await dev.sandbox.mfaEnv([
+        '-p',
+        'dev',
+        '-c',
+        dev.code(),
+        '-s',
+        'bash',
+        '--write-profile',
+        'dev',
+        ...extra,
+      ]);
       assert.equal(r.code, 2);
       assert.equal(r.stdout, '');
       assert.deepEqual(lines(r.stderr), [
-        "mfa-env: --write-profile dev is the profile the session comes from; name another profile (for example dev-mfa)",
+        'mfa-env: --write-profile dev is the profile the session comes from; name another profile (for example dev-mfa)',
       ]);
     }
     assert.equal(readFileSync(dev.sandbox.credentialsFile, 'utf8'), EXISTING);
@@ -251,13 +321,32 @@ test('refuses NAME whose long-term key mfa-env keeps (another source profile), e
   try {
     // A second source profile, its key in the store and gone from the credentials file.
     const setup = await dev.sandbox.mfaEnv(
-      ['setup', '--profile', 'ops', '--access-key-id', dev.user.accessKeyId, '--secret-stdin', '--mfa-serial', dev.serial],
+      [
+        'setup',
+        '--profile',
+        'ops',
+        '--access-key-id',
+        dev.user.accessKeyId,
+        '--secret-stdin',
+        '--mfa-serial',
+        dev.serial,
+      ],
       { input: dev.user.secretAccessKey },
     );
     assertOk(setup, 'setup ops');
     writeFileSync(dev.sandbox.credentialsFile, EXISTING, { mode: 0o600 });
     for (const extra of [[], ['--force']]) {
-      const r = await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'ops', ...extra]);
+      const r = await dev.sandbox.mfaEnv([
+        '-p',
+        'dev',
+        '-c',
+        dev.code(),
+        '-s',
+        'bash',
+        '--write-profile',
+        'ops',
+        ...extra,
+      ]);
       assert.equal(r.code, 2, r.stderr);
       assert.equal(r.stdout, '');
       assert.deepEqual(lines(r.stderr), [
@@ -291,9 +380,12 @@ test('a crash between write and rename leaves the old file byte-identical; the n
   const dev = await devProfile();
   try {
     writeFileSync(dev.sandbox.credentialsFile, EXISTING, { mode: 0o600 });
-    const crashed = await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa-session'], {
-      env: harnessEnv({ crashBeforeRename: 'credentials' }),
-    });
+    const crashed = await dev.sandbox.mfaEnv(
+      ['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa-session'],
+      {
+        env: harnessEnv({ crashBeforeRename: 'credentials' }),
+      },
+    );
     assert.equal(crashed.signal, 'SIGKILL', 'the harness killed it mid-write');
     assert.equal(readFileSync(dev.sandbox.credentialsFile, 'utf8'), EXISTING);
     const awsDir = dirname(dev.sandbox.credentialsFile);
@@ -320,7 +412,9 @@ test('concurrent writers (same and different NAMEs) leave a valid file with each
     const targets = ['s1', 's2', 's3', 's4', 's1', 's2', 's3', 's4'];
     // Each writer holds the file for 150 ms between reading and renaming: without the lock they would overlap and lose sections.
     const slow = { env: harnessEnv({ delayBeforeRenameMs: 150 }) };
-    const runs = await Promise.all(targets.map((t) => dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--write-profile', t], slow)));
+    const runs = await Promise.all(
+      targets.map((t) => dev.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--write-profile', t], slow)),
+    );
     runs.forEach((r, i) => assertOk(r, `writer ${i}`));
     const key = exportsOf(runs[0]!.stdout).AWS_ACCESS_KEY_ID;
     const text = readFileSync(dev.sandbox.credentialsFile, 'utf8');
@@ -329,7 +423,14 @@ test('concurrent writers (same and different NAMEs) leave a valid file with each
       assert.equal(text.split('\n').filter((l) => l === `[${t}]`).length, 1, `[${t}] exactly once`);
       assert.deepEqual(
         block(text, t).map((l) => l.split(' = ')[0]),
-        ['[' + t + ']', 'aws_access_key_id', 'aws_secret_access_key', 'aws_session_token', 'aws_credential_expiration', 'x_security_token_expires'],
+        [
+          '[' + t + ']',
+          'aws_access_key_id',
+          'aws_secret_access_key',
+          'aws_session_token',
+          'aws_credential_expiration',
+          'x_security_token_expires',
+        ],
       );
       assert.equal(block(text, t)[1], `aws_access_key_id = ${key}`);
     }
@@ -371,7 +472,9 @@ test('at a terminal, --write-profile alone writes the profile and prints no cred
   const dev = await devProfile();
   try {
     // script(1) gives the command a terminal as stdout, like a person typing it.
-    const cmd = [process.execPath, MFA_ENV, '-p', 'dev', '-c', dev.code(), '--write-profile', 'mfa-session'].map((a) => `'${a}'`).join(' ');
+    const cmd = [process.execPath, MFA_ENV, '-p', 'dev', '-c', dev.code(), '--write-profile', 'mfa-session']
+      .map((a) => `'${a}'`)
+      .join(' ');
     const r = await runOnTerminal(cmd, dev.sandbox.env);
     assert.equal(r.code, 0, r.output);
     const section = block(readFileSync(dev.sandbox.credentialsFile, 'utf8'), 'mfa-session');

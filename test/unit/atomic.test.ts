@@ -13,7 +13,10 @@ test('with the identity of what was read, a file replaced since is not overwritt
     writeFileSync(path, 'first\n');
     const read = readWithIdentity(path);
     writeFileAtomic(path, 'another writer\n'); // a new file renamed into place, as every writer does
-    assert.throws(() => writeFileAtomic(path, 'stale copy\n', 0o600, read.identity), (err: NodeJS.ErrnoException) => err.code === 'ECHANGED');
+    assert.throws(
+      () => writeFileAtomic(path, 'stale copy\n', 0o600, read.identity),
+      (err: NodeJS.ErrnoException) => err.code === 'ECHANGED',
+    );
     assert.equal(readFileSync(path, 'utf8'), 'another writer\n');
     assert.deepEqual(readdirSync(dir), ['config']);
 
@@ -24,7 +27,10 @@ test('with the identity of what was read, a file replaced since is not overwritt
     const absent = readWithIdentity(join(dir, 'new'));
     assert.equal(absent.identity, null);
     writeFileSync(join(dir, 'new'), 'created meanwhile\n');
-    assert.throws(() => writeFileAtomic(join(dir, 'new'), 'x\n', 0o600, absent.identity), (err: NodeJS.ErrnoException) => err.code === 'ECHANGED');
+    assert.throws(
+      () => writeFileAtomic(join(dir, 'new'), 'x\n', 0o600, absent.identity),
+      (err: NodeJS.ErrnoException) => err.code === 'ECHANGED',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -33,7 +33,11 @@ test("Python's shlex (the AWS CLI's splitter) reads the whole line back into the
   if (!requireTool(t, python, 'python3')) return;
   for (const word of HOSTILE) {
     const line = credentialProcessLine(`${posixWord(word)} ${posixWord(word)}`, 'dev');
-    const out = execFileSync(python!, ['-c', 'import json, shlex, sys; print(json.dumps(shlex.split(sys.argv[1])))', line], { encoding: 'utf8' });
+    const out = execFileSync(
+      python!,
+      ['-c', 'import json, shlex, sys; print(json.dumps(shlex.split(sys.argv[1])))', line],
+      { encoding: 'utf8' },
+    );
     assert.deepEqual(JSON.parse(out), [word, word, 'credential-process', '--profile', 'dev']);
   }
 });
@@ -49,9 +53,25 @@ test('an existing section is ours when it runs mfa-env for the same profile, how
   const section = (cp: string) => `[profile x]\ncredential_process = ${cp}\n`;
   assert.equal(planCredentialProcessProfile('', 'x', line, 'config', false), 'create');
   assert.equal(planCredentialProcessProfile(section(line), 'x', line, 'config', false), 'unchanged');
-  assert.equal(planCredentialProcessProfile(section("/usr/bin/node '/opt/my apps/mfa-env.js' credential-process --profile dev"), 'x', line, 'config', false), 'update');
-  assert.throws(() => planCredentialProcessProfile(section('mfa-env credential-process --profile prod'), 'x', line, 'config', false), /already exists/);
-  assert.throws(() => planCredentialProcessProfile(section('aws-vault export --format=json dev'), 'x', line, 'config', false), /already exists/);
+  assert.equal(
+    planCredentialProcessProfile(
+      section("/usr/bin/node '/opt/my apps/mfa-env.js' credential-process --profile dev"),
+      'x',
+      line,
+      'config',
+      false,
+    ),
+    'update',
+  );
+  assert.throws(
+    () =>
+      planCredentialProcessProfile(section('mfa-env credential-process --profile prod'), 'x', line, 'config', false),
+    /already exists/,
+  );
+  assert.throws(
+    () => planCredentialProcessProfile(section('aws-vault export --format=json dev'), 'x', line, 'config', false),
+    /already exists/,
+  );
   assert.throws(() => planCredentialProcessProfile('[profile x]\n', 'x', line, 'config', false), /already exists/);
   assert.equal(planCredentialProcessProfile('[profile x]\nrole_arn = r\n', 'x', line, 'config', true), 'replace');
 });

@@ -6,7 +6,13 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
-import { CreateAccessKeyCommand, DeleteAccessKeyCommand, GetUserCommand, IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
+import {
+  CreateAccessKeyCommand,
+  DeleteAccessKeyCommand,
+  GetUserCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+} from '@aws-sdk/client-iam';
 import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
 
 interface Creds {
@@ -16,8 +22,10 @@ interface Creds {
 }
 
 const keyOf = (u: EmulatorUser): Creds => ({ accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey });
-const sts = (emu: Emulator, credentials: Creds) => new STSClient({ endpoint: emu.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-const iam = (emu: Emulator, credentials: Creds) => new IAMClient({ endpoint: emu.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+const sts = (emu: Emulator, credentials: Creds) =>
+  new STSClient({ endpoint: emu.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+const iam = (emu: Emulator, credentials: Creds) =>
+  new IAMClient({ endpoint: emu.url, region: 'us-east-1', credentials, maxAttempts: 1 });
 
 async function rejectsWith(promise: Promise<unknown>, name: string, message: string | RegExp, status: number) {
   await assert.rejects(promise, (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
@@ -47,7 +55,12 @@ describe('emulator IAM access keys', () => {
   });
 
   const mfaSession = async (u: EmulatorUser): Promise<Creds> => {
-    const out = await sts(emu, keyOf(u)).send(new GetSessionTokenCommand({ SerialNumber: u.mfaDevices[0]!.serialNumber, TokenCode: emu.codeFor(u.mfaDevices[0]!.serialNumber) }));
+    const out = await sts(emu, keyOf(u)).send(
+      new GetSessionTokenCommand({
+        SerialNumber: u.mfaDevices[0]!.serialNumber,
+        TokenCode: emu.codeFor(u.mfaDevices[0]!.serialNumber),
+      }),
+    );
     const c = out.Credentials!;
     return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
   };
@@ -61,7 +74,12 @@ describe('emulator IAM access keys', () => {
       listed.AccessKeyMetadata?.map((k) => [k.UserName, k.AccessKeyId, k.Status, k.CreateDate?.toISOString()]),
       [['alice', user.accessKeyId, 'Active', new Date(user.accessKeyCreatedAt!).toISOString()]],
     );
-    await rejectsWith(iam(emu, keyOf(user)).send(new GetUserCommand({ UserName: 'bob' })), 'NoSuchEntityException', 'The user with name bob cannot be found.', 404);
+    await rejectsWith(
+      iam(emu, keyOf(user)).send(new GetUserCommand({ UserName: 'bob' })),
+      'NoSuchEntityException',
+      'The user with name bob cannot be found.',
+      404,
+    );
   });
 
   test('CreateAccessKey: a new key, refused while it propagates, then signing as the same user', async () => {
@@ -70,19 +88,35 @@ describe('emulator IAM access keys', () => {
     assert.equal(made.SecretAccessKey!.length, 40);
     assert.equal(made.CreateDate?.getTime(), clock);
     const fresh = { accessKeyId: made.AccessKeyId!, secretAccessKey: made.SecretAccessKey! };
-    await rejectsWith(sts(emu, fresh).send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+    await rejectsWith(
+      sts(emu, fresh).send(new GetCallerIdentityCommand({})),
+      'InvalidClientTokenId',
+      'The security token included in the request is invalid.',
+      403,
+    );
     clock += 3999;
     await rejectsWith(sts(emu, fresh).send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', /invalid/, 403);
     clock += 1;
-    assert.equal((await sts(emu, fresh).send(new GetCallerIdentityCommand({}))).Arn, `arn:aws:iam::${user.accountId}:user/alice`);
+    assert.equal(
+      (await sts(emu, fresh).send(new GetCallerIdentityCommand({}))).Arn,
+      `arn:aws:iam::${user.accountId}:user/alice`,
+    );
     // Both keys are listed, and both sign.
-    assert.deepEqual(emu.accessKeysOf(user).map((k) => k.accessKeyId), [user.accessKeyId, made.AccessKeyId]);
+    assert.deepEqual(
+      emu.accessKeysOf(user).map((k) => k.accessKeyId),
+      [user.accessKeyId, made.AccessKeyId],
+    );
     assert.equal((await sts(emu, keyOf(user)).send(new GetCallerIdentityCommand({}))).Account, user.accountId);
   });
 
   test('a third key: LimitExceeded (409), and nothing made', async () => {
     emu.addAccessKey(user);
-    await rejectsWith(iam(emu, keyOf(user)).send(new CreateAccessKeyCommand({})), 'LimitExceededException', 'Cannot exceed quota for AccessKeysPerUser: 2', 409);
+    await rejectsWith(
+      iam(emu, keyOf(user)).send(new CreateAccessKeyCommand({})),
+      'LimitExceededException',
+      'Cannot exceed quota for AccessKeysPerUser: 2',
+      409,
+    );
     assert.equal(emu.accessKeysOf(user).length, 2);
   });
 
@@ -90,14 +124,22 @@ describe('emulator IAM access keys', () => {
     const second = emu.addAccessKey(user);
     const session = await mfaSession(user);
     await iam(emu, session).send(new DeleteAccessKeyCommand({ UserName: 'alice', AccessKeyId: user.accessKeyId }));
-    await rejectsWith(sts(emu, keyOf(user)).send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId', /invalid/, 403);
+    await rejectsWith(
+      sts(emu, keyOf(user)).send(new GetCallerIdentityCommand({})),
+      'InvalidClientTokenId',
+      /invalid/,
+      403,
+    );
     await rejectsWith(
       iam(emu, second).send(new DeleteAccessKeyCommand({ AccessKeyId: user.accessKeyId })),
       'NoSuchEntityException',
       `The Access Key with id ${user.accessKeyId} cannot be found.`,
       404,
     );
-    assert.deepEqual(emu.accessKeysOf(user).map((k) => k.accessKeyId), [second.accessKeyId]);
+    assert.deepEqual(
+      emu.accessKeysOf(user).map((k) => k.accessKeyId),
+      [second.accessKeyId],
+    );
     // With one key left, another can be made.
     assert.ok((await iam(emu, second).send(new CreateAccessKeyCommand({}))).AccessKey?.AccessKeyId);
   });
@@ -118,7 +160,11 @@ describe('emulator IAM access keys', () => {
     // A session minted without MFA is no credential for IAM at all.
     const plain = (await sts(emu, keyOf(user)).send(new GetSessionTokenCommand({}))).Credentials!;
     await rejectsWith(
-      iam(emu, { accessKeyId: plain.AccessKeyId!, secretAccessKey: plain.SecretAccessKey!, sessionToken: plain.SessionToken! }).send(new ListAccessKeysCommand({})),
+      iam(emu, {
+        accessKeyId: plain.AccessKeyId!,
+        secretAccessKey: plain.SecretAccessKey!,
+        sessionToken: plain.SessionToken!,
+      }).send(new ListAccessKeysCommand({})),
       'InvalidClientTokenId',
       /invalid/,
       403,

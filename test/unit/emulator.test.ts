@@ -45,7 +45,12 @@ async function signedFetch(
   creds: Creds,
   init: { method: 'GET' | 'POST'; query?: Record<string, string>; body?: string; service?: string },
 ) {
-  const signer = new SignatureV4({ credentials: creds, region: 'us-east-1', service: init.service ?? 'sts', sha256: Sha256 });
+  const signer = new SignatureV4({
+    credentials: creds,
+    region: 'us-east-1',
+    service: init.service ?? 'sts',
+    sha256: Sha256,
+  });
   const headers: Record<string, string> = { host: `127.0.0.1:${emu.port}` };
   if (init.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded; charset=utf-8';
   const signed = await signer.sign({
@@ -62,14 +67,20 @@ async function signedFetch(
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
     .join('&');
   const { host: _host, ...sendHeaders } = signed.headers;
-  const res = await fetch(`${emu.url}/${qs ? `?${qs}` : ''}`, { method: init.method, headers: sendHeaders, body: init.body });
+  const res = await fetch(`${emu.url}/${qs ? `?${qs}` : ''}`, {
+    method: init.method,
+    headers: sendHeaders,
+    body: init.body,
+  });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
 const ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 /** The decoded text of the first <tag>, enough for these flat documents. */
 const xmlText = (xml: string, tag: string) =>
-  new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1]?.replace(/&(\w+);/g, (_, name: string) => ENTITY[name] ?? `&${name};`);
+  new RegExp(`<${tag}>([^<]*)</${tag}>`)
+    .exec(xml)?.[1]
+    ?.replace(/&(\w+);/g, (_, name: string) => ENTITY[name] ?? `&${name};`);
 
 describe('totp', () => {
   // RFC 6238 appendix B, SHA-1 rows: (time in seconds, 8-digit TOTP).
@@ -137,7 +148,11 @@ describe('emulator via the AWS SDK', () => {
   test('GetSessionToken with MFA returns a session that expires after DurationSeconds', async () => {
     const before = Date.now();
     const out = await sts(emu, keyOf(user)).send(
-      new GetSessionTokenCommand({ SerialNumber: serialOf(user), TokenCode: emu.codeFor(serialOf(user)), DurationSeconds: 3600 }),
+      new GetSessionTokenCommand({
+        SerialNumber: serialOf(user),
+        TokenCode: emu.codeFor(serialOf(user)),
+        DurationSeconds: 3600,
+      }),
     );
     const c = out.Credentials!;
     assert.match(c.AccessKeyId!, /^ASIA[A-Z0-9]{16}$/);
@@ -183,7 +198,9 @@ describe('emulator via the AWS SDK', () => {
     assert.equal(emu.calls.at(-1)!.accessKeyId, session.accessKeyId);
 
     await rejectsWith(
-      sts(emu, session).send(new GetSessionTokenCommand({ SerialNumber: serialOf(user), TokenCode: emu.codeFor(serialOf(user)) })),
+      sts(emu, session).send(
+        new GetSessionTokenCommand({ SerialNumber: serialOf(user), TokenCode: emu.codeFor(serialOf(user)) }),
+      ),
       'AccessDenied',
       'Cannot call GetSessionToken with session credentials',
       403,
@@ -273,13 +290,17 @@ describe('emulator via the AWS SDK', () => {
 
   test('credential errors: unknown key, wrong secret', async () => {
     await rejectsWith(
-      sts(emu, { accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: user.secretAccessKey }).send(new GetCallerIdentityCommand({})),
+      sts(emu, { accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: user.secretAccessKey }).send(
+        new GetCallerIdentityCommand({}),
+      ),
       'InvalidClientTokenId',
       'The security token included in the request is invalid.',
       403,
     );
     await rejectsWith(
-      sts(emu, { ...keyOf(user), secretAccessKey: `${user.secretAccessKey.slice(1)}x` }).send(new GetCallerIdentityCommand({})),
+      sts(emu, { ...keyOf(user), secretAccessKey: `${user.secretAccessKey.slice(1)}x` }).send(
+        new GetCallerIdentityCommand({}),
+      ),
       'SignatureDoesNotMatch',
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
       403,
@@ -315,7 +336,9 @@ describe('emulator via the AWS SDK', () => {
       403,
     );
     await rejectsWith(
-      client.send(new GetSessionTokenCommand({ SerialNumber: serialOf(other), TokenCode: emu.codeFor(serialOf(other)) })),
+      client.send(
+        new GetSessionTokenCommand({ SerialNumber: serialOf(other), TokenCode: emu.codeFor(serialOf(other)) }),
+      ),
       'AccessDenied',
       'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.',
       403,
@@ -478,7 +501,10 @@ describe('emulator over raw HTTP', () => {
     });
     assert.equal(res.status, 400);
     assert.equal(xmlText(res.text, 'Code'), 'InvalidAction');
-    assert.match(res.text, /<Message>Could not find operation Get&lt;Evil&gt;&amp;&quot;x&quot; for version 2011-06-15<\/Message>/);
+    assert.match(
+      res.text,
+      /<Message>Could not find operation Get&lt;Evil&gt;&amp;&quot;x&quot; for version 2011-06-15<\/Message>/,
+    );
     assert.equal(xmlText(res.text, 'Message'), 'Could not find operation Get<Evil>&"x" for version 2011-06-15');
     assert.equal(emu.calls.at(-1)!.action, 'Get<Evil>&"x"');
 
@@ -490,7 +516,10 @@ describe('emulator over raw HTTP', () => {
   test('malformed Authorization: IncompleteSignature', async () => {
     const res = await fetch(emu.url, {
       method: 'POST',
-      headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIAX/20260101/us-east-1/sts/aws4_request', 'x-amz-date': '20260101T000000Z' },
+      headers: {
+        authorization: 'AWS4-HMAC-SHA256 Credential=AKIAX/20260101/us-east-1/sts/aws4_request',
+        'x-amz-date': '20260101T000000Z',
+      },
       body: 'Action=GetCallerIdentity&Version=2011-06-15',
     });
     assert.equal(res.status, 400);
@@ -533,8 +562,12 @@ describe('emulator clock', () => {
       'MultiFactorAuthentication failed with invalid MFA one time pass code. ',
       403,
     );
-    await client.send(new GetSessionTokenCommand({ SerialNumber: serial, TokenCode: emu.codeFor(serial, clock - 30_000) }));
-    await client.send(new GetSessionTokenCommand({ SerialNumber: serial, TokenCode: emu.codeFor(serial, clock + 30_000) }));
+    await client.send(
+      new GetSessionTokenCommand({ SerialNumber: serial, TokenCode: emu.codeFor(serial, clock - 30_000) }),
+    );
+    await client.send(
+      new GetSessionTokenCommand({ SerialNumber: serial, TokenCode: emu.codeFor(serial, clock + 30_000) }),
+    );
     assert.equal(emu.count('GetSessionToken', 'ok'), 2);
   });
 
@@ -559,10 +592,16 @@ describe('emulator clock', () => {
 
   test('a signature older than 15 minutes is refused as expired', async () => {
     clock = Date.now() + 20 * MIN;
-    const res = await signedFetch(emu, keyOf(user), { method: 'POST', body: 'Action=GetCallerIdentity&Version=2011-06-15' });
+    const res = await signedFetch(emu, keyOf(user), {
+      method: 'POST',
+      body: 'Action=GetCallerIdentity&Version=2011-06-15',
+    });
     assert.equal(res.status, 403);
     assert.equal(xmlText(res.text, 'Code'), 'SignatureDoesNotMatch');
-    assert.match(xmlText(res.text, 'Message')!, /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$/);
+    assert.match(
+      xmlText(res.text, 'Message')!,
+      /^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 15 min\.\)$/,
+    );
     // The Date header carries the emulator's clock, which is what lets SDKs correct their skew.
     assert.ok(Math.abs(Date.parse(res.headers.get('date')!) - clock) < 2000);
   });

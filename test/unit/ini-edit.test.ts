@@ -32,12 +32,16 @@ test('a new key goes after the section’s last key, nested values kept', () => 
   const out = editSection(sample, 'profile dev', { mfa_serial: 'arn:aws:iam::123456789012:mfa/a' });
   assert.equal(
     out,
-    sample.replace('  max_concurrent_requests = 20\n', '  max_concurrent_requests = 20\nmfa_serial = arn:aws:iam::123456789012:mfa/a\n'),
+    sample.replace(
+      '  max_concurrent_requests = 20\n',
+      '  max_concurrent_requests = 20\nmfa_serial = arn:aws:iam::123456789012:mfa/a\n',
+    ),
   );
 });
 
 test('removing keys removes exactly those lines', () => {
-  const creds = '[default]\naws_access_key_id = AKIAAAAAAAAAAAAAAAAA\n# note\naws_secret_access_key = x\nregion = us-east-1\n\n[other]\naws_access_key_id = B\n';
+  const creds =
+    '[default]\naws_access_key_id = AKIAAAAAAAAAAAAAAAAA\n# note\naws_secret_access_key = x\nregion = us-east-1\n\n[other]\naws_access_key_id = B\n';
   const out = editSection(creds, 'default', { aws_access_key_id: null, aws_secret_access_key: null });
   assert.equal(out, '[default]\n# note\nregion = us-east-1\n\n[other]\naws_access_key_id = B\n');
 });
@@ -88,11 +92,15 @@ test('a removed or added last line leaves a file without a final newline without
 });
 
 test('`key: value` lines (the AWS CLI reads them) are found, changed and removed', () => {
-  const creds = '[default]\naws_access_key_id: AKIAAAAAAAAAAAAAAAAA\naws_secret_access_key : s\nmfa_serial = arn:aws:iam::123456789012:mfa/a\n';
+  const creds =
+    '[default]\naws_access_key_id: AKIAAAAAAAAAAAAAAAAA\naws_secret_access_key : s\nmfa_serial = arn:aws:iam::123456789012:mfa/a\n';
   assert.deepEqual(readSection(creds, 'default'), {
     aws_access_key_id: 'AKIAAAAAAAAAAAAAAAAA',
     aws_secret_access_key: 's',
     mfa_serial: 'arn:aws:iam::123456789012:mfa/a',
   });
-  assert.equal(editSection(creds, 'default', { aws_access_key_id: null, aws_secret_access_key: null }), '[default]\nmfa_serial = arn:aws:iam::123456789012:mfa/a\n');
+  assert.equal(
+    editSection(creds, 'default', { aws_access_key_id: null, aws_secret_access_key: null }),
+    '[default]\nmfa_serial = arn:aws:iam::123456789012:mfa/a\n',
+  );
 });

@@ -47,13 +47,19 @@ test('a held lock is not given to a second acquirer, who times out with LockTime
   const release = await acquireLock(path, fast);
   let waits = 0;
   const t0 = performance.now();
-  await assert.rejects(acquireLock(path, { ...fast, purpose: 'editing the test file', onWait: () => waits++ }), (err: unknown) => {
-    assert.ok(err instanceof LockTimeoutError && err instanceof MfaEnvError, `not a typed error: ${String(err)}`);
-    assert.equal(err.exitCode, 4);
-    assert.equal(err.message, `${path} is locked by another mfa-env (pid ${process.pid}), editing the test file; gave up waiting after 0.3 s`);
-    assert.equal(err.hint, `let that one finish or stop it (kill ${process.pid}), then run this again`);
-    return true;
-  });
+  await assert.rejects(
+    acquireLock(path, { ...fast, purpose: 'editing the test file', onWait: () => waits++ }),
+    (err: unknown) => {
+      assert.ok(err instanceof LockTimeoutError && err instanceof MfaEnvError, `not a typed error: ${String(err)}`);
+      assert.equal(err.exitCode, 4);
+      assert.equal(
+        err.message,
+        `${path} is locked by another mfa-env (pid ${process.pid}), editing the test file; gave up waiting after 0.3 s`,
+      );
+      assert.equal(err.hint, `let that one finish or stop it (kill ${process.pid}), then run this again`);
+      return true;
+    },
+  );
   const waited = performance.now() - t0;
   assert.ok(waited >= 290 && waited < 1500, `gave up after ${Math.round(waited)} ms`);
   assert.equal(waits, 1, 'onWait is called once');
@@ -93,7 +99,11 @@ test('a lock left by a dead process is taken over at once', async () => {
   assert.ok(performance.now() - t0 < 500, 'waited for a dead owner');
   assert.equal(Number.parseInt(readFileSync(path, 'utf8'), 10), process.pid);
   release();
-  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith(path.slice(dir.length + 1))), [], 'left files behind');
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.startsWith(path.slice(dir.length + 1))),
+    [],
+    'left files behind',
+  );
 });
 
 test('a lock file with no pid in it (owner died before writing it) is taken over', async () => {
@@ -155,7 +165,7 @@ test('concurrent acquirers in one process run their critical sections one at a t
   assert.equal(existsSync(path), false);
 });
 
-test('acquirers in separate processes serialise, starting from a dead owner\'s lock', async () => {
+test("acquirers in separate processes serialise, starting from a dead owner's lock", async () => {
   const path = freshPath();
   const counter = join(dir, `counter-${n}`);
   const log = join(dir, `log-${n}`);
@@ -169,7 +179,9 @@ test('acquirers in separate processes serialise, starting from a dead owner\'s l
   const iterations = 8;
   const results = await Promise.all(
     Array.from({ length: workers }, () =>
-      run(process.execPath, ['--import', 'tsx', worker, path, counter, log, String(iterations), '5'], { timeoutMs: 60_000 }),
+      run(process.execPath, ['--import', 'tsx', worker, path, counter, log, String(iterations), '5'], {
+        timeoutMs: 60_000,
+      }),
     ),
   );
   for (const r of results) assert.equal(r.code, 0, r.stderr);
@@ -179,7 +191,10 @@ test('acquirers in separate processes serialise, starting from a dead owner\'s l
   assert.equal(events.length, 2 * workers * iterations);
   for (let i = 0; i < events.length; i += 2) {
     const enter = events[i] ?? '';
-    assert.ok(enter.startsWith('+') && events[i + 1] === `-${enter.slice(1)}`, `overlap at event ${i}: ${events.slice(i, i + 3).join(' ')}`);
+    assert.ok(
+      enter.startsWith('+') && events[i + 1] === `-${enter.slice(1)}`,
+      `overlap at event ${i}: ${events.slice(i, i + 3).join(' ')}`,
+    );
   }
   assert.equal(existsSync(path), false, 'the lock was left behind');
 });
@@ -190,7 +205,9 @@ function startTimeOf(pid: number): string {
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
 }
 
-test('liveOwnerKeeps: a stopped owner keeps its silent lock, and the timeout names it; without the option it is taken over', { skip: !existsSync('/proc/self/stat') && 'Linux only' }, async () => {
+test('liveOwnerKeeps: a stopped owner keeps its silent lock, and the timeout names it; without the option it is taken over', {
+  skip: !existsSync('/proc/self/stat') && 'Linux only',
+}, async () => {
   const path = freshPath();
   const { spawn } = await import('node:child_process');
   const child = spawn('sleep', ['30'], { stdio: 'ignore' });
@@ -199,12 +216,21 @@ test('liveOwnerKeeps: a stopped owner keeps its silent lock, and the timeout nam
     await sleep(50);
     writeFileSync(path, `${child.pid}\nfeedface\n${startTimeOf(child.pid!)}\n`);
     age(path, 5); // silent far longer than staleMs
-    await assert.rejects(acquireLock(path, { ...fast, purpose: 'editing the test file', liveOwnerKeeps: true }), (err: unknown) => {
-      assert.ok(err instanceof LockTimeoutError);
-      assert.equal(err.message, `${path} is locked by mfa-env pid ${child.pid}, which is stopped (Ctrl-Z?) while editing the test file; gave up waiting after 0.3 s`);
-      assert.equal(err.hint, `resume it (fg in its terminal, or kill -CONT ${child.pid}) or end it (kill ${child.pid}), then run this again`);
-      return true;
-    });
+    await assert.rejects(
+      acquireLock(path, { ...fast, purpose: 'editing the test file', liveOwnerKeeps: true }),
+      (err: unknown) => {
+        assert.ok(err instanceof LockTimeoutError);
+        assert.equal(
+          err.message,
+          `${path} is locked by mfa-env pid ${child.pid}, which is stopped (Ctrl-Z?) while editing the test file; gave up waiting after 0.3 s`,
+        );
+        assert.equal(
+          err.hint,
+          `resume it (fg in its terminal, or kill -CONT ${child.pid}) or end it (kill ${child.pid}), then run this again`,
+        );
+        return true;
+      },
+    );
     assert.equal(readFileSync(path, 'utf8'), `${child.pid}\nfeedface\n${startTimeOf(child.pid!)}\n`, 'left in place');
     const release = await acquireLock(path, fast);
     release();
@@ -213,7 +239,9 @@ test('liveOwnerKeeps: a stopped owner keeps its silent lock, and the timeout nam
   }
 });
 
-test('a lock whose pid now belongs to a process started later (a crash, then pid reuse) is taken over at once', { skip: !existsSync('/proc/self/stat') && 'Linux only' }, async () => {
+test('a lock whose pid now belongs to a process started later (a crash, then pid reuse) is taken over at once', {
+  skip: !existsSync('/proc/self/stat') && 'Linux only',
+}, async () => {
   const path = freshPath();
   // Our own pid, running, but with a start time that is not ours.
   writeFileSync(path, `${process.pid}\nfeedface\n1\n`);

@@ -83,7 +83,9 @@ test('the default timeout is a minute: long enough for a touch', () => {
   assert.equal(MFA_PROCESS_TIMEOUT_MS, 60_000);
 });
 
-test('a process that gives no code in time is stopped with the command it started, and this fails with exit 2 in one line', { timeout: 20_000 }, async () => {
+test('a process that gives no code in time is stopped with the command it started, and this fails with exit 2 in one line', {
+  timeout: 20_000,
+}, async () => {
   const pidFile = join(dir, 'waiting.pid');
   const t0 = performance.now();
   await assert.rejects(runMfaProcess(sleeper(pidFile), 500), timeoutError);
@@ -109,10 +111,15 @@ test('its environment is ours without the file store passphrase', async () => {
   process.env.MFA_ENV_FILE_PASSPHRASE = 'correct horse battery staple';
   process.env.MFA_ENV_TEST_VISIBLE = 'yes';
   try {
-    const code = await runMfaProcess('test -z "${MFA_ENV_FILE_PASSPHRASE+set}" && test "$MFA_ENV_TEST_VISIBLE" = yes && echo 654321');
+    const code = await runMfaProcess(
+      'test -z "${MFA_ENV_FILE_PASSPHRASE+set}" && test "$MFA_ENV_TEST_VISIBLE" = yes && echo 654321',
+    );
     assert.equal(code, '654321');
   } finally {
-    for (const [name, value] of [['MFA_ENV_FILE_PASSPHRASE', saved.pass], ['MFA_ENV_TEST_VISIBLE', saved.other]] as const) {
+    for (const [name, value] of [
+      ['MFA_ENV_FILE_PASSPHRASE', saved.pass],
+      ['MFA_ENV_TEST_VISIBLE', saved.other],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
@@ -125,11 +132,16 @@ test('the code is the first 6-digit group of its stdout; stdin is not its to rea
   assert.equal(await runMfaProcess('read line; echo "${line:-nothing} 135790"'), '135790');
 });
 
-test('the code is taken as soon as its line is complete, though the helper keeps stdout open; what it left running gets SIGKILL after the grace period', { timeout: 20_000 }, async () => {
+test('the code is taken as soon as its line is complete, though the helper keeps stdout open; what it left running gets SIGKILL after the grace period', {
+  timeout: 20_000,
+}, async () => {
   const pidFile = join(dir, 'lingering.pid');
   const t0 = performance.now();
   // The sleep holds our stdout pipe and ignores SIGTERM: only SIGKILL ends it.
-  const code = await runMfaProcess(`trap '' TERM; sh -c 'echo $$ > ${pidFile}; echo "code: 246810"; exec sleep 30'`, 10_000);
+  const code = await runMfaProcess(
+    `trap '' TERM; sh -c 'echo $$ > ${pidFile}; echo "code: 246810"; exec sleep 30'`,
+    10_000,
+  );
   const took = performance.now() - t0;
   assert.equal(code, '246810');
   assert.ok(took < 1500, `the code came after ${Math.round(took)} ms`);

@@ -10,7 +10,9 @@ import { findOnPath, pathCandidates } from '../../src/os/path-search.js';
 import { isPidAlive, readProcStat } from '../../src/os/processes.js';
 import { onPath } from '../helpers/tools.js';
 
-test('readProcStat: a program name with spaces and parentheses, its parent and process group', { skip: process.platform !== 'linux' }, async () => {
+test('readProcStat: a program name with spaces and parentheses, its parent and process group', {
+  skip: process.platform !== 'linux',
+}, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mfa-env-os-'));
   const name = 'a) (b c';
   symlinkSync(onPath('sleep')[0]!, join(dir, name));
@@ -18,7 +20,10 @@ test('readProcStat: a program name with spaces and parentheses, its parent and p
   try {
     await new Promise((resolve) => child.once('spawn', resolve));
     const stat = readProcStat(child.pid!);
-    assert.deepEqual({ comm: stat?.comm, ppid: stat?.ppid, pgrp: stat?.pgrp }, { comm: name, ppid: process.pid, pgrp: child.pid });
+    assert.deepEqual(
+      { comm: stat?.comm, ppid: stat?.ppid, pgrp: stat?.pgrp },
+      { comm: name, ppid: process.pid, pgrp: child.pid },
+    );
     assert.ok(stat!.tpgid <= 0, 'a new session has no controlling terminal');
     assert.equal(isPidAlive(child.pid!), true);
   } finally {
@@ -41,7 +46,11 @@ test('findOnPath: the first runnable file, as execvp looks; directories and non-
     chmodSync(join(c!, 'tool'), 0o755);
     assert.equal(findOnPath('tool', { PATH: [a, b, c].join(':') }), join(c!, 'tool'));
     assert.equal(findOnPath('tool', { PATH: [a, b].join(':') }), undefined);
-    assert.deepEqual(pathCandidates('tool', { PATH: `${a}::${b}` }), [join(a!, 'tool'), './tool', join(b!, 'tool')], 'an empty entry is the current directory');
+    assert.deepEqual(
+      pathCandidates('tool', { PATH: `${a}::${b}` }),
+      [join(a!, 'tool'), './tool', join(b!, 'tool')],
+      'an empty entry is the current directory',
+    );
     assert.deepEqual(pathCandidates('tool', {}), ['/bin/tool', '/usr/bin/tool'], 'no PATH: what execvp searches');
   } finally {
     rmSync(dir, { recursive: true, force: true });

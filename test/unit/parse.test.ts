@@ -5,13 +5,21 @@ import { UsageError } from '../../src/errors.js';
 import { nearest } from '../../src/nearest.js';
 
 const fails = (argv: string[], message: RegExp) =>
-  assert.throws(() => parseMfaEnv(argv), (err: unknown) => err instanceof UsageError && err.exitCode === 2 && message.test(err.message), argv.join(' '));
+  assert.throws(
+    () => parseMfaEnv(argv),
+    (err: unknown) => err instanceof UsageError && err.exitCode === 2 && message.test(err.message),
+    argv.join(' '),
+  );
 
 test('options before or after the command, every spelling', () => {
   assert.deepEqual(parseMfaEnv([]), { command: 'export', args: {} });
   assert.deepEqual(parseMfaEnv(['-p', 'dev', 'logout', '-sbash']).args, { profile: 'dev', shell: 'bash' });
   assert.deepEqual(parseMfaEnv(['logout', '--profile=dev', '-s=zsh']).args, { profile: 'dev', shell: 'zsh' });
-  assert.deepEqual(parseMfaEnv(['export', '--no-cache', '--refresh', '--write-profile', 'x']).args, { cache: false, refresh: true, writeProfile: 'x' });
+  assert.deepEqual(parseMfaEnv(['export', '--no-cache', '--refresh', '--write-profile', 'x']).args, {
+    cache: false,
+    refresh: true,
+    writeProfile: 'x',
+  });
   assert.deepEqual(parseMfaEnv(['init', 'fish']).args, { shell: 'fish' });
   assert.equal(parseMfaEnv(['status']).explicit, true);
   assert.equal(parseMfaEnv(['-p', 'dev']).explicit, undefined);

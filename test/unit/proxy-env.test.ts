@@ -6,11 +6,15 @@ import { bypassesProxy, proxyFor } from '../../src/aws/proxy-env.js';
 
 const sts = { protocol: 'https:', hostname: 'sts.eu-west-1.amazonaws.com' };
 
-test('https takes https_proxy, else HTTPS_PROXY; http takes http_proxy, else HTTP_PROXY; never the other scheme\'s', () => {
+test("https takes https_proxy, else HTTPS_PROXY; http takes http_proxy, else HTTP_PROXY; never the other scheme's", () => {
   assert.equal(proxyFor(sts, { HTTPS_PROXY: 'http://p:1' })?.href, 'http://p:1/');
   assert.equal(proxyFor(sts, { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:1' })?.host, 'lower:1');
   assert.equal(proxyFor(sts, { HTTP_PROXY: 'http://p:1' }), undefined);
-  assert.equal(proxyFor({ protocol: 'http:', hostname: 'h' }, { http_proxy: 'p:3128' })?.href, 'http://p:3128/', 'no scheme: http://');
+  assert.equal(
+    proxyFor({ protocol: 'http:', hostname: 'h' }, { http_proxy: 'p:3128' })?.href,
+    'http://p:3128/',
+    'no scheme: http://',
+  );
 });
 
 test('NO_PROXY: *, a host, a domain above it (with or without a leading dot), a host:port; nothing else', () => {

@@ -25,7 +25,10 @@ test('a missing tool outside CI: skip, with the tool named in the reason', () =>
 
 test('a missing tool under CI=true: throws, so the test fails instead of skipping', () => {
   process.env.CI = 'true';
-  assert.throws(() => requireTool('mfa-env-no-such-tool'), (err: unknown) => err instanceof MissingToolError && err.tools[0] === 'mfa-env-no-such-tool');
+  assert.throws(
+    () => requireTool('mfa-env-no-such-tool'),
+    (err: unknown) => err instanceof MissingToolError && err.tools[0] === 'mfa-env-no-such-tool',
+  );
 });
 
 test('CI is on for any value but empty, false and 0', () => {

@@ -13,7 +13,10 @@ async function chainOf(config: string, name: string) {
   try {
     writeFileSync(join(dir, 'config'), config);
     writeFileSync(join(dir, 'credentials'), '[dev]\naws_access_key_id = AKIAIGNOREDIGNORED12\n');
-    return await readProfileChain(name, { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') });
+    return await readProfileChain(name, {
+      AWS_CONFIG_FILE: join(dir, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,19 +11,24 @@ import { readSharedFiles } from '../../src/config/shared-files.js';
 
 const CASES: Record<string, { config: string; credentials: string }> = {
   'profiles, default, comments': {
-    config: '[default]\nregion = eu-west-1 # trailing\n; a comment\n# another\n[profile dev]\nmfa_serial=arn:aws:iam::1:mfa/dev\nregion=us-east-1;not a comment\n',
-    credentials: '[default]\naws_access_key_id = AKIA1\n[dev]\naws_access_key_id = AKIA2\naws_secret_access_key = s#cret\n',
+    config:
+      '[default]\nregion = eu-west-1 # trailing\n; a comment\n# another\n[profile dev]\nmfa_serial=arn:aws:iam::1:mfa/dev\nregion=us-east-1;not a comment\n',
+    credentials:
+      '[default]\naws_access_key_id = AKIA1\n[dev]\naws_access_key_id = AKIA2\naws_secret_access_key = s#cret\n',
   },
   '[profile default] wins over [default]; unprefixed sections are not profiles in config': {
-    config: '[default]\nregion = a\n[profile default]\nregion = b\n[dev]\nregion = c\n[sso-session corp]\nsso_region = d\n[services s3]\ns3 =\n  endpoint_url = http://x\n',
+    config:
+      '[default]\nregion = a\n[profile default]\nregion = b\n[dev]\nregion = c\n[sso-session corp]\nsso_region = d\n[services s3]\ns3 =\n  endpoint_url = http://x\n',
     credentials: '[profile dev]\naws_access_key_id = AKIA3\n',
   },
   'sub-sections, indentation, CRLF, odd lines': {
-    config: '[profile a]\r\ns3 =\r\n  max_concurrent_requests = 20\r\n  addressing_style = path\r\nregion = x\r\n=novalue\r\njunk line\r\nkey with spaces = v a l\r\n',
+    config:
+      '[profile a]\r\ns3 =\r\n  max_concurrent_requests = 20\r\n  addressing_style = path\r\nregion = x\r\n=novalue\r\njunk line\r\nkey with spaces = v a l\r\n',
     credentials: '[a]\n  aws_access_key_id   =   AKIA4  \naws_session_token=\n  nested = 1\n',
   },
   'quoted and unknown prefixes, empty sections, odd names': {
-    config: '[profile "q.name"]\nregion = q\n[profile \'single\']\nregion = s\n[weird thing]\nregion = w\n[profile empty]\n[profile toString]\nregion = t\n[profile a b c]\nregion = abc\n',
+    config:
+      '[profile "q.name"]\nregion = q\n[profile \'single\']\nregion = s\n[weird thing]\nregion = w\n[profile empty]\n[profile toString]\nregion = t\n[profile a b c]\nregion = abc\n',
     credentials: '[empty]\n[Dev]\naws_access_key_id = AKIA5\n',
   },
   'a __proto__ section makes the file count as empty': {
@@ -45,7 +50,10 @@ for (const [name, files] of Object.entries(CASES)) {
       const sdk = await loadSharedConfigFiles({ filepath: credentials, configFilepath: config, ignoreCache: true });
       const ours = readSharedFiles(credentials, config);
       assert.deepEqual(plain(ours), plain(sdk));
-      assert.ok(Object.keys(ours.configFile).length + Object.keys(ours.credentialsFile).length > 0 || name.includes('__proto__'));
+      assert.ok(
+        Object.keys(ours.configFile).length + Object.keys(ours.credentialsFile).length > 0 ||
+          name.includes('__proto__'),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -55,9 +63,15 @@ for (const [name, files] of Object.entries(CASES)) {
 test('where the SDK loses a section named after an Object.prototype member (its map is a plain {}), it is read', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mfa-env-shared-files-'));
   try {
-    writeFileSync(join(dir, 'credentials'), '[constructor]\naws_access_key_id = AKIA7\n[toString]\naws_access_key_id = AKIA8\n');
+    writeFileSync(
+      join(dir, 'credentials'),
+      '[constructor]\naws_access_key_id = AKIA7\n[toString]\naws_access_key_id = AKIA8\n',
+    );
     const { credentialsFile } = readSharedFiles(join(dir, 'credentials'), join(dir, 'config'));
-    assert.deepEqual(plain(credentialsFile), { constructor: { aws_access_key_id: 'AKIA7' }, toString: { aws_access_key_id: 'AKIA8' } });
+    assert.deepEqual(plain(credentialsFile), {
+      constructor: { aws_access_key_id: 'AKIA7' },
+      toString: { aws_access_key_id: 'AKIA8' },
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -66,7 +80,11 @@ test('where the SDK loses a section named after an Object.prototype member (its 
 test('missing files read as empty, as for the SDK', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mfa-env-shared-files-'));
   try {
-    const sdk = await loadSharedConfigFiles({ filepath: join(dir, 'nope'), configFilepath: join(dir, 'nope2'), ignoreCache: true });
+    const sdk = await loadSharedConfigFiles({
+      filepath: join(dir, 'nope'),
+      configFilepath: join(dir, 'nope2'),
+      ignoreCache: true,
+    });
     assert.deepEqual(plain(readSharedFiles(join(dir, 'nope'), join(dir, 'nope2'))), plain(sdk));
   } finally {
     rmSync(dir, { recursive: true, force: true });

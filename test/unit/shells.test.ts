@@ -17,7 +17,7 @@ const HOSTILE = [
   "''",
   '"',
   '\\',
-  '\\\'',
+  "\\'",
   "it's",
   '$HOME',
   '${HOME}',
@@ -80,7 +80,36 @@ function parseFishSingle(src: string): { value: string; rest: string } {
 }
 
 function randomValue(): string {
-  const alphabet = ["'", '"', '\\', '$', '`', '\n', '(', ')', ' ', 'a', 'Z', '9', '\u2019', '\u201B', '\u2018', '\u201A', ';', '|', '&', '*', '?', '~', '{', '}', '%', '\t', 'é', '☃'];
+  const alphabet = [
+    "'",
+    '"',
+    '\\',
+    '$',
+    '`',
+    '\n',
+    '(',
+    ')',
+    ' ',
+    'a',
+    'Z',
+    '9',
+    '\u2019',
+    '\u201B',
+    '\u2018',
+    '\u201A',
+    ';',
+    '|',
+    '&',
+    '*',
+    '?',
+    '~',
+    '{',
+    '}',
+    '%',
+    '\t',
+    'é',
+    '☃',
+  ];
   let s = '';
   const n = Math.floor(Math.random() * 24);
   for (let i = 0; i < n; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
@@ -121,7 +150,13 @@ test('posix: sh itself reads every value back byte-exact, and no canary runs', (
 });
 
 test('renderChange writes sets and unsets in order, one per line', () => {
-  const out = renderChange(posix, new Map([['A', '1'], ['B', undefined]]));
+  const out = renderChange(
+    posix,
+    new Map([
+      ['A', '1'],
+      ['B', undefined],
+    ]),
+  );
   assert.equal(out, "export A='1'\nunset B\n");
 });
 

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkAccessKeyId, checkCode, checkMfaSerial, checkProfileName, parseDuration } from '../../src/config/validate.js';
+import {
+  checkAccessKeyId,
+  checkCode,
+  checkMfaSerial,
+  checkProfileName,
+  parseDuration,
+} from '../../src/config/validate.js';
 import { UsageError } from '../../src/errors.js';
 
 test('durations: seconds, minutes, hours, and combinations', () => {
@@ -14,7 +20,11 @@ test('durations: seconds, minutes, hours, and combinations', () => {
 
 test('durations outside 900–129600 or malformed are usage errors', () => {
   for (const bad of ['899', '37h', '0', 'abc', '', '1.5h', '-900', 'h']) {
-    assert.throws(() => parseDuration(bad), (e: unknown) => e instanceof UsageError && e.exitCode === 2, bad);
+    assert.throws(
+      () => parseDuration(bad),
+      (e: unknown) => e instanceof UsageError && e.exitCode === 2,
+      bad,
+    );
   }
 });
 
@@ -34,7 +44,10 @@ test('MFA serials: ARNs in any partition and hardware serials', () => {
   const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
   assert.throws(
     () => checkMfaSerial(secret),
-    (err: unknown) => err instanceof UsageError && !err.message.includes(secret.slice(4)) && /40 characters, like a secret access key/.test(err.message),
+    (err: unknown) =>
+      err instanceof UsageError &&
+      !err.message.includes(secret.slice(4)) &&
+      /40 characters, like a secret access key/.test(err.message),
   );
 });
 
@@ -44,18 +57,30 @@ test('codes are exactly six digits', () => {
 });
 
 test('profile names: letters, digits, . _ - + @, and not an object’s own machinery', () => {
-  for (const ok of ['default', 'dev', 'a.b@c+d-e_f', 'toString', '__proto', 'Constructor']) assert.equal(checkProfileName(ok), ok);
+  for (const ok of ['default', 'dev', 'a.b@c+d-e_f', 'toString', '__proto', 'Constructor'])
+    assert.equal(checkProfileName(ok), ok);
   for (const reserved of ['__proto__', 'constructor', 'prototype']) {
-    assert.throws(() => checkProfileName(reserved), (e: unknown) => e instanceof UsageError && e.exitCode === 2 && /reserved/.test(e.message), reserved);
+    assert.throws(
+      () => checkProfileName(reserved),
+      (e: unknown) => e instanceof UsageError && e.exitCode === 2 && /reserved/.test(e.message),
+      reserved,
+    );
   }
   for (const bad of ['org/admin', 'a b', '', 'x'.repeat(65), 'a]b']) {
-    assert.throws(() => checkProfileName(bad), (e: unknown) => e instanceof UsageError && /letters, digits/.test(e.message), bad);
+    assert.throws(
+      () => checkProfileName(bad),
+      (e: unknown) => e instanceof UsageError && /letters, digits/.test(e.message),
+      bad,
+    );
   }
 });
 
 test('a profile name from AWS_PROFILE is named as such, with what to do instead', () => {
   assert.throws(
     () => checkProfileName('org/admin', 'AWS_PROFILE'),
-    (e: unknown) => e instanceof UsageError && /^AWS_PROFILE 'org\/admin' is not a usable profile name/.test(e.message) && /set AWS_PROFILE/.test(e.hint ?? ''),
+    (e: unknown) =>
+      e instanceof UsageError &&
+      /^AWS_PROFILE 'org\/admin' is not a usable profile name/.test(e.message) &&
+      /set AWS_PROFILE/.test(e.hint ?? ''),
   );
 });

@@ -28,11 +28,20 @@ const indent = (depth: number, lines: string[]) => lines.map((l) => `${'  '.repe
 const violation = (value: string | null, field: string, constraint: string) =>
   `Value ${value === null ? 'null' : `'${value}'`} at '${field}' failed to satisfy constraint: Member must ${constraint}`;
 
-function checkString(problems: string[], value: string | null, field: string, min: number, max: number, pattern: RegExp, patternText: string) {
+function checkString(
+  problems: string[],
+  value: string | null,
+  field: string,
+  min: number,
+  max: number,
+  pattern: RegExp,
+  patternText: string,
+) {
   if (value === null) return;
   if (value.length < min) problems.push(violation(value, field, `have length greater than or equal to ${min}`));
   if (value.length > max) problems.push(violation(value, field, `have length less than or equal to ${max}`));
-  if (!pattern.test(value)) problems.push(violation(value, field, `satisfy regular expression pattern: ${patternText}`));
+  if (!pattern.test(value))
+    problems.push(violation(value, field, `satisfy regular expression pattern: ${patternText}`));
 }
 
 function readDuration(problems: string[], raw: string | null): number {
@@ -42,8 +51,10 @@ function readDuration(problems: string[], raw: string | null): number {
     return DEFAULT_DURATION;
   }
   const n = Number(raw);
-  if (n < MIN_DURATION) problems.push(violation(raw, 'durationSeconds', `have value greater than or equal to ${MIN_DURATION}`));
-  if (n > MAX_DURATION) problems.push(violation(raw, 'durationSeconds', `have value less than or equal to ${MAX_DURATION}`));
+  if (n < MIN_DURATION)
+    problems.push(violation(raw, 'durationSeconds', `have value greater than or equal to ${MIN_DURATION}`));
+  if (n > MAX_DURATION)
+    problems.push(violation(raw, 'durationSeconds', `have value less than or equal to ${MAX_DURATION}`));
   return n;
 }
 
@@ -76,7 +87,8 @@ const getSessionToken: Action = ({ state, caller, params }) => {
 
   const creds = state.issueCredentials({ user: caller.user, durationSeconds });
   // Whole seconds, like STS: Expiration is printed without a fraction.
-  const expiresAt = Math.floor(nowMs / 1000) * 1000 + state.lifetime({ action: 'GetSessionToken', durationSeconds }) * 1000;
+  const expiresAt =
+    Math.floor(nowMs / 1000) * 1000 + state.lifetime({ action: 'GetSessionToken', durationSeconds }) * 1000;
   state.sessions.set(creds.accessKeyId, { ...creds, user: caller.user, expiresAt, mfaAuthenticated: serial !== null });
   return indent(2, [
     '<Credentials>',
@@ -94,7 +106,11 @@ const getCallerIdentity: Action = ({ caller }) => {
     const p = callerPrincipal(caller);
     return indent(2, [el('Arn', p.arn), el('UserId', p.userId), el('Account', p.account)]);
   }
-  return indent(2, [el('Arn', userArn(caller.user)), el('UserId', userId(caller.user)), el('Account', caller.user.accountId)]);
+  return indent(2, [
+    el('Arn', userArn(caller.user)),
+    el('UserId', userId(caller.user)),
+    el('Account', caller.user.accountId),
+  ]);
 };
 
 const listMfaDevices: Action = ({ state, caller, params }) => {
@@ -105,9 +121,7 @@ const listMfaDevices: Action = ({ state, caller, params }) => {
   checkString(problems, name, 'userName', 1, 128, /^[\w+=,.@-]+$/, '[\\w+=,.@-]+');
   if (problems.length > 0) throw validationError(problems);
   const user =
-    name === null
-      ? caller.user
-      : state.users.find((u) => u.userName === name && u.accountId === caller.user.accountId);
+    name === null ? caller.user : state.users.find((u) => u.userName === name && u.accountId === caller.user.accountId);
   if (!user) throw noSuchUser(name!);
   const members = user.mfaDevices.flatMap((d) => [
     '<member>',
@@ -116,7 +130,8 @@ const listMfaDevices: Action = ({ state, caller, params }) => {
     `  ${el('EnableDate', isoSeconds(state.startedAt))}`,
     '</member>',
   ]);
-  const list = members.length === 0 ? ['<MFADevices/>'] : ['<MFADevices>', ...members.map((l) => `  ${l}`), '</MFADevices>'];
+  const list =
+    members.length === 0 ? ['<MFADevices/>'] : ['<MFADevices>', ...members.map((l) => `  ${l}`), '</MFADevices>'];
   return indent(2, [el('IsTruncated', 'false'), ...list]);
 };
 

@@ -41,7 +41,13 @@ export function newKeyState(propagationMs = DEFAULT_KEY_PROPAGATION_MS): KeyStat
 function firstKey(state: EmulatorState, user: EmulatorUser): AccessKeyRecord {
   const createdAt = user.accessKeyCreatedAt ?? state.startedAt;
   // It was there before the emulator's clock started (which a test may turn back).
-  return { user, accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey, createdAt, usableAt: Number.NEGATIVE_INFINITY };
+  return {
+    user,
+    accessKeyId: user.accessKeyId,
+    secretAccessKey: user.secretAccessKey,
+    createdAt,
+    usableAt: Number.NEGATIVE_INFINITY,
+  };
 }
 
 /** A user's keys that exist now, oldest first, propagated or not. */
@@ -63,8 +69,19 @@ export function signingKey(state: EmulatorState, accessKeyId: string): AccessKey
 }
 
 /** Adds a key to `user` as CreateAccessKey would (for tests: a second key, an old one). */
-export function addAccessKey(state: EmulatorState, user: EmulatorUser, createdAt = state.now(), usableAt = createdAt): AccessKeyRecord {
-  const key = { user, accessKeyId: randomAccessKeyId('AKIA'), secretAccessKey: randomSecretAccessKey(), createdAt, usableAt };
+export function addAccessKey(
+  state: EmulatorState,
+  user: EmulatorUser,
+  createdAt = state.now(),
+  usableAt = createdAt,
+): AccessKeyRecord {
+  const key = {
+    user,
+    accessKeyId: randomAccessKeyId('AKIA'),
+    secretAccessKey: randomSecretAccessKey(),
+    createdAt,
+    usableAt,
+  };
   state.keys.created.set(key.accessKeyId, key);
   return key;
 }
@@ -76,10 +93,14 @@ function authorize(caller: Caller, action: string, target: EmulatorUser): void {
   const policy = caller.user.iamPolicy;
   const resource = `arn:aws:iam::${target.accountId}:user/${target.userName}`;
   if (policy?.requireMfa && !caller.session?.mfaAuthenticated) {
-    throw accessDenied(`User: ${userArn(caller.user)} is not authorized to perform: iam:${action} on resource: ${resource} with an explicit deny in an identity-based policy`);
+    throw accessDenied(
+      `User: ${userArn(caller.user)} is not authorized to perform: iam:${action} on resource: ${resource} with an explicit deny in an identity-based policy`,
+    );
   }
   if (policy?.deny?.includes(action)) {
-    throw accessDenied(`User: ${userArn(caller.user)} is not authorized to perform: iam:${action} on resource: ${resource} because no identity-based policy allows the iam:${action} action`);
+    throw accessDenied(
+      `User: ${userArn(caller.user)} is not authorized to perform: iam:${action} on resource: ${resource} because no identity-based policy allows the iam:${action} action`,
+    );
   }
 }
 
@@ -89,7 +110,9 @@ function targetUser({ state, caller, params }: ActionContext): EmulatorUser {
   if (name === null) return caller.user;
   const problems: string[] = [];
   if (name.length < 1 || name.length > 128 || !/^[\w+=,.@-]+$/.test(name)) {
-    problems.push(`Value '${name}' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`);
+    problems.push(
+      `Value '${name}' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+`,
+    );
   }
   if (problems.length > 0) throw validationError(problems);
   const user = state.users.find((u) => u.userName === name && u.accountId === caller.user.accountId);
@@ -124,7 +147,10 @@ export const listAccessKeys = (ctx: ActionContext): string => {
     `    ${el('CreateDate', isoSeconds(k.createdAt))}`,
     '  </member>',
   ]);
-  return indent([...(members.length ? ['<AccessKeyMetadata>', ...members, '</AccessKeyMetadata>'] : ['<AccessKeyMetadata/>']), el('IsTruncated', 'false')]);
+  return indent([
+    ...(members.length ? ['<AccessKeyMetadata>', ...members, '</AccessKeyMetadata>'] : ['<AccessKeyMetadata/>']),
+    el('IsTruncated', 'false'),
+  ]);
 };
 
 export const createAccessKey = (ctx: ActionContext): string => {
@@ -149,7 +175,8 @@ export const createAccessKey = (ctx: ActionContext): string => {
 export const deleteAccessKey = (ctx: ActionContext): string => {
   const user = targetUser(ctx);
   const id = ctx.params.get('AccessKeyId');
-  if (id === null) throw validationError(["Value null at 'accessKeyId' failed to satisfy constraint: Member must not be null"]);
+  if (id === null)
+    throw validationError(["Value null at 'accessKeyId' failed to satisfy constraint: Member must not be null"]);
   authorize(ctx.caller, 'DeleteAccessKey', user);
   if (!keysOf(ctx.state, user).some((k) => k.accessKeyId === id)) {
     throw new QueryError(404, 'NoSuchEntity', `The Access Key with id ${id} cannot be found.`);

@@ -38,7 +38,8 @@ export interface AssumedRole {
 }
 
 export const roleArn = (r: EmulatorRole) => `arn:aws:iam::${r.accountId}:role/${r.roleName}`;
-export const assumedRoleArn = (a: AssumedRole) => `arn:aws:sts::${a.role.accountId}:assumed-role/${a.role.roleName}/${a.sessionName}`;
+export const assumedRoleArn = (a: AssumedRole) =>
+  `arn:aws:sts::${a.role.accountId}:assumed-role/${a.role.roleName}/${a.sessionName}`;
 
 /** IAM's unique role id (AROA + 17), derived like userId. */
 export function roleId(r: EmulatorRole): string {
@@ -74,14 +75,24 @@ const plainValidation = (message: string) => new QueryError(400, 'ValidationErro
 const violation = (value: string | null, field: string, constraint: string) =>
   `Value ${value === null ? 'null' : `'${value}'`} at '${field}' failed to satisfy constraint: Member must ${constraint}`;
 
-function checkString(problems: string[], value: string | null, field: string, min: number, max: number, pattern: RegExp, patternText: string, required = false) {
+function checkString(
+  problems: string[],
+  value: string | null,
+  field: string,
+  min: number,
+  max: number,
+  pattern: RegExp,
+  patternText: string,
+  required = false,
+) {
   if (value === null) {
     if (required) problems.push(violation(null, field, 'not be null'));
     return;
   }
   if (value.length < min) problems.push(violation(value, field, `have length greater than or equal to ${min}`));
   if (value.length > max) problems.push(violation(value, field, `have length less than or equal to ${max}`));
-  if (!pattern.test(value)) problems.push(violation(value, field, `satisfy regular expression pattern: ${patternText}`));
+  if (!pattern.test(value))
+    problems.push(violation(value, field, `satisfy regular expression pattern: ${patternText}`));
 }
 
 function readDuration(problems: string[], raw: string | null): number {
@@ -91,8 +102,10 @@ function readDuration(problems: string[], raw: string | null): number {
     return DEFAULT_ROLE_DURATION;
   }
   const n = Number(raw);
-  if (n < MIN_DURATION) problems.push(violation(raw, 'durationSeconds', `have value greater than or equal to ${MIN_DURATION}`));
-  if (n > MAX_DURATION) problems.push(violation(raw, 'durationSeconds', `have value less than or equal to ${MAX_DURATION}`));
+  if (n < MIN_DURATION)
+    problems.push(violation(raw, 'durationSeconds', `have value greater than or equal to ${MIN_DURATION}`));
+  if (n > MAX_DURATION)
+    problems.push(violation(raw, 'durationSeconds', `have value less than or equal to ${MAX_DURATION}`));
   return n;
 }
 
@@ -121,7 +134,16 @@ export function assumeRole({ state, caller, params }: ActionContext): string {
   const serial = params.get('SerialNumber');
   const code = params.get('TokenCode');
   const problems: string[] = [];
-  checkString(problems, arn, 'roleArn', 20, 2048, /^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD]+$/, '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+', true);
+  checkString(
+    problems,
+    arn,
+    'roleArn',
+    20,
+    2048,
+    /^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD]+$/,
+    '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+',
+    true,
+  );
   checkString(problems, sessionName, 'roleSessionName', 2, 64, /^[\w+=,.@-]*$/, '[\\w+=,.@-]*', true);
   const durationSeconds = readDuration(problems, params.get('DurationSeconds'));
   checkString(problems, externalId, 'externalId', 2, 1224, /^[\w+=,.@:/-]*$/, '[\\w+=,.@:\\/-]*');
@@ -131,7 +153,8 @@ export function assumeRole({ state, caller, params }: ActionContext): string {
   if (!ROLE_ARN.test(arn!)) throw plainValidation(`${arn} is invalid`);
 
   const principal = callerPrincipal(caller);
-  const denied = () => accessDenied(`User: ${principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${arn}`);
+  const denied = () =>
+    accessDenied(`User: ${principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${arn}`);
   const role = state.roles.find((r) => roleArn(r) === arn);
   // A role that does not exist and one that does not trust the caller look the same from outside.
   if (!role || !trusts(role, principal)) throw denied();
@@ -140,7 +163,10 @@ export function assumeRole({ state, caller, params }: ActionContext): string {
   // role session assumed with it; or the caller proves it here.
   let mfa = caller.session?.mfaAuthenticated === true;
   if (serial !== null || code !== null) {
-    if (serial === null || code === null) throw accessDenied('MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.');
+    if (serial === null || code === null)
+      throw accessDenied(
+        'MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.',
+      );
     checkMfa(state, caller.user, serial, code);
     mfa = true;
   }
@@ -149,7 +175,9 @@ export function assumeRole({ state, caller, params }: ActionContext): string {
 
   // Checked after the trust policy, as AWS does: only a caller that may assume the role learns its limits.
   if (caller.session && durationSeconds > CHAINED_MAX) {
-    throw plainValidation('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+    throw plainValidation(
+      'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    );
   }
   if (durationSeconds > (role.maxSessionDuration ?? DEFAULT_ROLE_DURATION)) {
     throw plainValidation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');

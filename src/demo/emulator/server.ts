@@ -183,11 +183,21 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       const e =
         err instanceof QueryError
           ? err
-          : new QueryError(500, 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 'Receiver');
+          : new QueryError(
+              500,
+              'InternalFailure',
+              'The request processing has failed because of an unknown error, exception or failure.',
+              'Receiver',
+            );
       if (!(err instanceof QueryError)) console.error('[sts-emulator]', err);
       calls.push({ action, service, accessKeyId, ok: false, errorCode: e.code, at: now() });
       if (!res.headersSent && !res.destroyed) {
-        respond(res, e.status, errorDocument(service, { type: e.type, code: e.code, message: e.message }, requestId), requestId);
+        respond(
+          res,
+          e.status,
+          errorDocument(service, { type: e.type, code: e.code, message: e.message }, requestId),
+          requestId,
+        );
       }
     }
   }
@@ -213,18 +223,25 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     addRole: (r) => void state.roles.push(r),
     setLifetime: (l) => void (state.lifetime = l ?? askedLifetime),
     expire(accessKeyId) {
-      for (const [id, session] of state.sessions) if (accessKeyId === undefined || id === accessKeyId) session.expiresAt = now();
+      for (const [id, session] of state.sessions)
+        if (accessKeyId === undefined || id === accessKeyId) session.expiresAt = now();
     },
     calls,
     count: (a, outcome) =>
-      calls.filter((c) => (a === undefined || c.action === a) && (outcome === undefined || c.ok === (outcome === 'ok'))).length,
+      calls.filter((c) => (a === undefined || c.action === a) && (outcome === undefined || c.ok === (outcome === 'ok')))
+        .length,
     resetCalls: () => void calls.splice(0),
     codeFor(serialNumber, timeMs) {
       const device = findDevice(state.users, serialNumber);
       if (!device) throw new Error(`no MFA device ${serialNumber} in this emulator`);
       return timeMs === undefined ? unusedCode(state, device, now()) : totp(device.secret, timeMs);
     },
-    accessKeysOf: (user) => keysOf(state, user).map(({ accessKeyId, secretAccessKey, createdAt }) => ({ accessKeyId, secretAccessKey, createdAt })),
+    accessKeysOf: (user) =>
+      keysOf(state, user).map(({ accessKeyId, secretAccessKey, createdAt }) => ({
+        accessKeyId,
+        secretAccessKey,
+        createdAt,
+      })),
     addAccessKey(user, createdAt) {
       const { accessKeyId, secretAccessKey } = addAccessKey(state, user, createdAt);
       return { accessKeyId, secretAccessKey };

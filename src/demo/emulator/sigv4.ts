@@ -101,7 +101,10 @@ function parseAmzDate(amzDate: string): number | undefined {
 }
 
 export function formatAmzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**
@@ -111,7 +114,9 @@ export function formatAmzDate(ms: number): string {
 export function checkRequestTime(auth: SigV4Auth, nowMs: number): void {
   const signedAt = parseAmzDate(auth.amzDate);
   if (signedAt === undefined) {
-    throw incompleteSignature(`Date must be in ISO-8601 'basic format'. Got '${auth.amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+    throw incompleteSignature(
+      `Date must be in ISO-8601 'basic format'. Got '${auth.amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+    );
   }
   if (signedAt < nowMs - MAX_SKEW_MS) {
     throw signatureMismatch(
