@@ -47,7 +47,9 @@ done`;
 }
 
 function preamble(shell: 'bash' | 'zsh', file: string): string {
-  return `${shell === 'zsh' ? 'zmodload zsh/datetime\n' : ''}source '${file.replace(/'/g, `'\\''`)}'
+  // MFA_ENV_FOLLOW=0: this measures the prompt itself; following a new session
+  // (at most one mfa-env a minute, only near the end) is tested on its own.
+  return `export MFA_ENV_FOLLOW=0\n${shell === 'zsh' ? 'zmodload zsh/datetime\n' : ''}source '${file.replace(/'/g, `'\\''`)}'
 PS1='$ '
 now=$EPOCHSECONDS`;
 }

@@ -60,7 +60,7 @@ export const profileOption = {
     alias: 'p',
     value: 'NAME',
     complete: 'profile',
-    describe: 'profile (default: $AWS_PROFILE, else $MFA_ENV_PROFILE, else default)',
+    describe: 'profile (else $AWS_PROFILE/$MFA_ENV_PROFILE/default)',
   },
 } as const satisfies OptionTable;
 

@@ -420,6 +420,8 @@ export async function setupCommand(args: SetupArgs): Promise<number> {
   if (args.force && args.credentialProcess === undefined)
     throw new UsageError('--force goes with --credential-process NAME', 'see mfa-env setup --help');
   const region = args.region !== undefined ? checkRegion(args.region) : undefined;
+  // Before anything is asked or sent (the key check calls STS): a bad or FIDO serial is a usage error.
+  if (args.mfaSerial !== undefined) checkMfaSerial(args.mfaSerial, profile);
   const cp = args.credentialProcess !== undefined ? await import('./credential-process-profile.js') : undefined;
   const cpTarget = cp?.checkCredentialProcessProfile(args.credentialProcess!, profile, args.force === true);
 

@@ -24,7 +24,18 @@ export async function setUpUser(
       user.mfaDevices[0]!.serialNumber,
       ...extra,
     ],
-    { input: user.secretAccessKey },
+    // setup checks the key with STS: straight at the emulator, whatever
+    // endpoint or proxy the sandbox gives the commands under test.
+    {
+      input: user.secretAccessKey,
+      env: {
+        AWS_ENDPOINT_URL: emulator.url,
+        HTTP_PROXY: undefined,
+        http_proxy: undefined,
+        HTTPS_PROXY: undefined,
+        https_proxy: undefined,
+      },
+    },
   );
   assert.equal(r.code, 0, `setup failed: ${r.stderr}`);
   return user;

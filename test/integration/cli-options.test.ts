@@ -58,8 +58,8 @@ describe('words nothing takes are refused', () => {
     const user = await setUpUser(s, emulator, 'dev');
     const calls = emulator.count('GetSessionToken');
     usageError(
-      await s.mfaEnv(['rotate', '--profile', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']),
-      /^mfa-env: unknown command rotate$/,
+      await s.mfaEnv(['rotat', '--profile', 'dev', '-c', emulator.codeFor(serialOf(user)), '-s', 'bash']),
+      /^mfa-env: unknown command rotat; did you mean rotate\?$/,
     );
     assert.equal(emulator.count('GetSessionToken'), calls, 'no STS call');
     s.cleanup();

@@ -3,7 +3,7 @@
 // twice), and that a write that went nowhere (stdout on a full device) is
 // not reported as success. Device files are made here with mknod, in a
 // temporary directory: the system's own /dev/null is never touched.
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import {
@@ -21,7 +21,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { makeUser } from '../../src/demo/emulator/server.js';
+import { makeUser, startEmulator, type Emulator } from '../../src/demo/emulator/server.js';
 import { fileStoreEnv, makeSandbox, MFA_ENV, type Sandbox } from '../helpers/cli.js';
 import { assertOk, devProfile, lines } from '../helpers/dev-profile.js';
 
@@ -35,9 +35,22 @@ function mknod(dir: string, name: string, minor: 3 | 7): string {
   return path;
 }
 
+// setup checks a key with STS: the users of these tests are known to an emulator.
+let shared: Emulator;
+before(async () => {
+  shared = await startEmulator();
+});
+after(() => shared.close());
+
+function knownUser(emulator: Emulator) {
+  const user = makeUser();
+  emulator.addUser(user);
+  return user;
+}
+
 function fileSandbox(): Sandbox {
   const s = makeSandbox();
-  Object.assign(s.env, fileStoreEnv(s.dir));
+  Object.assign(s.env, fileStoreEnv(s.dir), { AWS_ENDPOINT_URL: shared.url });
   return s;
 }
 
@@ -83,7 +96,7 @@ test('setup never writes the config through a device, and stores nothing', async
     const devices = join(s.dir, 'dev');
     mkdirSync(devices);
     const devnull = mknod(devices, 'null', 3);
-    const user = makeUser();
+    const user = knownUser(shared);
     const r = await s.mfaEnv(
       ['setup', '-p', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', SERIAL],
       {
@@ -154,7 +167,7 @@ test('bytes that are not UTF-8 survive an edit byte for byte (credentials and co
       Buffer.from('\n'),
     ]);
     writeFileSync(dev.sandbox.configFile, config);
-    const user = makeUser();
+    const user = knownUser(dev.emulator);
     const r = await dev.sandbox.mfaEnv(
       ['setup', '-p', 'other', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', SERIAL],
       { input: user.secretAccessKey },
@@ -179,7 +192,7 @@ test("root editing a user's AWS files leaves them the user's (owner and group)",
       await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash', '--write-profile', 'mfa']),
       'write-profile',
     );
-    const user = makeUser();
+    const user = knownUser(dev.emulator);
     assertOk(
       await dev.sandbox.mfaEnv(
         ['setup', '-p', 'other', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', SERIAL],
@@ -214,7 +227,7 @@ test("root editing a user's AWS files leaves them the user's (owner and group)",
 test('--import --remove-plaintext with the key split over two [dev] sections: refused, nothing stored or removed', async () => {
   const s = fileSandbox();
   try {
-    const user = makeUser();
+    const user = knownUser(shared);
     // The SDKs merge the two sections, so the import would see the whole key.
     const text = [
       '[dev]',
@@ -245,7 +258,7 @@ test('--import --remove-plaintext with the key split over two [dev] sections: re
 test('--remove-plaintext when the secret is also elsewhere in the file: refused, says where, nothing stored or removed', async () => {
   const s = fileSandbox();
   try {
-    const user = makeUser();
+    const user = knownUser(shared);
     const text = [
       '[dev]',
       `aws_access_key_id = ${user.accessKeyId}`,
@@ -275,7 +288,7 @@ test('--remove-plaintext when the secret is also elsewhere in the file: refused,
 test('--remove-plaintext when the SDK reads an indented secret the line editor would keep: refused', async () => {
   const s = fileSandbox();
   try {
-    const user = makeUser();
+    const user = knownUser(shared);
     const text = [
       '[dev]',
       `aws_access_key_id = ${user.accessKeyId}`,
@@ -305,7 +318,7 @@ test('setup with [profile dev] twice in the config: refused before anything is s
       '',
     ].join('\n');
     writeFileSync(s.configFile, config);
-    const user = makeUser();
+    const user = knownUser(shared);
     const r = await s.mfaEnv(
       ['setup', '-p', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', SERIAL],
       { input: user.secretAccessKey },
@@ -351,8 +364,13 @@ test('-f json with stdout on a full device: exit 1 and a clear line, not success
 test('a relative XDG_DATA_HOME is ignored (XDG spec): the store goes under ~/.local/share', async () => {
   const s = makeSandbox();
   try {
-    Object.assign(s.env, { MFA_ENV_STORE: 'file', MFA_ENV_FILE_PASSPHRASE: 'pass phrase', XDG_DATA_HOME: 'data' });
-    const user = makeUser();
+    Object.assign(s.env, {
+      MFA_ENV_STORE: 'file',
+      MFA_ENV_FILE_PASSPHRASE: 'pass phrase',
+      XDG_DATA_HOME: 'data',
+      AWS_ENDPOINT_URL: shared.url,
+    });
+    const user = knownUser(shared);
     const r = await s.mfaEnv(
       ['setup', '-p', 'dev', '--access-key-id', user.accessKeyId, '--secret-stdin', '--mfa-serial', SERIAL],
       {

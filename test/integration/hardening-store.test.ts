@@ -3,7 +3,7 @@
 // cannot make scrypt take gigabytes or minutes; the store directory must be
 // private and its locks directory a real one; a lock file another user left
 // unreadable is judged by its age.
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import {
@@ -18,7 +18,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { makeUser } from '../../src/demo/emulator/server.js';
+import { makeUser, startEmulator, type Emulator } from '../../src/demo/emulator/server.js';
 import { fileStoreEnv, harnessEnv, makeSandbox, MFA_ENV, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { assertOk, devProfile, lines } from '../helpers/dev-profile.js';
 
@@ -26,9 +26,22 @@ const isRoot = process.getuid?.() === 0;
 const SERIAL = 'arn:aws:iam::123456789012:mfa/me';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// setup checks a key with STS: the users of these tests are known to an emulator.
+let shared: Emulator;
+before(async () => {
+  shared = await startEmulator();
+});
+after(() => shared.close());
+
+function knownUser() {
+  const user = makeUser();
+  shared.addUser(user);
+  return user;
+}
+
 function fileSandbox(): Sandbox & { storeDir: string; storeFile: string } {
   const s = makeSandbox();
-  Object.assign(s.env, fileStoreEnv(s.dir));
+  Object.assign(s.env, fileStoreEnv(s.dir), { AWS_ENDPOINT_URL: shared.url });
   return Object.assign(s, {
     storeDir: s.env.MFA_ENV_STORE_DIR!,
     storeFile: join(s.env.MFA_ENV_STORE_DIR!, 'store.enc'),
@@ -62,7 +75,7 @@ function start(
   return { pid: child.pid!, done };
 }
 
-function setupArgs(profile: string, user = makeUser()) {
+function setupArgs(profile: string, user = knownUser()) {
   return {
     args: [
       'setup',

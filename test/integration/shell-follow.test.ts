@@ -76,6 +76,7 @@ async function setUp(): Promise<Setup> {
   const env = Object.fromEntries(
     Object.entries(sandbox.env).filter(([k, v]) => v !== undefined && k !== 'PATH' && k !== 'HOME'),
   ) as Record<string, string>;
+  env.MFA_ENV_FOLLOW = '1';
   return { user, serial, dir, sandbox, log, path: `${bin}:${process.env.PATH}`, env };
 }
 

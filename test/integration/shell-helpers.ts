@@ -164,7 +164,18 @@ export class TmuxShell {
     }[shell];
     // No history file: a shell killed by close() writes one as it exits, into
     // a HOME the test may be deleting right then (ENOTEMPTY).
-    const env = { HOME: home, PATH: path, TERM: 'xterm', HISTFILE: '', fish_history: '', ...extraEnv };
+    // MFA_ENV_FOLLOW=0: a prompt near a session's end would otherwise run
+    // mfa-env --follow, a call the tests of other things do not expect
+    // (test/integration/shell-follow.test.ts turns it on).
+    const env = {
+      HOME: home,
+      PATH: path,
+      TERM: 'xterm',
+      HISTFILE: '',
+      fish_history: '',
+      MFA_ENV_FOLLOW: '0',
+      ...extraEnv,
+    };
     const command = ['env', '-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv].map(shq).join(' ');
     return new TmuxShell(dir, shell, command);
   }
