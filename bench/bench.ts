@@ -28,7 +28,7 @@ import { availableParallelism, cpus, release, tmpdir, type } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { startEmulator, makeUser, roleArn, type Emulator, type EmulatorUser } from '../src/demo/emulator/server.js';
 import { appendFileSync } from 'node:fs';
-import { makeSandbox, type Sandbox } from '../test/helpers/cli.js';
+import { makeSandbox, runCommand, type Sandbox } from '../test/helpers/cli.js';
 import { findTool } from '../test/helpers/require-tool.js';
 import { startSecretService, type SecretService } from '../test/helpers/secret-service.js';
 import { makeServerCertificate } from '../test/helpers/tls.js';
@@ -570,7 +570,8 @@ async function serverFetch(f: Fixture): Promise<void> {
   await setUp(f, 'server');
   const out = join(f.sandbox.dir, 'p7.json');
   const serial = f.user.mfaDevices.at(-1)!.serialNumber;
-  execFileSync(
+  // Not execFileSync: the emulator answers from this process, whose event loop must keep running.
+  const r = await runCommand(
     MFA_EXEC,
     [
       '--server',
@@ -584,11 +585,9 @@ async function serverFetch(f: Fixture): Promise<void> {
       out,
       String(plan.serverFetches),
     ],
-    {
-      env: f.env,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
+    f.env,
   );
+  if (r.code !== 0) throw new Error(`P7: mfa-exec --server failed (${r.code}): ${r.stderr}`);
   const times = JSON.parse(readFileSync(out, 'utf8')) as number[];
   const value = median(times);
   figures.push({
