@@ -449,7 +449,7 @@ async function coldMint(f: Fixture, harness: Harness, https: boolean): Promise<v
       unit: 'ms',
       baseline: `${id}-aws`,
       ratio: p2 / base,
-      target: 'none (see the README)',
+      target: 'none (see docs/performance.md)',
       pass: null,
     });
   } else {
