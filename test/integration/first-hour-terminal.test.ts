@@ -123,6 +123,8 @@ describe('at the terminal, in bash, zsh and fish', () => {
           sh.typeKeys('', ...Array<string>(6).fill('BSpace'));
           sh.typeKeys(emulator.codeFor(serialOf(user)), 'Enter');
           await sh.waitForFile(join(s.dir, 'status'));
+          // The shell creates the file before echo writes into it: wait for the line.
+          for (let i = 0; i < 200 && sh.read('status') === ''; i++) await new Promise((r) => setTimeout(r, 25));
           assert.equal(sh.read('status').trim(), 'status=0');
           const done = await sh.waitForScreen((screen) =>
             /mfa-env: profile dev, eu-west-1, 1[12]h\d\dm left \(minted\)/.test(screen),
