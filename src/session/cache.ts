@@ -1,6 +1,7 @@
 import { maskKeyId } from '../commands/mask.js';
 import { debug } from '../debug.js';
 import { accountFor, accountOf, entriesOfKind, type SecretStore } from '../store/types.js';
+import { decodeStored } from './stored.js';
 import type { CachedSession } from './types.js';
 
 /** A cached session is reused by export and mfa-exec while more than this remains. */
@@ -26,33 +27,11 @@ interface Stored {
 }
 
 function decode(text: string): CachedSession | undefined {
-  try {
-    const s = JSON.parse(text) as Partial<Stored>;
-    const expiration = new Date(s.expiration ?? '');
-    if (s.v !== 1 || Number.isNaN(expiration.getTime())) return undefined;
-    for (const k of [
-      'accessKeyId',
-      'secretAccessKey',
-      'sessionToken',
-      'profile',
-      'sourceKeyId',
-      'mfaSerial',
-    ] as const) {
-      if (typeof s[k] !== 'string' || !s[k]) return undefined;
-    }
-    const t = s as Stored;
-    return {
-      accessKeyId: t.accessKeyId,
-      secretAccessKey: t.secretAccessKey,
-      sessionToken: t.sessionToken,
-      expiration,
-      profile: t.profile,
-      sourceKeyId: t.sourceKeyId,
-      mfaSerial: t.mfaSerial,
-    };
-  } catch {
-    return undefined; // corrupted entry: treated as absent, replaced by the next mint
-  }
+  return decodeStored(
+    text,
+    ['accessKeyId', 'secretAccessKey', 'sessionToken', 'profile', 'sourceKeyId', 'mfaSerial'],
+    ['expiration'],
+  );
 }
 
 /** Any session cached for the profile, valid or not (for status). */

@@ -1,6 +1,7 @@
 // Role credentials, cached in the secret store under the role profile, next
 // to the base profile's MFA session (cache.ts).
 import { accountFor, accountOf, entriesOfKind, type SecretStore } from '../store/types.js';
+import { decodeStored } from './stored.js';
 import type { Session } from './types.js';
 
 /** Role credentials plus what they were assumed from. */
@@ -30,37 +31,11 @@ interface Stored {
 }
 
 function decode(text: string): CachedRole | undefined {
-  try {
-    const s = JSON.parse(text) as Partial<Stored>;
-    const expiration = new Date(s.expiration ?? '');
-    const mfaExpiration = new Date(s.mfaExpiration ?? '');
-    if (s.v !== 1 || Number.isNaN(expiration.getTime()) || Number.isNaN(mfaExpiration.getTime())) return undefined;
-    for (const k of [
-      'accessKeyId',
-      'secretAccessKey',
-      'sessionToken',
-      'profile',
-      'roleArn',
-      'baseProfile',
-      'sourceProfile',
-    ] as const) {
-      if (typeof s[k] !== 'string' || !s[k]) return undefined;
-    }
-    const t = s as Stored;
-    return {
-      accessKeyId: t.accessKeyId,
-      secretAccessKey: t.secretAccessKey,
-      sessionToken: t.sessionToken,
-      expiration,
-      profile: t.profile,
-      roleArn: t.roleArn,
-      baseProfile: t.baseProfile,
-      sourceProfile: t.sourceProfile,
-      mfaExpiration,
-    };
-  } catch {
-    return undefined; // corrupted entry: treated as absent, replaced by the next AssumeRole
-  }
+  return decodeStored(
+    text,
+    ['accessKeyId', 'secretAccessKey', 'sessionToken', 'profile', 'roleArn', 'baseProfile', 'sourceProfile'],
+    ['expiration', 'mfaExpiration'],
+  );
 }
 
 export async function peekRole(store: SecretStore, profile: string): Promise<CachedRole | undefined> {
