@@ -9,6 +9,7 @@ import type { Service } from './xml.js';
 import { userArn, userId } from './users.js';
 import { assumeRole, callerPrincipal } from './roles.js';
 import { IAM_KEY_ACTIONS } from './iam-keys.js';
+import { checkString, readDuration, violation } from './validate.js';
 
 export interface ActionContext {
   state: EmulatorState;
@@ -18,51 +19,16 @@ export interface ActionContext {
 
 type Action = (ctx: ActionContext) => string;
 
-const DEFAULT_DURATION = 43_200;
-const MIN_DURATION = 900;
-const MAX_DURATION = 129_600;
+/** GetSessionToken's DurationSeconds. */
+const DURATION = { default: 43_200, min: 900, max: 129_600 };
 
 const indent = (depth: number, lines: string[]) => lines.map((l) => `${'  '.repeat(depth)}${l}\n`).join('');
-
-/** AWS's validator wording: "Value 'x' at 'field' failed to satisfy constraint: Member must …". */
-const violation = (value: string | null, field: string, constraint: string) =>
-  `Value ${value === null ? 'null' : `'${value}'`} at '${field}' failed to satisfy constraint: Member must ${constraint}`;
-
-function checkString(
-  problems: string[],
-  value: string | null,
-  field: string,
-  min: number,
-  max: number,
-  pattern: RegExp,
-  patternText: string,
-) {
-  if (value === null) return;
-  if (value.length < min) problems.push(violation(value, field, `have length greater than or equal to ${min}`));
-  if (value.length > max) problems.push(violation(value, field, `have length less than or equal to ${max}`));
-  if (!pattern.test(value))
-    problems.push(violation(value, field, `satisfy regular expression pattern: ${patternText}`));
-}
-
-function readDuration(problems: string[], raw: string | null): number {
-  if (raw === null) return DEFAULT_DURATION;
-  if (!/^-?\d+$/.test(raw)) {
-    problems.push(violation(raw, 'durationSeconds', 'be an integer'));
-    return DEFAULT_DURATION;
-  }
-  const n = Number(raw);
-  if (n < MIN_DURATION)
-    problems.push(violation(raw, 'durationSeconds', `have value greater than or equal to ${MIN_DURATION}`));
-  if (n > MAX_DURATION)
-    problems.push(violation(raw, 'durationSeconds', `have value less than or equal to ${MAX_DURATION}`));
-  return n;
-}
 
 const getSessionToken: Action = ({ state, caller, params }) => {
   const serial = params.get('SerialNumber');
   const code = params.get('TokenCode');
   const problems: string[] = [];
-  const durationSeconds = readDuration(problems, params.get('DurationSeconds'));
+  const durationSeconds = readDuration(problems, params.get('DurationSeconds'), DURATION);
   checkString(problems, serial, 'serialNumber', 9, 256, /^[\w+=/:,.@-]*$/, '[\\w+=/:,.@-]*');
   checkString(problems, code, 'tokenCode', 6, 6, /^\d*$/, '[\\d]*');
   // The two only make sense together; name the missing half in the validator's words.

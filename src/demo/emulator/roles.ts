@@ -12,6 +12,7 @@ import type { ActionContext } from './actions.js';
 import type { Caller } from './auth.js';
 import type { EmulatorState } from './state.js';
 import { userArn, type EmulatorUser } from './users.js';
+import { checkString, readDuration } from './validate.js';
 
 export interface EmulatorRole {
   /** 12 digits: the account the role lives in. */
@@ -65,49 +66,12 @@ export function callerPrincipal(caller: Caller): { arn: string; account: string;
 }
 
 export const DEFAULT_ROLE_DURATION = 3600;
-const MIN_DURATION = 900;
-const MAX_DURATION = 43_200;
+/** AssumeRole's DurationSeconds (the role's MaxSessionDuration may allow less). */
+const DURATION = { default: DEFAULT_ROLE_DURATION, min: 900, max: 43_200 };
 const CHAINED_MAX = 3600;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
 
 const plainValidation = (message: string) => new QueryError(400, 'ValidationError', message);
-
-const violation = (value: string | null, field: string, constraint: string) =>
-  `Value ${value === null ? 'null' : `'${value}'`} at '${field}' failed to satisfy constraint: Member must ${constraint}`;
-
-function checkString(
-  problems: string[],
-  value: string | null,
-  field: string,
-  min: number,
-  max: number,
-  pattern: RegExp,
-  patternText: string,
-  required = false,
-) {
-  if (value === null) {
-    if (required) problems.push(violation(null, field, 'not be null'));
-    return;
-  }
-  if (value.length < min) problems.push(violation(value, field, `have length greater than or equal to ${min}`));
-  if (value.length > max) problems.push(violation(value, field, `have length less than or equal to ${max}`));
-  if (!pattern.test(value))
-    problems.push(violation(value, field, `satisfy regular expression pattern: ${patternText}`));
-}
-
-function readDuration(problems: string[], raw: string | null): number {
-  if (raw === null) return DEFAULT_ROLE_DURATION;
-  if (!/^-?\d+$/.test(raw)) {
-    problems.push(violation(raw, 'durationSeconds', 'be an integer'));
-    return DEFAULT_ROLE_DURATION;
-  }
-  const n = Number(raw);
-  if (n < MIN_DURATION)
-    problems.push(violation(raw, 'durationSeconds', `have value greater than or equal to ${MIN_DURATION}`));
-  if (n > MAX_DURATION)
-    problems.push(violation(raw, 'durationSeconds', `have value less than or equal to ${MAX_DURATION}`));
-  return n;
-}
 
 function trusts(role: EmulatorRole, principal: { account: string; trustArn: string }): boolean {
   const trust = role.trust ?? [role.accountId];
@@ -145,7 +109,7 @@ export function assumeRole({ state, caller, params }: ActionContext): string {
     true,
   );
   checkString(problems, sessionName, 'roleSessionName', 2, 64, /^[\w+=,.@-]*$/, '[\\w+=,.@-]*', true);
-  const durationSeconds = readDuration(problems, params.get('DurationSeconds'));
+  const durationSeconds = readDuration(problems, params.get('DurationSeconds'), DURATION);
   checkString(problems, externalId, 'externalId', 2, 1224, /^[\w+=,.@:/-]*$/, '[\\w+=,.@:\\/-]*');
   checkString(problems, serial, 'serialNumber', 9, 256, /^[\w+=/:,.@-]*$/, '[\\w+=/:,.@-]*');
   checkString(problems, code, 'tokenCode', 6, 6, /^\d*$/, '[\\d]*');
