@@ -10,59 +10,14 @@
 // ("The user with name None cannot be found"), where AWS uses the caller.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { MFA_ENV, fileStoreEnv, makeSandbox, runCommand } from '../helpers/cli.js';
+import { MFA_ENV, runCommand } from '../helpers/cli.js';
 import { assertOk, exportsOf, lines } from '../helpers/dev-profile.js';
-import { findAwsCli, onPath, requireTool, startMoto, type AwsCli } from '../helpers/tools.js';
+import { withMotoUser } from '../helpers/moto-user.js';
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 test('moto_server: setup (device discovery, else --mfa-serial) → export → aws sts get-caller-identity with the session', async (t) => {
-  const motoBin = process.env.MFA_ENV_TEST_MOTO_SERVER ?? onPath('moto_server')[0];
-  if (!requireTool(t, motoBin, 'moto_server (pip install "moto[server]")')) return;
-  const cli: AwsCli | undefined = findAwsCli(1) ?? findAwsCli(2);
-  if (!requireTool(t, cli, 'the AWS CLI (v1 or v2)')) return;
-
-  const moto = await startMoto(motoBin!);
-  const sandbox = makeSandbox({ env: { AWS_ENDPOINT_URL: moto.url } });
-  Object.assign(sandbox.env, fileStoreEnv(sandbox.dir));
-  try {
-    const endpoint = cli!.major === 2 ? ['--endpoint-url', moto.url] : [];
-    const admin = { ...sandbox.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' };
-    const aws = async (args: string[], env = admin) => {
-      const r = await runCommand(cli!.bin, [...args, ...endpoint, '--region', 'us-east-1', '--output', 'json'], env);
-      assertOk(r, `aws ${args.slice(0, 2).join(' ')}`);
-      return JSON.parse(r.stdout || '{}') as Record<string, Record<string, string>>;
-    };
-
-    // The IAM user, its key and its virtual MFA device, the way an admin makes them.
-    const user = (await aws(['iam', 'create-user', '--user-name', 'alice'])).User!;
-    const key = (await aws(['iam', 'create-access-key', '--user-name', 'alice'])).AccessKey!;
-    const device = (
-      await aws([
-        'iam',
-        'create-virtual-mfa-device',
-        '--virtual-mfa-device-name',
-        'alice',
-        '--outfile',
-        join(sandbox.dir, 'qr.png'),
-        '--bootstrap-method',
-        'QRCodePNG',
-      ])
-    ).VirtualMFADevice!;
-    await aws([
-      'iam',
-      'enable-mfa-device',
-      '--user-name',
-      'alice',
-      '--serial-number',
-      device.SerialNumber!,
-      '--authentication-code1',
-      '123456',
-      '--authentication-code2',
-      '654321',
-    ]);
-
+  await withMotoUser(t, async ({ cli, sandbox, endpoint, aws, user, key, device }) => {
     const setupArgs = ['setup', '--profile', 'dev', '--access-key-id', key.AccessKeyId!, '--secret-stdin'];
     const discovered = await sandbox.mfaEnv(setupArgs, { input: key.SecretAccessKey });
     if (discovered.code === 0) {
@@ -122,8 +77,5 @@ test('moto_server: setup (device discovery, else --mfa-serial) → export → aw
       new RegExp(`^\\s*access_key\\s+\\*+${env.AWS_ACCESS_KEY_ID!.slice(-4)}\\s+env\\b`, 'm'),
       'signed with the exported session',
     );
-  } finally {
-    await moto.stop();
-    sandbox.cleanup();
-  }
+  });
 });

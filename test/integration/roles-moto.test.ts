@@ -6,58 +6,15 @@
 // emulator (roles.test.ts), which enforces them as AWS does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { MFA_ENV, fileStoreEnv, makeSandbox, runCommand } from '../helpers/cli.js';
+import { MFA_ENV, runCommand } from '../helpers/cli.js';
 import { assertOk, exportsOf } from '../helpers/dev-profile.js';
-import { findAwsCli, onPath, requireTool, startMoto, type AwsCli } from '../helpers/tools.js';
+import { withMotoUser } from '../helpers/moto-user.js';
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 test('moto_server: a role profile from an MFA session → export → aws sts get-caller-identity as the assumed role', async (t) => {
-  const motoBin = process.env.MFA_ENV_TEST_MOTO_SERVER ?? onPath('moto_server')[0];
-  if (!requireTool(t, motoBin, 'moto_server (pip install "moto[server]")')) return;
-  const cli: AwsCli | undefined = findAwsCli(1) ?? findAwsCli(2);
-  if (!requireTool(t, cli, 'the AWS CLI (v1 or v2)')) return;
-
-  const moto = await startMoto(motoBin!);
-  const sandbox = makeSandbox({ env: { AWS_ENDPOINT_URL: moto.url } });
-  Object.assign(sandbox.env, fileStoreEnv(sandbox.dir));
-  try {
-    const endpoint = cli!.major === 2 ? ['--endpoint-url', moto.url] : [];
-    const admin = { ...sandbox.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' };
-    const aws = async (args: string[], env = admin) => {
-      const r = await runCommand(cli!.bin, [...args, ...endpoint, '--region', 'us-east-1', '--output', 'json'], env);
-      assertOk(r, `aws ${args.slice(0, 2).join(' ')}`);
-      return JSON.parse(r.stdout || '{}') as Record<string, Record<string, string>>;
-    };
-
-    const user = (await aws(['iam', 'create-user', '--user-name', 'alice'])).User!;
+  await withMotoUser(t, async ({ cli, sandbox, endpoint, aws, user, key, device }) => {
     const account = user.Arn!.split(':')[4]!;
-    const key = (await aws(['iam', 'create-access-key', '--user-name', 'alice'])).AccessKey!;
-    const device = (
-      await aws([
-        'iam',
-        'create-virtual-mfa-device',
-        '--virtual-mfa-device-name',
-        'alice',
-        '--outfile',
-        join(sandbox.dir, 'qr.png'),
-        '--bootstrap-method',
-        'QRCodePNG',
-      ])
-    ).VirtualMFADevice!;
-    await aws([
-      'iam',
-      'enable-mfa-device',
-      '--user-name',
-      'alice',
-      '--serial-number',
-      device.SerialNumber!,
-      '--authentication-code1',
-      '123456',
-      '--authentication-code2',
-      '654321',
-    ]);
     const trust = JSON.stringify({
       Version: '2012-10-17',
       Statement: [
@@ -111,8 +68,5 @@ test('moto_server: a role profile from an MFA session → export → aws sts get
       (JSON.parse(r.stdout) as { Arn: string }).Arn,
       `arn:aws:sts::${account}:assumed-role/admin/mfa-env-dev`,
     );
-  } finally {
-    await moto.stop();
-    sandbox.cleanup();
-  }
+  });
 });

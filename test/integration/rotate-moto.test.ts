@@ -4,54 +4,11 @@
 // rotate.test.ts runs them against the project's emulator.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { fileStoreEnv, makeSandbox, runCommand } from '../helpers/cli.js';
 import { assertOk, exportsOf } from '../helpers/dev-profile.js';
-import { findAwsCli, onPath, requireTool, startMoto, type AwsCli } from '../helpers/tools.js';
+import { withMotoUser } from '../helpers/moto-user.js';
 
 test('moto_server: setup → rotate → rotate → export; IAM lists only the newest key, and it is the one stored', async (t) => {
-  const motoBin = process.env.MFA_ENV_TEST_MOTO_SERVER ?? onPath('moto_server')[0];
-  if (!requireTool(t, motoBin, 'moto_server (pip install "moto[server]")')) return;
-  const cli: AwsCli | undefined = findAwsCli(1) ?? findAwsCli(2);
-  if (!requireTool(t, cli, 'the AWS CLI (v1 or v2)')) return;
-
-  const moto = await startMoto(motoBin!);
-  const sandbox = makeSandbox({ env: { AWS_ENDPOINT_URL: moto.url } });
-  Object.assign(sandbox.env, fileStoreEnv(sandbox.dir));
-  try {
-    const endpoint = cli!.major === 2 ? ['--endpoint-url', moto.url] : [];
-    const admin = { ...sandbox.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' };
-    const aws = async (args: string[]) => {
-      const r = await runCommand(cli!.bin, [...args, ...endpoint, '--region', 'us-east-1', '--output', 'json'], admin);
-      assertOk(r, `aws ${args.slice(0, 2).join(' ')}`);
-      return JSON.parse(r.stdout || '{}') as Record<string, Record<string, string>>;
-    };
-    await aws(['iam', 'create-user', '--user-name', 'alice']);
-    const key = (await aws(['iam', 'create-access-key', '--user-name', 'alice'])).AccessKey!;
-    const device = (
-      await aws([
-        'iam',
-        'create-virtual-mfa-device',
-        '--virtual-mfa-device-name',
-        'alice',
-        '--outfile',
-        join(sandbox.dir, 'qr.png'),
-        '--bootstrap-method',
-        'QRCodePNG',
-      ])
-    ).VirtualMFADevice!;
-    await aws([
-      'iam',
-      'enable-mfa-device',
-      '--user-name',
-      'alice',
-      '--serial-number',
-      device.SerialNumber!,
-      '--authentication-code1',
-      '123456',
-      '--authentication-code2',
-      '654321',
-    ]);
+  await withMotoUser(t, async ({ sandbox, aws, key, device }) => {
     assertOk(
       await sandbox.mfaEnv(
         [
@@ -91,8 +48,5 @@ test('moto_server: setup → rotate → rotate → export; IAM lists only the ne
     // The stored key is the newest: it signs as alice (moto checks no signature, but knows its keys).
     const stored = JSON.parse((await sandbox.mfaEnv(['status', '--json'])).stdout).profiles[0].keyId as string;
     assert.equal(stored, `${seen[2]!.slice(0, 4)}…${seen[2]!.slice(-4)}`);
-  } finally {
-    await moto.stop();
-    sandbox.cleanup();
-  }
+  });
 });
