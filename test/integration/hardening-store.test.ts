@@ -9,6 +9,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
+  cpSync,
   existsSync,
   mkdirSync,
   readFileSync,
@@ -19,7 +20,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { makeUser, startEmulator, type Emulator } from '../../src/demo/emulator/server.js';
-import { fileStoreEnv, harnessEnv, makeSandbox, MFA_ENV, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { fileStoreEnv, harnessEnv, makeSandbox, MFA_ENV, ROOT, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { assertOk, devProfile, lines } from '../helpers/dev-profile.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -52,13 +53,13 @@ function fileSandbox(): Sandbox & { storeDir: string; storeFile: string } {
 function start(
   s: Sandbox,
   args: string[],
-  opts: { input?: string; env?: Record<string, string | undefined>; wrap?: string[] } = {},
+  opts: { input?: string; env?: Record<string, string | undefined>; wrap?: string[]; program?: string } = {},
 ) {
   const env = Object.fromEntries(
     Object.entries({ ...s.env, ...opts.env }).filter(([, v]) => v !== undefined),
   ) as Record<string, string>;
   const [file, ...pre] = opts.wrap ?? [process.execPath];
-  const child = spawn(file!, [...pre, ...(opts.wrap ? [process.execPath] : []), MFA_ENV, ...args], {
+  const child = spawn(file!, [...pre, ...(opts.wrap ? [process.execPath] : []), opts.program ?? MFA_ENV, ...args], {
     env,
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -253,6 +254,13 @@ test('a lock file this user cannot read is judged by its age: an old one is take
   try {
     const uid = 54321; // no such user: only the number matters
     mkdirSync(s.storeDir, { mode: 0o700 });
+    // A checkout under a directory others cannot enter (mktemp -d) is out of
+    // that user's reach: it runs a copy of the build, in the sandbox it owns.
+    const program = join(s.dir, 'app', 'dist', 'mfa-env.js');
+    cpSync(join(ROOT, 'dist'), join(s.dir, 'app', 'dist'), { recursive: true });
+    cpSync(join(ROOT, 'node_modules', '@napi-rs'), join(s.dir, 'app', 'node_modules', '@napi-rs'), {
+      recursive: true,
+    });
     execFileSync('chown', ['-R', `${uid}:${uid}`, s.dir]);
     // Left by root's mfa-env (sudo with this HOME), pid 1 (running), untouched for a minute.
     const lock = `${s.storeFile}.lock`;
@@ -266,6 +274,7 @@ test('a lock file this user cannot read is judged by its age: an old one is take
     const r = await start(s, a.args, {
       input: a.input,
       wrap: ['setpriv', `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--'],
+      program,
     }).done;
     const ms = Date.now() - started;
     assertOk(r, 'setup as another user');
