@@ -1,6 +1,7 @@
-// The emulator's IAM access keys (src/demo/emulator/iam-keys.ts), driven by the
-// real AWS SDK clients: GetUser, ListAccessKeys, CreateAccessKey,
-// DeleteAccessKey as AWS answers them, on a clock the test moves.
+// The emulator's IAM users and access keys (src/demo/emulator/iam-keys.ts),
+// driven by the real AWS SDK clients: GetUser, ListUsers, ListAccessKeys,
+// CreateAccessKey, DeleteAccessKey as AWS answers them, on a clock the test
+// moves.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -12,6 +13,8 @@ import {
   GetUserCommand,
   IAMClient,
   ListAccessKeysCommand,
+  ListUsersCommand,
+  paginateListUsers,
 } from '@aws-sdk/client-iam';
 import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
 
@@ -181,5 +184,30 @@ describe('emulator IAM access keys', () => {
       403,
     );
     assert.equal(emu.accessKeysOf(user).length, 2);
+  });
+
+  test('ListUsers: the caller account’s users by name, a page at a time, as the SDK paginator follows them', async () => {
+    for (const name of ['carol', 'bob', 'dave']) emu.addUser({ ...makeUser(name), accountId: user.accountId });
+    emu.addUser(makeUser('elsewhere'));
+    const pages: string[][] = [];
+    for await (const page of paginateListUsers({ client: iam(emu, keyOf(user)), pageSize: 1 }, {}))
+      pages.push((page.Users ?? []).map((u) => u.UserName!));
+    assert.deepEqual(pages, [['alice'], ['bob'], ['carol'], ['dave']]);
+    assert.equal(emu.count('ListUsers', 'ok'), 4, 'one request per page');
+    const all = await iam(emu, keyOf(user)).send(new ListUsersCommand({}));
+    assert.deepEqual([all.IsTruncated, all.Marker, all.Users?.length], [false, undefined, 4]);
+    assert.equal(all.Users?.[0]?.Arn, `arn:aws:iam::${user.accountId}:user/alice`);
+    await rejectsWith(
+      iam(emu, keyOf(user)).send(new ListUsersCommand({ MaxItems: 0 })),
+      'ValidationError',
+      /Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1/,
+      400,
+    );
+    await rejectsWith(
+      iam(emu, keyOf(user)).send(new ListUsersCommand({ Marker: 'not-a-marker' })),
+      'ValidationError',
+      /Marker/,
+      400,
+    );
   });
 });

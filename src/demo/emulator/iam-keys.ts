@@ -1,5 +1,5 @@
-// IAM access keys as AWS keeps them: GetUser, ListAccessKeys,
-// CreateAccessKey, DeleteAccessKey. At most two keys per user
+// IAM users and access keys as AWS keeps them: GetUser, ListUsers (paged as
+// IAM pages it), ListAccessKeys, CreateAccessKey, DeleteAccessKey. At most two keys per user
 // (LimitExceeded); a new key is refused (InvalidClientTokenId) until it has
 // propagated, `propagationMs` on the emulator's clock; a deleted key is
 // refused from then on. A user's `iamPolicy` says when IAM wants MFA and
@@ -8,6 +8,7 @@ import { accessDenied, invalidToken, noSuchUser, QueryError, validationError } f
 import { el, isoSeconds } from './xml.js';
 import type { ActionContext } from './actions.js';
 import type { Caller } from './auth.js';
+import { callerPrincipal } from './roles.js';
 import type { EmulatorState } from './state.js';
 import { randomAccessKeyId, randomSecretAccessKey, userArn, userId, type EmulatorUser } from './users.js';
 
@@ -136,6 +137,50 @@ export const getUser = (ctx: ActionContext): string => {
   ]);
 };
 
+/**
+ * ListUsers: the users of the caller's account, by name, `MaxItems` (1–1000,
+ * default 100) at a time, with IsTruncated and an opaque Marker for the next
+ * page: the AWS CLI follows it by itself, so one `aws iam list-users
+ * --page-size 1` makes as many requests as there are users.
+ */
+export const listUsers = (ctx: ActionContext): string => {
+  const { state, caller, params } = ctx;
+  const problems: string[] = [];
+  const maxItems = params.get('MaxItems');
+  const pageSize = maxItems === null ? 100 : Number(maxItems);
+  if (maxItems !== null && !(Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 1000))
+    problems.push(
+      `Value '${maxItems}' at 'maxItems' failed to satisfy constraint: Member must have value ${pageSize < 1 ? 'greater than or equal to 1' : 'less than or equal to 1000'}`,
+    );
+  const marker = params.get('Marker');
+  const start = marker === null ? 0 : Number(Buffer.from(marker, 'base64url').toString());
+  if (marker !== null && !(Number.isInteger(start) && start > 0))
+    throw new QueryError(400, 'ValidationError', 'Invalid Marker.');
+  if (problems.length > 0) throw validationError(problems);
+  const account = callerPrincipal(caller).account;
+  authorize(caller, 'ListUsers', caller.user);
+  const all = state.users
+    .filter((u) => u.accountId === account)
+    .sort((a, b) => (a.userName < b.userName ? -1 : a.userName > b.userName ? 1 : 0));
+  const page = all.slice(start, start + pageSize);
+  const members = page.flatMap((user) => [
+    '  <member>',
+    `    ${el('Path', '/')}`,
+    `    ${el('UserName', user.userName)}`,
+    `    ${el('UserId', userId(user))}`,
+    `    ${el('Arn', userArn(user))}`,
+    `    ${el('CreateDate', isoSeconds(state.startedAt))}`,
+    '  </member>',
+  ]);
+  const next = start + page.length;
+  const truncated = next < all.length;
+  return indent([
+    ...(members.length ? ['<Users>', ...members, '</Users>'] : ['<Users/>']),
+    el('IsTruncated', String(truncated)),
+    ...(truncated ? [el('Marker', Buffer.from(String(next)).toString('base64url'))] : []),
+  ]);
+};
+
 export const listAccessKeys = (ctx: ActionContext): string => {
   const user = targetUser(ctx);
   authorize(ctx.caller, 'ListAccessKeys', user);
@@ -187,6 +232,7 @@ export const deleteAccessKey = (ctx: ActionContext): string => {
 
 export const IAM_KEY_ACTIONS = {
   GetUser: getUser,
+  ListUsers: listUsers,
   ListAccessKeys: listAccessKeys,
   CreateAccessKey: createAccessKey,
   DeleteAccessKey: deleteAccessKey,
