@@ -13,7 +13,7 @@ import { checkMfaSerial, isFidoSerial } from '../config/validate.js';
 import { MfaEnvError } from '../errors.js';
 import { findOnPath } from '../os/path-search.js';
 import { readProcStat } from '../os/processes.js';
-import { reusableSession } from '../session/cache.js';
+import { reusableSession, SDK_MARGIN_MS } from '../session/cache.js';
 import { findLongTermKey, longTermKeysIn } from '../session/long-term-key.js';
 import type { LongTermKey } from '../session/types.js';
 import { days, keyAgeDays, maskKeyId } from './mask.js';
@@ -33,6 +33,9 @@ interface Check {
 
 /** Security teams' usual limit for a long-term access key's age. */
 const KEY_AGE_WARN_DAYS = 90;
+
+/** Below this, credentials leave an SDK too little use before it refreshes them (SDK_MARGIN_MS before their end). */
+const SDK_USEFUL_DURATION = 1800;
 
 const message = (err: unknown) => (err instanceof MfaEnvError ? err.message : String((err as Error)?.message ?? err));
 
@@ -178,6 +181,7 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
       });
     }
   }
+  if (profile) checks.push(...checkDuration(profile, 'plain'));
   if (store) {
     try {
       const key = await findLongTermKey(store, name);
@@ -214,7 +218,7 @@ async function checkRoleProfile(
       ok: true,
       detail: `role ${profile.roleArn} (${path.join(' → ')})`,
     };
-    return [check, ...(await checkProfile(chain.base.name, configReadable, store))];
+    return [check, ...checkDuration(profile, 'role'), ...(await checkProfile(chain.base.name, configReadable, store))];
   } catch (err) {
     return [
       {
@@ -225,6 +229,34 @@ async function checkRoleProfile(
       },
     ];
   }
+}
+
+/**
+ * A duration_seconds that leaves an SDK little or no use of the credentials:
+ * botocore and the other SDKs refresh them 15 minutes before they end, so
+ * credential-process and `mfa-exec --server` replace them then (SPEC
+ * "Margins"): a new MFA code each time for a plain profile, another
+ * AssumeRole for a role. A shell's export reuses them until 5 minutes
+ * before: a warning, not a problem.
+ */
+function checkDuration(profile: ProfileConfig, kind: 'plain' | 'role'): Check[] {
+  const d = profile.durationSeconds;
+  if (d === undefined || d >= SDK_USEFUL_DURATION) return [];
+  const margin = SDK_MARGIN_MS / 1000;
+  const then = kind === 'plain' ? 'a new MFA code' : 'another AssumeRole';
+  const use =
+    d <= margin
+      ? `every call gets new ones (${then} each time)`
+      : `an SDK can use each for ${Math.round((d - margin) / 60)} min (then ${then})`;
+  return [
+    {
+      name: `duration ${profile.name}`,
+      ok: true,
+      warn: true,
+      detail: `duration_seconds = ${d}: SDKs refresh credentials ${margin / 60} minutes before they end, so through credential_process or mfa-exec --server ${use}`,
+      fix: `set duration_seconds to ${SDK_USEFUL_DURATION} or more in [profile ${profile.name}], or remove it (default ${kind === 'plain' ? '12 h' : '1 h'})`,
+    },
+  ];
 }
 
 /**

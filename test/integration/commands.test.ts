@@ -289,6 +289,34 @@ true`;
     assert.match(r.stdout, /^1 problem found$/m);
     s.cleanup();
   });
+
+  test('a duration under 30 minutes is a warning (exit 0) for a plain profile and a role, with what it costs and the fix', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const config = readFileSync(s.configFile, 'utf8');
+    writeFileSync(
+      s.configFile,
+      config.replace(/^\[profile dev\]$/m, '[profile dev]\nduration_seconds = 1200') +
+        `\n[profile prod]\nrole_arn = arn:aws:iam::${user.accountId}:role/admin\nsource_profile = dev\nduration_seconds = 900\n` +
+        `\n[profile long]\nrole_arn = arn:aws:iam::${user.accountId}:role/admin\nsource_profile = dev\nduration_seconds = 1800\n`,
+    );
+    const installed = installedEnv(s);
+    const r = await s.mfaEnv(['doctor'], { env: { ...installed, AWS_PROFILE: 'prod' } });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(
+      r.stdout,
+      /^warning  duration prod: duration_seconds = 900: SDKs refresh credentials 15 minutes before they end, so through credential_process or mfa-exec --server every call gets new ones \(another AssumeRole each time\)\n         fix: set duration_seconds to 1800 or more in \[profile prod\], or remove it \(default 1 h\)$/m,
+    );
+    assert.match(
+      r.stdout,
+      /^warning  duration dev: duration_seconds = 1200: .* an SDK can use each for 5 min \(then a new MFA code\)\n         fix: set duration_seconds to 1800 or more in \[profile dev\], or remove it \(default 12 h\)$/m,
+    );
+    assert.equal(r.stdout.match(/^warning  duration dev:/gm)?.length, 1, 'said once, though prod brings dev along');
+    const long = await s.mfaEnv(['doctor', '-p', 'long'], { env: installed });
+    assert.doesNotMatch(long.stdout, /duration long/, '1800 s leaves an SDK 15 minutes: no warning');
+    assert.match(r.stdout, /^all good, 2 warnings$/m);
+    s.cleanup();
+  });
 });
 
 describe('status, logout, unset', () => {
