@@ -10,7 +10,7 @@ export interface Dev {
   user: EmulatorUser;
   serial: string;
   sandbox: Sandbox;
-  /** The emulator's clock stands still here, so what it issues is known exactly. */
+  /** The emulator's clock stands still here, so what it issues is known exactly (unless `runningClock`). */
   now: number;
   /** The Expiration the emulator issues for a session of `seconds`. */
   expiryFor(seconds: number): string;
@@ -27,12 +27,14 @@ export interface DevOptions {
   env?: Record<string, string | undefined>;
   /** Contents of the AWS config file before setup runs. */
   config?: string;
+  /** The emulator's clock runs (real time), so what it issues really expires: for tests of renewal. */
+  runningClock?: boolean;
 }
 
 export async function devProfile(opts: DevOptions = {}): Promise<Dev> {
   const user = makeUser();
   const now = Math.floor(Date.now() / 1000) * 1000;
-  const emulator = await startEmulator({ users: [user], now: () => now });
+  const emulator = await startEmulator({ users: [user], now: opts.runningClock ? Date.now : () => now });
   const serial = user.mfaDevices[0]!.serialNumber;
   const sandbox = makeSandbox({ env: { AWS_ENDPOINT_URL: emulator.url, ...opts.env } });
   Object.assign(sandbox.env, fileStoreEnv(sandbox.dir));

@@ -1,6 +1,8 @@
 // The AWS CLI, v1 (botocore) and v2, using role credentials made by mfa-env
 // in each of the three ways: evaluated exports, a written profile, and a
-// credential_process profile. v2 2.9 ignores AWS_ENDPOINT_URL: --endpoint-url.
+// credential_process profile; and a long job under `mfa-exec --server` whose
+// role credentials run out several times while it calls AWS. v2 2.9 ignores
+// AWS_ENDPOINT_URL: --endpoint-url.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -25,8 +27,8 @@ async function callerArn(cli: AwsCli, dev: Dev, args: string[]): Promise<string>
 }
 
 /** dev set up, and [profile prod] a role in another account that wants MFA. */
-async function withProd(setupArgs: string[] = []): Promise<{ dev: Dev; assumed: string }> {
-  const dev = await devProfile();
+async function withProd(setupArgs: string[] = [], runningClock = false): Promise<{ dev: Dev; assumed: string }> {
+  const dev = await devProfile({ runningClock });
   const prod: EmulatorRole = {
     accountId: randomAccountId(),
     roleName: 'admin',
@@ -119,3 +121,46 @@ for (const major of [1, 2] as const) {
     }
   });
 }
+
+/** How long the role credentials of the long job live, and how long it runs (seconds). */
+const ROLE_LIFE = 15;
+const JOB = 32;
+
+test('a long job under mfa-exec --server: the AWS CLI v1 and v2 call STS for twice the role credentials’ life, never failing, with one code', async (t) => {
+  const v1 = findAwsCli(1);
+  const v2 = findAwsCli(2);
+  if (!requireTool(t, v1, 'AWS CLI v1') || !requireTool(t, v2, 'AWS CLI v2')) return;
+  // The emulator's clock runs and it refuses expired credentials (ExpiredToken).
+  const { dev, assumed } = await withProd([], true);
+  try {
+    dev.emulator.setLifetime(({ action, durationSeconds }) => (action === 'AssumeRole' ? ROLE_LIFE : durationSeconds));
+    const job = [
+      'end=$((SECONDS + JOB)); while [ "$SECONDS" -lt "$end" ]; do',
+      '  "$AWS1" sts get-caller-identity --region us-east-1 --output text --query Arn || exit 11',
+      '  "$AWS2" sts get-caller-identity --endpoint-url "$EMULATOR" --region us-east-1 --output text --query Arn || exit 12',
+      '  sleep 1',
+      'done',
+    ].join('\n');
+    // No terminal and no mfa_process: a renewal that wanted a second code would fail the job.
+    const r = await dev.sandbox.mfaExec(['--server', '-p', 'prod', '-c', dev.code(), '--', 'bash', '-c', job], {
+      env: { AWS1: v1!.bin, AWS2: v2!.bin, EMULATOR: dev.emulator.url, JOB: String(JOB) },
+    });
+    assertOk(r, 'the job under mfa-exec --server');
+    const arns = r.stdout.trim().split('\n');
+    assert.ok(arns.length >= 6, `${arns.length} calls in ${JOB} s`);
+    assert.deepEqual(new Set(arns), new Set([assumed]), 'every call was the role');
+    assert.equal(dev.emulator.count('GetSessionToken'), 1, 'one MFA session, one code');
+    const renewals = dev.emulator.count('AssumeRole', 'ok');
+    assert.ok(
+      renewals >= JOB / ROLE_LIFE + 1,
+      `${renewals} AssumeRole calls for ${JOB} s of ${ROLE_LIFE} s credentials`,
+    );
+    assert.deepEqual(
+      dev.emulator.calls.filter((c) => !c.ok).map((c) => `${c.action}: ${c.errorCode}`),
+      [],
+      'no expired credential reached AWS',
+    );
+  } finally {
+    await dev.close();
+  }
+});
