@@ -87,6 +87,13 @@ export async function setupRole(profile: string, args: SetupRoleArgs): Promise<n
     );
   }
 
+  // The AWS CLI and the SDKs read a role profile's own region only, never
+  // its source's: without one, `aws --profile prod` and a command under
+  // mfa-exec stop at "You must specify a region". A new role profile
+  // therefore gets its source's region, written down, unless it has one.
+  const sourceRegion = chain.target.region ?? chain.base.region;
+  const inherited = region === undefined && !existing.region ? sourceRegion : undefined;
+
   const path = pathOf('config');
   assertReadable(path, 'AWS_CONFIG_FILE');
   assertWritable(path, 'AWS_CONFIG_FILE');
@@ -95,13 +102,15 @@ export async function setupRole(profile: string, args: SetupRoleArgs): Promise<n
     source_profile: source,
     ...(externalId !== undefined ? { external_id: externalId } : {}),
     ...(mfaSerial !== undefined ? { mfa_serial: mfaSerial } : {}),
-    ...(region !== undefined ? { region } : {}),
+    ...((region ?? inherited) !== undefined ? { region: (region ?? inherited)! } : {}),
     ...(duration !== undefined ? { duration_seconds: String(duration) } : {}),
   };
   await updateAwsFile(path, (text) => editSection(text, sectionFor(profile, 'config'), values));
   await forgetRole(store, profile); // cached credentials of the old settings
   process.stderr.write(
-    `mfa-env: wrote ${Object.keys(values).join(', ')} to [${sectionFor(profile, 'config')}] in ${path}; a role profile stores no key\n`,
+    `mfa-env: wrote ${Object.keys(values)
+      .map((k) => (k === 'region' && inherited ? `region (${inherited}, as in ${source})` : k))
+      .join(', ')} to [${sectionFor(profile, 'config')}] in ${path}; a role profile stores no key\n`,
   );
   const base = chain.base.name;
   const ready = chain.mfaSerial !== undefined && (await findLongTermKey(store, base)) !== undefined;

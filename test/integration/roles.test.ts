@@ -429,6 +429,31 @@ describe('setup of a role profile', () => {
     assert.equal(exportsOf(use.stdout).AWS_REGION, 'eu-central-1');
   });
 
+  test('setup --role-arn without --region writes the source’s region (the AWS CLI reads only the role’s own); one already there stays', async () => {
+    const d = (dev = await devProfile({ setupArgs: ['--region', 'eu-west-2'] }));
+    const s = d.sandbox;
+    const arn = `arn:aws:iam::${randomAccountId()}:role/admin`;
+    appendFileSync(s.configFile, '\n[profile kept]\nregion = ap-south-1\n');
+    const r = await s.mfaEnv(['setup', '--profile', 'prod', '--role-arn', arn, '--source-profile', 'dev']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /wrote role_arn, source_profile, region \(eu-west-2, as in dev\) to \[profile prod\]/);
+    const chained = await s.mfaEnv(['setup', '--profile', 'deep', '--role-arn', arn, '--source-profile', 'prod']);
+    assert.equal(chained.code, 0, chained.stderr);
+    assertOk(
+      await s.mfaEnv(['setup', '--profile', 'kept', '--role-arn', arn, '--source-profile', 'dev']),
+      'setup kept',
+    );
+    const config = readFileSync(s.configFile, 'utf8');
+    assert.match(config, /\[profile prod\]\nrole_arn = \S+\nsource_profile = dev\nregion = eu-west-2\n/);
+    assert.match(config, /\[profile deep\]\nrole_arn = \S+\nsource_profile = prod\nregion = eu-west-2\n/);
+    assert.match(config, /\[profile kept\]\nregion = ap-south-1\nrole_arn = \S+\nsource_profile = dev\n/);
+    // A source without a region: nothing to copy.
+    writeFileSync(s.configFile, config.replace(/^region = eu-west-2\n/gm, ''));
+    const fromDev = await s.mfaEnv(['setup', '--profile', 'other', '--role-arn', arn, '--source-profile', 'dev']);
+    assert.equal(fromDev.code, 0, fromDev.stderr);
+    assert.match(fromDev.stderr, /wrote role_arn, source_profile to \[profile other\]/);
+  });
+
   test('bad role setups change nothing: exit 2', async () => {
     const d = (dev = await devProfile());
     const s = d.sandbox;
