@@ -7,7 +7,9 @@
 #   mfa_env_prompt [-Color]
 #                          returns "aws:PROFILE 42m" for the session loaded here
 # With $env:MFA_ENV_PROMPT = '1' set before loading, the prompt function is
-# wrapped to show the segment in front of the existing prompt.
+# wrapped to show the segment in front of the existing prompt. Unless
+# $env:MFA_ENV_FOLLOW = '0', it is wrapped in any case (its output unchanged)
+# so that this session follows a new one minted elsewhere.
 # Everything else is private and named __mfa_env_*. Loading twice is harmless.
 
 # >>> generated from src/cli/options.ts by npm run build (scripts/shell-lists.ts): do not edit
@@ -86,7 +88,7 @@ function global:mfa {
 function global:__mfa_env_prompt_compute {
     $name = $env:MFA_ENV_PROFILE
     $expires = $env:MFA_ENV_EXPIRES
-    if (-not $name -or -not $expires -or $expires -notmatch '^\d{1,15}$') { return $null }
+    if (-not $name -or -not $expires -or $expires -notmatch '^[0-9]{1,15}$') { return $null }
     $left = [long]$expires - [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
     # The same text as in the other shells: no characters a prompt interprets.
     $name = $name -replace '[\p{Cc}%$`\\!]', '?'
@@ -99,7 +101,7 @@ function global:__mfa_env_prompt_compute {
     }
     # A role's credentials: the MFA session behind them too, when it differs ("aws:prod 42m mfa 11h05m").
     $mfa = $env:MFA_ENV_MFA_EXPIRES
-    if ($mfa -and $mfa -match '^\d{1,15}$' -and $mfa -ne $expires) {
+    if ($mfa -and $mfa -match '^[0-9]{1,15}$' -and $mfa -ne $expires) {
         $mfaLeft = [long]$mfa - [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
         if ($mfaLeft -le 0) { $text += ' mfa expired' }
         elseif ($mfaLeft -lt 3600) { $text += " mfa $([math]::Floor($mfaLeft / 60))m" }
@@ -126,15 +128,44 @@ function global:mfa_env_prompt {
     $text
 }
 
+# Open shells follow a new session, as in the other shells. When this
+# session's credentials are within 5 minutes of their end by the in-process
+# clock, ask mfa-env, at most once a minute, for the cached session of the
+# same profile if it is newer: `mfa-env --follow` never mints, never asks for
+# anything, and prints nothing when there is nothing newer. While the session
+# is fresh this starts no process. $env:MFA_ENV_FOLLOW = '0' turns it off.
+function global:__mfa_env_follow {
+    if ($env:MFA_ENV_FOLLOW -eq '0') { return }
+    $name = $env:MFA_ENV_PROFILE
+    $expires = $env:MFA_ENV_EXPIRES
+    if (-not $name -or -not $expires -or $expires -notmatch '^[0-9]{1,15}$') { return }
+    $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+    if ([long]$expires - $now -gt 300) { return }
+    $last = Get-Variable -Name __mfa_env_follow_at -Scope Global -ValueOnly -ErrorAction SilentlyContinue
+    if ($last -and $now - [long]$last -lt 60) { return }
+    $global:__mfa_env_follow_at = $now
+    # A native command sets $LASTEXITCODE: the value your last command left stays.
+    $saved = $global:LASTEXITCODE
+    try {
+        $out = & mfa-env --follow --profile $name --shell powershell 2>$null
+        if ($LASTEXITCODE -eq 0 -and $out) { Invoke-Expression ($out -join "`n") }
+    } catch {
+        # mfa-env not on PATH, or gone: the session stays as it is.
+    } finally {
+        $global:LASTEXITCODE = $saved
+    }
+}
+
 # Get-Variable, not $global:..., so Set-StrictMode does not object.
-if ($env:MFA_ENV_PROMPT -eq '1' -and
+if (($env:MFA_ENV_PROMPT -eq '1' -or $env:MFA_ENV_FOLLOW -ne '0') -and
     -not (Get-Variable -Name __mfa_env_prompt_wrapped -Scope Global -ErrorAction SilentlyContinue)) {
     $global:__mfa_env_prompt_wrapped = $true
     $global:__mfa_env_prompt_old = $function:prompt
     function global:prompt {
         # The original prompt runs first so it still sees $? of your command.
         $rest = if ($global:__mfa_env_prompt_old) { -join (& $global:__mfa_env_prompt_old) } else { 'PS> ' }
-        $segment = mfa_env_prompt -Color
+        __mfa_env_follow
+        $segment = if ($env:MFA_ENV_PROMPT -eq '1') { mfa_env_prompt -Color } else { '' }
         if ($segment) { "$segment $rest" } else { $rest }
     }
 }

@@ -50,6 +50,9 @@ describe('mfa-env --follow', () => {
 
     const fish = await s.mfaEnv(['--follow', '-p', 'dev', '-s', 'fish'], { env: { MFA_ENV_EXPIRES: '' } });
     assert.match(fish.stdout, /^set -gx AWS_SESSION_TOKEN /m);
+    const pwsh = await s.mfaEnv(['--follow', '-p', 'dev', '-s', 'powershell'], { env: { MFA_ENV_EXPIRES: '' } });
+    assert.match(pwsh.stdout, /^\$Env:AWS_SESSION_TOKEN = '[^']+'$/m, 'what the PowerShell prompt applies');
+    assert.match(pwsh.stdout, /^\$Env:MFA_ENV_EXPIRES = '\d+'$/m);
     assert.equal(emulator.count(), calls, 'no AWS call');
   });
 

@@ -61,6 +61,24 @@ describe('the shell files parse and lint', () => {
     assert.match(ps1, /^function global:mfa \{/m);
     assert.match(ps1, /^function global:mfa_env_prompt \{/m);
     assert.match(ps1, /Invoke-Expression/);
+    assert.deepEqual(unbalancedPowerShell(ps1), [], 'quotes, braces and parentheses close');
+  });
+  toolTest('the PowerShell file follows a new session as bash does: same thresholds, from the prompt', [], () => {
+    const ps1 = readFileSync(shellFile('ps1'), 'utf8');
+    const bash = readFileSync(shellFile('bash'), 'utf8');
+    const follow = /^function global:__mfa_env_follow \{\n([\s\S]*?)^\}$/m.exec(ps1)?.[1] ?? '';
+    const bashFollow = /^__mfa_env_follow\(\) \{\n([\s\S]*?)^\}$/m.exec(bash)?.[1] ?? '';
+    // The same window before the end and the same pause between two asks.
+    const [window, pause] = [/ - now > (\d+)\)\)/, /follow_at:-0\} < (\d+)\)\)/].map((re) => re.exec(bashFollow)?.[1]);
+    assert.ok(window && pause, 'found in the bash file');
+    assert.match(follow, new RegExp(`\\[long\\]\\$expires - \\$now -gt ${window}\\) \\{ return \\}`));
+    assert.match(follow, new RegExp(`\\$now - \\[long\\]\\$last -lt ${pause}\\) \\{ return \\}`));
+    assert.match(follow, /if \(\$env:MFA_ENV_FOLLOW -eq '0'\) \{ return \}/);
+    assert.match(follow, /& mfa-env --follow --profile \$name --shell powershell 2>\$null/);
+    assert.match(follow, /\$global:LASTEXITCODE = \$saved/, 'the user’s $LASTEXITCODE is kept');
+    const prompt = /function global:prompt \{\n([\s\S]*?)^ {4}\}$/m.exec(ps1)?.[1] ?? '';
+    assert.match(prompt, /__mfa_env_follow/, 'the wrapped prompt runs it');
+    assert.match(ps1, /if \(\(\$env:MFA_ENV_PROMPT -eq '1' -or \$env:MFA_ENV_FOLLOW -ne '0'\) -and/);
   });
 });
 
@@ -399,3 +417,39 @@ complete -C 'mfa-env '; echo ---; complete -C 'mfa-env -s '; echo ---; complete 
     assert.deepEqual(names(init).sort(), ['bash', 'fish', 'powershell', 'zsh']);
   });
 });
+
+/**
+ * What does not close in a PowerShell script: '…' ('' inside), "…" (`"
+ * inside), # comments, and (), {}, [] outside strings. Not a parser; it
+ * catches the edits that break a file nobody can run here.
+ */
+function unbalancedPowerShell(text: string): string[] {
+  const open: { ch: string; line: number }[] = [];
+  const problems: string[] = [];
+  const pairs: Record<string, string> = { ')': '(', '}': '{', ']': '[' };
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '\n') line++;
+    else if (ch === '#') while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    else if (ch === "'" || ch === '"') {
+      const start = line;
+      for (i++; i < text.length; i++) {
+        if (text[i] === '\n') line++;
+        if (ch === '"' && text[i] === '`') i++;
+        else if (text[i] === ch) {
+          if (ch === "'" && text[i + 1] === "'") i++;
+          else break;
+        }
+      }
+      if (i >= text.length) problems.push(`${ch} opened on line ${start} does not close`);
+    } else if ('({['.includes(ch)) open.push({ ch, line });
+    else if (ch in pairs) {
+      const top = open.pop();
+      if (top?.ch !== pairs[ch])
+        problems.push(`${ch} on line ${line} closes ${top ? `${top.ch} of line ${top.line}` : 'nothing'}`);
+    }
+  }
+  for (const o of open) problems.push(`${o.ch} opened on line ${o.line} does not close`);
+  return problems;
+}
