@@ -9,7 +9,7 @@
 // they exec Node, and this module puts it back first thing, so every process
 // mfa-env starts (mfa-exec's command, mfa_process) sees the caller's
 // environment, and hands the file to the AWS clients' HTTPS agent.
-import { readFileSync } from 'node:fs';
+import { readUserFile } from '../fs/read-file.js';
 
 /** Where the launchers keep NODE_EXTRA_CA_CERTS while Node starts. */
 export const STASH = 'MFA_ENV_NODE_EXTRA_CA_CERTS';
@@ -71,7 +71,7 @@ export function extraCaOption(): { httpsAgent: AgentTls } | undefined {
   if (!agentTls) {
     let pem: string;
     try {
-      pem = readFileSync(file, 'utf8');
+      pem = readUserFile(file).toString('utf8');
     } catch (err) {
       process.stderr.write(
         `${program}: warning: ignoring extra certs from '${file}' (NODE_EXTRA_CA_CERTS): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,

@@ -1,4 +1,4 @@
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { listProfiles, readProfile, resolveProfileName, type ProfileConfig } fro
 import { isRoleProfile, readProfileChain } from '../config/roles.js';
 import { checkMfaSerial, isFidoSerial } from '../config/validate.js';
 import { MfaEnvError } from '../errors.js';
+import { readUserFile } from '../fs/read-file.js';
 import { findOnPath } from '../os/path-search.js';
 import { readProcStat } from '../os/processes.js';
 import { reusableSession, SDK_MARGIN_MS } from '../session/cache.js';
@@ -74,7 +75,7 @@ async function checkStore(): Promise<{ check: Check; store?: SecretStore }> {
  */
 function checkAwsFile(name: string, path: string, variable: string, whenMissing: string): Check {
   try {
-    const section = sdkRefusedSection(readFileSync(path, 'utf8'));
+    const section = sdkRefusedSection(readUserFile(path).toString('utf8'));
     if (section) return { name, ok: false, ...refusedSectionProblem(path, section) };
     return { name, ok: true, detail: `${path} readable` };
   } catch (err) {
@@ -359,7 +360,7 @@ function diagnoseStartupFile(shell: Dialect): { detail: string; fix: string } {
   const shown = file.startsWith(homedir() + '/') ? `~${file.slice(homedir().length)}` : file;
   let text: string | undefined;
   try {
-    text = shell === 'powershell' ? undefined : readFileSync(file, 'utf8');
+    text = shell === 'powershell' ? undefined : readUserFile(file).toString('utf8');
   } catch {
     text = undefined;
   }
@@ -422,7 +423,7 @@ function checkExtraCa(): Check[] {
   const name = 'NODE_EXTRA_CA_CERTS';
   let pem: string;
   try {
-    pem = readFileSync(file, 'utf8');
+    pem = readUserFile(file).toString('utf8');
   } catch (err) {
     return [{ name, ok: false, ...describeFileError(err, file, 'read', 'NODE_EXTRA_CA_CERTS') }];
   }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { readUserFile } from '../fs/read-file.js';
 import { readWithIdentity } from '../fs/file-identity.js';
 import { makeDir } from '../fs/make-dir.js';
 import { acquireLock, FILE_LOCK_TIMEOUT_MS } from '../fs/lock.js';
@@ -28,7 +28,7 @@ export function variableOf(path: string, env = process.env): string {
  */
 export function readText(path: string): string {
   try {
-    return decodeText(readFileSync(path));
+    return decodeText(readUserFile(path));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw awsFileError(err, path, 'read', variableOf(path));

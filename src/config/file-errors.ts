@@ -1,9 +1,10 @@
 // What went wrong with an AWS file, in words and with the fix: a file we
 // cannot read or write is the user's to fix (exit 2), never an "unexpected
 // error, please report it".
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
+import { readUserFile } from '../fs/read-file.js';
 import { writeTarget } from '../fs/write-target.js';
 
 export interface FileProblem {
@@ -35,6 +36,8 @@ export function describeFileError(err: unknown, path: string, action: 'read' | '
       fix: `make it yours and ${what} (made with sudo?): sudo chown "$USER" ${path} && chmod u+${action === 'read' ? 'r' : 'rw'} ${path}`,
     };
   }
+  if ((code === 'ETIMEDOUT' || code === 'EFBIG') && err instanceof Error)
+    return { detail: err.message.replace(/^\w+: /, ''), fix: `set ${variable} to a regular file` };
   if (code === 'EROFS')
     return {
       detail: `cannot write ${path}: read-only file system`,
@@ -83,7 +86,7 @@ export function refusedSectionProblem(path: string, section: string): FileProble
 export function assertNoRefusedSection(path: string): void {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readUserFile(path).toString('utf8');
   } catch {
     return;
   }
@@ -97,7 +100,7 @@ export function assertNoRefusedSection(path: string): void {
 /** A file that exists but cannot be read is the typed error; a missing one is fine. */
 export function assertReadable(path: string, variable: string): void {
   try {
-    readFileSync(path);
+    readUserFile(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw awsFileError(err, path, 'read', variable);
   }

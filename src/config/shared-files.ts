@@ -3,7 +3,7 @@
 // AWS tool mfa-env sits beside agrees with. Here rather than imported: that
 // loader comes with the rest of @smithy/core's config code (~100 KB on every
 // cached run, plus node:fs/promises), and it is thirty lines.
-import { readFileSync } from 'node:fs';
+import { readUserFile } from '../fs/read-file.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -71,7 +71,7 @@ function configProfiles(sections: IniFile): IniFile {
 /** A file that cannot be read or parsed counts as empty, as for the SDK (callers say why when it matters). */
 function readIni(path: string): IniFile {
   try {
-    return parseIni(readFileSync(path.startsWith('~/') ? join(homedir(), path.slice(2)) : path, 'utf8'));
+    return parseIni(readUserFile(path.startsWith('~/') ? join(homedir(), path.slice(2)) : path).toString('utf8'));
   } catch {
     return {};
   }

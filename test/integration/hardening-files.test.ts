@@ -22,13 +22,13 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { makeUser, startEmulator, type Emulator } from '../../src/demo/emulator/server.js';
-import { fileStoreEnv, makeSandbox, MFA_ENV, type Sandbox } from '../helpers/cli.js';
+import { fileStoreEnv, makeSandbox, MFA_ENV, runCommand, type Sandbox } from '../helpers/cli.js';
 import { assertOk, devProfile, lines } from '../helpers/dev-profile.js';
 
 const isRoot = process.getuid?.() === 0;
 
-/** A character device like /dev/null (1,3) or /dev/full (1,7), made in `dir`. */
-function mknod(dir: string, name: string, minor: 3 | 7): string {
+/** A character device like /dev/null (1,3), /dev/zero (1,5) or /dev/full (1,7), made in `dir`. */
+function mknod(dir: string, name: string, minor: 3 | 5 | 7): string {
   const path = join(dir, name);
   execFileSync('mknod', ['-m', '666', path, 'c', '1', String(minor)]);
   assert.ok(statSync(path).isCharacterDevice());
@@ -356,6 +356,46 @@ test('-f json with stdout on a full device: exit 1 and a clear line, not success
     closeSync(fd);
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(lines(r.stderr), ['mfa-env: could not write the output to stdout: no space left on device']);
+  } finally {
+    await dev.close();
+  }
+});
+
+test('AWS files that are not regular files are read without hanging: a pipe with no writer and /dev/zero as empty, a <(…) pipe as its text', {
+  timeout: 60_000,
+}, async () => {
+  const dev = await devProfile();
+  try {
+    const s = dev.sandbox;
+    assertOk(await s.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash']), 'export (a cached session)');
+    const fifo = join(s.dir, 'config-fifo');
+    execFileSync('mkfifo', [fifo]);
+    const zero = mknod(s.dir, 'zero', 5);
+    for (const file of [fifo, zero]) {
+      const r = await s.mfaEnv(['-p', 'dev', '-s', 'bash'], { env: { AWS_CONFIG_FILE: file } });
+      assert.equal(r.code, 2, `${file}: ${r.stderr}`);
+      assert.match(r.stderr, /profile 'dev' is not set up/, 'read as an empty config');
+      const doctor = await s.mfaEnv(['doctor', '-p', 'dev'], { env: { AWS_CONFIG_FILE: file } });
+      assert.match(doctor.stdout, new RegExp(`^ok +aws config: ${file} readable$`, 'm'));
+    }
+    // The shell's process substitution: a pipe whose writer is there.
+    const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+    const r = await runCommand(
+      'bash',
+      ['-c', `AWS_CONFIG_FILE=<(cat ${q(s.configFile)}) ${q(process.execPath)} ${q(MFA_ENV)} -p dev -s bash`],
+      s.env,
+    );
+    assertOk(r, 'mfa-env with AWS_CONFIG_FILE=<(cat config)');
+    assert.match(r.stdout, /^export MFA_ENV_PROFILE='dev'$/m);
+    // One whose writer never finishes: a one-line error, not a hang.
+    const stuck = await runCommand(
+      'bash',
+      ['-c', `AWS_CONFIG_FILE=<(exec sleep 30 2>/dev/null) ${q(process.execPath)} ${q(MFA_ENV)} -p dev -s bash`],
+      s.env,
+    );
+    assert.equal(stuck.code, 2, stuck.stderr);
+    assert.match(stuck.stderr, /^mfa-env: \/dev\/fd\/\d+ is a pipe whose writer did not finish within 3 s\n/);
+    assert.equal(stuck.stdout, '');
   } finally {
     await dev.close();
   }
