@@ -1,4 +1,5 @@
 import type { ExportArgs } from '../cli/options.js';
+import { formatMinutes, secondsLeft } from '../cli/time-left.js';
 import { resolveProfileName } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import { REUSE_MARGIN_MS, SDK_MARGIN_MS } from '../session/cache.js';
@@ -88,7 +89,6 @@ function summaryLine(
   expiration: Date,
   source: 'cache' | 'minted',
 ): string {
-  const minutes = Math.max(0, Math.floor((expiration.getTime() - Date.now()) / 60_000));
-  const left = minutes >= 60 ? `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m` : `${minutes}m`;
+  const left = formatMinutes(secondsLeft(expiration));
   return `mfa-env: profile ${profile}, ${region ?? 'no region'}, ${left} left (${source === 'minted' ? 'minted' : 'reused'})`;
 }

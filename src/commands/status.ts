@@ -6,6 +6,7 @@ import { rolesIn } from '../session/role-cache.js';
 import { openStore } from '../store/index.js';
 import { traceStore } from '../session/store-trace.js';
 import { terminalJson, visible } from '../cli/printable.js';
+import { formatMinutes, secondsLeft } from '../cli/time-left.js';
 import { days, keyAgeDays, maskKeyId } from './mask.js';
 
 interface Left {
@@ -45,9 +46,7 @@ function baseOf(name: string, byName: Map<string, { sourceProfile?: string; role
 }
 
 export function formatLeft(seconds: number): string {
-  if (seconds <= 0) return 'expired';
-  const m = Math.floor(seconds / 60);
-  return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m` : `${m}m`;
+  return seconds <= 0 ? 'expired' : formatMinutes(seconds);
 }
 
 export async function statusCommand(args: { json?: boolean }): Promise<number> {
@@ -73,7 +72,7 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
   const now = Date.now();
   const left = (d: Date): Left => ({
     expiration: rfc3339(d),
-    secondsLeft: Math.max(0, Math.floor((d.getTime() - now) / 1000)),
+    secondsLeft: Math.max(0, secondsLeft(d, now)),
   });
   const rows: ProfileStatus[] = names.map((name) => {
     if (roleProfiles.has(name)) {
@@ -111,7 +110,7 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
       session: s
         ? {
             expiration: rfc3339(s.expiration),
-            secondsLeft: Math.max(0, Math.floor((s.expiration.getTime() - now) / 1000)),
+            secondsLeft: Math.max(0, secondsLeft(s.expiration, now)),
             inThisShell: process.env.MFA_ENV_PROFILE === name && process.env.AWS_ACCESS_KEY_ID === s.accessKeyId,
           }
         : null,
@@ -141,7 +140,7 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
   }
   const out: string[] = [`store: ${store.backend} (${visible(store.location)})`];
   if (shell) {
-    const left = shell.expires ? formatLeft(Math.floor((shell.expires * 1000 - now) / 1000)) : 'unknown';
+    const left = shell.expires ? formatLeft(shell.expires - Math.floor(now / 1000)) : 'unknown';
     out.push(`this shell: session of '${visible(shell.profile)}', ${left === 'expired' ? 'expired' : `${left} left`}`);
   } else {
     out.push('this shell: no mfa-env session');

@@ -317,9 +317,12 @@ describe('role profiles', () => {
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /^PROFILE +KEY +MFA DEVICE \/ ROLE +SESSION$/m);
     const row = status.stdout.split('\n').find((l) => l.startsWith('prod '));
+    // Whole seconds, as the prompt counts: 1h00m within the second the emulator issued them.
     assert.match(
       row ?? '',
-      new RegExp(`^prod +role of dev +${roleArn(prod).replace(/\//g, '\\/')} +59m left \\(MFA 11h59m\\)$`),
+      new RegExp(
+        `^prod +role of dev +${roleArn(prod).replace(/\//g, '\\/')} +(59m|1h00m) left \\(MFA (11h59m|12h00m)\\)$`,
+      ),
     );
     type Left = { expiration: string; secondsLeft: number } | null;
     const json = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout) as {
