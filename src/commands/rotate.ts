@@ -1,7 +1,9 @@
 import type { CachedSession, Session } from '../session/types.js';
+import { lockDir } from '../config/paths.js';
 import { readProfile, resolveProfileName } from '../config/profiles.js';
 import { UsageError } from '../errors.js';
 import { readLongTermKey } from '../session/long-term-key.js';
+import { lockProfile } from '../session/obtain.js';
 import { roleProfileError, rotateKey } from '../session/rotate.js';
 import { openStore } from '../store/index.js';
 import { sessionFromArgs } from './session.js';
@@ -42,7 +44,22 @@ export async function rotateCommand(args: RotateArgs): Promise<number> {
   }
   if (signedBy(session) !== oldKey.accessKeyId)
     throw new UsageError(`the stored key for '${name}' changed while rotating it`, 'run mfa-env rotate again');
-  const rotated = await rotateKey({ store, profile: name, oldKey, session, region: profile.region, onProgress: say });
+  // A mint of this profile meanwhile would sign with the key being replaced: it waits for the rotation.
+  const release = await lockProfile(lockDir(), `${name}.lock`, `rotating the key of profile '${name}'`, () =>
+    say(`waiting for another mfa-env minting a session for '${name}'`),
+  );
+  let rotated: Awaited<ReturnType<typeof rotateKey>>;
+  try {
+    // Another rotate may have finished while this one waited.
+    if ((await readLongTermKey(store, name)).accessKeyId !== oldKey.accessKeyId)
+      throw new UsageError(
+        `the stored key for '${name}' changed while rotating it (another mfa-env rotate?)`,
+        'run mfa-env rotate again if you still want a new key',
+      );
+    rotated = await rotateKey({ store, profile: name, oldKey, session, region: profile.region, onProgress: say });
+  } finally {
+    release();
+  }
   say(
     `created key ${rotated.newKeyId} for IAM user ${rotated.userName}; stored for profile '${rotated.profiles.join("', '")}'; it works (after ${(rotated.verifiedAfterMs / 1000).toFixed(1)} s)`,
   );

@@ -2,6 +2,7 @@
 // before the old one is deleted. Never loses a working key: at every step
 // that can fail after CreateAccessKey, what is stored works, and the error
 // says which key is where and which one to delete by hand.
+import { constants } from 'node:os';
 import { AwsRefusedError, ExitCode, MfaEnvError, UsageError } from '../errors.js';
 import type { SecretStore } from '../store/types.js';
 import { forgetSession, sessionsIn } from './cache.js';
@@ -92,120 +93,182 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
     secretAccessKey: created.secretAccessKey,
     ...(created.createDate ? { createDate: created.createDate.toISOString() } : {}),
   };
-
-  // Every profile that stores the old key moves to the new one: deleting it
-  // would break them otherwise.
-  const entries = await store.entries().catch(() => new Map<string, string>());
-  const sharing = [...longTermKeysIn(entries)]
-    .filter(([name, k]) => name !== profile && k.accessKeyId === old)
-    .map(([name]) => name);
-  const profiles = [profile, ...sharing.sort()];
-
-  /**
-   * After a failure: the old key back in every profile that was moved, and
-   * only then the new key out of IAM (one of the two must stay stored).
-   * Returns the end of the message and the hint that say how it went.
-   */
-  const rollBack = async (moved: string[], afterHint: string): Promise<{ tail: string; hint: string }> => {
+  // What the guard reads: the profiles moving to the new key, those moved, a store write under way, and whether it works.
+  let profiles = [profile];
+  const moved: string[] = [];
+  let storing: Promise<void> | undefined;
+  let verified = false;
+  const stop = guardInterrupts(async () => {
+    if (verified) {
+      return {
+        line: `the new key ${fresh.accessKeyId} is stored for '${profiles.join("', '")}' and works; the old key ${old} may still exist in IAM`,
+        hint: `delete it: ${deleteCommand(userName, old)}`,
+      };
+    }
+    // Not yet seen to work: the old key goes back where it was (a store write under way finishes first, and counts if it landed).
+    await storing?.catch(() => {});
     let restored = true;
     for (const name of moved) await saveLongTermKey(store, name, oldKey).catch(() => (restored = false));
-    if (!restored) {
-      return {
-        tail: `the old key ${old} could not be put back in the store, so the new key ${fresh.accessKeyId} stays stored (for '${moved.join("', '")}')`,
-        hint: `do not delete ${old} until the new key works (mfa-env doctor; aws sts get-caller-identity)`,
-      };
-    }
-    try {
-      await iam.deleteAccessKey(session, region, userName, fresh.accessKeyId);
-      return {
-        tail: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key was deleted again`,
-        hint: afterHint,
-      };
-    } catch (err) {
-      return {
-        tail: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key ${fresh.accessKeyId} could not be deleted (${reason(err)})`,
-        hint: `delete it by hand: ${deleteCommand(userName, fresh.accessKeyId)}`,
-      };
-    }
-  };
-
-  const moved: string[] = [];
+    return restored
+      ? {
+          line: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key ${fresh.accessKeyId} exists in IAM, unused`,
+          hint: `delete it: ${deleteCommand(userName, fresh.accessKeyId)}`,
+        }
+      : {
+          line: `the new key ${fresh.accessKeyId} is stored for '${moved.join("', '")}' but not yet seen to work; the old key ${old} could not be put back and still exists in IAM`,
+          hint: `check the new key (mfa-env doctor) before deleting ${old}`,
+        };
+  });
   try {
-    for (const name of profiles) {
-      await saveLongTermKey(store, name, fresh);
-      moved.push(name);
-    }
-  } catch (err) {
-    const { tail, hint } = await rollBack(
-      moved,
-      (err instanceof MfaEnvError && err.hint) || 'fix the secret store, then run mfa-env rotate again',
-    );
-    throw new MfaEnvError(`could not store the new key: ${reason(err)}; ${tail}`, exitCodeOf(err), hint);
+    return await finish();
+  } finally {
+    stop();
   }
 
-  // IAM takes seconds to accept a new key everywhere: ask STS who it is until it answers.
-  const started = Date.now();
-  let lastError: unknown;
-  let verified = false;
-  for (const [attempt, delay] of VERIFY_DELAYS_MS.entries()) {
-    await sleep(delay);
-    try {
-      const who = await getCallerIdentity(fresh, region);
-      if (arn && who.arn !== arn) throw new AwsRefusedError(`the new key signs as ${who.arn}, not as ${arn}`);
-      verified = true;
-      break;
-    } catch (err) {
-      lastError = err;
-      const propagating =
-        err instanceof MfaEnvError &&
-        (awsCodeOf(err) === 'InvalidClientTokenId' ||
-          awsCodeOf(err) === 'SignatureDoesNotMatch' ||
-          err.exitCode === ExitCode.network);
-      if (!propagating) break;
-      if (attempt === 0)
-        input.onProgress?.(`waiting for IAM to accept the new key ${fresh.accessKeyId} (it takes a few seconds)`);
-    }
-  }
-  if (!verified) {
-    const waited = Math.round((Date.now() - started) / 1000);
-    const why = awsCodeOf(lastError) ? `STS answered ${awsCodeOf(lastError)}` : reason(lastError);
-    const { tail, hint } = await rollBack(moved, 'nothing else was changed; try mfa-env rotate again later');
-    throw new MfaEnvError(
-      `the new key ${fresh.accessKeyId} did not work within ${waited} s (${why}); ${tail}`,
-      exitCodeOf(lastError),
-      hint,
-    );
-  }
-  const verifiedAfterMs = Date.now() - started;
+  // Declared below the guard, which reads its state: what is stored where, and whether the new key works.
+  async function finish(): Promise<Rotated> {
+    // Every profile that stores the old key moves to the new one: deleting it
+    // would break them otherwise.
+    const entries = await store.entries().catch(() => new Map<string, string>());
+    const sharing = [...longTermKeysIn(entries)]
+      .filter(([name, k]) => name !== profile && k.accessKeyId === old)
+      .map(([name]) => name);
+    profiles = [profile, ...sharing.sort()];
 
-  // The new key works and is stored: from here on, a failure leaves it in place.
-  const forgotten = await forgetOldSessions(store, old);
-  let deleteError: unknown;
-  for (const delay of DELETE_DELAYS_MS) {
-    await sleep(delay);
+    /**
+     * After a failure: the old key back in every profile that was moved, and
+     * only then the new key out of IAM (one of the two must stay stored).
+     * Returns the end of the message and the hint that say how it went.
+     */
+    const rollBack = async (moved: string[], afterHint: string): Promise<{ tail: string; hint: string }> => {
+      let restored = true;
+      for (const name of moved) await saveLongTermKey(store, name, oldKey).catch(() => (restored = false));
+      if (!restored) {
+        return {
+          tail: `the old key ${old} could not be put back in the store, so the new key ${fresh.accessKeyId} stays stored (for '${moved.join("', '")}')`,
+          hint: `do not delete ${old} until the new key works (mfa-env doctor; aws sts get-caller-identity)`,
+        };
+      }
+      try {
+        await iam.deleteAccessKey(session, region, userName, fresh.accessKeyId);
+        return {
+          tail: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key was deleted again`,
+          hint: afterHint,
+        };
+      } catch (err) {
+        return {
+          tail: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key ${fresh.accessKeyId} could not be deleted (${reason(err)})`,
+          hint: `delete it by hand: ${deleteCommand(userName, fresh.accessKeyId)}`,
+        };
+      }
+    };
+
     try {
-      await iam.deleteAccessKey(session, region, userName, old);
-      deleteError = undefined;
-      break;
+      for (const name of profiles) {
+        storing = saveLongTermKey(store, name, fresh).then(() => void moved.push(name));
+        await storing;
+      }
     } catch (err) {
-      // Already gone: an earlier attempt that reached IAM but lost its answer, or someone else.
-      if (/^NoSuchEntity/.test(awsCodeOf(err) ?? '')) {
+      const { tail, hint } = await rollBack(
+        moved,
+        (err instanceof MfaEnvError && err.hint) || 'fix the secret store, then run mfa-env rotate again',
+      );
+      throw new MfaEnvError(`could not store the new key: ${reason(err)}; ${tail}`, exitCodeOf(err), hint);
+    }
+
+    // IAM takes seconds to accept a new key everywhere: ask STS who it is until it answers.
+    const started = Date.now();
+    let lastError: unknown;
+    for (const [attempt, delay] of VERIFY_DELAYS_MS.entries()) {
+      await sleep(delay);
+      try {
+        const who = await getCallerIdentity(fresh, region);
+        if (arn && who.arn !== arn) throw new AwsRefusedError(`the new key signs as ${who.arn}, not as ${arn}`);
+        verified = true;
+        break;
+      } catch (err) {
+        lastError = err;
+        const propagating =
+          err instanceof MfaEnvError &&
+          (awsCodeOf(err) === 'InvalidClientTokenId' ||
+            awsCodeOf(err) === 'SignatureDoesNotMatch' ||
+            err.exitCode === ExitCode.network);
+        if (!propagating) break;
+        if (attempt === 0)
+          input.onProgress?.(`waiting for IAM to accept the new key ${fresh.accessKeyId} (it takes a few seconds)`);
+      }
+    }
+    if (!verified) {
+      const waited = Math.round((Date.now() - started) / 1000);
+      const why = awsCodeOf(lastError) ? `STS answered ${awsCodeOf(lastError)}` : reason(lastError);
+      const { tail, hint } = await rollBack(moved, 'nothing else was changed; try mfa-env rotate again later');
+      throw new MfaEnvError(
+        `the new key ${fresh.accessKeyId} did not work within ${waited} s (${why}); ${tail}`,
+        exitCodeOf(lastError),
+        hint,
+      );
+    }
+    const verifiedAfterMs = Date.now() - started;
+
+    // The new key works and is stored: from here on, a failure leaves it in place.
+    const forgotten = await forgetOldSessions(store, old);
+    let deleteError: unknown;
+    for (const delay of DELETE_DELAYS_MS) {
+      await sleep(delay);
+      try {
+        await iam.deleteAccessKey(session, region, userName, old);
         deleteError = undefined;
         break;
+      } catch (err) {
+        // Already gone: an earlier attempt that reached IAM but lost its answer, or someone else.
+        if (/^NoSuchEntity/.test(awsCodeOf(err) ?? '')) {
+          deleteError = undefined;
+          break;
+        }
+        deleteError = err;
+        if (
+          !(err instanceof MfaEnvError) ||
+          (err.exitCode !== ExitCode.network && err.exitCode !== ExitCode.unexpected)
+        )
+          break;
       }
-      deleteError = err;
-      if (!(err instanceof MfaEnvError) || (err.exitCode !== ExitCode.network && err.exitCode !== ExitCode.unexpected))
-        break;
     }
+    if (deleteError !== undefined) {
+      throw new MfaEnvError(
+        `the new key ${fresh.accessKeyId} is stored for '${profiles.join("', '")}' and works, but the old key ${old} could not be deleted: ${reason(deleteError)}`,
+        exitCodeOf(deleteError),
+        `delete it by hand: ${deleteCommand(userName, old)}`,
+      );
+    }
+    return { userName, oldKeyId: old, newKeyId: fresh.accessKeyId, profiles, forgotten, verifiedAfterMs };
   }
-  if (deleteError !== undefined) {
-    throw new MfaEnvError(
-      `the new key ${fresh.accessKeyId} is stored for '${profiles.join("', '")}' and works, but the old key ${old} could not be deleted: ${reason(deleteError)}`,
-      exitCodeOf(deleteError),
-      `delete it by hand: ${deleteCommand(userName, old)}`,
-    );
-  }
-  return { userName, oldKeyId: old, newKeyId: fresh.accessKeyId, profiles, forgotten, verifiedAfterMs };
+}
+
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * From CreateAccessKey to the end of a rotation, Ctrl-C (or SIGTERM, SIGHUP)
+ * must not leave a person with a key they cannot name: `settle` puts what is
+ * stored in order and says which key is where; then the process ends as the
+ * signal would (128+N). A second signal while it settles is ignored: settling
+ * is one store write. Returns what removes the guard.
+ */
+function guardInterrupts(settle: () => Promise<{ line: string; hint: string }>): () => void {
+  let settling = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (settling) return;
+    settling = true;
+    void settle()
+      .catch((err: unknown) => ({ line: `interrupted while putting the keys in order (${reason(err)})`, hint: '' }))
+      .then(({ line, hint }) => {
+        process.stderr.write(`mfa-env: interrupted: ${line}\n${hint ? `mfa-env: ${hint}\n` : ''}`);
+        process.exit(128 + (constants.signals[signal] ?? 2));
+      });
+  };
+  for (const signal of INTERRUPTS) process.on(signal, onSignal);
+  return () => {
+    for (const signal of INTERRUPTS) process.off(signal, onSignal);
+  };
 }
 
 /** Cached sessions minted from `keyId`, in every profile: deleted. Best effort; the key they came from is gone. */

@@ -2,12 +2,13 @@
 // created with the MFA session, stored, proven to work while IAM propagates
 // it, then the old key deleted and its sessions forgotten. Each failure path
 // leaves a working key stored and says which key to delete by hand.
+import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
-import { emulatorSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
+import { emulatorSandbox, MFA_ENV, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { assertOk, exportsOf, lines } from '../helpers/dev-profile.js';
 import { acquireLock } from '../../src/fs/lock.js';
 
@@ -235,6 +236,72 @@ test('the new key never works: the old key is stored again; the new one, which I
     assertOk(await exportBash(r), 'export from the cache');
     assertOk(await exportBash(r, ['--refresh', '-c', r.code()]), 'export with the old key');
     assert.equal(r.lastMintKey(), old);
+  } finally {
+    await r.close();
+  }
+});
+
+test('Ctrl-C while IAM propagates the new key: the old key is stored again and works, the new one is named with the command; exit 130', async () => {
+  const r = await rig(15_000);
+  try {
+    const old = r.user.accessKeyId;
+    assertOk(await exportBash(r, ['-c', r.code()]), 'export');
+    const child = spawn(process.execPath, [MFA_ENV, 'rotate', '-p', 'dev'], {
+      env: Object.fromEntries(Object.entries(r.sandbox.env).filter(([, v]) => v !== undefined)) as Record<
+        string,
+        string
+      >,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const waiting = new Promise<void>((resolve) =>
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        if (stderr.includes('waiting for IAM to accept the new key')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await Promise.race([waiting, exited]);
+    child.kill('SIGINT');
+    const code = await exited;
+    const fresh = r.keys().find((k) => k !== old);
+    assert.ok(fresh, `a new key was made: ${stderr}`);
+    assert.equal(code, 130, stderr);
+    assert.deepEqual(lines(stderr).slice(-2), [
+      `mfa-env: interrupted: the old key ${old} is stored again and works; the new key ${fresh} exists in IAM, unused`,
+      `mfa-env: delete it: aws iam delete-access-key --user-name ${r.user.userName} --access-key-id ${fresh}`,
+    ]);
+    assert.deepEqual(r.keys(), [old, fresh], 'both keys in IAM: nothing was deleted');
+    assertOk(await exportBash(r, ['--refresh', '-c', r.code()]), 'export with a new session');
+    assert.equal(r.lastMintKey(), old, 'the stored key is the old one');
+  } finally {
+    await r.close();
+  }
+});
+
+test('a mint during a rotation waits for it and signs with the new key; a second rotate meanwhile stops with exit 2, not a third key', async () => {
+  const r = await rig(3000);
+  try {
+    const old = r.user.accessKeyId;
+    assertOk(await exportBash(r, ['-c', r.code()]), 'export');
+    // Two rotates at once: both read the old key and its cached session.
+    const rotates = [r.sandbox.mfaEnv(['rotate', '-p', 'dev']), r.sandbox.mfaEnv(['rotate', '-p', 'dev'])];
+    // A mint once a rotation holds the profile (IAM's 3 s propagation keeps it busy).
+    while (r.emulator.count('CreateAccessKey', 'ok') === 0) await new Promise((done) => setTimeout(done, 50));
+    const [mint, ...done] = await Promise.all([exportBash(r, ['--refresh', '-c', r.code()]), ...rotates]);
+    const [ok, stopped] = done[0]!.code === 0 ? done : [done[1]!, done[0]!];
+    assertOk(ok!, 'one rotate');
+    assert.equal(stopped!.code, 2, stopped!.stderr);
+    assert.match(
+      stopped!.stderr,
+      /^mfa-env: the stored key for 'dev' changed while rotating it \(another mfa-env rotate\?\)$/m,
+    );
+    assert.equal(r.emulator.count('CreateAccessKey', 'ok'), 1);
+    assertOk(mint, 'the mint');
+    const [fresh] = r.keys();
+    assert.deepEqual(r.keys(), [fresh], 'one key in IAM');
+    assert.notEqual(fresh, old);
+    assert.equal(r.lastMintKey(), fresh, 'the mint waited and signed with the new key');
   } finally {
     await r.close();
   }
