@@ -7,7 +7,13 @@ import { proxyFor } from '../aws/proxy-env.js';
 import { visible } from '../cli/printable.js';
 import { describeFileError, refusedSectionProblem, sdkRefusedSection } from '../config/file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
-import { listProfiles, readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
+import {
+  listProfiles,
+  mfaEnvTargetOf,
+  readProfile,
+  resolveProfileName,
+  type ProfileConfig,
+} from '../config/profiles.js';
 import { isRoleProfile, readProfileChain } from '../config/roles.js';
 import { checkMfaSerial, isFidoSerial } from '../config/validate.js';
 import { MfaEnvError } from '../errors.js';
@@ -162,6 +168,15 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
   }
   if (profile && isRoleProfile(profile))
     return [...checks, ...(await checkRoleProfile(profile, configReadable, store))];
+  const wrapped = profile && mfaEnvTargetOf(profile);
+  if (wrapped) {
+    // setup --credential-process NAME: nothing of its own; the profile it runs mfa-env for is checked.
+    return [
+      ...checks,
+      { name: `profile ${name}`, ok: true, detail: `credential_process runs mfa-env for '${wrapped}'` },
+      ...(await checkProfile(wrapped, configReadable, store)),
+    ];
+  }
   if (profile && !profile.mfaSerial) {
     checks.push({
       name: `profile ${name}`,

@@ -1,9 +1,15 @@
 import type { SessionArgs } from '../cli/options.js';
 import { lockDir } from '../config/paths.js';
-import { profileNames, readProfile, resolveProfileName, type ProfileConfig } from '../config/profiles.js';
+import {
+  mfaEnvTargetOf,
+  profileNames,
+  readProfile,
+  resolveProfileName,
+  type ProfileConfig,
+} from '../config/profiles.js';
 import { readProfileChain } from '../config/roles.js';
 import { checkCode, checkMfaSerial, parseDuration } from '../config/validate.js';
-import { REUSE_MARGIN_MS, reusableSession } from '../session/cache.js';
+import { REUSE_MARGIN_MS, reusableSession, SDK_MARGIN_MS } from '../session/cache.js';
 import { reusableRole } from '../session/role-cache.js';
 import { UsageError } from '../errors.js';
 import { nearest } from '../nearest.js';
@@ -34,7 +40,7 @@ export async function sessionFromArgs(
   /** Reuse cached credentials while more than this remains: REUSE_MARGIN_MS for a shell, SDK_MARGIN_MS for an SDK (SPEC "Margins"). */
   marginMs = REUSE_MARGIN_MS,
 ): Promise<SessionResult> {
-  const name = resolveProfileName(args.profile, env);
+  let name = resolveProfileName(args.profile, env);
   if (args.code !== undefined) checkCode(args.code);
   const requested = args.duration !== undefined ? parseDuration(args.duration) : undefined;
   // Most runs end at the cached credentials: the store starts looking for
@@ -43,7 +49,13 @@ export async function sessionFromArgs(
     readAhead(accountFor.session(name), env);
     readAhead(accountFor.role(name), env);
   }
-  const chain = await readProfileChain(name, env);
+  let chain = await readProfileChain(name, env);
+  // A `setup --credential-process` profile (AWS_PROFILE=dev-mfa, as setup suggests) means the profile it runs mfa-env for.
+  const wrapped = mfaEnvTargetOf(chain.target);
+  if (wrapped !== undefined) {
+    name = wrapped;
+    chain = await readProfileChain(name, env);
+  }
   const { target, base } = chain;
   if (!target.exists) await refuseUnknownProfile(name, env);
   if (!chain.mfaSerial) {
@@ -66,7 +78,8 @@ export async function sessionFromArgs(
     refresh: args.refresh === true,
     noCache: args.cache === false,
     region: region ?? base.region,
-    getCode: (why) => resolveCode({ flag: args.code, mfaProcess, profile: name, mfaSerial }, why),
+    getCode: (why) =>
+      resolveCode({ flag: args.code, mfaProcess, profile: name, mfaSerial, forTools: marginMs === SDK_MARGIN_MS }, why),
     onWait: (what) => process.stderr.write(`mfa-env: another mfa-env is ${what}; waiting for it\n`),
     onCall: () => showWaiting(),
     notify: (line) => process.stderr.write(`mfa-env: ${line}\n`),

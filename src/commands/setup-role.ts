@@ -4,7 +4,8 @@
 import { pathOf, updateAwsFile } from '../config/edit-files.js';
 import { assertReadable, assertWritable } from '../config/file-errors.js';
 import { editSection, sectionFor } from '../config/ini-edit.js';
-import { readProfile } from '../config/profiles.js';
+import { mfaEnvTargetOf, profileNames, readProfile } from '../config/profiles.js';
+import { nearest } from '../nearest.js';
 import { checkExternalId, checkRoleArn, MAX_ROLE_DURATION, readProfileChain } from '../config/roles.js';
 import { checkMfaSerial, checkProfileName, checkRegion, parseDuration } from '../config/validate.js';
 import { UsageError } from '../errors.js';
@@ -67,10 +68,18 @@ export async function setupRole(profile: string, args: SetupRoleArgs): Promise<n
 
   // The source must lead to a base without loops, as export will need.
   const chain = await readProfileChain(source);
-  if (!chain.target.exists)
+  if (!chain.target.exists) {
+    const guess = nearest(source, await profileNames());
     throw new UsageError(
-      `--source-profile ${source} does not exist`,
+      `--source-profile ${source} does not exist${guess ? `; did you mean ${guess}?` : ''}`,
       `set it up first: mfa-env setup --profile ${source}`,
+    );
+  }
+  const wrapped = mfaEnvTargetOf(chain.target);
+  if (wrapped !== undefined)
+    throw new UsageError(
+      `--source-profile ${source} only runs mfa-env for '${wrapped}' (credential_process); a role's source is the profile with the key or the role before it`,
+      `use --source-profile ${wrapped}`,
     );
   const store = openStore();
   if (await findLongTermKey(store, profile)) {

@@ -4,6 +4,7 @@
 // /bin/sh; the Go SDK (terraform) through sh -c. A word quoted for sh is read
 // the same way by all three.
 import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findOnPath } from '../os/path-search.js';
 import { posixWord } from '../shells/posix.js';
@@ -18,9 +19,11 @@ function realpathOrUndefined(path: string): string | undefined {
 }
 
 /**
- * How a tool should start this mfa-env: plain `mfa-env` when that name on
- * PATH is this very program (short, and survives upgrades); otherwise the
- * absolute node binary and script, which need no PATH at all.
+ * How a tool should start this mfa-env, with no PATH needed (an IDE, cron
+ * and `ssh host cmd` do not get the one an interactive shell builds): the
+ * mfa-env found on PATH by its absolute name when it is this very program
+ * (~/.local/bin/mfa-env: a link that survives upgrades); otherwise the
+ * absolute node binary and script.
  */
 export function selfInvocation(env = process.env, script = process.argv[1] ?? ''): string {
   const self = realpathOrUndefined(script);
@@ -32,7 +35,7 @@ export function selfInvocation(env = process.env, script = process.argv[1] ?? ''
     found !== undefined &&
     self !== undefined &&
     (found === self || (self.endsWith('.js') && found === self.slice(0, -3)));
-  return us ? 'mfa-env' : absolute(self ?? script);
+  return us && candidate !== undefined ? posixWord(resolve(candidate)) : absolute(self ?? script);
 }
 
 function absolute(script: string): string {

@@ -21,8 +21,25 @@ export interface ProfileConfig {
   credentialSource?: string;
   externalId?: string;
   roleSessionName?: string;
+  /** `credential_process`, as written. */
+  credentialProcess?: string;
   /** Plaintext keys in the credentials file (what `setup --import` takes). */
   plaintext?: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string };
+}
+
+/**
+ * The profile a `setup --credential-process NAME` profile runs mfa-env for:
+ * `[profile dev-mfa]` with `credential_process = … mfa-env credential-process
+ * --profile dev` and nothing of its own to mint with is dev's, to mfa-env.
+ * setup suggests `AWS_PROFILE=dev-mfa` for the AWS tools; `mfa` in that
+ * shell then means dev. Undefined for any other profile.
+ */
+export function mfaEnvTargetOf(p: ProfileConfig): string | undefined {
+  if (!p.credentialProcess || p.mfaSerial || p.roleArn || p.credentialSource) return undefined;
+  const m = /(?:^|[\s/'])mfa-env(?:\.js)?'?\s+credential-process\s+(?:--profile|-p)[\s=]+'?([\w.@+-]+)'?\s*$/.exec(
+    p.credentialProcess,
+  );
+  return m && m[1] !== p.name ? m[1] : undefined;
 }
 
 /**
@@ -93,6 +110,7 @@ function toProfile(
   profile.sourceProfile = fromConfig('source_profile');
   profile.credentialSource = fromConfig('credential_source');
   profile.externalId = fromConfig('external_id');
+  profile.credentialProcess = pick('credential_process')?.trim() || undefined;
   profile.roleSessionName = fromConfig('role_session_name');
   const keyId = own(creds, 'aws_access_key_id');
   const secret = own(creds, 'aws_secret_access_key');

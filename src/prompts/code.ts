@@ -9,6 +9,8 @@ export interface CodeSource {
   mfaProcess?: string;
   profile: string;
   mfaSerial: string;
+  /** What to do when there is no terminal, for a tool that runs mfa-env (credential_process): it cannot pass --code. */
+  forTools?: boolean;
 }
 
 /** "3m", "<1m": how long an expiring session has left. */
@@ -40,10 +42,10 @@ export async function resolveCode(src: CodeSource, why: CodeRequest = {}): Promi
     ? `AWS refused ${why.refused} (wrong or already used). Next MFA code for ${device} (${context})`
     : `MFA code for ${device} (${context})`;
   const { ask } = await import('./ask.js');
-  const noTerminal = new UsageError(
-    'an MFA code is needed and there is no terminal to ask on',
-    'pass --code 123456, or set mfa_process in the profile',
-  );
+  const withoutTerminal = src.forTools
+    ? `mint a session from a terminal once (mfa-env credential-process -p ${src.profile} >/dev/null; tools then use it), or set mfa_process in [profile ${src.profile}]`
+    : `pass --code 123456, or set mfa_process in [profile ${src.profile}]`;
+  const noTerminal = new UsageError('an MFA code is needed and there is no terminal to ask on', withoutTerminal);
   return ask<string>(
     {
       type: 'text',
@@ -66,7 +68,7 @@ export async function resolveCode(src: CodeSource, why: CodeRequest = {}): Promi
       if (!dialog && hasDisplay())
         throw new UsageError(
           noTerminal.message,
-          'pass --code 123456, set mfa_process in the profile, or install zenity (or kdialog) for a desktop dialog',
+          `${withoutTerminal}; or install zenity (or kdialog) for a desktop dialog`,
         );
       if (!dialog) throw noTerminal;
       return { code: checkCode(await askWithDialog(dialog)), canRetry: false };

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MFA_ENV, ROOT, runCommand } from '../helpers/cli.js';
 import { assertOk, devProfile, lines } from '../helpers/dev-profile.js';
 
@@ -91,7 +91,7 @@ test('alone, after setup: writes only [profile NAME], asks for no key (there is 
   }
 });
 
-test('the line says plain mfa-env when that name on PATH is this mfa-env, and absolute paths when it is another', async () => {
+test('the line names the mfa-env on PATH by its absolute path when it is this mfa-env, and node and the script when it is another; it runs without PATH', async () => {
   const dev = await devProfile();
   try {
     const bin = join(dev.sandbox.dir, 'bin');
@@ -121,21 +121,28 @@ test('the line says plain mfa-env when that name on PATH is this mfa-env, and ab
     assertOk(viaLauncher, 'setup with the launcher on PATH');
 
     const config = readFileSync(dev.sandbox.configFile, 'utf8');
-    assert.match(config, /\[profile a\]\ncredential_process = mfa-env credential-process --profile dev\n/);
-    assert.match(config, /\[profile c\]\ncredential_process = mfa-env credential-process --profile dev\n/);
+    // The mfa-env on PATH, by its absolute name: an IDE or cron has no ~/.local/bin on its PATH.
+    assert.ok(
+      config.includes(`[profile a]\ncredential_process = ${join(bin, 'mfa-env')} credential-process --profile dev\n`),
+    );
+    assert.ok(
+      config.includes(
+        `[profile c]\ncredential_process = ${join(launcherBin, 'mfa-env')} credential-process --profile dev\n`,
+      ),
+    );
     assert.match(
       config,
       new RegExp(`\\[profile b\\]\\ncredential_process = ${ABSOLUTE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\n`),
     );
 
-    // The AWS CLI and the SDKs find the plain name on PATH.
+    // The written line runs with a PATH that has no mfa-env on it (only node's directory, for the launcher's env).
     assertOk(await dev.sandbox.mfaEnv(['-p', 'dev', '-c', dev.code(), '-s', 'bash']), 'export (fills the cache)');
-    const viaPath = await viaSh('mfa-env credential-process --profile dev', {
-      ...dev.sandbox.env,
-      PATH: `${bin}:${process.env.PATH}`,
-    });
-    assertOk(viaPath, 'mfa-env credential-process via PATH');
-    assert.equal(JSON.parse(viaPath.stdout).Version, 1);
+    for (const profile of ['a', 'c']) {
+      const line = new RegExp(`\\[profile ${profile}\\]\\ncredential_process = (.*)`).exec(config)![1]!;
+      const run = await viaSh(line, { ...dev.sandbox.env, PATH: `${dirname(process.execPath)}:/usr/bin:/bin` });
+      assertOk(run, `[profile ${profile}]'s line without mfa-env on PATH`);
+      assert.equal(JSON.parse(run.stdout).Version, 1);
+    }
   } finally {
     await dev.close();
   }
@@ -269,7 +276,7 @@ test('credential-process: mints with mfa_process when nothing is cached; with no
     assert.equal(fail.stdout, '');
     assert.deepEqual(lines(fail.stderr), [
       'mfa-env: an MFA code is needed and there is no terminal to ask on',
-      'mfa-env: pass --code 123456, or set mfa_process in the profile',
+      'mfa-env: mint a session from a terminal once (mfa-env credential-process -p dev >/dev/null; tools then use it), or set mfa_process in [profile dev]',
     ]);
 
     writeFileSync(
@@ -280,6 +287,40 @@ test('credential-process: mints with mfa_process when nothing is cached; with no
     assertOk(minted, 'credential-process with mfa_process');
     assert.equal(JSON.parse(minted.stdout).Expiration, dev.expiryFor(7200));
     assert.equal(dev.emulator.count('GetSessionToken', 'ok'), 1);
+  } finally {
+    await dev.close();
+  }
+});
+
+test('AWS_PROFILE=dev-mfa, as setup suggests: mfa-env, mfa-exec and doctor take it for dev; a role cannot use it as its source', async () => {
+  const dev = await devProfile();
+  try {
+    const s = dev.sandbox;
+    assertOk(await s.mfaEnv(['setup', '--profile', 'dev', '--credential-process', 'dev-mfa']), 'setup');
+    const env = { AWS_PROFILE: 'dev-mfa' };
+    const exported = await s.mfaEnv(['-s', 'bash', '-c', dev.code()], { env });
+    assertOk(exported, 'export with AWS_PROFILE=dev-mfa');
+    assert.match(exported.stdout, /^export MFA_ENV_PROFILE='dev'$/m);
+    const exec = await s.mfaExec(['--', process.execPath, '-e', 'console.log(process.env.MFA_ENV_PROFILE)'], { env });
+    assert.equal(exec.stdout.trim(), 'dev', exec.stderr);
+    assert.equal(dev.emulator.count('GetSessionToken'), 1, 'mfa-exec reused the session');
+
+    const doctor = await s.mfaEnv(['doctor'], { env });
+    assert.match(doctor.stdout, /^ok +profile dev-mfa: credential_process runs mfa-env for 'dev'$/m);
+    assert.doesNotMatch(doctor.stdout, /^problem +\S+ dev-mfa/m);
+    assert.match(doctor.stdout, /^ok +key dev: stored/m);
+
+    const arn = `arn:aws:iam::${dev.user.accountId}:role/admin`;
+    const role = await s.mfaEnv(['setup', '--profile', 'stage', '--role-arn', arn, '--source-profile', 'dev-mfa']);
+    assert.equal(role.code, 2, role.stderr);
+    assert.deepEqual(lines(role.stderr), [
+      "mfa-env: --source-profile dev-mfa only runs mfa-env for 'dev' (credential_process); a role's source is the profile with the key or the role before it",
+      'mfa-env: use --source-profile dev',
+    ]);
+    const typo = await s.mfaEnv(['setup', '--profile', 'stage', '--role-arn', arn, '--source-profile', 'dve']);
+    assert.equal(typo.code, 2, typo.stderr);
+    assert.match(typo.stderr, /^mfa-env: --source-profile dve does not exist; did you mean dev\?$/m);
+    assert.doesNotMatch(readFileSync(s.configFile, 'utf8'), /\[profile stage\]/, 'nothing written');
   } finally {
     await dev.close();
   }

@@ -104,10 +104,13 @@ test('no desktop (no DISPLAY, no WAYLAND_DISPLAY), or a desktop with no dialog p
       env: { PATH: '/usr/bin:/bin', DISPLAY: ':0' },
     });
     for (const [r, hint] of [
-      [noDesktop, 'mfa-env: pass --code 123456, or set mfa_process in the profile'],
+      [
+        noDesktop,
+        'mfa-env: mint a session from a terminal once (mfa-env credential-process -p dev >/dev/null; tools then use it), or set mfa_process in [profile dev]',
+      ],
       [
         noProgram,
-        'mfa-env: pass --code 123456, set mfa_process in the profile, or install zenity (or kdialog) for a desktop dialog',
+        'mfa-env: mint a session from a terminal once (mfa-env credential-process -p dev >/dev/null; tools then use it), or set mfa_process in [profile dev]; or install zenity (or kdialog) for a desktop dialog',
       ],
     ] as const) {
       assert.equal(r.code, 2, r.stderr);
