@@ -192,15 +192,24 @@ async function assume(o: CredentialsOptions, index: number): Promise<CachedRole>
   try {
     return made(await call(session), session.expiration);
   } catch (err) {
-    // A cached MFA session AWS no longer takes (revoked, or a clock far off): say which one to renew.
+    // A cached MFA session AWS no longer takes (revoked, or a clock far off):
+    // a new one, with a code asked the usual way, and the role once more.
     const code = (err as { awsCode?: string }).awsCode;
-    if (source === 'cache' && (code === 'ExpiredToken' || code === 'InvalidClientTokenId')) {
-      throw new AwsRefusedError(
-        `AWS refused the cached MFA session of '${o.chain.base.name}' (${code}) when assuming the role of '${hop.profile}'`,
-        `run: mfa-env -p ${o.chain.base.name} --refresh (then this role again)`,
-        code,
-      );
+    if (source !== 'cache' || (code !== 'ExpiredToken' && code !== 'InvalidClientTokenId')) throw err;
+    const refused = `AWS refused the cached MFA session of '${o.chain.base.name}' (${code}) when assuming the role of '${hop.profile}'`;
+    o.notify?.(`${refused}; starting a new one`);
+    let renewed: Session;
+    try {
+      ({ session: renewed } = await baseSession(o, REUSE_MARGIN_MS, undefined, true));
+    } catch (mintErr) {
+      if (mintErr instanceof UsageError)
+        throw new AwsRefusedError(
+          `${refused}, and a new one needs an MFA code: ${mintErr.message}`,
+          mintErr.hint,
+          code,
+        );
+      throw mintErr;
     }
-    throw err;
+    return made(await call(renewed), renewed.expiration);
   }
 }

@@ -608,17 +608,31 @@ describe('role profiles with --follow and mfa-exec --server', () => {
 });
 
 describe('a cached MFA session AWS no longer takes', () => {
-  test('ExpiredToken on AssumeRole names the base session to renew: exit 3, nothing cached', async () => {
+  test('ExpiredToken on AssumeRole with the cached MFA session: a new session with a code, then the role; with no code, exit 3 saying so', async () => {
     const { dev: d } = await withRoles();
     assertOk(await d.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '-c', d.code()]), 'export dev');
     d.emulator.expire(); // cached by mfa-env for 12 h, ended on AWS's side
     const r = await d.sandbox.mfaEnv(['-p', 'prod', '-s', 'bash']);
     assert.equal(r.code, 3, r.stderr);
+    const refused =
+      "mfa-env: AWS refused the cached MFA session of 'dev' (ExpiredToken) when assuming the role of 'prod'";
     assert.deepEqual(lines(r.stderr), [
-      "mfa-env: AWS refused the cached MFA session of 'dev' (ExpiredToken) when assuming the role of 'prod'",
-      'mfa-env: run: mfa-env -p dev --refresh (then this role again)',
+      `${refused}; starting a new one`,
+      `${refused}, and a new one needs an MFA code: an MFA code is needed and there is no terminal to ask on`,
+      'mfa-env: pass --code 123456, or set mfa_process in [profile prod]',
     ]);
-    assertOk(await d.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash', '--refresh', '-c', d.code()]), 'refresh dev');
-    assertOk(await d.sandbox.mfaEnv(['-p', 'prod', '-s', 'bash']), 'then the role, with no code');
+    assert.equal(r.stdout, '');
+    // With a code: one command, as it would be at a terminal.
+    d.emulator.resetCalls();
+    const again = await d.sandbox.mfaEnv(['-p', 'prod', '-s', 'bash', '-c', d.code()]);
+    assertOk(again, 'the role, with a code for the new MFA session');
+    assert.equal(lines(again.stderr)[0], `${refused}; starting a new one`);
+    assert.match(lines(again.stderr)[1] ?? '', /^mfa-env: profile prod, eu-west-1, (59m|1h00m) left \(minted\)$/);
+    assert.equal(lines(again.stderr).length, 2);
+    assert.deepEqual(
+      d.emulator.calls.map((c) => `${c.action} ${c.ok ? 'ok' : c.errorCode}`),
+      ['AssumeRole ExpiredToken', 'GetSessionToken ok', 'AssumeRole ok'],
+    );
+    assertOk(await d.sandbox.mfaEnv(['-p', 'dev', '-s', 'bash']), 'dev, from the new cached session');
   });
 });
