@@ -19,7 +19,7 @@ import { forgetSession } from '../session/cache.js';
 import { deleteLongTermKey, findLongTermKey, saveLongTermKey } from '../session/long-term-key.js';
 import { forgetRole, profilesWithRole } from '../session/role-cache.js';
 import type { LongTermKey } from '../session/types.js';
-import { openStore } from '../store/index.js';
+import { openStore, type SecretStore } from '../store/index.js';
 import { traceStore } from '../session/store-trace.js';
 import { maskKeyId } from './mask.js';
 import { showWaiting } from './session.js';
@@ -516,8 +516,8 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
   if (!sessionKept) for (const role of await profilesWithRole(store, profile)) await forgetRole(store, role); // and the roles assumed with it
   process.stderr.write(
     gathered.kept || sameKey
-      ? `mfa-env: kept key ${maskKeyId(key.accessKeyId)} for profile '${profile}' in the ${store.location}${sessionKept ? '; its cached session stays' : ''}\n`
-      : `mfa-env: stored key ${maskKeyId(key.accessKeyId)} for profile '${profile}' in the ${store.location}\n`,
+      ? `mfa-env: kept key ${maskKeyId(key.accessKeyId)} for profile '${profile}' in ${storeName(store)}${sessionKept ? '; its cached session stays' : ''}\n`
+      : `mfa-env: stored key ${maskKeyId(key.accessKeyId)} for profile '${profile}' in ${storeName(store)}\n`,
   );
   process.stderr.write(
     `mfa-env: wrote mfa_serial${region ? ' and region' : ''} to [${sectionFor(profile, 'config')}] in ${configPath}\n`,
@@ -533,3 +533,7 @@ async function storeKeyAndDevice(args: SetupArgs, profile: string, region: strin
     );
   }
 }
+
+/** "the Secret Service", "the file store /home/you/.local/share/mfa-env/store.enc". */
+const storeName = (store: SecretStore) =>
+  store.backend === 'file' ? `the file store ${store.location}` : `the ${store.location}`;

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { storeDir } from '../config/paths.js';
 import { StoreError } from '../errors.js';
 import {
   askSecretService,
@@ -9,7 +12,7 @@ import {
   pingSecretService,
   searchItems,
 } from './secret-service-bus.js';
-import type { SecretStore } from './types.js';
+import { STORE_FILE_NAME, type SecretStore } from './types.js';
 
 type Keyring = typeof import('@napi-rs/keyring');
 
@@ -45,10 +48,19 @@ function platformName(): string {
   return 'Secret Service';
 }
 
-const unavailableHint =
-  process.platform === 'linux'
+/**
+ * What to do when the keychain cannot be used. A file store already there
+ * (set up in a terminal with MFA_ENV_STORE=file) is most likely what this
+ * terminal lacks the variable for: say so, and where it goes for good.
+ */
+function unavailableHintNow(): string {
+  const file = join(storeDir(), STORE_FILE_NAME);
+  if (existsSync(file))
+    return `your keys are in the file store ${file}: export MFA_ENV_STORE=file (and put that line in your shell's startup file)`;
+  return process.platform === 'linux'
     ? 'start and unlock your keyring (gnome-keyring, KeePassXC), or use MFA_ENV_STORE=file'
     : 'unlock your keychain, or use MFA_ENV_STORE=file';
+}
 
 /**
  * The keyring's errors in plain words where we recognise them (the raw ones
@@ -76,7 +88,10 @@ async function withKeyringDeadline<T>(what: string, run: (signal: AbortSignal) =
     timer = setTimeout(() => {
       ctl.abort();
       reject(
-        new StoreError(`the ${platformName()} did not answer within ${TIMEOUT_MS / 1000} s (${what})`, unavailableHint),
+        new StoreError(
+          `the ${platformName()} did not answer within ${TIMEOUT_MS / 1000} s (${what})`,
+          unavailableHintNow(),
+        ),
       );
     }, TIMEOUT_MS);
     timer.unref();
@@ -85,7 +100,10 @@ async function withKeyringDeadline<T>(what: string, run: (signal: AbortSignal) =
     return await Promise.race([run(ctl.signal), timeout]);
   } catch (err) {
     if (err instanceof StoreError) throw err;
-    throw new StoreError(`the ${platformName()} is unavailable or locked (${what}): ${cause(err)}`, unavailableHint);
+    throw new StoreError(
+      `the ${platformName()} is unavailable or locked (${what}): ${cause(err)}`,
+      unavailableHintNow(),
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -348,7 +366,7 @@ async function inWorker(req: WorkerRequest): Promise<WorkerReply> {
           reject(
             new StoreError(
               `the ${platformName()} did not answer within ${TIMEOUT_MS / 1000} s (${OP_WORDS[req.op]})`,
-              unavailableHint,
+              unavailableHintNow(),
             ),
           ),
         ),
@@ -362,7 +380,7 @@ async function inWorker(req: WorkerRequest): Promise<WorkerReply> {
           const reply = JSON.parse(out.slice(0, nl)) as WorkerReply;
           finish(() => resolve(reply));
         } catch {
-          finish(() => reject(new StoreError('the keychain helper answered nonsense', unavailableHint)));
+          finish(() => reject(new StoreError('the keychain helper answered nonsense', unavailableHintNow())));
         }
       }
     });
@@ -377,7 +395,7 @@ async function inWorker(req: WorkerRequest): Promise<WorkerReply> {
       ),
     );
     child.on('close', () =>
-      finish(() => reject(new StoreError('the keychain helper stopped without an answer', unavailableHint))),
+      finish(() => reject(new StoreError('the keychain helper stopped without an answer', unavailableHintNow()))),
     );
     child.stdin.end(JSON.stringify(req));
   });

@@ -104,6 +104,23 @@ describe('doctor', () => {
   });
 });
 
+describe('a terminal without MFA_ENV_STORE=file, where a file store is set up', () => {
+  test('the keychain error says where the keys are and which line goes in the startup file', async () => {
+    const s = sandbox();
+    await setUpUser(s, emulator); // MFA_ENV_STORE=file in the sandbox, as in the terminal where setup ran
+    const newTerminal = { ...unreachableBusEnv(), MFA_ENV_STORE: undefined, MFA_ENV_FILE_PASSPHRASE: undefined };
+    const r = await s.mfaEnv(['-p', 'dev', '-s', 'bash'], { env: newTerminal });
+    assert.equal(r.code, 4, r.stderr);
+    assert.equal(r.stdout, '');
+    const file = join(s.env.MFA_ENV_STORE_DIR!, 'store.enc');
+    assert.equal(
+      r.stderr.trimEnd().split('\n').at(-1),
+      `mfa-env: your keys are in the file store ${file}: export MFA_ENV_STORE=file (and put that line in your shell's startup file)`,
+    );
+    s.cleanup();
+  });
+});
+
 describe('logout with a store that does not answer', () => {
   test('exit 4, nothing on stdout, and the message says how to clear the shell meanwhile', async () => {
     const s = makeSandbox({ env: { ...unreachableBusEnv(), MFA_ENV_STORE: 'keychain', SHELL: '/bin/bash' } });
