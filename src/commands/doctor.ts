@@ -19,7 +19,7 @@ import { checkMfaSerial, isFidoSerial } from '../config/validate.js';
 import { MfaEnvError } from '../errors.js';
 import { readUserFile } from '../fs/read-file.js';
 import { findOnPath } from '../os/path-search.js';
-import { readProcStat } from '../os/processes.js';
+import { readProcStat, startedWith } from '../os/processes.js';
 import { reusableSession, SDK_MARGIN_MS } from '../session/cache.js';
 import { findLongTermKey, longTermKeysIn } from '../session/long-term-key.js';
 import type { LongTermKey } from '../session/types.js';
@@ -327,8 +327,9 @@ async function checkKeyAge(
  * shells export MFA_ENV_SHELL_INTEGRATION=NAME:PID, and children inherit it:
  * a zsh started from a bash that loaded it must not count. On Linux the
  * recorded shell must be doctor's parent, or an ancestor reached through
- * forks of that same shell only (a $(...) subshell); elsewhere, the variable
- * is taken at its word.
+ * forks of that same shell only (a $(...) subshell, which was never exec'd:
+ * a `bash --norc` started from it has the same name but was started with the
+ * variable set); elsewhere, the variable is taken at its word.
  */
 function integrationHere(value: string): { shell: string; here: boolean } {
   const [shell = value, pidText] = value.split(':');
@@ -339,6 +340,8 @@ function integrationHere(value: string): { shell: string; here: boolean } {
     if (at === pid) return { shell, here: true };
     const up = readProcStat(at);
     if (!up || up.comm !== recorded) break;
+    // Started with the variable already set: a new shell (bash --norc from the loaded one), not a fork of it.
+    if (startedWith(at, `MFA_ENV_SHELL_INTEGRATION=${value}`)) break;
     at = up.ppid;
   }
   return { shell, here: false };

@@ -48,3 +48,16 @@ export function isPidAlive(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/**
+ * (Linux) Whether /proc/PID/environ, the environment the process was started
+ * (exec'd) with, holds `entry` (NAME=value) exactly. A fork that never
+ * exec'd shows its parent's. Undefined when it cannot be read.
+ */
+export function startedWith(pid: number, entry: string): boolean | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(entry);
+  } catch {
+    return undefined;
+  }
+}

@@ -159,11 +159,12 @@ echo "sub: $(mfa-env doctor | grep 'shell integration')"
 zsh -f -c 'mfa-env doctor | grep "shell integration"; true'
 zsh -f -c 'eval "$(mfa-env init zsh)"; mfa-env doctor | grep "shell integration"; true'
 fish --no-config -c 'mfa-env doctor | grep "shell integration"'
+bash --norc -c 'mfa-env doctor | grep "shell integration"; true'
 true`;
     const r = await runCommand('bash', ['--noprofile', '--norc', '-c', script], env);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
-    assert.equal(lines.length, 5, r.stdout);
+    assert.equal(lines.length, 6, r.stdout);
     assert.match(lines[0]!, /^ok\s+shell integration: loaded in this bash$/);
     assert.match(lines[1]!, /^sub: ok\s+shell integration: loaded in this bash$/);
     assert.match(
@@ -172,6 +173,8 @@ true`;
     );
     assert.match(lines[3]!, /^ok\s+shell integration: loaded in this zsh$/);
     assert.match(lines[4]!, /^problem\s+shell integration: not loaded in this fish: .*outer bash/);
+    // Same name as the loaded shell, but a new one started from it.
+    assert.match(lines[5]!, /^problem\s+shell integration: not loaded in this bash: .*outer bash/);
     s.cleanup();
   });
 
