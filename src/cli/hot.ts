@@ -10,6 +10,7 @@
 import '../commands/export.js';
 import '../aws/extra-ca.js';
 import '../os/path-search.js'; // mfa-exec's command lookup; doctor's too
+import '../exec/foreground.js'; // mfa-exec's signal forwarding; a prompt's check that it may ask
 import './complete.js'; // completion, in both programs
 import './parse.js'; // both programs' command line
 import './options.js';

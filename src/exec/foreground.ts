@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readProcStat } from '../os/processes.js';
 
 interface Groups {
@@ -9,6 +8,8 @@ interface Groups {
 }
 
 function fromPs(pid: number): Groups | undefined {
+  // Loaded here, not at the top: this module is on the cached path (src/cli/hot.ts), which must not load node:child_process.
+  const { execFileSync } = process.getBuiltinModule('node:child_process');
   const out = execFileSync('ps', ['-o', 'pgid=,tpgid=', '-p', String(pid)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],

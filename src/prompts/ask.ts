@@ -3,6 +3,7 @@
 import type { PromptObject } from 'prompts';
 import { InterruptedError, type MfaEnvError } from '../errors.js';
 import { writeSync } from 'node:fs';
+import { inTerminalForeground } from '../exec/foreground.js';
 import { openTerminal, type Terminal } from './terminal.js';
 
 export type Question = Omit<PromptObject<'value'>, 'name' | 'stdin' | 'stdout'>;
@@ -69,13 +70,28 @@ function restoreTerminalOnSignal(tty: Terminal): () => void {
   };
 }
 
+/**
+ * Whether a question can go to the terminal now: there is one, and this
+ * process is in its foreground. In the background (`cmd &`, or mfa-exec
+ * under an interactive shell that took the terminal) a read or a change of
+ * the terminal's mode would stop the process (SIGTTIN, SIGTTOU), with a
+ * credential endpoint frozen inside it.
+ */
+export function terminalToAsk(): 'ok' | 'none' | 'background' {
+  const tty = openTerminal();
+  if (!tty) return 'none';
+  tty.close();
+  return inTerminalForeground(process.pid) === false ? 'background' : 'ok';
+}
+
 /** Asks one question on /dev/tty. Ctrl-C → InterruptedError (exit 130). */
 export async function ask<T = string>(
   question: Question,
   noTerminal: () => MfaEnvError,
   opts: AskOptions = {},
 ): Promise<T> {
-  const tty = openTerminal();
+  // Not from the background: see terminalToAsk.
+  const tty = inTerminalForeground(process.pid) === false ? undefined : openTerminal();
   if (!tty) throw noTerminal();
   const prompts = await loadPrompts();
   let cancelled = false;

@@ -41,11 +41,20 @@ export async function resolveCode(src: CodeSource, why: CodeRequest = {}): Promi
   const message = why.refused
     ? `AWS refused ${why.refused} (wrong or already used). Next MFA code for ${device} (${context})`
     : `MFA code for ${device} (${context})`;
-  const { ask } = await import('./ask.js');
-  const withoutTerminal = src.forTools
-    ? `mint a session from a terminal once (mfa-env credential-process -p ${src.profile} >/dev/null; tools then use it), or set mfa_process in [profile ${src.profile}]`
-    : `pass --code 123456, or set mfa_process in [profile ${src.profile}]`;
-  const noTerminal = new UsageError('an MFA code is needed and there is no terminal to ask on', withoutTerminal);
+  const { ask, terminalToAsk } = await import('./ask.js');
+  // Run in the background of a terminal (mfa-exec --server under an interactive shell, `cmd &`): not asked there.
+  const background = terminalToAsk() === 'background';
+  const withoutTerminal = background
+    ? `set mfa_process in [profile ${src.profile}], or mint a session where you can type (mfa -p ${src.profile}): it is used from the cache`
+    : src.forTools
+      ? `mint a session from a terminal once (mfa-env credential-process -p ${src.profile} >/dev/null; tools then use it), or set mfa_process in [profile ${src.profile}]`
+      : `pass --code 123456, or set mfa_process in [profile ${src.profile}]`;
+  const noTerminal = new UsageError(
+    background
+      ? 'an MFA code is needed and mfa-env runs in the background of its terminal, where it cannot ask'
+      : 'an MFA code is needed and there is no terminal to ask on',
+    withoutTerminal,
+  );
   return ask<string>(
     {
       type: 'text',

@@ -23,6 +23,8 @@ export interface CredentialServer {
 export interface CredentialServerOptions {
   /** Told once per failed hand-out, with the error the SDK was answered with. */
   onError?: (err: unknown) => void;
+  /** Told when credentials were handed out. */
+  onSuccess?: () => void;
 }
 
 /** What an SDK shows of a failure: one line, never a secret (our errors carry none). */
@@ -87,6 +89,7 @@ export async function startCredentialServer(
     if (!authorised(req.headers.authorization, expected)) return send(res, 403, undefined);
     try {
       const s = await credentials();
+      options.onSuccess?.();
       send(res, 200, {
         AccessKeyId: s.accessKeyId,
         SecretAccessKey: s.secretAccessKey,
@@ -100,13 +103,16 @@ export async function startCredentialServer(
     }
   };
 
-  const server = createServer((req, res) => {
+  // Idle and slow connections are checked every second, not Node's 30 s: a
+  // local process that opens thousands and sends nothing holds them seconds,
+  // not half a minute, and the SDK's retry gets through.
+  const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
     // The body of a GET is not read; drain anything sent so the socket closes cleanly.
     req.resume();
     void handle(req, res);
   });
   // No slow-loris: a client that does not send its headers in time is dropped.
-  server.headersTimeout = 10_000;
+  server.headersTimeout = 5_000;
   server.requestTimeout = 0; // a hand-out may wait for a person typing a code
   server.keepAliveTimeout = 1_000;
 

@@ -15,12 +15,14 @@ const SHADOWING = ['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_AUTH
 
 /**
  * When credentials stop being handed out as they are: 15 minutes before they
- * expire (the SDKs' own refresh margin), or — for credentials whose whole
- * life is shorter than twice that — half-way, so that fresh short-lived
- * credentials are handed out as they are instead of renewed on every request.
+ * expire (the SDKs' own refresh margin). Credentials just minted whose whole
+ * life is shorter than twice that are handed out until half-way instead, so
+ * that fresh short-lived ones go out as they are rather than renewed on
+ * every request; cached ones are not fresh (SPEC "Margins").
  */
-export function renewalTime(session: Session, now = Date.now()): number {
+export function renewalTime(session: Session, source: 'cache' | 'minted', now = Date.now()): number {
   const end = session.expiration.getTime();
+  if (source === 'cache') return end - SDK_MARGIN_MS;
   return end - Math.min(SDK_MARGIN_MS, Math.max(0, end - now) / 2);
 }
 
@@ -38,26 +40,31 @@ export async function startExecServer(
   extra: EnvChange = new Map(),
 ): Promise<{ env: NodeJS.ProcessEnv; close(): Promise<void> }> {
   const first = await sessionFromArgs(args, env, SDK_MARGIN_MS);
-  let current = { session: first.session, renewAt: renewalTime(first.session) };
+  let current = { session: first.session, renewAt: renewalTime(first.session, first.source) };
   // Later fetches: the cache (another terminal may have minted), else a new
   // session — never --refresh again, and a code only when one is needed.
   const renewArgs: ExecArgs = { ...args, refresh: false, code: undefined };
   const source = async (): Promise<Session> => {
     if (Date.now() < current.renewAt) return current.session;
-    const { session } = await sessionFromArgs(renewArgs, env, SDK_MARGIN_MS);
-    current = { session, renewAt: renewalTime(session) };
+    const { session, source: from } = await sessionFromArgs(renewArgs, env, SDK_MARGIN_MS);
+    current = { session, renewAt: renewalTime(session, from) };
     return session;
   };
+  // One report per run of failures: the SDK retries, and every retry failing the same way is no news.
+  let reported: string | undefined;
   const server = await startCredentialServer(source, {
     onError: (err) => {
-      const what = err instanceof Error ? err.message : String(err);
-      process.stderr.write(
-        `mfa-exec: could not renew the credentials for the command: ${what.replace(/[\u0000-\u001f\u007f]+/g, ' ')}\n`,
-      );
+      const what = (err instanceof Error ? err.message : String(err)).replace(/[\u0000-\u001f\u007f]+/g, ' ');
+      if (what === reported) return;
+      reported = what;
+      process.stderr.write(`mfa-exec: could not renew the credentials for the command: ${what}\n`);
       const hint = err instanceof MfaEnvError ? err.hint : undefined;
       process.stderr.write(
-        `mfa-exec: ${hint ?? 'set mfa_process in the profile, or run mfa-exec --server from a terminal, so a code can be asked'}\n`,
+        `mfa-exec: ${hint ?? `the command's next request tries again; or set mfa_process in [profile ${first.profile.name}] so no one has to type a code`}\n`,
       );
+    },
+    onSuccess: () => {
+      reported = undefined;
     },
   });
   const change: EnvChange = new Map<string, string | undefined>([

@@ -15,6 +15,7 @@ import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../..
 import { MFA_EXEC, ROOT, fileStoreEnv, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { assertOk } from '../helpers/dev-profile.js';
 import { findAwsCli, requireTool } from '../helpers/tools.js';
+import { shq, TmuxShell, toolTest } from './shell-helpers.js';
 
 const PROBE = join(ROOT, 'test/integration/fixtures/server-probe.mjs');
 const TOTP = join(ROOT, 'test/integration/fixtures/totp-code.mjs');
@@ -289,8 +290,60 @@ describe('mfa-exec --server renews credentials before they run out', () => {
         assert.doesNotMatch(s.body, /ASIA/);
       }
       assert.match(r.stderr, /mfa-exec: could not renew the credentials for the command: .*code/);
+      assert.equal(
+        (r.stderr.match(/could not renew/g) ?? []).length,
+        1,
+        `the same failure on every retry is reported once:\n${r.stderr}`,
+      );
     } finally {
       await f.close();
     }
   });
+});
+
+describe('mfa-exec --server under an interactive shell (no COMMAND: $SHELL)', () => {
+  toolTest(
+    'a renewal that needs a code is not asked from the background of the terminal: a 503 saying why, and mfa-exec is never stopped',
+    ['tmux', 'bash'],
+    async () => {
+      // 8 s credentials, no mfa_process: the renewal at 4 s left needs a code.
+      const f = await fixture({ lifeSeconds: 8 });
+      const env = Object.fromEntries(
+        Object.entries(f.sandbox.env).filter((e): e is [string, string] => e[1] !== undefined),
+      );
+      const sh = TmuxShell.start(f.sandbox.dir, 'bash', env.PATH ?? '', { ...env, SHELL: '/bin/bash' });
+      try {
+        const status = join(f.sandbox.dir, 'mfa-exec-status');
+        // The outer bash runs mfa-exec; the bash it starts has job control and takes the terminal.
+        sh.type(
+          `${shq(process.execPath)} ${shq(MFA_EXEC)} --server -p dev -d 15m -c ${code(f)}; echo $? > ${shq(status)}`,
+        );
+        // The inner bash's prompt, under the typed line.
+        await sh.waitForScreen((screen) =>
+          screen.split('\n').some((l) => /[#$]\s*$/.test(l) && !l.includes('mfa-exec')),
+        );
+        const out = join(f.sandbox.dir, 'probe-background.json');
+        await sh.run(`sleep 9; ${shq(process.execPath)} ${shq(PROBE)} poll ${shq(out)} 1 1`);
+        const seen = JSON.parse(readFileSync(out, 'utf8')) as Answer[];
+        assert.ok(seen.length > 0);
+        for (const answer of seen) {
+          assert.equal(answer.status, 503, answer.body);
+          assert.match(
+            (JSON.parse(answer.body) as { message: string }).message,
+            /an MFA code is needed and mfa-env runs in the background of its terminal, where it cannot ask/,
+          );
+        }
+        sh.type('exit');
+        await sh.waitForFile(status);
+        assert.equal(sh.read('mfa-exec-status').trim(), '0');
+        const screen = sh.capture();
+        assert.doesNotMatch(screen, /Stopped/, 'mfa-exec was stopped by the terminal');
+        assert.equal((screen.match(/mfa-exec: could not renew/g) ?? []).length, 1, `reported once:\n${screen}`);
+        assert.match(screen, /mfa-exec: set mfa_process in \[profile dev\], or mint a session where you can type/);
+      } finally {
+        sh.close();
+        await f.close();
+      }
+    },
+  );
 });

@@ -607,6 +607,45 @@ describe('role profiles with --follow and mfa-exec --server', () => {
   });
 });
 
+describe('mfa-exec --server and cached role credentials', () => {
+  test('credentials cached with just over 15 minutes left are handed out only until 15 minutes are left, then replaced (no code)', async () => {
+    const { dev: d } = await withRoles();
+    // Role credentials that have 906 s left now (the emulator's clock stands still at d.now).
+    d.emulator.setLifetime(({ action, durationSeconds }) =>
+      action === 'AssumeRole' ? Math.ceil((Date.now() - d.now) / 1000) + 906 : durationSeconds,
+    );
+    assertOk(await d.sandbox.mfaEnv(['-p', 'prod', '-s', 'bash', '-c', d.code()]), 'export prod');
+    d.emulator.setLifetime(undefined);
+    const out = join(d.sandbox.dir, 'poll.json');
+    const probe = join(ROOT, 'test/integration/fixtures/server-probe.mjs');
+    const r = await d.sandbox.mfaExec([
+      '--server',
+      '-p',
+      'prod',
+      '--',
+      process.execPath,
+      probe,
+      'poll',
+      out,
+      '9',
+      '0.5',
+    ]);
+    assertOk(r, 'mfa-exec --server poll');
+    const seen = JSON.parse(readFileSync(out, 'utf8')) as { status: number; body: string; at: string }[];
+    const keys = new Set<string>();
+    for (const s of seen) {
+      assert.equal(s.status, 200, s.body);
+      const c = JSON.parse(s.body) as { AccessKeyId: string; Expiration: string };
+      keys.add(c.AccessKeyId);
+      const left = (Date.parse(c.Expiration) - Date.parse(s.at)) / 1000;
+      assert.ok(left > 900, `handed out with ${left} s left`);
+    }
+    assert.equal(keys.size, 2, 'the cached credentials, then new ones');
+    assert.equal(d.emulator.count('GetSessionToken'), 1, 'no new MFA session');
+    assert.equal(d.emulator.count('AssumeRole', 'ok'), 2);
+  });
+});
+
 describe('a cached MFA session AWS no longer takes', () => {
   test('ExpiredToken on AssumeRole with the cached MFA session: a new session with a code, then the role; with no code, exit 3 saying so', async () => {
     const { dev: d } = await withRoles();
