@@ -17,7 +17,7 @@ import { resolveCode } from '../prompts/code.js';
 import { obtainCredentials, type ObtainedCredentials } from '../session/credentials.js';
 import { traceStore } from '../session/store-trace.js';
 import type { Session } from '../session/types.js';
-import { accountFor, openStore, readAhead } from '../store/index.js';
+import { accountFor, openStore, readAhead, type SecretStore } from '../store/index.js';
 
 export interface SessionResult {
   /** The credentials to hand out: the profile's MFA session, or the role's. */
@@ -39,13 +39,15 @@ export async function sessionFromArgs(
   env = process.env,
   /** Reuse cached credentials while more than this remains: REUSE_MARGIN_MS for a shell, SDK_MARGIN_MS for an SDK (SPEC "Margins"). */
   marginMs = REUSE_MARGIN_MS,
+  /** Instead of the store MFA_ENV_STORE names (mfa-exec --server --no-cache: its cache in memory). */
+  storeOverride?: SecretStore,
 ): Promise<SessionResult> {
   let name = resolveProfileName(args.profile, env);
   if (args.code !== undefined) checkCode(args.code);
   const requested = args.duration !== undefined ? parseDuration(args.duration) : undefined;
   // Most runs end at the cached credentials: the store starts looking for
   // them while the AWS files are read (a plain profile's session, or a role's).
-  if (args.refresh !== true && args.cache !== false) {
+  if (args.refresh !== true && args.cache !== false && storeOverride === undefined) {
     readAhead(accountFor.session(name), env);
     readAhead(accountFor.role(name), env);
   }
@@ -68,7 +70,7 @@ export async function sessionFromArgs(
   // A role's region is the role profile's own, as the AWS CLI reads it.
   const region = target.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
   const mfaProcess = target.mfaProcess ?? base.mfaProcess;
-  const store = traceStore(openStore(env));
+  const store = traceStore(storeOverride ?? openStore(env));
   const obtained = await obtainCredentials({
     store,
     lockDir: lockDir(env),

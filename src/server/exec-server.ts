@@ -4,6 +4,8 @@ import { MfaEnvError } from '../errors.js';
 import { applyEnvironment, type EnvChange } from '../session/environment.js';
 import { SDK_MARGIN_MS } from '../session/cache.js';
 import type { Session } from '../session/types.js';
+import { openStore } from '../store/index.js';
+import { withMemoryCache } from '../store/memory-cache.js';
 import { startCredentialServer } from './credential-server.js';
 
 /**
@@ -39,14 +41,18 @@ export async function startExecServer(
   /** More for COMMAND's environment (the subshell marker). */
   extra: EnvChange = new Map(),
 ): Promise<{ env: NodeJS.ProcessEnv; close(): Promise<void> }> {
-  const first = await sessionFromArgs(args, env, SDK_MARGIN_MS);
+  // --no-cache: nothing written anywhere, but the MFA session is kept in
+  // memory for the job's life, so role renewals need no new code.
+  const memory = args.cache === false ? withMemoryCache(openStore(env)) : undefined;
+  const fetch = (a: ExecArgs) => sessionFromArgs(memory ? { ...a, cache: true } : a, env, SDK_MARGIN_MS, memory);
+  const first = await fetch(args);
   let current = { session: first.session, renewAt: renewalTime(first.session, first.source) };
   // Later fetches: the cache (another terminal may have minted), else a new
   // session — never --refresh again, and a code only when one is needed.
   const renewArgs: ExecArgs = { ...args, refresh: false, code: undefined };
   const source = async (): Promise<Session> => {
     if (Date.now() < current.renewAt) return current.session;
-    const { session, source: from } = await sessionFromArgs(renewArgs, env, SDK_MARGIN_MS);
+    const { session, source: from } = await fetch(renewArgs);
     current = { session, renewAt: renewalTime(session, from) };
     return session;
   };

@@ -607,6 +607,44 @@ describe('role profiles with --follow and mfa-exec --server', () => {
   });
 });
 
+describe('mfa-exec --server --no-cache', () => {
+  test('role renewals come from the MFA session kept in memory: one code, and nothing cached anywhere', async () => {
+    const { dev: d } = await withRoles();
+    d.emulator.setLifetime(({ action, durationSeconds }) =>
+      action === 'AssumeRole' ? Math.ceil((Date.now() - d.now) / 1000) + 6 : durationSeconds,
+    );
+    const script = [
+      'const get = async () => (await fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } })).json();',
+      'const a = await get(); await new Promise((r) => setTimeout(r, 4500)); const b = await get(); await new Promise((r) => setTimeout(r, 4500)); const c = await get();',
+      'console.log(JSON.stringify([a.AccessKeyId, b.AccessKeyId, c.AccessKeyId]));',
+    ].join('\n');
+    const r = await d.sandbox.mfaExec([
+      '--server',
+      '--no-cache',
+      '-p',
+      'prod',
+      '-c',
+      d.code(),
+      '--',
+      process.execPath,
+      '--input-type=module',
+      '-e',
+      script,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(new Set(JSON.parse(r.stdout) as string[]).size, 3, 'renewed twice');
+    assert.equal(d.emulator.count('GetSessionToken'), 1, 'one MFA session, one code');
+    assert.equal(d.emulator.count('AssumeRole', 'ok'), 3);
+    const status = JSON.parse((await d.sandbox.mfaEnv(['status', '--json'])).stdout) as {
+      profiles: { profile: string; session: unknown; role?: { credentials: unknown; mfaSession: unknown } }[];
+    };
+    for (const p of status.profiles) {
+      assert.equal(p.session ?? null, null, `${p.profile}: a session was cached`);
+      assert.equal(p.role?.credentials ?? null, null, `${p.profile}: role credentials were cached`);
+    }
+  });
+});
+
 describe('mfa-exec --server and cached role credentials', () => {
   test('credentials cached with just over 15 minutes left are handed out only until 15 minutes are left, then replaced (no code)', async () => {
     const { dev: d } = await withRoles();
