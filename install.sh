@@ -424,7 +424,7 @@ if ((do_rc)); then
         esac
     done
     if ((!uninstall)) && [[ -n ${shells// /} ]]; then
-        say "open a new shell (or source the file above) to get the mfa command"
+        say "open a new shell (or, in this one, source your shell's file above) to get the mfa command"
     fi
 elif ((shells_given)); then
     say "--no-rc: not touching $shells"

@@ -10,6 +10,7 @@ import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import {
   listProfiles,
   mfaEnvTargetOf,
+  profileNames,
   readProfile,
   resolveProfileName,
   type ProfileConfig,
@@ -18,6 +19,7 @@ import { isRoleProfile, readProfileChain } from '../config/roles.js';
 import { checkMfaSerial, isFidoSerial } from '../config/validate.js';
 import { MfaEnvError } from '../errors.js';
 import { readUserFile } from '../fs/read-file.js';
+import { nearest } from '../nearest.js';
 import { findOnPath } from '../os/path-search.js';
 import { readProcStat, startedWith } from '../os/processes.js';
 import { reusableSession, SDK_MARGIN_MS } from '../session/cache.js';
@@ -178,10 +180,13 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
     ];
   }
   if (profile && !profile.mfaSerial) {
+    const guess = profile.exists ? undefined : nearest(name, await profileNames().catch(() => []));
     checks.push({
       name: `profile ${name}`,
       ok: false,
-      detail: profile.exists ? 'no mfa_serial' : 'not in the AWS config or credentials file',
+      detail: profile.exists
+        ? 'no mfa_serial'
+        : `not in the AWS config or credentials file${guess ? `; did you mean ${guess}?` : ''}`,
       fix: setup,
     });
   } else if (profile?.mfaSerial) {

@@ -6,7 +6,13 @@ import { assertReadable, assertWritable } from '../config/file-errors.js';
 import { editSection, sectionFor } from '../config/ini-edit.js';
 import { mfaEnvTargetOf, profileNames, readProfile } from '../config/profiles.js';
 import { nearest } from '../nearest.js';
-import { checkExternalId, checkRoleArn, MAX_ROLE_DURATION, readProfileChain } from '../config/roles.js';
+import {
+  CHAINED_ROLE_LIMIT,
+  checkExternalId,
+  checkRoleArn,
+  MAX_ROLE_DURATION,
+  readProfileChain,
+} from '../config/roles.js';
 import { checkMfaSerial, checkProfileName, checkRegion, parseDuration } from '../config/validate.js';
 import { UsageError } from '../errors.js';
 import { findLongTermKey } from '../session/long-term-key.js';
@@ -123,9 +129,14 @@ export async function setupRole(profile: string, args: SetupRoleArgs): Promise<n
   );
   const base = chain.base.name;
   const ready = chain.mfaSerial !== undefined && (await findLongTermKey(store, base)) !== undefined;
+  // Longer than 1 hour, straight from the base: AWS takes that only from the key itself (src/session/credentials.ts).
+  const longRole = (duration ?? existing.durationSeconds ?? 0) > CHAINED_ROLE_LIMIT && source === base;
+  const signer = longRole
+    ? `the key of '${base}' and its own MFA code sign it: AWS allows more than 1 hour only so`
+    : `the MFA session of '${base}' signs it`;
   process.stderr.write(
     ready
-      ? `mfa-env: next: eval "$(mfa-env -p ${profile})"  (the MFA session of '${base}' signs it)\n`
+      ? `mfa-env: next: eval "$(mfa-env -p ${profile})"  (${signer})\n`
       : `mfa-env: next: mfa-env setup --profile ${base}  (its key and MFA device sign the role), then eval "$(mfa-env -p ${profile})"\n`,
   );
   return 0;

@@ -335,6 +335,11 @@ true`;
     const long = await s.mfaEnv(['doctor', '-p', 'long'], { env: installed });
     assert.doesNotMatch(long.stdout, /duration long/, '1800 s leaves an SDK 15 minutes: no warning');
     assert.match(r.stdout, /^all good, 2 warnings$/m);
+    const typo = await s.mfaEnv(['doctor', '-p', 'prdo'], { env: installed });
+    assert.match(
+      typo.stdout,
+      /^problem  profile prdo: not in the AWS config or credentials file; did you mean prod\?$/m,
+    );
     s.cleanup();
   });
 });

@@ -412,6 +412,10 @@ describe('setup of a role profile', () => {
       r.stderr,
       /wrote role_arn, source_profile, external_id, region, duration_seconds to \[profile prod\] in .*; a role profile stores no key/,
     );
+    assert.match(
+      r.stderr,
+      /next: eval "\$\(mfa-env -p prod\)" {2}\(the key of 'dev' and its own MFA code sign it: AWS allows more than 1 hour only so\)/,
+    );
     const after = readFileSync(s.configFile, 'utf8');
     assert.ok(after.startsWith(before), 'the rest of the file is untouched');
     assert.equal(
@@ -440,6 +444,7 @@ describe('setup of a role profile', () => {
     const r = await s.mfaEnv(['setup', '--profile', 'prod', '--role-arn', arn, '--source-profile', 'dev']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /wrote role_arn, source_profile, region \(eu-west-2, as in dev\) to \[profile prod\]/);
+    assert.match(r.stderr, /next: eval "\$\(mfa-env -p prod\)" {2}\(the MFA session of 'dev' signs it\)/);
     const chained = await s.mfaEnv(['setup', '--profile', 'deep', '--role-arn', arn, '--source-profile', 'prod']);
     assert.equal(chained.code, 0, chained.stderr);
     assertOk(
