@@ -8,15 +8,21 @@ import type { Session } from '../session/types.js';
 import { credentialProcessJson, sessionJson } from '../session/formats.js';
 import { detectDialect } from '../shells/detect.js';
 import { dialects, renderChange } from '../shells/index.js';
+import { posixWord } from '../shells/posix.js';
 import { newerCachedSession, sessionFromArgs } from './session.js';
 
 export async function exportCommand(args: ExportArgs): Promise<number> {
   const format = args.format ?? 'shell';
   if (format === 'shell' && process.stdout.isTTY && !args.writeProfile) {
     // Printing credentials onto the screen helps nobody and leaks them into scrollback.
+    // The way to run the same thing, with the words given (quoted as typed into sh).
+    const words = process.argv.slice(2).map(posixWord).join(' ');
+    const same = words ? ` ${words}` : '';
     throw new UsageError(
       'mfa-env prints shell code to be evaluated; it printed no credentials to this terminal',
-      'run: eval "$(mfa-env)"  (fish: mfa-env | source), or use mfa from: mfa-env init <shell>',
+      process.env.MFA_ENV_SHELL_INTEGRATION
+        ? `type: mfa${same}  (or eval "$(mfa-env${same})")`
+        : `run: eval "$(mfa-env${same})"  (fish: mfa-env${same} | source), or load mfa: see mfa-env init --help`,
     );
   }
   if (args.force && args.writeProfile === undefined) {

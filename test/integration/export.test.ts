@@ -497,8 +497,33 @@ describe('export errors: exit code, one clean message, empty stdout, nothing cac
     const r = await runCommand('script', ['-qec', `${process.execPath} ${MFA_ENV} -p dev`, logFile], s.env);
     const screen = readFileSync(logFile, 'utf8');
     assert.equal(r.code, 2, screen);
-    assert.match(screen, /eval "\$\(mfa-env\)"/);
+    assert.match(screen, /eval "\$\(mfa-env -p dev\)"/);
     assert.ok(!/AWS_SECRET_ACCESS_KEY|ASIA[A-Z0-9]{16}/.test(screen), 'no credentials on the terminal');
+    s.cleanup();
+  });
+});
+
+describe('mfa-env printed straight to a terminal', () => {
+  test('prints no credentials (exit 2), and the hint repeats the words given: eval for a bare shell, mfa where it is loaded', async () => {
+    const s = sandbox();
+    const user = await setUpUser(s, emulator);
+    const code = emulator.codeFor(serialOf(user));
+    const mints = emulator.count('GetSessionToken');
+    const { runCommand, MFA_ENV } = await import('../helpers/cli.js');
+    // script(1) gives mfa-env a terminal for stdout; -e: its exit status.
+    const onTerminal = (integration: string | undefined) =>
+      runCommand(
+        'script',
+        ['-qec', `'${process.execPath}' '${MFA_ENV}' -p dev --refresh -c ${code} 2>&1`, '/dev/null'],
+        { ...s.env, MFA_ENV_SHELL_INTEGRATION: integration },
+      );
+    const bare = await onTerminal(undefined);
+    assert.equal(bare.code, 2, bare.stdout);
+    assert.doesNotMatch(bare.stdout, /ASIA|AWS_SESSION_TOKEN/);
+    assert.match(bare.stdout, new RegExp(`mfa-env: run: eval "\\$\\(mfa-env -p dev --refresh -c ${code}\\)"`));
+    const loaded = await onTerminal('bash:1');
+    assert.match(loaded.stdout, new RegExp(`mfa-env: type: mfa -p dev --refresh -c ${code} `));
+    assert.equal(emulator.count('GetSessionToken'), mints, 'refused before anything was asked of AWS');
     s.cleanup();
   });
 });
