@@ -1,4 +1,5 @@
-import { readProfile, resolveProfileName } from '../config/profiles.js';
+import { profileNames, readProfile, resolveProfileName } from '../config/profiles.js';
+import { nearest } from '../nearest.js';
 import type { Dialect } from '../shells/types.js';
 import { clearedEnvironment } from '../session/environment.js';
 import { forgetSession, profilesWithSession } from '../session/cache.js';
@@ -73,12 +74,31 @@ export async function logoutCommand(args: { profile?: string; all?: boolean; she
         ? `the cached credentials of ${quoted(roles)}`
         : `the role credentials made from '${name}': ${quoted(roles)}`,
     );
-  const said = parts.length
+  let said = parts.length
     ? `deleted ${parts.join(' and ')}`
     : isRole
       ? `no cached credentials to delete`
       : 'no cached session to delete';
+  if (
+    !parts.length &&
+    name !== undefined &&
+    !(await readProfile(name).then(
+      (p) => p.exists,
+      () => true,
+    ))
+  ) {
+    // Nothing cached and in neither file: a typo, most likely.
+    const guess = nearest(name, await profileNames().catch(() => []));
+    said += ` (no profile '${name}'${guess ? `; did you mean ${guess}?` : ''})`;
+  }
   process.stderr.write(`mfa-env: ${said}\n`);
+  if (process.stdout.isTTY && args.shell === undefined) {
+    // The lines are for a shell to apply; on the screen they clear nothing.
+    process.stderr.write(
+      `mfa-env: a shell that holds the session keeps it until it runs: mfa logout (or eval "$(mfa-env logout)")\n`,
+    );
+    return 0;
+  }
   printUnset(args.shell);
   return 0;
 }

@@ -345,6 +345,24 @@ true`;
 });
 
 describe('status, logout, unset', () => {
+  test('logout on a terminal prints no unset lines (they clear nothing there) and says what clears the shell; a typo gets did-you-mean', async () => {
+    const s = sandbox();
+    await setUpUser(s, emulator);
+    const r = await runCommand(
+      'script',
+      ['-qec', `'${process.execPath}' '${MFA_ENV}' logout -p dve 2>&1`, '/dev/null'],
+      s.env,
+    );
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /mfa-env: no cached session to delete \(no profile 'dve'; did you mean dev\?\)/);
+    assert.match(r.stdout, /mfa logout \(or eval "\$\(mfa-env logout\)"\)/);
+    assert.doesNotMatch(r.stdout, /^unset /m);
+    // Into a pipe (eval "$(…)"): the lines, as before.
+    const piped = await s.mfaEnv(['logout', '-p', 'dev']);
+    assert.match(piped.stdout, /^unset AWS_SESSION_TOKEN$/m);
+    s.cleanup();
+  });
+
   test('status shows the profile, the masked key, the device, the time left and this shell', async () => {
     const s = sandbox();
     const user = await setUpUser(s, emulator);
