@@ -6,7 +6,7 @@
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
@@ -306,4 +306,37 @@ describe('setup checks the key with AWS before it stores it', () => {
       }
     },
   );
+});
+
+describe('a role of more than 1 hour at the terminal (the key and its own code)', () => {
+  toolTest('a refused code is asked again, as for a session; then the role', ['bash', 'tmux'], async () => {
+    const { s, user, bin } = await prepared();
+    const role = { accountId: user.accountId, roleName: 'long', trust: [user.accountId], maxSessionDuration: 43_200 };
+    emulator.addRole(role);
+    appendFileSync(
+      s.configFile,
+      `\n[profile long]\nrole_arn = arn:aws:iam::${role.accountId}:role/long\nsource_profile = dev\nduration_seconds = 7200\n`,
+    );
+    const sh = terminal(s, 'bash', bin);
+    const f = (name: string) => shq(join(s.dir, name));
+    try {
+      await sh.run(loadIntegration.bash);
+      sh.type(`mfa -p long; echo "status=$?" > ${f('status')}`);
+      await sh.waitForScreen((screen) => /MFA code for \S+ \(profile long\)/.test(screen));
+      const wrong = wrongCode(user);
+      sh.typeKeys(wrong, 'Enter');
+      await sh.waitForScreen((screen) =>
+        new RegExp(`AWS refused ${wrong} \\(wrong or already used\\)\\. Next MFA code for`).test(screen),
+      );
+      sh.typeKeys('', ...Array<string>(6).fill('BSpace'));
+      sh.typeKeys(emulator.codeFor(serialOf(user)), 'Enter');
+      await sh.waitForFile(join(s.dir, 'status'));
+      for (let i = 0; i < 200 && sh.read('status') === ''; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.equal(sh.read('status').trim(), 'status=0', sh.capture());
+      await sh.waitForScreen((screen) => /mfa-env: profile long, .*(1h59m|2h00m) left \(minted\)/.test(screen));
+    } finally {
+      sh.close();
+      s.cleanup();
+    }
+  });
 });
