@@ -27,7 +27,10 @@ interface ProfileStatus {
     sourceProfile: string | null;
     baseProfile: string | null;
     credentials: (Left & { inThisShell: boolean }) | null;
+    /** Null too for credentials assumed with the key and their own code (more than 1 hour): no MFA session is behind them. */
     mfaSession: Left | null;
+    /** Assumed with the long-term key and a code of their own, not from an MFA session. */
+    ownCode?: boolean;
   };
 }
 
@@ -79,7 +82,9 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
       const p = byName.get(name)!;
       const base = baseOf(name, byName);
       const r = roles.get(name);
-      const mfa = base === null ? undefined : sessions.get(base);
+      // Assumed with the key and a code of their own (more than 1 hour): their MFA expiry is their own.
+      const ownCode = r !== undefined && r.mfaExpiration.getTime() === r.expiration.getTime();
+      const mfa = base === null || ownCode ? undefined : sessions.get(base);
       return {
         profile: name,
         keyId: null,
@@ -97,6 +102,7 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
               }
             : null,
           mfaSession: mfa ? left(mfa.expiration) : null,
+          ...(ownCode ? { ownCode } : {}),
         },
       };
     }
@@ -161,7 +167,11 @@ export async function statusCommand(args: { json?: boolean }): Promise<number> {
         const creds = c
           ? `${c.secondsLeft > 0 ? `${formatLeft(c.secondsLeft)} left` : 'expired'}${c.inThisShell ? ' (this shell)' : ''}`
           : 'none';
-        const mfaLeft = mfa && mfa.secondsLeft > 0 ? ` (MFA ${formatLeft(mfa.secondsLeft)})` : ' (MFA none)';
+        const mfaLeft = r.role.ownCode
+          ? ' (with its own code)'
+          : mfa && mfa.secondsLeft > 0
+            ? ` (MFA ${formatLeft(mfa.secondsLeft)})`
+            : ' (MFA none)';
         table.push([
           r.profile,
           r.role.sourceProfile ? `role of ${r.role.sourceProfile}` : 'role',

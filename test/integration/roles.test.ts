@@ -148,6 +148,15 @@ describe('role profiles', () => {
       [['AssumeRole', d.user.accessKeyId, true]],
       'signed with the long-term key, no GetSessionToken',
     );
+    // status: no MFA session is behind them, though dev may have one.
+    assertOk(await s.mfaEnv(['-p', 'dev', '-s', 'bash', '-c', d.code()]), 'export dev');
+    const status = await s.mfaEnv(['status']);
+    assert.match(status.stdout, /^prod +role of dev +\S+ +(1h59m|2h00m) left \(with its own code\)$/m);
+    const json = JSON.parse((await s.mfaEnv(['status', '--json'])).stdout) as {
+      profiles: { profile: string; role?: { mfaSession: unknown; ownCode?: boolean } }[];
+    };
+    const row = json.profiles.find((p) => p.profile === 'prod')!;
+    assert.deepEqual([row.role?.mfaSession, row.role?.ownCode], [null, true]);
 
     const chained = await s.mfaEnv(['-p', 'deep', '-d', '2h', '-s', 'bash']);
     assert.equal(chained.code, 2);
