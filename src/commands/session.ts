@@ -82,7 +82,11 @@ export async function sessionFromArgs(
     region: region ?? base.region,
     getCode: (why) =>
       resolveCode({ flag: args.code, mfaProcess, profile: name, mfaSerial, forTools: marginMs === SDK_MARGIN_MS }, why),
-    onWait: (what) => process.stderr.write(`mfa-env: another mfa-env is ${what}; waiting for it\n`),
+    // Where it runs: it may be asking for a code on another terminal (mfa-exec --server renewing, say).
+    onWait: (what, holder) =>
+      process.stderr.write(
+        `mfa-env: another mfa-env${holder ? ` (${holder})` : ''} is ${what}; waiting for it${holder?.includes(' on /dev/') ? ' (it may be asking for a code there)' : ''}\n`,
+      ),
     onCall: () => showWaiting(),
     notify: (line) => process.stderr.write(`mfa-env: ${line}\n`),
   });

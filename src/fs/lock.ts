@@ -10,7 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { ExitCode, MfaEnvError } from '../errors.js';
-import { isPidAlive, readProcStat } from '../os/processes.js';
+import { isPidAlive, readProcStat, terminalOf } from '../os/processes.js';
 import { randomHex } from './random.js';
 
 /** An owner that has not touched its lock for this long is gone (see acquireLock). */
@@ -25,8 +25,8 @@ export interface LockOptions {
   staleMs?: number;
   /** What an owner does with the lock, for the timeout message: "minting a session for profile 'dev'". */
   purpose?: string;
-  /** Called once when we start waiting for someone else's lock. */
-  onWait?: () => void;
+  /** Called once when we start waiting for someone else's lock, with who holds it when that can be told ("pid 123 on /dev/pts/4"). */
+  onWait?: (holder?: string) => void;
   /**
    * An owner that is still running keeps its lock however long it has been
    * silent: stopped (Ctrl-Z, SIGSTOP), or resumed and not yet back to
@@ -96,6 +96,12 @@ function readOwner(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** "pid 123 on /dev/pts/4": where a person can find the process that holds a lock. */
+function describeHolder(pid: number): string {
+  const tty = terminalOf(pid);
+  return `pid ${pid}${tty ? ` on ${tty}` : ''}`;
 }
 
 /** Stopped by a signal or a tracer (Linux; elsewhere never said). */
@@ -263,7 +269,7 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<() =
     }
     if (!waited) {
       waited = true;
-      opts.onWait?.();
+      opts.onWait?.(who && who.state !== 'gone' ? describeHolder(who.pid) : undefined);
     }
     await sleep(held ? 25 + Math.floor(Math.random() * 25) : 5);
   }

@@ -13,6 +13,8 @@ export interface ProcStat {
   state: string;
   /** When it started, in clock ticks since boot: tells it from a later process with its pid. */
   startTime: string;
+  /** Its controlling terminal as the kernel numbers it (major << 8 | minor, with the high minor bits above); 0: none. */
+  ttyNr: number;
 }
 
 /**
@@ -36,7 +38,23 @@ export function readProcStat(pid: number | string): ProcStat | undefined {
     pgrp: Number(fields[2]),
     tpgid: Number(fields[5]),
     startTime: fields[19] ?? '',
+    ttyNr: Number(fields[4]),
   };
+}
+
+/**
+ * (Linux) The terminal a process runs on, as a path: /dev/pts/N for a
+ * pseudo-terminal (majors 136–143), /dev/ttyN for a console; undefined for
+ * none, or one this cannot name.
+ */
+export function terminalOf(pid: number): string | undefined {
+  const nr = readProcStat(pid)?.ttyNr;
+  if (!nr) return undefined;
+  const major = (nr >> 8) & 0xfff;
+  const minor = (nr & 0xff) | ((nr >> 12) & 0xfff00);
+  if (major >= 136 && major <= 143) return `/dev/pts/${(major - 136) * 256 + minor}`;
+  if (major === 4 && minor < 64) return `/dev/tty${minor}`;
+  return undefined;
 }
 
 /** Whether a process with this pid exists (EPERM: it does, and is someone else's). */

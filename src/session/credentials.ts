@@ -35,8 +35,8 @@ export interface CredentialsOptions {
   getCode: (why: CodeRequest) => Promise<CodeAnswer>;
   /** Told when an STS request goes out; what it returns is called when the answer is in. */
   onCall?: () => () => void;
-  /** Told once per lock another process holds. */
-  onWait?: (what: string) => void;
+  /** Told once per lock another process holds: what it does, and who it is when that can be told. */
+  onWait?: (what: string, holder?: string) => void;
   /** A line for the person (why a role needs its own code). */
   notify?: (line: string) => void;
 }
@@ -103,7 +103,7 @@ function baseSession(o: CredentialsOptions, marginMs: number, durationSeconds: n
     lockDir: o.lockDir,
     getCode: o.getCode,
     onCall: o.onCall,
-    onWait: () => o.onWait?.(`minting a session for '${base.name}'`),
+    onWait: (holder) => o.onWait?.(`minting a session for '${base.name}'`, holder),
     marginMs,
   });
 }
@@ -128,7 +128,7 @@ async function obtainRole(
     join(o.lockDir, 'roles'),
     `${hop.profile}.lock`,
     `assuming the role of profile '${hop.profile}' (it may be waiting for an MFA code)`,
-    () => o.onWait?.(`assuming the role of '${hop.profile}'`),
+    (holder) => o.onWait?.(`assuming the role of '${hop.profile}'`, holder),
   );
   try {
     if (!refresh) {

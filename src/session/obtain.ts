@@ -45,8 +45,8 @@ export interface ObtainOptions {
   lockDir: string;
   /** Asked only when a session must be minted; again after a refused code when the answer said it can be. */
   getCode: (why: CodeRequest) => Promise<CodeAnswer>;
-  /** Told once when another process holds the profile's mint lock. */
-  onWait?: () => void;
+  /** Told once when another process holds the profile's mint lock (who, when that can be told). */
+  onWait?: (holder?: string) => void;
   /** Told when the STS request goes out; what it returns is called when the answer is in. */
   onCall?: () => () => void;
 }
@@ -133,7 +133,7 @@ export async function lockProfile(
   dir: string,
   file: string,
   purpose: string,
-  onWait?: () => void,
+  onWait?: (holder?: string) => void,
 ): Promise<() => void> {
   privateDir(dirname(dir), { allowLink: true });
   privateDir(dir, { allowLink: false });
@@ -146,10 +146,10 @@ export async function lockProfile(
   return acquireLock(path, {
     timeoutMs: MINT_LOCK_TIMEOUT_MS,
     purpose,
-    onWait: () => {
+    onWait: (holder) => {
       waited = true;
-      debug(`lock: ${path} is held by another mfa-env; waiting`);
-      onWait?.();
+      debug(`lock: ${path} is held by another mfa-env${holder ? ` (${holder})` : ''}; waiting`);
+      onWait?.(holder);
     },
   }).then(
     (release) => {

@@ -340,3 +340,39 @@ describe('a role of more than 1 hour at the terminal (the key and its own code)'
     }
   });
 });
+
+describe('a mint waiting for another terminal', () => {
+  toolTest(
+    'says which process holds the profile, and on which terminal it may be asking for a code',
+    ['bash', 'tmux'],
+    async () => {
+      const { s, user, bin } = await prepared();
+      const sh = terminal(s, 'bash', bin);
+      const f = (name: string) => shq(join(s.dir, name));
+      try {
+        await sh.run(`${loadIntegration.bash}; tty > ${f('tty')}`);
+        const tty = sh.read('tty').trim();
+        sh.type(`mfa -p dev --refresh; echo "status=$?" > ${f('status')}`);
+        await sh.waitForScreen((screen) => /MFA code for \S+ \(profile dev\)/.test(screen));
+        // Another mfa-env, with no terminal, needs the same profile's session meanwhile.
+        const waiting = s.mfaEnv(['-p', 'dev', '-s', 'bash', '--refresh', '-c', wrongCode(user)], {
+          env: { AWS_ENDPOINT_URL: emulator.url },
+        });
+        await new Promise((r) => setTimeout(r, 1500));
+        sh.typeKeys(emulator.codeFor(serialOf(user)), 'Enter');
+        await sh.waitForFile(join(s.dir, 'status'));
+        const other = await waiting;
+        assert.match(
+          other.stderr,
+          new RegExp(
+            `^mfa-env: another mfa-env \\(pid \\d+ on ${tty}\\) is minting a session for 'dev'; waiting for it \\(it may be asking for a code there\\)$`,
+            'm',
+          ),
+        );
+      } finally {
+        sh.close();
+        s.cleanup();
+      }
+    },
+  );
+});
