@@ -567,6 +567,33 @@ describe('remove and the roles of a key', () => {
   });
 });
 
+/** Role credentials that live `seconds` from now (the emulator's clock stands still at d.now). */
+function rolesLive(d: Dev, seconds: number): void {
+  d.emulator.setLifetime(({ action, durationSeconds }) =>
+    action === 'AssumeRole' ? Math.ceil((Date.now() - d.now) / 1000) + seconds : durationSeconds,
+  );
+}
+
+/**
+ * A command under `mfa-exec --server ARGS` that fetches the credentials
+ * `times` times, 4.5 s apart: their AccessKeyIds, and the credential
+ * variables it was given (none, as it should be).
+ */
+async function fetchesUnderServer(
+  d: Dev,
+  args: string[],
+  times: number,
+): Promise<{ keys: string[]; leaked: string[] }> {
+  const script = [
+    'const get = async () => (await fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } })).json();',
+    `const keys = []; for (let i = 0; i < ${times}; i++) { if (i) await new Promise((r) => setTimeout(r, 4500)); keys.push((await get()).AccessKeyId); }`,
+    'console.log(JSON.stringify({ keys, leaked: Object.keys(process.env).filter((n) => /^AWS_(ACCESS|SECRET|SESSION)/.test(n)) }));',
+  ].join('\n');
+  const r = await d.sandbox.mfaExec(['--server', ...args, '--', process.execPath, '--input-type=module', '-e', script]);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as { keys: string[]; leaked: string[] };
+}
+
 describe('role profiles with --follow and mfa-exec --server', () => {
   test("--follow prints a role profile's cached credentials only when newer than the shell's", async () => {
     const { dev: d } = await withRoles();
@@ -587,29 +614,8 @@ describe('role profiles with --follow and mfa-exec --server', () => {
 
   test('mfa-exec --server renews role credentials from the cached MFA session, with no code', async () => {
     const { dev: d } = await withRoles();
-    // Role credentials that live 6 s from now (the emulator's clock stands still at d.now).
-    d.emulator.setLifetime(({ action, durationSeconds }) =>
-      action === 'AssumeRole' ? Math.ceil((Date.now() - d.now) / 1000) + 6 : durationSeconds,
-    );
-    const script = [
-      'const get = async () => (await fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } })).json();',
-      'const a = await get(); await new Promise((r) => setTimeout(r, 4500)); const b = await get();',
-      'console.log(JSON.stringify({ keys: [a.AccessKeyId, b.AccessKeyId], leaked: Object.keys(process.env).filter((n) => /^AWS_(ACCESS|SECRET|SESSION)/.test(n)) }));',
-    ].join('\n');
-    const r = await d.sandbox.mfaExec([
-      '--server',
-      '-p',
-      'prod',
-      '-c',
-      d.code(),
-      '--',
-      process.execPath,
-      '--input-type=module',
-      '-e',
-      script,
-    ]);
-    assert.equal(r.code, 0, r.stderr);
-    const seen = JSON.parse(r.stdout) as { keys: string[]; leaked: string[] };
+    rolesLive(d, 6);
+    const seen = await fetchesUnderServer(d, ['-p', 'prod', '-c', d.code()], 2);
     assert.notEqual(seen.keys[0], seen.keys[1], 'renewed before they ran out');
     assert.deepEqual(seen.leaked, []);
     assert.equal(d.emulator.count('GetSessionToken'), 1, 'one MFA session, one code');
@@ -624,29 +630,9 @@ describe('role profiles with --follow and mfa-exec --server', () => {
 describe('mfa-exec --server --no-cache', () => {
   test('role renewals come from the MFA session kept in memory: one code, and nothing cached anywhere', async () => {
     const { dev: d } = await withRoles();
-    d.emulator.setLifetime(({ action, durationSeconds }) =>
-      action === 'AssumeRole' ? Math.ceil((Date.now() - d.now) / 1000) + 6 : durationSeconds,
-    );
-    const script = [
-      'const get = async () => (await fetch(process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI, { headers: { authorization: process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN } })).json();',
-      'const a = await get(); await new Promise((r) => setTimeout(r, 4500)); const b = await get(); await new Promise((r) => setTimeout(r, 4500)); const c = await get();',
-      'console.log(JSON.stringify([a.AccessKeyId, b.AccessKeyId, c.AccessKeyId]));',
-    ].join('\n');
-    const r = await d.sandbox.mfaExec([
-      '--server',
-      '--no-cache',
-      '-p',
-      'prod',
-      '-c',
-      d.code(),
-      '--',
-      process.execPath,
-      '--input-type=module',
-      '-e',
-      script,
-    ]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(new Set(JSON.parse(r.stdout) as string[]).size, 3, 'renewed twice');
+    rolesLive(d, 6);
+    const { keys } = await fetchesUnderServer(d, ['--no-cache', '-p', 'prod', '-c', d.code()], 3);
+    assert.equal(new Set(keys).size, 3, 'renewed twice');
     assert.equal(d.emulator.count('GetSessionToken'), 1, 'one MFA session, one code');
     assert.equal(d.emulator.count('AssumeRole', 'ok'), 3);
     const status = JSON.parse((await d.sandbox.mfaEnv(['status', '--json'])).stdout) as {
