@@ -71,62 +71,88 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
   // does not resolve a session to its user.
   const { arn } = await getCallerIdentity(oldKey, region);
   const userName = userNameOf(arn);
-  let created: Awaited<ReturnType<typeof iam.createAccessKey>>;
-  try {
-    created = await iam.createAccessKey(session, region, userName);
-  } catch (err) {
-    if (!/^LimitExceeded/.test(awsCodeOf(err) ?? '')) throw err;
-    const others = (await iam.listAccessKeys(session, region, userName).catch(() => []))
-      .map((k) => k.accessKeyId)
-      .filter((id) => id !== old);
-    const other = others[0];
-    throw new AwsRefusedError(
-      `IAM user '${userName}' already has two access keys (${old}, stored for '${profile}', and ${other ?? 'another'}); nothing was changed`,
-      other
-        ? `delete the one not in use first: ${deleteCommand(userName, other)}`
-        : `find the other one (aws iam list-access-keys --user-name ${userName}) and delete it first: ${deleteCommand(userName, 'ID')}`,
-      'LimitExceeded',
-    );
-  }
-  const fresh: LongTermKey = {
-    accessKeyId: created.accessKeyId,
-    secretAccessKey: created.secretAccessKey,
-    ...(created.createDate ? { createDate: created.createDate.toISOString() } : {}),
+  // Ctrl-C (TERM, HUP) from here on: no further step starts; the one under
+  // way finishes, then `settle` puts the store in order from where things
+  // stand and says which key is where. The state it reads is set inside the
+  // steps, so it is never behind them.
+  let interrupted = false;
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const never = new Promise<never>(() => {});
+  const step = <T>(run: () => Promise<T>): Promise<T> => {
+    if (interrupted) return never;
+    const p = run();
+    inFlight = p.catch(() => {});
+    return p;
   };
-  // What the guard reads: the profiles moving to the new key, those moved, a store write under way, and whether it works.
+  let fresh: LongTermKey | undefined;
   let profiles = [profile];
   const moved: string[] = [];
-  let storing: Promise<void> | undefined;
   let verified = false;
+  let oldDeleted = false;
+  let freshDeleted = false;
   const stop = guardInterrupts(async () => {
-    if (verified) {
+    interrupted = true;
+    await inFlight;
+    if (!fresh) return { line: 'no new key was made; nothing was changed', hint: '' };
+    const stored = `'${profiles.join("', '")}'`;
+    if (oldDeleted)
       return {
-        line: `the new key ${fresh.accessKeyId} is stored for '${profiles.join("', '")}' and works; the old key ${old} may still exist in IAM`,
+        line: `the new key ${fresh.accessKeyId} is stored for ${stored} and works; the old key ${old} was deleted (the rotation was done)`,
+        hint: '',
+      };
+    if (verified)
+      return {
+        line: `the new key ${fresh.accessKeyId} is stored for ${stored} and works; the old key ${old} still exists in IAM`,
         hint: `delete it: ${deleteCommand(userName, old)}`,
       };
-    }
-    // Not yet seen to work: the old key goes back where it was (a store write under way finishes first, and counts if it landed).
-    await storing?.catch(() => {});
+    // Not seen to work: the old key goes back where the new one was written.
     let restored = true;
     for (const name of moved) await saveLongTermKey(store, name, oldKey).catch(() => (restored = false));
-    return restored
-      ? {
-          line: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key ${fresh.accessKeyId} exists in IAM, unused`,
-          hint: `delete it: ${deleteCommand(userName, fresh.accessKeyId)}`,
-        }
+    if (!restored)
+      return {
+        line: `the new key ${fresh.accessKeyId} is stored for '${moved.join("', '")}' but not yet seen to work; the old key ${old} could not be put back and still exists in IAM`,
+        hint: `check the new key (mfa-env doctor) before deleting ${old}`,
+      };
+    const oldStored = `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works`;
+    return freshDeleted
+      ? { line: `${oldStored}; the new key was deleted again`, hint: '' }
       : {
-          line: `the new key ${fresh.accessKeyId} is stored for '${moved.join("', '")}' but not yet seen to work; the old key ${old} could not be put back and still exists in IAM`,
-          hint: `check the new key (mfa-env doctor) before deleting ${old}`,
+          line: `${oldStored}; the new key ${fresh.accessKeyId} exists in IAM, unused`,
+          hint: `delete it: ${deleteCommand(userName, fresh.accessKeyId)}`,
         };
   });
   try {
-    return await finish();
+    return await rotate();
   } finally {
     stop();
   }
 
-  // Declared below the guard, which reads its state: what is stored where, and whether the new key works.
-  async function finish(): Promise<Rotated> {
+  async function rotate(): Promise<Rotated> {
+    try {
+      await step(async () => {
+        const created = await iam.createAccessKey(session, region, userName);
+        fresh = {
+          accessKeyId: created.accessKeyId,
+          secretAccessKey: created.secretAccessKey,
+          ...(created.createDate ? { createDate: created.createDate.toISOString() } : {}),
+        };
+      });
+    } catch (err) {
+      if (!/^LimitExceeded/.test(awsCodeOf(err) ?? '')) throw err;
+      const others = (await iam.listAccessKeys(session, region, userName).catch(() => []))
+        .map((k) => k.accessKeyId)
+        .filter((id) => id !== old);
+      const other = others[0];
+      throw new AwsRefusedError(
+        `IAM user '${userName}' already has two access keys (${old}, stored for '${profile}', and ${other ?? 'another'}); nothing was changed`,
+        other
+          ? `delete the one not in use first: ${deleteCommand(userName, other)}`
+          : `find the other one (aws iam list-access-keys --user-name ${userName}) and delete it first: ${deleteCommand(userName, 'ID')}`,
+        'LimitExceeded',
+      );
+    }
+    const key = fresh!;
+
     // Every profile that stores the old key moves to the new one: deleting it
     // would break them otherwise.
     const entries = await store.entries().catch(() => new Map<string, string>());
@@ -140,37 +166,41 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
      * only then the new key out of IAM (one of the two must stay stored).
      * Returns the end of the message and the hint that say how it went.
      */
-    const rollBack = async (moved: string[], afterHint: string): Promise<{ tail: string; hint: string }> => {
+    const rollBack = async (afterHint: string): Promise<{ tail: string; hint: string }> => {
       let restored = true;
-      for (const name of moved) await saveLongTermKey(store, name, oldKey).catch(() => (restored = false));
+      for (const name of moved) await step(() => saveLongTermKey(store, name, oldKey)).catch(() => (restored = false));
       if (!restored) {
         return {
-          tail: `the old key ${old} could not be put back in the store, so the new key ${fresh.accessKeyId} stays stored (for '${moved.join("', '")}')`,
+          tail: `the old key ${old} could not be put back in the store, so the new key ${key.accessKeyId} stays stored (for '${moved.join("', '")}')`,
           hint: `do not delete ${old} until the new key works (mfa-env doctor; aws sts get-caller-identity)`,
         };
       }
       try {
-        await iam.deleteAccessKey(session, region, userName, fresh.accessKeyId);
+        await step(async () => {
+          await iam.deleteAccessKey(session, region, userName, key.accessKeyId);
+          freshDeleted = true;
+        });
         return {
           tail: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key was deleted again`,
           hint: afterHint,
         };
       } catch (err) {
         return {
-          tail: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key ${fresh.accessKeyId} could not be deleted (${reason(err)})`,
-          hint: `delete it by hand: ${deleteCommand(userName, fresh.accessKeyId)}`,
+          tail: `the old key ${old} is ${moved.length ? 'stored again' : 'still stored'} and works; the new key ${key.accessKeyId} could not be deleted (${reason(err)})`,
+          hint: `delete it by hand: ${deleteCommand(userName, key.accessKeyId)}`,
         };
       }
     };
 
     try {
       for (const name of profiles) {
-        storing = saveLongTermKey(store, name, fresh).then(() => void moved.push(name));
-        await storing;
+        await step(async () => {
+          await saveLongTermKey(store, name, key);
+          moved.push(name);
+        });
       }
     } catch (err) {
       const { tail, hint } = await rollBack(
-        moved,
         (err instanceof MfaEnvError && err.hint) || 'fix the secret store, then run mfa-env rotate again',
       );
       throw new MfaEnvError(`could not store the new key: ${reason(err)}; ${tail}`, exitCodeOf(err), hint);
@@ -180,11 +210,13 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
     const started = Date.now();
     let lastError: unknown;
     for (const [attempt, delay] of VERIFY_DELAYS_MS.entries()) {
-      await sleep(delay);
       try {
-        const who = await getCallerIdentity(fresh, region);
-        if (arn && who.arn !== arn) throw new AwsRefusedError(`the new key signs as ${who.arn}, not as ${arn}`);
-        verified = true;
+        await step(async () => {
+          await sleep(delay);
+          const who = await getCallerIdentity(key, region);
+          if (arn && who.arn !== arn) throw new AwsRefusedError(`the new key signs as ${who.arn}, not as ${arn}`);
+          verified = true;
+        });
         break;
       } catch (err) {
         lastError = err;
@@ -195,15 +227,15 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
             err.exitCode === ExitCode.network);
         if (!propagating) break;
         if (attempt === 0)
-          input.onProgress?.(`waiting for IAM to accept the new key ${fresh.accessKeyId} (it takes a few seconds)`);
+          input.onProgress?.(`waiting for IAM to accept the new key ${key.accessKeyId} (it takes a few seconds)`);
       }
     }
     if (!verified) {
       const waited = Math.round((Date.now() - started) / 1000);
       const why = awsCodeOf(lastError) ? `STS answered ${awsCodeOf(lastError)}` : reason(lastError);
-      const { tail, hint } = await rollBack(moved, 'nothing else was changed; try mfa-env rotate again later');
+      const { tail, hint } = await rollBack('nothing else was changed; try mfa-env rotate again later');
       throw new MfaEnvError(
-        `the new key ${fresh.accessKeyId} did not work within ${waited} s (${why}); ${tail}`,
+        `the new key ${key.accessKeyId} did not work within ${waited} s (${why}); ${tail}`,
         exitCodeOf(lastError),
         hint,
       );
@@ -211,20 +243,21 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
     const verifiedAfterMs = Date.now() - started;
 
     // The new key works and is stored: from here on, a failure leaves it in place.
-    const forgotten = await forgetOldSessions(store, old);
+    const forgotten = await step(() => forgetOldSessions(store, old));
     let deleteError: unknown;
     for (const delay of DELETE_DELAYS_MS) {
-      await sleep(delay);
       try {
-        await iam.deleteAccessKey(session, region, userName, old);
+        await step(async () => {
+          await sleep(delay);
+          await iam.deleteAccessKey(session, region, userName, old).catch((err: unknown) => {
+            // Already gone: an earlier attempt that reached IAM but lost its answer, or someone else.
+            if (!/^NoSuchEntity/.test(awsCodeOf(err) ?? '')) throw err;
+          });
+          oldDeleted = true;
+        });
         deleteError = undefined;
         break;
       } catch (err) {
-        // Already gone: an earlier attempt that reached IAM but lost its answer, or someone else.
-        if (/^NoSuchEntity/.test(awsCodeOf(err) ?? '')) {
-          deleteError = undefined;
-          break;
-        }
         deleteError = err;
         if (
           !(err instanceof MfaEnvError) ||
@@ -235,12 +268,12 @@ export async function rotateKey(input: RotateInput): Promise<Rotated> {
     }
     if (deleteError !== undefined) {
       throw new MfaEnvError(
-        `the new key ${fresh.accessKeyId} is stored for '${profiles.join("', '")}' and works, but the old key ${old} could not be deleted: ${reason(deleteError)}`,
+        `the new key ${key.accessKeyId} is stored for '${profiles.join("', '")}' and works, but the old key ${old} could not be deleted: ${reason(deleteError)}`,
         exitCodeOf(deleteError),
         `delete it by hand: ${deleteCommand(userName, old)}`,
       );
     }
-    return { userName, oldKeyId: old, newKeyId: fresh.accessKeyId, profiles, forgotten, verifiedAfterMs };
+    return { userName, oldKeyId: old, newKeyId: key.accessKeyId, profiles, forgotten, verifiedAfterMs };
   }
 }
 

@@ -279,6 +279,49 @@ test('Ctrl-C while IAM propagates the new key: the old key is stored again and w
   }
 });
 
+test('Ctrl-C while the store is busy and IAM is about to accept the key: what is stored works, and the key it says to delete is not the stored one', async () => {
+  for (let round = 0; round < 3; round++) {
+    const r = await rig(1200);
+    try {
+      const old = r.user.accessKeyId;
+      assertOk(await exportBash(r, ['-c', r.code()]), 'export');
+      const child = spawn(process.execPath, [MFA_ENV, 'rotate', '-p', 'dev'], {
+        env: Object.fromEntries(Object.entries(r.sandbox.env).filter(([, v]) => v !== undefined)) as Record<
+          string,
+          string
+        >,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      const waiting = new Promise<void>((resolve) =>
+        child.stderr.setEncoding('utf8').on('data', (d: string) => {
+          stderr += d;
+          if (stderr.includes('waiting for IAM to accept the new key')) resolve();
+        }),
+      );
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      await Promise.race([waiting, exited]);
+      // Another mfa-env writes the store for 2 s (IAM accepts the key meanwhile): the rotation must not go on.
+      const release = await acquireLock(join(r.sandbox.dir, 'store', 'store.enc.lock'), { timeoutMs: 30_000 });
+      child.kill('SIGINT');
+      await new Promise((done) => setTimeout(done, 2000));
+      release();
+      assert.equal(await exited, 130, stderr);
+      const said = lines(stderr).filter(
+        (l) => l.startsWith('mfa-env: interrupted') || l.startsWith('mfa-env: delete it'),
+      );
+      const toDelete = /delete-access-key --user-name \S+ --access-key-id (\S+)$/.exec(said.at(-1) ?? '')?.[1];
+      const fresh = r.keys().find((k) => k !== old) ?? stderr.match(/new key (AKIA\w+)/)?.[1];
+      assert.ok(toDelete === old || toDelete === fresh, `it names a key to delete: ${stderr}`);
+      assert.deepEqual(r.keys().sort(), [old, fresh].sort(), 'nothing was deleted after the signal');
+      assertOk(await exportBash(r, ['--refresh', '-c', r.code()]), 'the stored key works');
+      assert.notEqual(r.lastMintKey(), toDelete, 'the key it says to delete is not the stored one');
+    } finally {
+      await r.close();
+    }
+  }
+});
+
 test('a mint during a rotation waits for it and signs with the new key; a second rotate meanwhile stops with exit 2, not a third key', async () => {
   const r = await rig(3000);
   try {
