@@ -8,6 +8,7 @@ import { visible } from '../cli/printable.js';
 import { describeFileError, refusedSectionProblem, sdkRefusedSection } from '../config/file-errors.js';
 import { awsConfigFile, awsCredentialsFile } from '../config/paths.js';
 import {
+  followMfaEnvWrappers,
   listProfiles,
   mfaEnvTargetOf,
   profileNames,
@@ -170,9 +171,14 @@ async function checkProfile(name: string, configReadable: boolean, store: Secret
   }
   if (profile && isRoleProfile(profile))
     return [...checks, ...(await checkRoleProfile(profile, configReadable, store))];
-  const wrapped = profile && mfaEnvTargetOf(profile);
-  if (wrapped) {
+  if (profile && mfaEnvTargetOf(profile)) {
     // setup --credential-process NAME: nothing of its own; the profile it runs mfa-env for is checked.
+    let wrapped: string;
+    try {
+      wrapped = await followMfaEnvWrappers(name);
+    } catch (err) {
+      return [...checks, { name: `profile ${name}`, ok: false, detail: message(err), fix: (err as MfaEnvError).hint }];
+    }
     return [
       ...checks,
       { name: `profile ${name}`, ok: true, detail: `credential_process runs mfa-env for '${wrapped}'` },

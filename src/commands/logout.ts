@@ -1,4 +1,4 @@
-import { profileNames, readProfile, resolveProfileName } from '../config/profiles.js';
+import { followMfaEnvWrappers, profileNames, readProfile, resolveProfileName } from '../config/profiles.js';
 import { nearest } from '../nearest.js';
 import type { Dialect } from '../shells/types.js';
 import { clearedEnvironment } from '../session/environment.js';
@@ -46,7 +46,10 @@ export async function logoutCommand(args: { profile?: string; all?: boolean; she
   const store = traceStore(openStore());
   const sessions: string[] = [];
   const roles: string[] = [];
-  const name = args.all ? undefined : resolveProfileName(args.profile);
+  // A `setup --credential-process` profile's session is the one of the profile it runs mfa-env for.
+  const name = args.all
+    ? undefined
+    : await followMfaEnvWrappers(resolveProfileName(args.profile)).catch(() => resolveProfileName(args.profile));
   // A bad line elsewhere in the profile (duration_seconds) must not stop a logout.
   const isRole =
     name !== undefined &&

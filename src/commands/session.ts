@@ -1,6 +1,7 @@
 import type { SessionArgs } from '../cli/options.js';
 import { lockDir } from '../config/paths.js';
 import {
+  followMfaEnvWrappers,
   mfaEnvTargetOf,
   profileNames,
   readProfile,
@@ -53,9 +54,8 @@ export async function sessionFromArgs(
   }
   let chain = await readProfileChain(name, env);
   // A `setup --credential-process` profile (AWS_PROFILE=dev-mfa, as setup suggests) means the profile it runs mfa-env for.
-  const wrapped = mfaEnvTargetOf(chain.target);
-  if (wrapped !== undefined) {
-    name = wrapped;
+  if (mfaEnvTargetOf(chain.target) !== undefined) {
+    name = await followMfaEnvWrappers(name, env);
     chain = await readProfileChain(name, env);
   }
   const { target, base } = chain;

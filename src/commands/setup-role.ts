@@ -4,7 +4,7 @@
 import { pathOf, updateAwsFile } from '../config/edit-files.js';
 import { assertReadable, assertWritable } from '../config/file-errors.js';
 import { editSection, sectionFor } from '../config/ini-edit.js';
-import { mfaEnvTargetOf, profileNames, readProfile } from '../config/profiles.js';
+import { followMfaEnvWrappers, mfaEnvTargetOf, profileNames, readProfile } from '../config/profiles.js';
 import { nearest } from '../nearest.js';
 import {
   CHAINED_ROLE_LIMIT,
@@ -81,7 +81,7 @@ export async function setupRole(profile: string, args: SetupRoleArgs): Promise<n
       `set it up first: mfa-env setup --profile ${source}`,
     );
   }
-  const wrapped = mfaEnvTargetOf(chain.target);
+  const wrapped = mfaEnvTargetOf(chain.target) === undefined ? undefined : await followMfaEnvWrappers(source);
   if (wrapped !== undefined)
     throw new UsageError(
       `--source-profile ${source} only runs mfa-env for '${wrapped}' (credential_process); a role's source is the profile with the key or the role before it`,

@@ -36,10 +36,40 @@ export interface ProfileConfig {
  */
 export function mfaEnvTargetOf(p: ProfileConfig): string | undefined {
   if (!p.credentialProcess || p.mfaSerial || p.roleArn || p.credentialSource) return undefined;
-  const m = /(?:^|[\s/'])mfa-env(?:\.js)?'?\s+credential-process\s+(?:--profile|-p)[\s=]+'?([\w.@+-]+)'?\s*$/.exec(
-    p.credentialProcess,
-  );
-  return m && m[1] !== p.name ? m[1] : undefined;
+  // The whole line is the command: [node] PROGRAM credential-process --profile NAME, PROGRAM
+  // (a word, maybe quoted) being mfa-env or mfa-env.js; not a line that merely mentions it.
+  const word = `(?:'[^']*'|"[^"]*"|[^\\s'"]+)`;
+  const m = new RegExp(
+    `^(?:${word}\\s+)?(${word})\\s+credential-process\\s+(?:--profile|-p)(?:\\s+|=)'?([\\w.@+-]+)'?\\s*$`,
+  ).exec(p.credentialProcess);
+  const program = m?.[1]?.replace(/^(['"])(.*)\1$/, '$2');
+  return m && program && /(?:^|\/)mfa-env(?:\.js)?$/.test(program) && m[2] !== p.name ? m[2] : undefined;
+}
+
+/**
+ * The profile mfa-env uses for `name`: `name` itself, or, for a `setup
+ * --credential-process` profile, the one it runs mfa-env for (followed
+ * through several, if someone chained them). A loop is a usage error.
+ */
+export async function followMfaEnvWrappers(name: string, env = process.env): Promise<string> {
+  const files = await loadFiles(env);
+  const seen = [name];
+  for (let at = name; ; ) {
+    let next: string | undefined;
+    try {
+      next = mfaEnvTargetOf(profileIn(files, at, env));
+    } catch {
+      return at; // what is wrong with it is said where it is read
+    }
+    if (next === undefined) return at;
+    if (seen.includes(next))
+      throw new UsageError(
+        `profile '${name}': credential_process runs mfa-env in a loop (${[...seen, next].join(' → ')})`,
+        `point the credential_process of '${at}' at the profile that holds the key`,
+      );
+    seen.push(next);
+    at = next;
+  }
 }
 
 /**

@@ -46,15 +46,32 @@ function readPipe(fd: number, path: string): Buffer {
   }
 }
 
+/**
+ * What a pipe gave, by path, for the rest of the run: a pipe can be read
+ * once, and mfa-env reads an AWS file more than once (doctor, the checks
+ * behind "not set up"); a second read would find it empty.
+ */
+const piped = new Map<string, Buffer | NodeJS.ErrnoException>();
+
 /** The bytes of `path` (a link is followed), by the rules above; fs errors as readFileSync throws them. */
 export function readUserFile(path: string): Buffer {
+  const earlier = piped.get(path);
+  if (earlier instanceof Buffer) return earlier;
+  if (earlier) throw earlier;
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
     if (st.isFile()) return readFileSync(fd);
     if (st.isDirectory()) throw fsError('EISDIR', `illegal operation on a directory, read '${path}'`);
     if (st.isCharacterDevice() || st.isBlockDevice()) return Buffer.alloc(0);
-    return readPipe(fd, path);
+    try {
+      const bytes = readPipe(fd, path);
+      piped.set(path, bytes);
+      return bytes;
+    } catch (err) {
+      piped.set(path, err as NodeJS.ErrnoException);
+      throw err;
+    }
   } finally {
     closeSync(fd);
   }

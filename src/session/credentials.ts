@@ -214,7 +214,7 @@ async function assume(o: CredentialsOptions, index: number): Promise<CachedRole>
     } catch (mintErr) {
       if (mintErr instanceof UsageError)
         throw new AwsRefusedError(
-          `${refused}, and a new one needs an MFA code: ${mintErr.message}`,
+          `could not start a new MFA session of '${o.chain.base.name}': ${mintErr.message}`,
           mintErr.hint,
           code,
         );

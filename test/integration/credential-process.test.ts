@@ -321,6 +321,32 @@ test('AWS_PROFILE=dev-mfa, as setup suggests: mfa-env, mfa-exec and doctor take 
     assert.equal(typo.code, 2, typo.stderr);
     assert.match(typo.stderr, /^mfa-env: --source-profile dve does not exist; did you mean dev\?$/m);
     assert.doesNotMatch(readFileSync(s.configFile, 'utf8'), /\[profile stage\]/, 'nothing written');
+
+    // Chained wrappers are followed; a loop is one line, not a hang; a line that only mentions mfa-env is not one.
+    const bin = join(s.dir, 'bin', 'mfa-env');
+    writeFileSync(
+      s.configFile,
+      readFileSync(s.configFile, 'utf8') +
+        `\n[profile outer]\ncredential_process = ${bin} credential-process --profile dev-mfa\n` +
+        `\n[profile a]\ncredential_process = ${bin} credential-process --profile b\n` +
+        `\n[profile b]\ncredential_process = ${bin} credential-process --profile a\n` +
+        `\n[profile mention]\ncredential_process = sh -c 'echo mfa-env credential-process --profile dev'\n`,
+    );
+    const outer = await s.mfaEnv(['-p', 'outer', '-s', 'bash']);
+    assertOk(outer, 'outer → dev-mfa → dev');
+    assert.match(outer.stdout, /^export MFA_ENV_PROFILE='dev'$/m);
+    const loop = await s.mfaEnv(['-p', 'a', '-s', 'bash']);
+    assert.equal(loop.code, 2, loop.stderr);
+    assert.match(loop.stderr, /^mfa-env: profile 'a': credential_process runs mfa-env in a loop \(a → b → a\)$/m);
+    const loopDoctor = await s.mfaEnv(['doctor', '-p', 'a']);
+    assert.match(loopDoctor.stdout, /^problem +profile a: profile 'a': credential_process runs mfa-env in a loop/m);
+    const mention = await s.mfaEnv(['-p', 'mention', '-s', 'bash']);
+    assert.equal(mention.code, 2, mention.stderr);
+    assert.match(mention.stderr, /profile 'mention' has no mfa_serial/);
+
+    // logout of the wrapper forgets the session it hands out.
+    const out = await s.mfaEnv(['logout', '-p', 'dev-mfa', '-s', 'bash']);
+    assert.match(out.stderr, /deleted the cached session of 'dev'/);
   } finally {
     await dev.close();
   }

@@ -387,6 +387,13 @@ test('AWS files that are not regular files are read without hanging: a pipe with
     );
     assertOk(r, 'mfa-env with AWS_CONFIG_FILE=<(cat config)');
     assert.match(r.stdout, /^export MFA_ENV_PROFILE='dev'$/m);
+    // doctor reads the file more than once: the pipe's text is kept for the run.
+    const doctor = await runCommand(
+      'bash',
+      ['-c', `AWS_CONFIG_FILE=<(cat ${q(s.configFile)}) ${q(process.execPath)} ${q(MFA_ENV)} doctor -p dev`],
+      s.env,
+    );
+    assert.match(doctor.stdout, /^ok +profile dev: mfa_serial /m);
     // One whose writer never finishes: a one-line error, not a hang.
     const stuck = await runCommand(
       'bash',

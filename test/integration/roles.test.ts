@@ -695,7 +695,7 @@ describe('a cached MFA session AWS no longer takes', () => {
       "mfa-env: AWS refused the cached MFA session of 'dev' (ExpiredToken) when assuming the role of 'prod'";
     assert.deepEqual(lines(r.stderr), [
       `${refused}; starting a new one`,
-      `${refused}, and a new one needs an MFA code: an MFA code is needed and there is no terminal to ask on`,
+      "mfa-env: could not start a new MFA session of 'dev': an MFA code is needed and there is no terminal to ask on",
       'mfa-env: pass --code 123456, or set mfa_process in [profile prod]',
     ]);
     assert.equal(r.stdout, '');
