@@ -258,7 +258,7 @@ complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from exp
 complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -s f -l format -x -a 'shell json credential-process' -d 'shell, json or credential-process'
 complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -l write-profile -x -a '(__mfa_env_profiles)' -d 'also write the session into [NAME] of credentials'
 complete -c mfa-env -n '__mfa_env_no_command; or __fish_seen_subcommand_from export' -l force -d 'with --write-profile: replace a long-term key there'
-complete -c mfa-env -n '__fish_seen_subcommand_from setup' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (else $AWS_PROFILE/$MFA_ENV_PROFILE/default)'
+complete -c mfa-env -n '__fish_seen_subcommand_from setup' -s p -l profile -x -a '(__mfa_env_profiles)' -d 'profile (else $AWS_PROFILE/default)'
 complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l access-key-id -x -d 'the IAM user’s AKIA… key id'
 complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l secret-stdin -d 'read the secret access key from stdin'
 complete -c mfa-env -n '__fish_seen_subcommand_from setup' -l mfa-serial -x -d 'MFA device ARN (default: asks IAM ListMFADevices)'

@@ -109,9 +109,10 @@ export const COMMANDS = {
   setup: {
     summary: 'store the long-term key (prompts for what flags omit)',
     details:
-      'Prompts on the terminal for whatever the flags leave out (key id, secret,\nMFA device). Without --mfa-serial the device is found with IAM\nListMFADevices. --credential-process NAME writes [profile NAME] with\ncredential_process = mfa-env credential-process --profile P.\n--role-arn ARN --source-profile NAME writes a role profile (no key stored).',
+      'Prompts on the terminal for whatever the flags leave out (key id, secret,\nMFA device). Without --mfa-serial the device is found with IAM\nListMFADevices. --credential-process NAME writes [profile NAME] with\ncredential_process = …/mfa-env credential-process --profile P.\n--role-arn ARN --source-profile NAME writes a role profile (no key stored).',
     options: {
-      ...profileOption,
+      // Not the session this shell holds ($MFA_ENV_PROFILE): setup is about a key, not a session.
+      profile: { ...profileOption.profile, describe: 'profile (else $AWS_PROFILE/default)' },
       'access-key-id': { value: 'ID', describe: 'the IAM user’s AKIA… key id' },
       'secret-stdin': { describe: 'read the secret access key from stdin' },
       'mfa-serial': { value: 'ARN', describe: 'MFA device ARN (default: asks IAM ListMFADevices)' },
