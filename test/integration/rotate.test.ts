@@ -241,29 +241,33 @@ test('the new key never works: the old key is stored again; the new one, which I
   }
 });
 
+/** `mfa-env rotate -p dev`, started and waited for until it says it waits for IAM (or ends). */
+async function rotateUntilWaiting(r: Rig) {
+  const child = spawn(process.execPath, [MFA_ENV, 'rotate', '-p', 'dev'], {
+    env: Object.fromEntries(Object.entries(r.sandbox.env).filter(([, v]) => v !== undefined)) as Record<string, string>,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const waiting = new Promise<void>((resolve) =>
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (stderr.includes('waiting for IAM to accept the new key')) resolve();
+    }),
+  );
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  await Promise.race([waiting, exited]);
+  return { child, exited, stderr: () => stderr };
+}
+
 test('Ctrl-C while IAM propagates the new key: the old key is stored again and works, the new one is named with the command; exit 130', async () => {
   const r = await rig(15_000);
   try {
     const old = r.user.accessKeyId;
     assertOk(await exportBash(r, ['-c', r.code()]), 'export');
-    const child = spawn(process.execPath, [MFA_ENV, 'rotate', '-p', 'dev'], {
-      env: Object.fromEntries(Object.entries(r.sandbox.env).filter(([, v]) => v !== undefined)) as Record<
-        string,
-        string
-      >,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    const waiting = new Promise<void>((resolve) =>
-      child.stderr.setEncoding('utf8').on('data', (d: string) => {
-        stderr += d;
-        if (stderr.includes('waiting for IAM to accept the new key')) resolve();
-      }),
-    );
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    await Promise.race([waiting, exited]);
-    child.kill('SIGINT');
-    const code = await exited;
+    const run = await rotateUntilWaiting(r);
+    run.child.kill('SIGINT');
+    const code = await run.exited;
+    const stderr = run.stderr();
     const fresh = r.keys().find((k) => k !== old);
     assert.ok(fresh, `a new key was made: ${stderr}`);
     assert.equal(code, 130, stderr);
@@ -285,28 +289,15 @@ test('Ctrl-C while the store is busy and IAM is about to accept the key: what is
     try {
       const old = r.user.accessKeyId;
       assertOk(await exportBash(r, ['-c', r.code()]), 'export');
-      const child = spawn(process.execPath, [MFA_ENV, 'rotate', '-p', 'dev'], {
-        env: Object.fromEntries(Object.entries(r.sandbox.env).filter(([, v]) => v !== undefined)) as Record<
-          string,
-          string
-        >,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stderr = '';
-      const waiting = new Promise<void>((resolve) =>
-        child.stderr.setEncoding('utf8').on('data', (d: string) => {
-          stderr += d;
-          if (stderr.includes('waiting for IAM to accept the new key')) resolve();
-        }),
-      );
-      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-      await Promise.race([waiting, exited]);
+      const run = await rotateUntilWaiting(r);
       // Another mfa-env writes the store for 2 s (IAM accepts the key meanwhile): the rotation must not go on.
       const release = await acquireLock(join(r.sandbox.dir, 'store', 'store.enc.lock'), { timeoutMs: 30_000 });
-      child.kill('SIGINT');
+      run.child.kill('SIGINT');
       await new Promise((done) => setTimeout(done, 2000));
       release();
-      assert.equal(await exited, 130, stderr);
+      const code = await run.exited;
+      const stderr = run.stderr();
+      assert.equal(code, 130, stderr);
       const said = lines(stderr).filter(
         (l) => l.startsWith('mfa-env: interrupted') || l.startsWith('mfa-env: delete it'),
       );
