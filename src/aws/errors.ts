@@ -60,7 +60,8 @@ const CLOCK_HINT =
 // Certificate and TLS failures: the endpoint was reached but cannot be trusted (a proxy, a wrong URL).
 const TLS_CODE = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_|EPROTO$)/;
 
-const NETWORK_CODES = new Set([
+/** Codes of a connection that failed (the endpoint, or the proxy in front of it: src/aws/http-handler.ts). */
+export const NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',

@@ -8,6 +8,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { NetworkError } from '../errors.js';
+import { NETWORK_CODES } from './errors.js';
 import { extraCaOption } from './extra-ca.js';
 import { redactUrl } from './endpoints.js';
 import { proxyFor } from './proxy-env.js';
@@ -37,24 +38,12 @@ function tooLarge(bytes?: number): NetworkError {
   );
 }
 
-/** Codes of a connection that failed: with a proxy in the way, it is the proxy that could not be reached or refused the tunnel. */
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'ECONNABORTED',
-]);
-
 /** A connection error through a proxy names the proxy (without its password), not only the endpoint. */
 function throughProxy(err: unknown, proxy: URL, request: Request): unknown {
   const code = (err as NodeJS.ErrnoException)?.code ?? '';
   const name = (err as Error)?.name ?? '';
-  if (!CONNECTION_CODES.has(code) && name !== 'TimeoutError') return err;
+  // With a proxy in the way, it is the proxy that could not be reached or refused the tunnel.
+  if (!NETWORK_CODES.has(code) && name !== 'TimeoutError') return err;
   const variable = request.protocol.replace(/:$/, '').toLowerCase() === 'https' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
   return Object.assign(
     new NetworkError(
