@@ -2,9 +2,9 @@
 // error wording. Each returns the inner XML of its <ActionResult> element.
 import { accessDenied, invalidToken, noSuchUser, validationError } from './errors.js';
 import { acceptCode } from './mfa.js';
-import { el, isoSeconds } from './xml.js';
+import { el, isoSeconds, resultBody } from './xml.js';
 import type { Caller } from './auth.js';
-import type { EmulatorState } from './state.js';
+import { issueSession, type EmulatorState } from './state.js';
 import type { Service } from './xml.js';
 import { userArn, userId } from './users.js';
 import { assumeRole, callerPrincipal } from './roles.js';
@@ -21,8 +21,6 @@ type Action = (ctx: ActionContext) => string;
 
 /** GetSessionToken's DurationSeconds. */
 const DURATION = { default: 43_200, min: 900, max: 129_600 };
-
-const indent = (depth: number, lines: string[]) => lines.map((l) => `${'  '.repeat(depth)}${l}\n`).join('');
 
 const getSessionToken: Action = ({ state, caller, params }) => {
   const serial = params.get('SerialNumber');
@@ -51,28 +49,21 @@ const getSessionToken: Action = ({ state, caller, params }) => {
     }
   }
 
-  const creds = state.issueCredentials({ user: caller.user, durationSeconds });
-  // Whole seconds, like STS: Expiration is printed without a fraction.
-  const expiresAt =
-    Math.floor(nowMs / 1000) * 1000 + state.lifetime({ action: 'GetSessionToken', durationSeconds }) * 1000;
-  state.sessions.set(creds.accessKeyId, { ...creds, user: caller.user, expiresAt, mfaAuthenticated: serial !== null });
-  return indent(2, [
-    '<Credentials>',
-    `  ${el('AccessKeyId', creds.accessKeyId)}`,
-    `  ${el('SecretAccessKey', creds.secretAccessKey)}`,
-    `  ${el('SessionToken', creds.sessionToken)}`,
-    `  ${el('Expiration', isoSeconds(expiresAt))}`,
-    '</Credentials>',
-  ]);
+  return resultBody(
+    issueSession(state, 'GetSessionToken', durationSeconds, nowMs, {
+      user: caller.user,
+      mfaAuthenticated: serial !== null,
+    }),
+  );
 };
 
 /** A GetSessionToken session is the user itself, so the identity is the same; a role session is the assumed role. */
 const getCallerIdentity: Action = ({ caller }) => {
   if (caller.session?.assumedRole) {
     const p = callerPrincipal(caller);
-    return indent(2, [el('Arn', p.arn), el('UserId', p.userId), el('Account', p.account)]);
+    return resultBody([el('Arn', p.arn), el('UserId', p.userId), el('Account', p.account)]);
   }
-  return indent(2, [
+  return resultBody([
     el('Arn', userArn(caller.user)),
     el('UserId', userId(caller.user)),
     el('Account', caller.user.accountId),
@@ -98,7 +89,7 @@ const listMfaDevices: Action = ({ state, caller, params }) => {
   ]);
   const list =
     members.length === 0 ? ['<MFADevices/>'] : ['<MFADevices>', ...members.map((l) => `  ${l}`), '</MFADevices>'];
-  return indent(2, [el('IsTruncated', 'false'), ...list]);
+  return resultBody([el('IsTruncated', 'false'), ...list]);
 };
 
 export const ACTIONS: Record<Service, Record<string, Action>> = {

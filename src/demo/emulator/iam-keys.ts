@@ -5,7 +5,7 @@
 // refused from then on. A user's `iamPolicy` says when IAM wants MFA and
 // which actions it does not allow.
 import { accessDenied, invalidToken, noSuchUser, QueryError, validationError } from './errors.js';
-import { el, isoSeconds } from './xml.js';
+import { el, isoSeconds, resultBody } from './xml.js';
 import type { ActionContext } from './actions.js';
 import type { Caller } from './auth.js';
 import { callerPrincipal } from './roles.js';
@@ -121,12 +121,10 @@ function targetUser({ state, caller, params }: ActionContext): EmulatorUser {
   return user;
 }
 
-const indent = (lines: string[]) => lines.map((l) => `    ${l}\n`).join('');
-
 export const getUser = (ctx: ActionContext): string => {
   const user = targetUser(ctx);
   authorize(ctx.caller, 'GetUser', user);
-  return indent([
+  return resultBody([
     '<User>',
     `  ${el('Path', '/')}`,
     `  ${el('UserName', user.userName)}`,
@@ -174,7 +172,7 @@ export const listUsers = (ctx: ActionContext): string => {
   ]);
   const next = start + page.length;
   const truncated = next < all.length;
-  return indent([
+  return resultBody([
     ...(members.length ? ['<Users>', ...members, '</Users>'] : ['<Users/>']),
     el('IsTruncated', String(truncated)),
     ...(truncated ? [el('Marker', Buffer.from(String(next)).toString('base64url'))] : []),
@@ -192,7 +190,7 @@ export const listAccessKeys = (ctx: ActionContext): string => {
     `    ${el('CreateDate', isoSeconds(k.createdAt))}`,
     '  </member>',
   ]);
-  return indent([
+  return resultBody([
     ...(members.length ? ['<AccessKeyMetadata>', ...members, '</AccessKeyMetadata>'] : ['<AccessKeyMetadata/>']),
     el('IsTruncated', 'false'),
   ]);
@@ -206,7 +204,7 @@ export const createAccessKey = (ctx: ActionContext): string => {
   }
   const now = ctx.state.now();
   const key = addAccessKey(ctx.state, user, now, now + ctx.state.keys.propagationMs);
-  return indent([
+  return resultBody([
     '<AccessKey>',
     `  ${el('UserName', user.userName)}`,
     `  ${el('AccessKeyId', key.accessKeyId)}`,

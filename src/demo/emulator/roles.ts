@@ -7,10 +7,10 @@
 import { createHash } from 'node:crypto';
 import { accessDenied, QueryError, validationError } from './errors.js';
 import { acceptCode } from './mfa.js';
-import { el, isoSeconds } from './xml.js';
+import { el, resultBody } from './xml.js';
 import type { ActionContext } from './actions.js';
 import type { Caller } from './auth.js';
-import type { EmulatorState } from './state.js';
+import { issueSession, type EmulatorState } from './state.js';
 import { userArn, type EmulatorUser } from './users.js';
 import { checkString, readDuration } from './validate.js';
 
@@ -147,24 +147,16 @@ export function assumeRole({ state, caller, params }: ActionContext): string {
     throw plainValidation('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
   }
 
-  const creds = state.issueCredentials({ user: caller.user, durationSeconds });
-  const nowMs = state.now();
-  const lifetime = state.lifetime({ action: 'AssumeRole', durationSeconds });
-  const expiresAt = Math.floor(nowMs / 1000) * 1000 + lifetime * 1000;
   const assumedRole: AssumedRole = { role, sessionName: sessionName! };
-  state.sessions.set(creds.accessKeyId, { ...creds, user: caller.user, expiresAt, mfaAuthenticated: mfa, assumedRole });
-  return [
-    '<Credentials>',
-    `  ${el('AccessKeyId', creds.accessKeyId)}`,
-    `  ${el('SecretAccessKey', creds.secretAccessKey)}`,
-    `  ${el('SessionToken', creds.sessionToken)}`,
-    `  ${el('Expiration', isoSeconds(expiresAt))}`,
-    '</Credentials>',
+  return resultBody([
+    ...issueSession(state, 'AssumeRole', durationSeconds, state.now(), {
+      user: caller.user,
+      mfaAuthenticated: mfa,
+      assumedRole,
+    }),
     '<AssumedRoleUser>',
     `  ${el('AssumedRoleId', `${roleId(role)}:${sessionName}`)}`,
     `  ${el('Arn', assumedRoleArn(assumedRole))}`,
     '</AssumedRoleUser>',
-  ]
-    .map((l) => `    ${l}\n`)
-    .join('');
+  ]);
 }

@@ -46,5 +46,8 @@ export function errorDocument(
   );
 }
 
+/** The lines of an action's result, as they sit inside `<ActionResult>` (resultDocument). */
+export const resultBody = (lines: string[]) => lines.map((l) => `    ${l}\n`).join('');
+
 /** ISO 8601 UTC to the second, the way STS writes Expiration: 2026-11-27T11:24:24Z. */
 export const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
