@@ -2,8 +2,9 @@
 // sandbox where `mfa-env setup --profile dev` has stored that user's key.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { startEmulator, makeUser, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
+import { startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
 import { fileStoreEnv, makeSandbox, type RunResult, type Sandbox } from './cli.js';
+import { serialOf, setUpUser } from './users.js';
 
 export interface Dev {
   emulator: Emulator;
@@ -32,34 +33,20 @@ export interface DevOptions {
 }
 
 export async function devProfile(opts: DevOptions = {}): Promise<Dev> {
-  const user = makeUser();
   const now = Math.floor(Date.now() / 1000) * 1000;
-  const emulator = await startEmulator({ users: [user], now: opts.runningClock ? Date.now : () => now });
-  const serial = user.mfaDevices[0]!.serialNumber;
+  const emulator = await startEmulator({ now: opts.runningClock ? Date.now : () => now });
   const sandbox = makeSandbox({ env: { AWS_ENDPOINT_URL: emulator.url, ...opts.env } });
   Object.assign(sandbox.env, fileStoreEnv(sandbox.dir));
   if (opts.config !== undefined) writeFileSync(sandbox.configFile, opts.config, { mode: 0o600 });
-  const setup = await sandbox.mfaEnv(
-    [
-      'setup',
-      '--profile',
-      'dev',
-      '--access-key-id',
-      user.accessKeyId,
-      '--secret-stdin',
-      '--mfa-serial',
-      serial,
-      ...(opts.setupArgs ?? []),
-    ],
-    { input: user.secretAccessKey },
-  );
+  let user: EmulatorUser;
   try {
-    assertOk(setup, 'setup');
+    user = await setUpUser(sandbox, emulator, 'dev', opts.setupArgs);
   } catch (err) {
     await emulator.close();
     sandbox.cleanup();
     throw err;
   }
+  const serial = serialOf(user);
   return {
     emulator,
     user,

@@ -11,10 +11,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
+import { startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
 import { MFA_EXEC, ROOT, fileStoreEnv, makeSandbox, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { assertOk } from '../helpers/dev-profile.js';
 import { findAwsCli, requireTool } from '../helpers/tools.js';
+import { serialOf, setUpUser } from '../helpers/users.js';
 import { shq, TmuxShell, toolTest } from './shell-helpers.js';
 
 const PROBE = join(ROOT, 'test/integration/fixtures/server-probe.mjs');
@@ -35,34 +36,17 @@ interface Fixture {
  * arrives (AWS accepts a signature up to 15 minutes off, so up to ~895 s).
  */
 async function fixture(opts: { lifeSeconds?: number; mfaProcess?: boolean } = {}): Promise<Fixture> {
-  const user = makeUser();
   const offsetMs = opts.lifeSeconds === undefined ? 0 : (900 - opts.lifeSeconds) * 1000;
-  const emulator = await startEmulator({ users: [user], now: () => Date.now() - offsetMs });
-  const serial = user.mfaDevices[0]!.serialNumber;
+  const emulator = await startEmulator({ now: () => Date.now() - offsetMs });
   const sandbox = makeSandbox({ env: { AWS_ENDPOINT_URL: emulator.url } });
-  Object.assign(sandbox.env, fileStoreEnv(sandbox.dir), {
+  Object.assign(sandbox.env, fileStoreEnv(sandbox.dir));
+  const user = await setUpUser(sandbox, emulator, 'dev', ['--region', 'us-east-1']);
+  const serial = serialOf(user);
+  Object.assign(sandbox.env, {
     TOTP_SECRET_HEX: user.mfaDevices[0]!.secret.toString('hex'),
     TOTP_CLOCK_OFFSET_MS: String(offsetMs),
     TOTP_USED_FILE: join(sandbox.dir, 'used-steps'),
   });
-  const setup = await sandbox.mfaEnv(
-    [
-      'setup',
-      '--profile',
-      'dev',
-      '--access-key-id',
-      user.accessKeyId,
-      '--secret-stdin',
-      '--mfa-serial',
-      serial,
-      '--region',
-      'us-east-1',
-    ],
-    {
-      input: user.secretAccessKey,
-    },
-  );
-  assertOk(setup, 'setup');
   if (opts.mfaProcess) {
     const config = readFileSync(sandbox.configFile, 'utf8');
     const { writeFileSync } = await import('node:fs');
