@@ -22,7 +22,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { makeUser, startEmulator, type Emulator } from '../../src/demo/emulator/server.js';
-import { fileStoreEnv, makeSandbox, MFA_ENV, runCommand, type Sandbox } from '../helpers/cli.js';
+import { fileStoreEnv, makeSandbox, MFA_ENV, runCommand, type RunResult, type Sandbox } from '../helpers/cli.js';
 import { assertOk, devProfile, lines } from '../helpers/dev-profile.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -224,6 +224,21 @@ test("root editing a user's AWS files leaves them the user's (owner and group)",
   }
 });
 
+/**
+ * `setup --import --remove-plaintext` on a credentials file holding `text`,
+ * refused: exit 2, the file as it was, no backup written, nothing stored.
+ * The message is the caller's to check.
+ */
+async function refusedRemovePlaintext(s: Sandbox, text: string): Promise<RunResult> {
+  writeFileSync(s.credentialsFile, text, { mode: 0o600 });
+  const r = await s.mfaEnv(['setup', '-p', 'dev', '--import', '--remove-plaintext', '--mfa-serial', SERIAL]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(readFileSync(s.credentialsFile, 'utf8'), text);
+  assert.equal(existsSync(`${s.credentialsFile}.mfa-env-backup`), false);
+  assert.equal(existsSync(join(s.dir, 'store')), false, 'nothing stored');
+  return r;
+}
+
 test('--import --remove-plaintext with the key split over two [dev] sections: refused, nothing stored or removed', async () => {
   const s = fileSandbox();
   try {
@@ -240,16 +255,11 @@ test('--import --remove-plaintext with the key split over two [dev] sections: re
       `aws_secret_access_key = ${user.secretAccessKey}`,
       '',
     ].join('\n');
-    writeFileSync(s.credentialsFile, text, { mode: 0o600 });
-    const r = await s.mfaEnv(['setup', '-p', 'dev', '--import', '--remove-plaintext', '--mfa-serial', SERIAL]);
-    assert.equal(r.code, 2, r.stderr);
+    const r = await refusedRemovePlaintext(s, text);
     assert.deepEqual(lines(r.stderr), [
       `mfa-env: [dev] appears 2 times in ${s.credentialsFile} (lines 1, 7); the AWS CLI refuses such a file and the SDKs merge the copies`,
       'mfa-env: merge them into one section by hand, then run this again; nothing was changed',
     ]);
-    assert.equal(readFileSync(s.credentialsFile, 'utf8'), text);
-    assert.equal(existsSync(`${s.credentialsFile}.mfa-env-backup`), false);
-    assert.equal(existsSync(join(s.dir, 'store')), false, 'nothing stored');
   } finally {
     s.cleanup();
   }
@@ -269,17 +279,12 @@ test('--remove-plaintext when the secret is also elsewhere in the file: refused,
       `aws_secret_access_key = ${user.secretAccessKey}`,
       '',
     ].join('\n');
-    writeFileSync(s.credentialsFile, text, { mode: 0o600 });
-    const r = await s.mfaEnv(['setup', '-p', 'dev', '--import', '--remove-plaintext', '--mfa-serial', SERIAL]);
-    assert.equal(r.code, 2, r.stderr);
+    const r = await refusedRemovePlaintext(s, text);
     assert.equal(
       lines(r.stderr)[0],
       `mfa-env: --remove-plaintext: the secret access key would still be in ${s.credentialsFile} at line 7 ([dev-copy]); removed nothing`,
     );
     assert.ok(!r.stderr.includes(user.secretAccessKey));
-    assert.equal(readFileSync(s.credentialsFile, 'utf8'), text);
-    assert.equal(existsSync(`${s.credentialsFile}.mfa-env-backup`), false);
-    assert.equal(existsSync(join(s.dir, 'store')), false, 'nothing stored');
   } finally {
     s.cleanup();
   }
@@ -295,12 +300,8 @@ test('--remove-plaintext when the SDK reads an indented secret the line editor w
       `  aws_secret_access_key = ${user.secretAccessKey}`,
       '',
     ].join('\n');
-    writeFileSync(s.credentialsFile, text, { mode: 0o600 });
-    const r = await s.mfaEnv(['setup', '-p', 'dev', '--import', '--remove-plaintext', '--mfa-serial', SERIAL]);
-    assert.equal(r.code, 2, r.stderr);
+    const r = await refusedRemovePlaintext(s, text);
     assert.match(lines(r.stderr)[0]!, /would still be in .* at line 3 \(\[dev\]\); removed nothing$/);
-    assert.equal(readFileSync(s.credentialsFile, 'utf8'), text);
-    assert.equal(existsSync(`${s.credentialsFile}.mfa-env-backup`), false);
   } finally {
     s.cleanup();
   }
