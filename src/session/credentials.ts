@@ -12,7 +12,7 @@ import { AwsRefusedError, UsageError } from '../errors.js';
 import type { SecretStore } from '../store/types.js';
 import { REUSE_MARGIN_MS } from './cache.js';
 import { readLongTermKey } from './long-term-key.js';
-import { CODE_ATTEMPTS, lockProfile, obtainSession, type CodeAnswer, type CodeRequest } from './obtain.js';
+import { lockProfile, obtainSession, withCode, type CodeAnswer, type CodeRequest } from './obtain.js';
 import { reusableRole, saveRole, type CachedRole } from './role-cache.js';
 import type { Session } from './types.js';
 
@@ -185,18 +185,8 @@ async function assume(o: CredentialsOptions, index: number): Promise<CachedRole>
       `role profile '${hop.profile}' asks for ${durationSeconds} s; AWS limits a role assumed from an MFA session to 1 hour, so it is assumed with the key of '${o.chain.base.name}' and needs its own MFA code`,
     );
     // A code AWS refuses (typed wrong, or the one the MFA session just used) is asked again, as for a session.
-    let refused: string | undefined;
-    for (let attempt = 1; ; attempt++) {
-      const answer = await o.getCode({ refused });
-      try {
-        const s = await call(key, { serialNumber: o.chain.mfaSerial!, code: answer.code });
-        return made(s, s.expiration);
-      } catch (err) {
-        const again = err instanceof AwsRefusedError && err.codeRefused;
-        if (!(answer.canRetry && attempt < CODE_ATTEMPTS && again)) throw err;
-        refused = answer.code;
-      }
-    }
+    const s = await withCode(o.getCode, {}, (code) => call(key, { serialNumber: o.chain.mfaSerial!, code }));
+    return made(s, s.expiration);
   }
   const { session, source } = await baseSession(o, REUSE_MARGIN_MS, undefined, false);
   try {

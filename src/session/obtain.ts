@@ -103,30 +103,46 @@ async function mint(o: ObtainOptions, expiring: CachedSession | undefined): Prom
   debug(
     `minting: long-term key ${maskKeyId(key.accessKeyId)}, MFA device ${o.mfaSerial}, ${o.durationSeconds} s, region ${o.region ?? '(none: us-east-1)'}`,
   );
-  let refused: string | undefined;
-  for (let attempt = 1; ; attempt++) {
-    const answer = await o.getCode({ refused, expiring });
+  return withCode(o.getCode, { expiring }, async (code) => {
     const { getSessionToken } = await import('../aws/sts.js');
     const done = o.onCall?.();
     try {
       const session = await getSessionToken({
         key,
         mfaSerial: o.mfaSerial,
-        code: answer.code,
+        code,
         durationSeconds: o.durationSeconds,
         region: o.region,
       });
       return { ...session, profile: o.profile, sourceKeyId: key.accessKeyId, mfaSerial: o.mfaSerial };
-    } catch (err) {
-      if (!(answer.canRetry && attempt < CODE_ATTEMPTS && isRefusedCode(err))) throw err;
-      refused = answer.code;
     } finally {
       done?.();
     }
-  }
+  });
 }
 
-const isRefusedCode = (err: unknown): boolean => err instanceof AwsRefusedError && err.codeRefused;
+/**
+ * `call` with an MFA code from `getCode`; a code AWS refuses (wrong, or
+ * already used) is asked again, up to CODE_ATTEMPTS, when the answer said it
+ * can be (a person at the terminal, not --code or mfa_process).
+ */
+export async function withCode<T>(
+  getCode: (why: CodeRequest) => Promise<CodeAnswer>,
+  why: Omit<CodeRequest, 'refused'>,
+  call: (code: string) => Promise<T>,
+): Promise<T> {
+  let refused: string | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const answer = await getCode({ ...why, refused });
+    try {
+      return await call(answer.code);
+    } catch (err) {
+      const again = err instanceof AwsRefusedError && err.codeRefused;
+      if (!(answer.canRetry && attempt < CODE_ATTEMPTS && again)) throw err;
+      refused = answer.code;
+    }
+  }
+}
 
 /** Takes `dir/file`, waiting for another process that holds it (role-credentials.ts shares this). */
 export async function lockProfile(
