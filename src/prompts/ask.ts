@@ -70,29 +70,32 @@ function restoreTerminalOnSignal(tty: Terminal): () => void {
   };
 }
 
+/** Why there is no terminal to ask on: none at all, or one this process runs in the background of. */
+export type NoTerminal = 'none' | 'background';
+
 /**
- * Whether a question can go to the terminal now: there is one, and this
+ * The terminal, when a question can go to it now: there is one, and this
  * process is in its foreground. In the background (`cmd &`, or mfa-exec
  * under an interactive shell that took the terminal) a read or a change of
  * the terminal's mode would stop the process (SIGTTIN, SIGTTOU), with a
  * credential endpoint frozen inside it.
  */
-export function terminalToAsk(): 'ok' | 'none' | 'background' {
+function terminalToAsk(): Terminal | NoTerminal {
   const tty = openTerminal();
   if (!tty) return 'none';
+  if (inTerminalForeground(process.pid) !== false) return tty;
   tty.close();
-  return inTerminalForeground(process.pid) === false ? 'background' : 'ok';
+  return 'background';
 }
 
 /** Asks one question on /dev/tty. Ctrl-C → InterruptedError (exit 130). */
 export async function ask<T = string>(
   question: Question,
-  noTerminal: () => MfaEnvError,
+  noTerminal: (why: NoTerminal) => MfaEnvError,
   opts: AskOptions = {},
 ): Promise<T> {
-  // Not from the background: see terminalToAsk.
-  const tty = inTerminalForeground(process.pid) === false ? undefined : openTerminal();
-  if (!tty) throw noTerminal();
+  const tty = terminalToAsk();
+  if (typeof tty === 'string') throw noTerminal(tty);
   const prompts = await loadPrompts();
   let cancelled = false;
   function onRender(this: { done: boolean }, colors: Colors) {

@@ -1,6 +1,7 @@
 import { checkCode } from '../config/validate.js';
 import { UsageError } from '../errors.js';
 import type { CodeAnswer, CodeRequest } from '../session/obtain.js';
+import type { NoTerminal } from './ask.js';
 
 export interface CodeSource {
   /** `--code` */
@@ -41,20 +42,22 @@ export async function resolveCode(src: CodeSource, why: CodeRequest = {}): Promi
   const message = why.refused
     ? `AWS refused ${why.refused} (wrong or already used). Next MFA code for ${device} (${context})`
     : `MFA code for ${device} (${context})`;
-  const { ask, terminalToAsk } = await import('./ask.js');
-  // Run in the background of a terminal (mfa-exec --server under an interactive shell, `cmd &`): not asked there.
-  const background = terminalToAsk() === 'background';
-  const withoutTerminal = background
-    ? `set mfa_process in [profile ${src.profile}], or mint a session where you can type (mfa -p ${src.profile}): it is used from the cache`
-    : src.forTools
-      ? `mint a session from a terminal once (mfa-env credential-process -p ${src.profile} >/dev/null; tools then use it), or set mfa_process in [profile ${src.profile}]`
-      : `pass --code 123456, or set mfa_process in [profile ${src.profile}]`;
-  const noTerminal = new UsageError(
-    background
-      ? 'an MFA code is needed and mfa-env runs in the background of its terminal, where it cannot ask'
-      : 'an MFA code is needed and there is no terminal to ask on',
-    withoutTerminal,
-  );
+  const { ask } = await import('./ask.js');
+  // Not asked: no terminal, or run in the background of one (mfa-exec --server under an interactive shell, `cmd &`).
+  let noTerminal: UsageError | undefined;
+  const withoutTerminal = (why: NoTerminal) =>
+    why === 'background'
+      ? `set mfa_process in [profile ${src.profile}], or mint a session where you can type (mfa -p ${src.profile}): it is used from the cache`
+      : src.forTools
+        ? `mint a session from a terminal once (mfa-env credential-process -p ${src.profile} >/dev/null; tools then use it), or set mfa_process in [profile ${src.profile}]`
+        : `pass --code 123456, or set mfa_process in [profile ${src.profile}]`;
+  const tellNoTerminal = (why: NoTerminal) =>
+    (noTerminal = new UsageError(
+      why === 'background'
+        ? 'an MFA code is needed and mfa-env runs in the background of its terminal, where it cannot ask'
+        : 'an MFA code is needed and there is no terminal to ask on',
+      withoutTerminal(why),
+    ));
   return ask<string>(
     {
       type: 'text',
@@ -65,19 +68,19 @@ export async function resolveCode(src: CodeSource, why: CodeRequest = {}): Promi
         return true;
       },
     },
-    () => noTerminal,
+    tellNoTerminal,
     // No ✔ next to a code AWS has not accepted yet.
     { pending: true },
   ).then(
     (typed) => ({ code: checkCode(typed), canRetry: true }),
     async (err: unknown) => {
-      if (err !== noTerminal) throw err;
+      if (noTerminal === undefined || err !== noTerminal) throw err;
       const { askWithDialog, findDialog, hasDisplay } = await import('./dialog.js');
       const dialog = findDialog(`MFA code for ${device} (profile ${src.profile})`);
       if (!dialog && hasDisplay())
         throw new UsageError(
           noTerminal.message,
-          `${withoutTerminal}; or install zenity (or kdialog) for a desktop dialog`,
+          `${noTerminal.hint}; or install zenity (or kdialog) for a desktop dialog`,
         );
       if (!dialog) throw noTerminal;
       return { code: checkCode(await askWithDialog(dialog)), canRetry: false };
