@@ -47,16 +47,11 @@ export async function logoutCommand(args: { profile?: string; all?: boolean; she
   const sessions: string[] = [];
   const roles: string[] = [];
   // A `setup --credential-process` profile's session is the one of the profile it runs mfa-env for.
-  const name = args.all
-    ? undefined
-    : await followMfaEnvWrappers(resolveProfileName(args.profile)).catch(() => resolveProfileName(args.profile));
-  // A bad line elsewhere in the profile (duration_seconds) must not stop a logout.
-  const isRole =
-    name !== undefined &&
-    (await readProfile(name).then(
-      (p) => p.roleArn !== undefined,
-      () => false,
-    ));
+  const asked = args.all ? undefined : resolveProfileName(args.profile);
+  const name = asked === undefined ? undefined : await followMfaEnvWrappers(asked).catch(() => asked);
+  // A bad line elsewhere in the profile (duration_seconds) must not stop a logout: read as unknown.
+  const profile = name === undefined ? undefined : await readProfile(name).catch(() => undefined);
+  const isRole = profile?.roleArn !== undefined;
   const sessionNames = args.all ? await profilesWithSession(store).catch(withUnsetHint) : isRole ? [] : [name!];
   const roleNames = args.all
     ? await profilesWithRole(store).catch(withUnsetHint)
@@ -82,14 +77,7 @@ export async function logoutCommand(args: { profile?: string; all?: boolean; she
     : isRole
       ? `no cached credentials to delete`
       : 'no cached session to delete';
-  if (
-    !parts.length &&
-    name !== undefined &&
-    !(await readProfile(name).then(
-      (p) => p.exists,
-      () => true,
-    ))
-  ) {
+  if (!parts.length && name !== undefined && profile !== undefined && !profile.exists) {
     // Nothing cached and in neither file: a typo, most likely.
     const guess = nearest(name, await profileNames().catch(() => []));
     said += ` (no profile '${name}'${guess ? `; did you mean ${guess}?` : ''})`;
