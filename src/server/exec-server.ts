@@ -44,15 +44,15 @@ export async function startExecServer(
   // --no-cache: nothing written anywhere, but the MFA session is kept in
   // memory for the job's life, so role renewals need no new code.
   const memory = args.cache === false ? withMemoryCache(openStore(env)) : undefined;
-  const fetch = (a: ExecArgs) => sessionFromArgs(memory ? { ...a, cache: true } : a, env, SDK_MARGIN_MS, memory);
-  const first = await fetch(args);
+  const obtain = (a: ExecArgs) => sessionFromArgs(memory ? { ...a, cache: true } : a, env, SDK_MARGIN_MS, memory);
+  const first = await obtain(args);
   let current = { session: first.session, renewAt: renewalTime(first.session, first.source) };
   // Later fetches: the cache (another terminal may have minted), else a new
   // session — never --refresh again, and a code only when one is needed.
   const renewArgs: ExecArgs = { ...args, refresh: false, code: undefined };
   const source = async (): Promise<Session> => {
     if (Date.now() < current.renewAt) return current.session;
-    const { session, source: from } = await fetch(renewArgs);
+    const { session, source: from } = await obtain(renewArgs);
     current = { session, renewAt: renewalTime(session, from) };
     return session;
   };
