@@ -6,39 +6,17 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import {
   CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
   GetUserCommand,
-  IAMClient,
   ListAccessKeysCommand,
   ListUsersCommand,
   paginateListUsers,
 } from '@aws-sdk/client-iam';
 import { makeUser, startEmulator, type Emulator, type EmulatorUser } from '../../src/demo/emulator/server.js';
-
-interface Creds {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-const keyOf = (u: EmulatorUser): Creds => ({ accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey });
-const sts = (emu: Emulator, credentials: Creds) =>
-  new STSClient({ endpoint: emu.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-const iam = (emu: Emulator, credentials: Creds) =>
-  new IAMClient({ endpoint: emu.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-
-async function rejectsWith(promise: Promise<unknown>, name: string, message: string | RegExp, status: number) {
-  await assert.rejects(promise, (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
-    assert.equal(err.name, name);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else assert.match(err.message, message);
-    assert.equal(err.$metadata?.httpStatusCode, status);
-    return true;
-  });
-}
+import { iam, keyOf, rejectsWith, sts, type Creds } from '../helpers/emulator-clients.js';
 
 describe('emulator IAM access keys', () => {
   // Whole seconds, as IAM reports dates; near real time, because the SDK signs with the real clock.

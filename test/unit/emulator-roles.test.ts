@@ -10,38 +10,19 @@ import {
   AssumeRoleCommand,
   GetCallerIdentityCommand,
   GetSessionTokenCommand,
-  STSClient,
   type Credentials,
 } from '@aws-sdk/client-sts';
 import { makeUser, roleArn, startEmulator } from '../../src/demo/emulator/server.js';
 import type { Emulator, EmulatorRole, EmulatorUser } from '../../src/demo/emulator/server.js';
 import { randomAccountId } from '../../src/demo/emulator/users.js';
+import { keyOf, rejectsWith, sts, type Creds } from '../helpers/emulator-clients.js';
 
-interface Creds {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-const keyOf = (u: EmulatorUser): Creds => ({ accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey });
 const serialOf = (u: EmulatorUser) => u.mfaDevices[0]!.serialNumber;
 const credsOf = (c: Credentials | undefined): Creds => ({
   accessKeyId: c!.AccessKeyId!,
   secretAccessKey: c!.SecretAccessKey!,
   sessionToken: c!.SessionToken!,
 });
-const sts = (emu: Emulator, credentials: Creds) =>
-  new STSClient({ endpoint: emu.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-
-async function rejectsWith(promise: Promise<unknown>, name: string, message: string | RegExp, status: number) {
-  await assert.rejects(promise, (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
-    assert.equal(err.name, name);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else assert.match(err.message, message);
-    assert.equal(err.$metadata?.httpStatusCode, status);
-    return true;
-  });
-}
 
 const MIN = 60_000;
 

@@ -5,39 +5,16 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
-import { IAMClient, ListMFADevicesCommand } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
+import { ListMFADevicesCommand } from '@aws-sdk/client-iam';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { makeUser, startEmulator } from '../../src/demo/emulator/server.js';
 import type { Emulator, EmulatorUser } from '../../src/demo/emulator/server.js';
 import { base32Decode, base32Encode, totp } from '../../src/demo/emulator/totp.js';
+import { iam, keyOf, rejectsWith, sts, type Creds } from '../helpers/emulator-clients.js';
 
-interface Creds {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-const keyOf = (u: EmulatorUser): Creds => ({ accessKeyId: u.accessKeyId, secretAccessKey: u.secretAccessKey });
 const serialOf = (u: EmulatorUser) => u.mfaDevices[0]!.serialNumber;
-
-// maxAttempts 1: a retry would hide the first answer and double the call count.
-const sts = (emu: Emulator, credentials: Creds) =>
-  new STSClient({ endpoint: emu.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-const iam = (emu: Emulator, credentials: Creds) =>
-  new IAMClient({ endpoint: emu.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-
-/** Asserts that `promise` fails the way the SDK reports an AWS error. */
-async function rejectsWith(promise: Promise<unknown>, name: string, message: string | RegExp, status: number) {
-  await assert.rejects(promise, (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
-    assert.equal(err.name, name);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else assert.match(err.message, message);
-    assert.equal(err.$metadata?.httpStatusCode, status);
-    return true;
-  });
-}
 
 /** Signs a request with @smithy/signature-v4 and sends it with fetch, for what the SDK cannot send. */
 async function signedFetch(
